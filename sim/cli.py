@@ -1,0 +1,114 @@
+"""Command line: a thin layer over the Python API (``sim run``, ``sim schema``, ``sim plot``).
+
+Exit status: 0 success, 2 invalid input (nothing written), 1 failure while running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from sim.io import OutputExistsError
+from sim.scenario import ScenarioError, load_scenario, scenario_schema
+
+EXAMPLES_RUN = """examples:
+  sim run configs/baseline.yaml
+  sim run configs/clamp.yaml --set protocol.insulin_uU_ml=40 --seed 2 --plot
+  sim run configs/exercise.yaml --set cells.muscle=5000 --out outputs/ex5k --force
+"""
+
+
+def _default_out(name: str, seed: int) -> Path:
+    return Path("outputs") / f"{name}-seed{seed}"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.runner import RunFailed, run
+
+    scn = load_scenario(args.scenario, args.set, seed=args.seed)
+    if args.engine:
+        scn = scn.model_copy(update={"engine": args.engine})
+    out = Path(args.out) if args.out else _default_out(scn.name, scn.seed)
+    if out.exists() and not args.force:
+        raise OutputExistsError(f"{out} exists; pass --force to replace it")
+    try:
+        result = run(scn, progress=not args.quiet and sys.stderr.isatty())
+    except RunFailed as exc:
+        failed = out.with_name(out.name + "-failed")
+        exc.partial.save(failed, force=True)
+        print(f"error: run failed: {exc}\npartial run kept in {failed} (status: failed)",
+              file=sys.stderr)
+        return 1
+    result.save(out, force=args.force, plot=args.plot)
+    s = result.summary
+    print(f"wrote {out}  ({result.wall_seconds:.1f} s; glucose mean {s['glucose_mean_mM']:.2f}"
+          f" mM, peak {s['glucose_peak_mM']:.2f} mM)")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(scenario_schema(), indent=2))
+    return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from sim.viz import plot_run
+
+    run_dir = Path(args.run_dir)
+    if not (run_dir / "timeseries.parquet").is_file():
+        print(f"error: {run_dir}: not a run folder (no timeseries.parquet)", file=sys.stderr)
+        return 2
+    for path in plot_run(run_dir):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sim", description="Agent-based simulator of insulin, GH, FFA, inflammation, "
+        "sleep and exercise signalling in muscle, liver and fat cells.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  sim run configs/baseline.yaml --plot\n  sim schema > schema.json")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run", help="run one scenario; writes a run folder",
+                       epilog=EXAMPLES_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--out", help="run folder (default outputs/<name>-seed<seed>)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario key, e.g. parameters.muscle.glut4_total=1.2")
+    p.add_argument("--seed", type=int, help="replace the scenario's seed")
+    p.add_argument("--engine", choices=["vector", "agent"], help="override the engine")
+    p.add_argument("--plot", action="store_true", help="also write the standard figures")
+    p.add_argument("--force", action="store_true", help="replace an existing run folder")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("schema", help="print the JSON Schema of the scenario file",
+                       epilog="example:\n  sim schema > scenario.schema.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("plot", help="standard figures from a saved run folder",
+                       epilog="example:\n  sim plot outputs/baseline-seed0",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("run_dir", help="a run folder written by `sim run`")
+    p.set_defaults(func=cmd_plot)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except (ScenarioError, OutputExistsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""The numerical core of one run, free of Mesa: tissue arrays, inputs, fluxes, stepping.
+
+One engine step of ``dt`` is operator-split: (1) the inputs each cell sees are computed from
+the body state at ``t`` through the exchange operators; (2) every cell advances over ``dt``
+with those inputs (vectorised here, or agent by agent with the very same function);
+(3) the cells' integrated fluxes (glucose uptake and output, FFA, TNF-alpha) drive the body
+over the same ``dt``. The glucose taken up by the cells in (2) is exactly what the body loses
+in (3), so whole-body glucose mass balance holds to round-off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim import numerics
+from sim.graph import CellLayout
+from sim.kinetics import body as bk
+from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
+from sim.kinetics.tissues import cell_rhs, stiffness_bound
+from sim.parameters import BODY, tissue_params
+from sim.types import FloatArray
+
+MODULATED_IN_CELLS = ("glut4_translocation", "socs_transcription", "pkc_activation",
+                      "nfkb_activation", "ampk_activation", "gluconeogenesis", "lipolysis")
+DIET_ONSET_MIN = 3 * 1440.0
+"""Onset time constant of diet effects (omega-3 membrane incorporation ~days)."""
+
+
+@dataclass
+class Tissue:
+    """State and parameters of every cell of one tissue (structure of arrays)."""
+
+    name: str
+    y: FloatArray
+    params: SimpleNamespace
+    layout: CellLayout
+    mass_kg: float
+    names: list[str] = field(init=False)
+    acc_rows: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = [s.name for s in TISSUE_SPECIES[self.name]]
+        self.acc_rows = [i for i, n in enumerate(self.names) if n in ACCUMULATOR_NAMES]
+
+    @property
+    def n(self) -> int:
+        return self.y.shape[1]
+
+    def row(self, species: str) -> FloatArray:
+        return self.y[index(self.name)[species]]
+
+
+def _lognormal(rng: np.random.Generator, cv: float, n: int) -> FloatArray:
+    s2 = math.log1p(cv**2)
+    return rng.lognormal(-0.5 * s2, math.sqrt(s2), n)
+
+
+def build_params(tissue: str, overrides: dict[str, float], layout: CellLayout, cv: float,
+                 rng: np.random.Generator) -> SimpleNamespace:
+    """Resolve a tissue's parameters: defaults, overrides, per-cell layout and spread.
+
+    Parameters declared with ``cv > 0`` are drawn per cell from a log-normal distribution of
+    mean 1 and coefficient of variation ``cv`` (seeded); layout values (fibre type, zone,
+    adipocyte size) multiply the declared value.
+    """
+    n = len(layout.nodes)
+    out = {}
+    for name, par in tissue_params(tissue).items():
+        value: float | FloatArray = overrides.get(f"{tissue}.{name}", par.value)
+        if name in layout.params:
+            value = value * layout.params[name]
+        if par.cv > 0 and cv > 0:
+            value = value * _lognormal(rng, cv * par.cv, n)
+        out[name] = value
+    return SimpleNamespace(**out)
+
+
+def body_params(overrides: dict[str, float]) -> SimpleNamespace:
+    return SimpleNamespace(**{p.name: overrides.get(f"body.{p.name}", p.value) for p in BODY})
+
+
+def initial_state(tissue: str, n: int) -> FloatArray:
+    return np.repeat(np.array([[s.initial] for s in TISSUE_SPECIES[tissue]]), n, axis=1)
+
+
+class CellRHS:
+    """Right-hand side of one tissue with inputs and parameters bound (picklable)."""
+
+    def __init__(self, tissue: str, u: SimpleNamespace, p: SimpleNamespace) -> None:
+        self.tissue, self.u, self.p = tissue, u, p
+
+    def __call__(self, t: float, y: FloatArray) -> FloatArray:
+        return cell_rhs(self.tissue, y, self.u, self.p)
+
+
+def advance_cells(tissue: str, y: FloatArray, u: SimpleNamespace, p: SimpleNamespace,
+                  dt: float, n_sub: int, acc_rows: list[int]) -> FloatArray:
+    """Advance cells over ``dt`` with frozen inputs; accumulators restart from zero."""
+    y = y.copy()
+    y[acc_rows] = 0.0
+    return numerics.rk4(CellRHS(tissue, u, p), 0.0, y, dt, n_sub)
+
+
+def cell_substeps(dt: float, tissue: Tissue, u: SimpleNamespace) -> int:
+    return numerics.substeps(dt, stiffness_bound(tissue.y, tissue.name, u, tissue.params))
+
+
+def slice_namespace(ns: SimpleNamespace, i: int, n: int) -> SimpleNamespace:
+    """The part of a per-cell namespace that belongs to cell ``i`` (shape-(1,) arrays)."""
+    return SimpleNamespace(**{
+        k: (v[i:i + 1] if isinstance(v, np.ndarray) and v.shape == (n,) else v)
+        for k, v in vars(ns).items()
+    })
+
+
+# ---------------------------------------------------------------- inputs to the cells
+
+
+def catecholamine_drive(intensity: float, glucose_mM: float) -> float:
+    """Adrenergic/glucagon drive: exercise (steep above ~30 % VO2max; Galbo 1975) and
+    hypoglycaemic counter-regulation below ~3.6 mM (Cryer 1981)."""
+    return (max(intensity - 0.3, 0.0) / 0.7) ** 2 + max(3.6 - glucose_mM, 0.0)
+
+
+def diet_inputs(t: float, diet: SimpleNamespace, nfkb_basal: float) -> dict[str, float]:
+    """N2/N3: diet effects with a first-order onset from the start of the run."""
+    on = 1.0 - math.exp(-max(t, 0.0) / DIET_ONSET_MIN)
+    restriction = min(1.0, 2.0 * diet.cr + diet.fasting_h / 24.0)
+    return {
+        "anti_inflammatory": on * min(0.6, 0.1 * diet.omega3 + 0.0002 * diet.polyphenols),
+        "polyphenols": on * min(1.0, diet.polyphenols / 1000.0),
+        "renewal": on * (2.0 * diet.cr + diet.fasting_h / 16.0),
+        "ros": -on * nfkb_basal * restriction,
+    }
+
+
+def _medium_value(v: float | list, t: float) -> float:
+    if isinstance(v, int | float):
+        return float(v)
+    value = 0.0
+    for at, val in sorted(v):
+        if t >= at:
+            value = val
+    return value
+
+
+def systemic_inputs(t: float, x: FloatArray, ctx: SimpleNamespace) -> dict[str, float]:
+    """Plasma concentrations and signals common to every cell at time ``t``."""
+    bp, sch = ctx.bp, ctx.sch
+    if ctx.medium is not None:
+        m = ctx.medium
+        return {"glc_mM": _medium_value(m.glucose_mM, t), "ffa_mM": _medium_value(m.ffa_mM, t),
+                "gh_nM": _medium_value(m.gh_ug_l, t) * bk.GH_NM_PER_UG_L,
+                "tnf_pg_ml": _medium_value(m.tnf_pg_ml, t), "cort_excess": 0.0,
+                "intensity": 0.0, "catechol": 0.0,
+                "ins_nM": _medium_value(m.insulin_nM, t)}
+    intensity = sch.intensity(t)
+    glc = bk.glucose_mM(x, bp)
+    return {
+        "glc_mM": glc, "ffa_mM": bk.ffa_mM(x, bp),
+        "gh_nM": bk.gh_ug_l(x, bp) * bk.GH_NM_PER_UG_L, "tnf_pg_ml": bk.tnf_pg_ml(x, bp),
+        "cort_excess": max(float(x[bk.IDX["cort"]]) / bp.cort_ref_nM - 1.0, 0.0),
+        "intensity": intensity, "catechol": catecholamine_drive(intensity, glc),
+    }
+
+
+def tissue_inputs(t: float, x: FloatArray, ctx: SimpleNamespace, tissue: Tissue,
+                  base: dict[str, float]) -> SimpleNamespace:
+    """Inputs of every cell of ``tissue``: local insulin through the graph operators."""
+    bp, geo = ctx.bp, ctx.geo
+    u = dict(base)
+    u.update(diet_inputs(t, ctx.sch.diet, float(np.mean(tissue.params.nfkb_basal))))
+    for target in MODULATED_IN_CELLS:
+        u[f"mod_{target}"] = ctx.sch.modulator(target, tissue.name, t)
+    u["mod_lipolysis"] *= 1.0 - max([s.value for s in ctx.sch.acipimox if s.on(t)], default=0.0)
+    if tissue.name != "muscle":
+        u["intensity"] = 0.0
+    if ctx.medium is not None:
+        u["ins_nM"] = np.full(tissue.n, base["ins_nM"])
+        return SimpleNamespace(**u)
+    n_m, _ = geo.n_isf
+    isf = x[bk.N_SCALARS:]
+    if tissue.name == "muscle":
+        u["ins_nM"] = geo.a_muscle @ isf[:n_m] / 1000.0
+    elif tissue.name == "adipose":
+        u["ins_nM"] = geo.a_adipose @ isf[n_m:] / 1000.0
+    else:  # liver: portal blood = plasma + pancreatic insulin, gut glucose, visceral FFA/TNF
+        q = bp.portal_flow_l_kg_min
+        portal_ins = bk.insulin_pmol_l(x, bp) + float(x[bk.IDX["beta_y"]]) / q
+        u["ins_nM"] = portal_ins * geo.liver_atten / 1000.0
+        ra = bp.f_abs * bp.k_abs * float(x[bk.IDX["gut"]])
+        u["glc_mM"] = base["glc_mM"] + ra / q / bk.MG_PER_MMOL_GLC
+        u["ffa_mM"] = base["ffa_mM"] + ctx.last_flux.ffa_release_visc / q / 1000.0
+        u["tnf_pg_ml"] = base["tnf_pg_ml"] + ctx.last_flux.tnf_visceral / q / 1000.0
+    return SimpleNamespace(**u)
+
+
+# ---------------------------------------------------------------- fluxes back to the body
+
+
+def _per_body(tissue: Tissue, species: str, dt: float, mass_kg: float, bw: float,
+              mask: FloatArray | None = None) -> float:
+    row = tissue.row(species)
+    mean = float(np.mean(row if mask is None else row[mask > 0])) if (
+        mask is None or np.any(mask > 0)) else 0.0
+    return mean * mass_kg / bw / dt
+
+
+def cell_fluxes(tissues: dict[str, Tissue], x: FloatArray, dt: float,
+                ctx: SimpleNamespace) -> SimpleNamespace:
+    """Whole-body fluxes (per kg body mass per minute) from the cells' step accumulators."""
+    bw = ctx.masses.body
+    mu, li, ad = tissues["muscle"], tissues["liver"], tissues["adipose"]
+    visc = ctx.geo.visceral
+    fat_sc, fat_visc = float(x[bk.IDX["fat_sc"]]), float(x[bk.IDX["fat_visc"]])
+    rel_sc = _per_body(ad, "cum_ffa_out", dt, fat_sc, bw, 1.0 - visc)
+    rel_visc = _per_body(ad, "cum_ffa_out", dt, fat_visc, bw, visc)
+    fat = fat_sc + fat_visc
+    return SimpleNamespace(
+        egp=_per_body(li, "cum_egp", dt, ctx.masses.liver, bw),
+        gng=_per_body(li, "cum_gng", dt, ctx.masses.liver, bw),
+        u_muscle=_per_body(mu, "cum_glc", dt, ctx.masses.muscle, bw),
+        u_adipose=_per_body(ad, "cum_glc", dt, fat, bw),
+        u_liver=_per_body(li, "cum_glc", dt, ctx.masses.liver, bw),
+        ffa_release=rel_sc + rel_visc, ffa_release_sc=rel_sc, ffa_release_visc=rel_visc,
+        ffa_uptake=(_per_body(mu, "cum_ffa_in", dt, ctx.masses.muscle, bw)
+                    + _per_body(li, "cum_ffa_in", dt, ctx.masses.liver, bw)
+                    + _per_body(ad, "cum_ffa_in", dt, fat, bw)),
+        tnf_adipose=(_per_body(ad, "cum_tnf", dt, fat_sc, bw, 1.0 - visc)
+                     + _per_body(ad, "cum_tnf", dt, fat_visc, bw, visc)),
+        tnf_visceral=_per_body(ad, "cum_tnf", dt, fat_visc, bw, visc),
+        igf1_m=float(np.mean(li.row("igf1_m"))),
+    )
+
+
+class BodyRHS:
+    """Body right-hand side with the step's cell fluxes bound."""
+
+    def __init__(self, cf: SimpleNamespace, ctx: SimpleNamespace) -> None:
+        self.cf, self.ctx = cf, ctx
+
+    def __call__(self, t: float, x: FloatArray) -> FloatArray:
+        return bk.body_rhs(t, x, self.cf, self.ctx)
+
+
+def advance_body(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace,
+                 dt: float) -> FloatArray:
+    """Advance the body over ``dt`` with the cells' fluxes of this step."""
+    bp = ctx.bp
+    geo = ctx.geo
+    kte = max(float(np.max(geo.kte_muscle)), float(np.max(geo.kte_adipose, initial=1.0)))
+    fastest = max(bk.HOLD_RATE, bp.k_ins_clear, bp.clamp_kp / (bp.vg_dl_kg * 18.0),
+                  bp.v_ffa_other / (bp.vffa_l_kg * 1000.0),
+                  bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade
+                  + bp.d_isf * 8.0)
+    return numerics.rk4(BodyRHS(cf, ctx), t, x, dt, numerics.substeps(dt, fastest))

@@ -1,0 +1,1 @@
+"""Rate laws: pure functions of (state, inputs, parameters) over arrays."""

@@ -1,0 +1,286 @@
+"""Whole-body rate laws: plasma glucose, insulin, FFA, GH, IGF-1, cortisol, TNF-alpha, gut.
+
+The body exchanges with the cells through fluxes that the cells compute (uptake, glucose
+output, FFA release, TNF-alpha output), held constant over one engine step, and through the
+concentrations it hands back to them (:func:`cell_inputs`). Interstitial insulin of muscle
+capillary segments and adipose depots is part of the body state, one value per exchange node
+of the tissue graph (B1 transendothelial delay). Units: glucose mg/kg body mass, insulin
+pmol/kg, FFA umol/kg, GH ug/kg, IGF-1 ug/L, cortisol nM, TNF-alpha pg/kg.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.types import FloatArray
+
+SCALARS: tuple[str, ...] = (
+    "q_glc", "q_gt", "ins_p", "beta_y", "ffa", "gh", "gh_sc", "gh_pool", "ipam", "ipam_sc", "serm",
+    "serm_sc", "igf1", "cort", "tnf", "sto1", "sto2", "gut", "sto_slow", "chylo", "clamp_int",
+    "fat_sc", "fat_visc",
+    "acc_egp", "acc_ra", "acc_gir", "acc_infusion", "acc_muscle", "acc_adipose", "acc_liver",
+    "acc_other", "acc_renal",
+)
+ACCUMULATORS = tuple(n for n in SCALARS if n.startswith("acc_"))
+IDX = {n: i for i, n in enumerate(SCALARS)}
+N_SCALARS = len(SCALARS)
+GH_NM_PER_UG_L = 1.0 / 22.1  # 22 kDa GH
+MG_PER_MMOL_GLC = 180.16
+IPAM_MW, SERM_MW = 711.9, 3357.9
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Exchange structure built once from the tissue graph (sparse, no networkx in steps).
+
+    Attributes:
+        a_muscle: (n_muscle, n_capillary) row-normalised fibre-to-segment incidence.
+        lap_muscle: (n_capillary, n_capillary) graph Laplacian between capillary segments.
+        kte_muscle: (n_capillary,) transendothelial rate multipliers (heterogeneity).
+        a_adipose, lap_adipose, kte_adipose: the same for adipose depot capillaries.
+        liver_atten: (n_liver,) sinusoidal insulin at each hepatocyte relative to portal inflow.
+        hepatic_extraction: 1 - outflow/inflow insulin along the sinusoids.
+        visceral: (n_adipose,) 1 for visceral adipocytes, 0 for subcutaneous.
+    """
+
+    a_muscle: sp.csr_matrix
+    lap_muscle: sp.csr_matrix
+    kte_muscle: FloatArray
+    a_adipose: sp.csr_matrix
+    lap_adipose: sp.csr_matrix
+    kte_adipose: FloatArray
+    liver_atten: FloatArray
+    hepatic_extraction: float
+    visceral: FloatArray
+
+    @property
+    def n_isf(self) -> tuple[int, int]:
+        return self.a_muscle.shape[1], self.a_adipose.shape[1]
+
+
+@dataclass(frozen=True)
+class Masses:
+    """Tissue masses (kg) that convert per-cell fluxes to whole-body ones."""
+
+    body: float
+    muscle: float
+    liver: float
+    fat_sc0: float
+    fat_visc0: float
+
+
+def masses(bp: SimpleNamespace) -> Masses:
+    """Tissue masses from body mass and composition (DESIGN: muscle 40 % of lean mass)."""
+    fat = bp.body_mass_kg * bp.fat_fraction
+    lean = bp.body_mass_kg - fat
+    return Masses(bp.body_mass_kg, bp.muscle_fraction_lean * lean, bp.liver_mass_kg,
+                  fat * (1 - bp.visceral_fraction), fat * bp.visceral_fraction)
+
+
+def glucose_mM(x: FloatArray, bp: SimpleNamespace) -> float:
+    return float(x[IDX["q_glc"]]) / bp.vg_dl_kg / 18.016
+
+
+def insulin_pmol_l(x: FloatArray, bp: SimpleNamespace) -> float:
+    return float(x[IDX["ins_p"]]) / bp.vi_l_kg
+
+
+def ffa_mM(x: FloatArray, bp: SimpleNamespace) -> float:
+    return float(x[IDX["ffa"]]) / bp.vffa_l_kg / 1000.0
+
+
+def gh_ug_l(x: FloatArray, bp: SimpleNamespace) -> float:
+    return float(x[IDX["gh"]]) / bp.gh_vd_l_kg
+
+
+def tnf_pg_ml(x: FloatArray, bp: SimpleNamespace) -> float:
+    return float(x[IDX["tnf"]]) / bp.tnf_v_ml_kg
+
+
+def brain_other_uptake(g_mM: float, bp: SimpleNamespace) -> float:
+    """Insulin-independent uptake (mg/kg/min): brain (saturated GLUT1/3) and other tissues."""
+    return bp.v_brain * g_mM * (bp.km_brain_mM + 5.0) / (5.0 * (bp.km_brain_mM + g_mM)) \
+        + bp.v_other * g_mM / 5.0
+
+
+def renal_loss(g_mM: float, bp: SimpleNamespace) -> float:
+    """Renal glucose excretion above threshold (mg/kg/min); Dalla Man 2007."""
+    return bp.k_renal * max(g_mM - bp.renal_threshold_mM, 0.0) * 18.016 * bp.vg_dl_kg
+
+
+def beta_static(g_mM: float, ra: float, bp: SimpleNamespace) -> float:
+    """B1: steady-state secretion (pmol/kg/min) for glucose, with the incretin gain of oral Ra."""
+    g = max(g_mM, 0.0) ** bp.beta_n
+    sr = bp.beta_sr_max * g / (bp.beta_k_mM**bp.beta_n + g)
+    return bp.beta_capacity * sr * (1.0 + bp.k_incretin * ra)
+
+
+def cortisol_target(clock_h: float, debt_h: float, bp: SimpleNamespace) -> float:
+    """S1: circadian cortisol (peak ~08:30, nadir ~00:00), raised by sleep debt."""
+    w = 2.0 * math.pi / 24.0
+    base = bp.cort_mean_nM + bp.cort_amp_nM * (math.cos(w * (clock_h - 8.5))
+                                               + 0.35 * math.cos(2 * w * (clock_h - 8.5)))
+    return max(base, 20.0) * (1.0 + bp.cort_debt_gain * debt_h)
+
+
+def gh_secretion(t: float, x: FloatArray, sch, bp: SimpleNamespace, suppression: float) -> float:
+    """B3: endogenous bursts (gamma kernels) plus basal secretion, ug/kg/min."""
+    pulses = sch.gh_pulses
+    dt = t - pulses[:, 0]
+    on = (dt > 0) & (dt < 20 * bp.gh_pulse_tau_min)
+    tau = bp.gh_pulse_tau_min
+    burst = float(np.sum(pulses[on, 1] * dt[on] / tau**2 * np.exp(-dt[on] / tau)))
+    serm = _drug_effect(x[IDX["serm"]], bp.body_mass_kg, SERM_MW, 0.25, 0.1)
+    debt_blunt = 1.0 / (1.0 + 0.1 * sch.sleep_debt_h(t))
+    pulsatile = bp.gh_pulse_ug_kg * burst * (1.0 + 2.0 * serm) * debt_blunt
+    return (bp.gh_basal_ug_kg_min + pulsatile) * suppression
+
+
+def _drug_effect(amount_ug_kg: float, mass_kg: float, mw: float, vd_l_kg: float,
+                 ec50_nM: float) -> float:
+    """Emax occupancy of a secretagogue at its plasma concentration."""
+    c_nM = max(amount_ug_kg, 0.0) / vd_l_kg / mw * 1000.0
+    return c_nM / (ec50_nM + c_nM)
+
+
+def gh_suppression(g_mM: float, ins_uU: float, ffa: float, mod: float,
+                   bp: SimpleNamespace) -> float:
+    """B3: somatostatin tone raised by glucose, insulin and FFA lowers GH release."""
+    return mod / (
+        (1.0 + max(g_mM - 5.5, 0.0) / bp.gh_glc_K_mM)
+        * (1.0 + max(ins_uU - 15.0, 0.0) / bp.gh_ins_K_uU_ml)
+        * (1.0 + max(ffa - 0.7, 0.0) / bp.gh_ffa_K_mM)
+    )
+
+
+def _sum_on(spans: list, t: float) -> float:
+    return float(sum(s.value for s in spans if s.on(t)))
+
+
+def _held(spans: list, t: float) -> float | None:
+    vals = [s.value for s in spans if s.on(t)]
+    return max(vals) if vals else None
+
+
+HOLD_RATE = 0.5
+"""1/min: how fast a held level (clamp insulin, lipid or TNF infusion) tracks its target."""
+K_CHYLO = 0.004  # 1/min: chylomicron TG clearance into fat stores (t1/2 ~3 h)
+K_IPAM, K_SERM = math.log(2) / 120.0, math.log(2) / 12.0  # Gobburu 1999; sermorelin label
+KA_SC_PEPTIDE = 0.05  # 1/min: sc peptide absorption (Tmax 15-30 min)
+K_POOL_REL, K_POOL_REFILL, POOL_UG_KG = 0.08, 1.0 / 180.0, 1.0  # pituitary releasable GH
+
+
+def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace) -> FloatArray:
+    """Time derivative of the body state (scalars then interstitial insulin nodes).
+
+    ``cf`` holds the cell fluxes over the current step (per kg body mass per minute);
+    ``ctx`` the schedule, body parameters, geometry and clamp definition.
+    """
+    bp, sch, geo = ctx.bp, ctx.sch, ctx.geo
+    dx = np.zeros_like(x)
+    s = {n: x[i] for n, i in IDX.items()}
+    g, ins = glucose_mM(x, bp), insulin_pmol_l(x, bp)
+    ffa = ffa_mM(x, bp)
+    # B2 gut: grinding, emptying slowed by protein/fat/fibre, absorption.
+    k_e = bp.k_empt / (1.0 + s["sto_slow"] / bp.slow_K_g)
+    ra = bp.f_abs * bp.k_abs * s["gut"]
+    dx[IDX["sto1"]] = -bp.k_gri * s["sto1"]
+    dx[IDX["sto2"]] = bp.k_gri * s["sto1"] - k_e * s["sto2"]
+    dx[IDX["gut"]] = k_e * s["sto2"] - bp.k_abs * s["gut"]
+    dx[IDX["sto_slow"]] = -k_e * s["sto_slow"]
+    dx[IDX["chylo"]] = -K_CHYLO * s["chylo"]
+    # Clamp: insulin held at target, glucose held by a PI-controlled infusion (GIR).
+    clamp = ctx.clamp_at(t)
+    gir = 0.0
+    if clamp is not None:
+        err = clamp[1] - g
+        gir = max(0.0, bp.clamp_kp * (err + s["clamp_int"] / bp.clamp_ti_min))
+        dx[IDX["clamp_int"]] = err if (gir > 0.0 or err > 0.0) else 0.0
+    infusion = _sum_on(sch.glucose_inf, t)
+    # B1: beta-cell secretion into the portal vein; hepatic first pass; peripheral clearance.
+    sr_target = 0.0 if clamp is not None else beta_static(g, ra, bp) * sch.modulator(
+        "insulin_secretion", "all", t)
+    dx[IDX["beta_y"]] = bp.beta_alpha * (sr_target - s["beta_y"])
+    dx[IDX["ins_p"]] = ((1.0 - geo.hepatic_extraction) * s["beta_y"]
+                        + _sum_on(sch.insulin_inf, t) - bp.k_ins_clear * s["ins_p"])
+    if clamp is not None:
+        _hold(dx, "ins_p", s, clamp[0] * 6.0 * bp.vi_l_kg)
+    # Glucose mass balance (mg/kg/min).
+    other, renal = brain_other_uptake(g, bp), renal_loss(g, bp)
+    exchange = bp.k_glc_pt * s["q_glc"] - bp.k_glc_tp * s["q_gt"]  # slow tissue glucose pool
+    dx[IDX["q_glc"]] = (cf.egp + ra + gir + infusion - cf.u_muscle - cf.u_adipose - cf.u_liver
+                        - other - renal - exchange)
+    dx[IDX["q_gt"]] = exchange
+    for name, v in (("acc_egp", cf.egp), ("acc_ra", ra), ("acc_gir", gir),
+                    ("acc_infusion", infusion), ("acc_muscle", cf.u_muscle),
+                    ("acc_adipose", cf.u_adipose), ("acc_liver", cf.u_liver),
+                    ("acc_other", other), ("acc_renal", renal)):
+        dx[IDX[name]] = v
+    # FFA: adipose release minus tissue uptake; lipid infusion holds the level.
+    dx[IDX["ffa"]] = cf.ffa_release - cf.ffa_uptake - bp.v_ffa_other * ffa
+    held = _held(sch.lipid, t)
+    if held is not None:
+        _hold(dx, "ffa", s, held * bp.vffa_l_kg * 1000.0)
+    _gh_rhs(t, x, s, dx, g, ins / 6.0, ffa, sch, bp)
+    dx[IDX["igf1"]] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
+    target = cortisol_target(sch.clock_h(t), sch.sleep_debt_h(t), bp)
+    dx[IDX["cort"]] = math.log(2) / bp.cort_half_life_min * (target - s["cort"])
+    dx[IDX["tnf"]] = (bp.tnf_other_pg_kg_min + cf.tnf_adipose
+                      - math.log(2) / bp.tnf_half_life_min * s["tnf"])
+    held = _held(sch.tnf, t)
+    if held is not None:
+        _hold(dx, "tnf", s, held * bp.tnf_v_ml_kg)
+    # B4: depots lose net FFA release (palmitate 256 g/mol) and gain stored meal fat.
+    stored = K_CHYLO * s["chylo"] / 1000.0
+    visc = bp.fat_storage_share_visceral
+    dx[IDX["fat_sc"]] = (1 - visc) * stored - cf.ffa_release_sc * bp.body_mass_kg * 256e-9
+    dx[IDX["fat_visc"]] = visc * stored - cf.ffa_release_visc * bp.body_mass_kg * 256e-9
+    _isf_rhs(x, dx, ins, sch.intensity(t), bp, geo)
+    return dx
+
+
+def _hold(dx: FloatArray, name: str, s: dict, target: float) -> None:
+    """An infusion that holds ``name`` at ``target``: it cancels the natural rate of change
+    and adds first-order tracking; infusions cannot be negative."""
+    i = IDX[name]
+    dx[i] += max(0.0, HOLD_RATE * (target - s[name]) - dx[i])
+
+
+def _gh_rhs(t: float, x: FloatArray, s: dict, dx: FloatArray, g: float, ins_uU: float,
+            ffa: float, sch, bp: SimpleNamespace) -> None:
+    """B3: endogenous pulses, secretagogue release from the pituitary pool, rhGH kinetics."""
+    sup = gh_suppression(g, ins_uU, ffa, sch.modulator("gh_secretion", "all", t), bp)
+    ipam = _drug_effect(s["ipam"], bp.body_mass_kg, IPAM_MW, 0.22, 300.0)  # Gobburu 1999
+    serm = _drug_effect(s["serm"], bp.body_mass_kg, SERM_MW, 0.25, 0.1)
+    release = K_POOL_REL * (ipam + serm) * s["gh_pool"]
+    dx[IDX["gh_pool"]] = K_POOL_REFILL * (1.0 - s["gh_pool"]) - release
+    k_gh = math.log(2) / bp.gh_half_life_min
+    dx[IDX["gh"]] = (gh_secretion(t, x, sch, bp, sup) + POOL_UG_KG * release * sup
+                     + _sum_on(sch.gh_inf, t) + bp.sc_gh_ka * bp.sc_gh_f * s["gh_sc"]
+                     - k_gh * s["gh"])
+    dx[IDX["gh_sc"]] = -bp.sc_gh_ka * s["gh_sc"]
+    for drug, k in (("ipam", K_IPAM), ("serm", K_SERM)):
+        inf = _sum_on(sch.drug_inf.get(drug, []), t)
+        dx[IDX[drug]] = KA_SC_PEPTIDE * s[f"{drug}_sc"] + inf - k * s[drug]
+        dx[IDX[f"{drug}_sc"]] = -KA_SC_PEPTIDE * s[f"{drug}_sc"]
+
+
+def _isf_rhs(x: FloatArray, dx: FloatArray, ins_pmol_l: float, intensity: float,
+             bp: SimpleNamespace, geo: Geometry) -> None:
+    """B1: transendothelial insulin transport into capillary-segment interstitium, local
+    degradation, and exchange between neighbouring segments (graph Laplacian)."""
+    n_m, n_a = geo.n_isf
+    isf_m = x[N_SCALARS:N_SCALARS + n_m]
+    isf_a = x[N_SCALARS + n_m:]
+    recruit = 1.0 + bp.capillary_recruit * intensity
+    dx[N_SCALARS:N_SCALARS + n_m] = (
+        bp.k_isf_insulin * recruit * geo.kte_muscle * (ins_pmol_l - isf_m)
+        - bp.k_isf_degrade * isf_m - bp.d_isf * (geo.lap_muscle @ isf_m))
+    dx[N_SCALARS + n_m:] = (
+        bp.k_isf_insulin * geo.kte_adipose * (ins_pmol_l - isf_a)
+        - bp.k_isf_degrade * isf_a - bp.d_isf * (geo.lap_adipose @ isf_a))

@@ -1,0 +1,123 @@
+"""The state variables of each cell type, declared once by name.
+
+Every cell of a tissue carries one column of a ``(n_species, n_cells)`` array whose rows are
+ordered as declared here. Kinetics address rows through :class:`StateView` by name.
+"""
+
+from __future__ import annotations
+
+from sim.types import FloatArray, Species
+
+F = "fraction"
+
+_RECEPTOR = (
+    Species("ir_f", F, "insulin receptor, free at the surface", 1.0, "ir"),
+    Species("ir_b", F, "insulin receptor, insulin-bound, not yet autophosphorylated", 0.0, "ir"),
+    Species("ir_p", F, "insulin receptor, bound and tyrosine-autophosphorylated (IR-P)", 0.0, "ir"),
+    Species("ir_i", F, "insulin receptor, internalised in endosomes (recycling)", 0.0, "ir"),
+    Species("irs1_u", F, "IRS-1, unmodified (of the basal IRS-1 pool)", 0.9),
+    Species("irs1_py", F, "IRS-1, tyrosine-phosphorylated (IRS-1-pY)", 0.0),
+    Species("irs1_ps", F, "IRS-1, inhibitory serine-phosphorylated (IRS-1-pS)", 0.1),
+    Species("pi3k", F, "class IA PI3K recruited to IRS-1-pY, with PIP3 (lumped)", 0.0),
+    Species("akt_p", F, "Akt phosphorylated at T308/S473", 0.0),
+    Species("ghr_f", F, "GH receptor, free surface dimer", 1.0, "ghr"),
+    Species("ghr_jak2", F, "GH-bound GHR with active JAK2", 0.0, "ghr"),
+    Species("ghr_i", F, "GH receptor, internalised / being resynthesised", 0.0, "ghr"),
+    Species("stat5_p", F, "STAT5 tyrosine-phosphorylated (pSTAT5)", 0.0),
+    Species("socs1_m", F, "SOCS1 mRNA (relative to full induction)", 0.0),
+    Species("socs1", F, "SOCS1 protein (relative to full induction)", 0.0),
+    Species("socs3_m1", F, "SOCS3 primary transcript (delay stage 1)", 0.0),
+    Species("socs3_m2", F, "SOCS3 mature mRNA (delay stage 2)", 0.0),
+    Species("socs3", F, "SOCS3 protein (relative to full induction)", 0.0),
+    Species("lcfa", "relative", "intracellular long-chain acyl-CoA (1 = fasting level)", 1.0),
+    Species("dag", "relative", "DAG/ceramide derived from FFA (1 = fasting level)", 1.0),
+    Species("pkc", F, "novel PKC (theta in muscle, epsilon in liver) active", 0.0),
+    Species("nfkb", F, "IKK-beta/NF-kB active (nuclear NF-kB)", 0.0),
+    Species("amp_atp", "relative", "AMP:ATP ratio relative to rest", 1.0),
+    Species("ampk_p", F, "AMPK alpha phosphorylated at T172", 0.0),
+)
+
+_ACCUMULATORS = (
+    Species("cum_glc", "mg/kg tissue", "glucose taken up during the current step", 0.0),
+    Species("cum_ffa_in", "umol/kg tissue", "FFA taken up during the current step", 0.0),
+)
+
+MUSCLE: tuple[Species, ...] = (
+    *_RECEPTOR,
+    Species("glut4_pm", F, "GLUT4 at the plasma membrane / T-tubules", 0.03),
+    Species("glycogen", F, "glycogen, fraction of this fibre's capacity", 0.8),
+    Species("glut4_content", "relative", "GLUT4 protein content (1 = untrained)", 1.0),
+    Species("mito", "relative", "mitochondrial density (1 = untrained)", 1.0),
+    Species("pgc1a", "relative", "PGC-1alpha training signal (integrated AMPK activity)", 0.0),
+    *_ACCUMULATORS,
+)
+
+LIVER: tuple[Species, ...] = (
+    *_RECEPTOR,
+    Species("foxo1", F, "FOXO1 in the nucleus (active)", 0.6),
+    Species("pepck", F, "PEPCK expression (gluconeogenic capacity)", 0.6),
+    Species("glycogen", F, "glycogen, fraction of hepatocyte capacity", 0.75),
+    Species("igf1_m", F, "IGF-1 mRNA (relative to full induction)", 0.3),
+    *_ACCUMULATORS,
+    Species("cum_egp", "mg/kg tissue", "glucose released during the current step", 0.0),
+    Species("cum_gng", "mg/kg tissue", "glucose from gluconeogenesis during the current step", 0.0),
+)
+
+ADIPOSE: tuple[Species, ...] = (
+    *_RECEPTOR,
+    Species("glut4_pm", F, "GLUT4 at the plasma membrane", 0.03),
+    Species("gh_lipo", F, "GH lipolytic programme (PDE3B loss / ATGL gain)", 0.0),
+    Species("hsl", F, "hormone-sensitive lipase, active (phosphorylated)", 0.1),
+    *_ACCUMULATORS,
+    Species("cum_ffa_out", "umol/kg tissue", "FFA released during the current step", 0.0),
+    Species("cum_tnf", "pg/kg tissue", "TNF-alpha secreted during the current step", 0.0),
+)
+
+TISSUE_SPECIES: dict[str, tuple[Species, ...]] = {
+    "muscle": MUSCLE,
+    "liver": LIVER,
+    "adipose": ADIPOSE,
+}
+TISSUES: tuple[str, ...] = tuple(TISSUE_SPECIES)
+
+ACCUMULATOR_NAMES = frozenset(
+    s.name for sp in TISSUE_SPECIES.values() for s in sp if s.name.startswith("cum_")
+)
+
+
+def index(tissue: str) -> dict[str, int]:
+    """Row index of each species of ``tissue``."""
+    return {s.name: i for i, s in enumerate(TISSUE_SPECIES[tissue])}
+
+
+def conserved_groups(tissue: str) -> dict[str, list[int]]:
+    """Rows whose sum is a fixed total (1 per cell), by moiety name."""
+    groups: dict[str, list[int]] = {}
+    for i, s in enumerate(TISSUE_SPECIES[tissue]):
+        if s.conserved_group:
+            groups.setdefault(s.conserved_group, []).append(i)
+    return groups
+
+
+def node_names(tissue: str) -> list[str]:
+    """Pathway nodes reported in outputs: every species that is not an accumulator."""
+    return [s.name for s in TISSUE_SPECIES[tissue] if s.name not in ACCUMULATOR_NAMES]
+
+
+class StateView:
+    """Named, zero-copy access to the rows of a tissue state array.
+
+    ``StateView(y, idx).akt_p`` is ``y[idx["akt_p"]]``: a view, so writes go to ``y``.
+    """
+
+    __slots__ = ("_y", "_idx")
+
+    def __init__(self, y: FloatArray, idx: dict[str, int]) -> None:
+        self._y = y
+        self._idx = idx
+
+    def __getattr__(self, name: str) -> FloatArray:
+        try:
+            return self._y[self._idx[name]]
+        except KeyError:
+            raise AttributeError(name) from None

@@ -1,0 +1,180 @@
+"""Tissue-specific rate laws and the right-hand side of each cell type.
+
+Muscle fibres (I4, E1-E4, F1), hepatocytes (I5, F3, G4, S1) and adipocytes (I4, I6, G5, B4)
+add their own mechanisms to the shared arms of :mod:`sim.kinetics.signalling`.
+``cell_rhs(tissue, y, u, p)`` is the single entry point used by every engine and by the
+reference solver.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim.kinetics import signalling as sig
+from sim.kinetics.species import StateView, index
+from sim.types import FloatArray
+
+_IDX = {t: index(t) for t in ("muscle", "liver", "adipose")}
+
+
+def glut4_translocation(
+    s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace, insulin_drive: FloatArray,
+    ampk_drive: FloatArray,
+) -> None:
+    """I4/E2/S1: Akt (via AS160) and AMPK (via TBC1D1) add to GLUT4 exocytosis; cortisol
+    impairs it; endocytosis is constitutive."""
+    exo = p.k_exo_basal + (
+        p.k_exo_ins * insulin_drive + p.k_exo_ampk * ampk_drive
+    ) * u.mod_glut4_translocation / (1.0 + p.w_cort_glut4 * u.cort_excess)
+    d.glut4_pm[:] = exo * (1.0 - s.glut4_pm) - p.k_endo * s.glut4_pm
+
+
+def michaelis(glc_mM: FloatArray, km_mM: float) -> FloatArray:
+    """Saturable transporter occupancy."""
+    return glc_mM / (km_mM + glc_mM)
+
+
+def recruitment(u: SimpleNamespace, p: SimpleNamespace) -> FloatArray:
+    """E1: Henneman recruitment: type I fibres work from low intensities, type II fibres are
+    recruited progressively above ``recruit_II_start`` (fraction of VO2max)."""
+    recruit_ii = np.clip((u.intensity - p.recruit_II_start) / p.recruit_II_span, 0.0, 1.0)
+    return p.is_type_I + (1.0 - p.is_type_I) * recruit_ii
+
+
+def muscle_load(
+    u: SimpleNamespace, p: SimpleNamespace, recruit: FloatArray, mito: FloatArray
+) -> FloatArray:
+    """E1: excess ATP demand of a working fibre over what its oxidative capacity (fibre-type
+    capacity times mitochondrial density) covers; it raises AMP:ATP."""
+    demand = u.intensity / (p.oxidative_capacity * mito)
+    return recruit * p.g_load * np.maximum(demand - p.demand_threshold, 0.0)
+
+
+def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
+    """Skeletal-muscle fibre: shared arms plus GLUT4, Randle cycle, glycogen and training."""
+    oxidation = s.mito * (1.0 + p.w_ox_ampk * s.ampk_p * p.expr_ampk)
+    recruit = recruitment(u, p)
+    load = muscle_load(u, p, recruit, s.mito)
+    akt = sig.common(s, d, u, p, oxidation, load)
+    ampk = s.ampk_p * p.expr_ampk
+    depleted = 1.0 - s.glycogen
+    insulin_drive = akt * (1.0 + p.w_e3_sens * depleted)  # E3: low glycogen sensitises AS160
+    # E2: contraction-activated AMPK (above its resting level) adds GLUT4 exocytosis.
+    glut4_translocation(s, d, u, p, insulin_drive, np.maximum(ampk - p.ampk_rest, 0.0))
+    # F1 Randle cycle: acyl-CoA oxidation (citrate, acetyl-CoA, G6P) limits glucose disposal.
+    randle = (1.0 + p.w_randle) / (1.0 + p.w_randle * s.lcfa)
+    # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase.
+    disposal = 1.0 + p.w_gs_akt * akt + p.w_gs_glycogen * depleted
+    glut4 = p.glut4_total * s.glut4_content * p.expr_glut4 * s.glut4_pm
+    uptake = (
+        p.v_glut4 * glut4 * randle * disposal * michaelis(u.glc_mM, p.km_glut4_mM)
+        + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
+    )
+    d.cum_glc[:] = uptake
+    cap = p.glycogen_cap_mg_kg * (1.0 + p.w_glycogen_cap_mito * (s.mito - 1.0))
+    synthesis = uptake * p.f_glycogen_store * depleted / (depleted + p.K_glycogen_full)
+    use = p.v_glycogen_use * recruit * u.intensity**2 * s.glycogen / (s.glycogen + 0.05)
+    d.glycogen[:] = (synthesis - use) / cap
+    # E4: PGC-1alpha integrates AMPK activity above rest; GLUT4 and mitochondria follow.
+    d.pgc1a[:] = p.k_pgc * np.maximum(ampk - p.ampk_rest, 0.0) - p.k_pgc_decay * s.pgc1a
+    d.glut4_content[:] = p.k_glut4_turn * (1.0 + p.g_glut4_pgc * s.pgc1a - s.glut4_content)
+    d.mito[:] = p.k_mito_turn * (1.0 + p.g_mito_pgc * s.pgc1a - s.mito)
+
+
+def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
+    """Hepatocyte: shared arms plus FOXO1/PEPCK, gluconeogenesis, glycogen and IGF-1."""
+    akt = sig.common(s, d, u, p, np.ones_like(s.lcfa), np.zeros_like(s.lcfa))
+    # I5: Akt phosphorylates FOXO1, exporting it from the nucleus.
+    d.foxo1[:] = p.k_foxo_in * (1.0 - s.foxo1) - p.k_foxo_out * (1.0 + p.w_foxo_akt * akt) * s.foxo1
+    # I5/S1: FOXO1 and glucocorticoid receptor drive PEPCK transcription.
+    target = s.foxo1 * (1.0 + p.w_pepck_cort * u.cort_excess) / (1.0 + p.w_pepck_cort)
+    d.pepck[:] = p.k_pepck * (target - s.pepck)
+    # F3: fatty-acid oxidation supplies acetyl-CoA (pyruvate carboxylase) and ATP for GNG.
+    lipid = 1.0 + p.w_gng_ffa * (s.lcfa - 1.0)
+    gng = p.v_gng * p.zone_gng * s.pepck * np.maximum(lipid, 0.0) * u.mod_gluconeogenesis
+    # I5: Akt (GSK3 off -> GS on; G6Pase down) sends gluconeogenic G6P into glycogen.
+    n = p.n_akt_liver
+    room = 1.0 - s.glycogen  # glycogen synthase stops as the store fills
+    to_glycogen = akt**n / (p.K_g6p_akt**n + akt**n) * room / (room + 0.05)
+    # I5: insulin (Akt -> PP1) and glucose inhibit phosphorylase; adrenergic drive stimulates.
+    glycogenolysis = (
+        p.v_glycogenolysis * s.glycogen / (s.glycogen + p.K_glycogenolysis)
+        * (1.0 + p.w_gly_catechol * u.catechol)
+        / (1.0 + (akt / p.K_gly_akt) ** n) / (1.0 + (u.glc_mM / p.K_gly_glc_mM) ** 2)
+    )
+    # I5: glucokinase (sigmoid in glucose) with Akt-dependent glycogen synthase.
+    gk = u.glc_mM**p.n_gk / (p.km_gk_mM**p.n_gk + u.glc_mM**p.n_gk)
+    synthesis = p.v_glycogen_synth * p.zone_gk * gk * (p.gs_basal + akt) * (1.0 - s.glycogen)
+    d.glycogen[:] = (synthesis + gng * to_glycogen - glycogenolysis) / p.glycogen_cap_mg_kg
+    d.cum_glc[:] = synthesis
+    d.cum_egp[:] = gng * (1.0 - to_glycogen) + glycogenolysis
+    d.cum_gng[:] = gng
+    # G4: pSTAT5 drives IGF-1 transcription.
+    d.igf1_m[:] = p.k_igf1_m * (p.igf1_basal + (1.0 - p.igf1_basal) * s.stat5_p * p.expr_stat5
+                                - s.igf1_m)
+
+
+def adipose_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
+    """Adipocyte: shared arms plus GLUT4, HSL lipolysis (I6, G5) and TNF-alpha output (B4)."""
+    akt = sig.common(s, d, u, p, np.ones_like(s.lcfa), np.zeros_like(s.lcfa))
+    glut4_translocation(s, d, u, p, akt, np.zeros_like(akt))
+    d.cum_glc[:] = (
+        p.v_glut4 * p.glut4_total * p.expr_glut4 * s.glut4_pm * michaelis(u.glc_mM, p.km_glut4_mM)
+        + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
+    )
+    # G5: GH induces a slow lipolytic programme (lower PDE3B, higher ATGL) through STAT5.
+    d.gh_lipo[:] = p.k_gh_lipo * (s.stat5_p * p.expr_stat5 - s.gh_lipo)
+    drive = (
+        p.hsl_basal * p.size_rel
+        + p.w_hsl_gh * s.gh_lipo
+        + p.w_hsl_catechol * u.catechol
+        + p.w_hsl_cort * u.cort_excess
+    )
+    # I6: insulin -> Akt -> PDE3B lowers cAMP/PKA, dephosphorylating HSL.
+    d.hsl[:] = (
+        p.k_hsl_on * drive * (p.expr_hsl - s.hsl) - p.k_hsl_off * (1.0 + p.w_hsl_akt * akt) * s.hsl
+    )
+    reesterified = p.f_reester_basal + p.f_reester_akt * akt
+    d.cum_ffa_out[:] = (
+        p.v_lipolysis * p.size_rel * s.hsl * u.mod_lipolysis * (1.0 - reesterified)
+    )
+    # B4/N1: TNF-alpha secretion scales with adipocyte size, depot and NF-kB activity.
+    d.cum_tnf[:] = p.v_tnf * p.size_rel**2 * p.depot_tnf * (p.tnf_basal_frac + s.nfkb)
+
+
+_LAWS = {"muscle": muscle_rhs, "liver": liver_rhs, "adipose": adipose_rhs}
+
+
+def cell_rhs(tissue: str, y: FloatArray, u: SimpleNamespace, p: SimpleNamespace) -> FloatArray:
+    """Time derivative (per minute) of a tissue state array ``y`` of shape (n_species, n)."""
+    dy = np.zeros_like(y)
+    idx = _IDX[tissue]
+    _LAWS[tissue](StateView(y, idx), StateView(dy, idx), u, p)
+    return dy
+
+
+def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNamespace) -> float:
+    """An upper estimate of the fastest first-order rate (1/min) for the given inputs.
+
+    The integrator picks its substep from it so that every mode stays well inside the
+    explicit scheme's accurate region.
+    """
+    ins = np.max(u.ins_nM)
+    gh = np.max(u.gh_nM)
+    idx = _IDX[tissue]
+    # State-dependent activations, with headroom for growth within the step.
+    pi3k = min(1.0, 1.5 * float(np.max(y[idx["pi3k"]])) + 0.05)
+    ir_p = min(1.0, 1.5 * float(np.max(y[idx["ir_p"]])) + 0.05)
+    rates = (
+        p.k_ir_on * ins + p.k_ir_off + p.k_ir_autop,
+        p.k_ir_dephos + p.k_ir_int,
+        p.k_irs1_py * ir_p + p.k_irs1_dpy,
+        p.k_gh_on * gh + p.k_gh_off,
+        p.k_stat5_p + p.k_stat5_dp,
+        p.k_pi3k_on + p.k_pi3k_off,
+        p.k_akt_on * pi3k**2 + p.k_akt_off,
+        p.k_amp,
+    )
+    return max(float(np.max(r)) for r in rates)

@@ -1,0 +1,261 @@
+"""The Mesa model: builds the body, the tissue graph and the cell agents, and orders a step.
+
+``PhysiologyModel(scenario)`` wires everything: a ``mesa.discrete_space.Network`` built from
+the tissue graph, one ``FixedAgent`` per cell, per-tissue state arrays, and the whole-body
+compartments. ``step()`` advances simulated time (``time_min``, our own attribute) by
+``dt_min``: cells first (vectorised, or each agent's own ``step()`` in the ``agent`` engine),
+then the body, then recording.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+import mesa
+import numpy as np
+from mesa.discrete_space import Network
+
+from sim import engine as en
+from sim import numerics
+from sim.agents import AGENT_CLASSES
+from sim.graph import build as build_graph
+from sim.kinetics import body as bk
+from sim.kinetics.species import TISSUES, node_names
+from sim.parameters import PHENOTYPES, tissue_params
+from sim.recorder import Recorder
+from sim.scenario import Scenario, load_scenario
+from sim.signals import build_schedule
+
+log = logging.getLogger(__name__)
+WARMUP_MIN = 240.0
+"""Coupled pre-run (fasting, free-living) that brings fast states to the overnight-fasted
+steady state before t = 0."""
+PREWARM_MIN = 180.0
+"""Cells-only pre-run at fasting reference inputs before the coupled warm-up."""
+SIGNED_BODY = {"clamp_int"}
+
+
+def glucose_mM(model: PhysiologyModel) -> float:
+    """Model reporter: plasma glucose (mM)."""
+    return bk.glucose_mM(model.x, model.ctx.bp)
+
+
+def insulin_uU_ml(model: PhysiologyModel) -> float:
+    """Model reporter: plasma insulin (uU/mL)."""
+    return bk.insulin_pmol_l(model.x, model.ctx.bp) / 6.0
+
+
+class PhysiologyModel(mesa.Model):
+    """Agent-based model of insulin/GH/lipid/inflammatory/exercise signalling in a body.
+
+    Args:
+        scenario: a validated :class:`Scenario`, a mapping or a YAML path.
+        **overrides: ``KEY=VALUE`` style overrides (dotted keys), as used by
+            ``mesa.batch_run``; e.g. ``{"parameters.muscle.glut4_total": 1.2}``.
+    """
+
+    def __init__(self, scenario: Scenario | dict | str | None = None, **overrides: object):
+        seed_kw = overrides.pop("seed", None)
+        overrides.pop("rng", None)
+        scn = scenario if isinstance(scenario, Scenario) else load_scenario(
+            scenario if scenario is not None else {"name": "default", "duration_min": 60.0},
+            [f"{k}={v}" for k, v in overrides.items()],
+            seed=None if seed_kw is None else int(seed_kw))
+        super().__init__(rng=scn.seed)
+        self.scenario = scn
+        self.time_min = 0.0
+        self.dt = scn.dt_min
+        params = {**PHENOTYPES[scn.subject.phenotype], **scn.parameters}
+        params.setdefault("body.body_mass_kg", scn.subject.body_mass_kg)
+        params.setdefault("body.height_cm", scn.subject.height_cm)
+        bp = en.body_params(params)
+        type_i = params.get("muscle.type_I_fraction", tissue_params("muscle")["type_I_fraction"].value)
+        counts = scn.cells.model_dump()
+        tg = build_graph(counts, type_i, bp.visceral_fraction, bp.hepatic_extraction,
+                         scn.heterogeneity_cv, self.rng)
+        self.graph = tg.graph
+        self.space = Network(tg.graph, random=self.random)
+        self.tissues = {
+            t: en.Tissue(t, en.initial_state(t, counts[t]),
+                         en.build_params(t, _knockouts(scn, t, params), tg.layouts[t],
+                                         scn.heterogeneity_cv, self.rng),
+                         tg.layouts[t], 0.0)
+            for t in TISSUES
+        }
+        sch = build_schedule(scn, self.rng, bp.gh_pulse_interval_min, bp.gh_sleep_pulse_gain)
+        self.ctx = SimpleNamespace(bp=bp, sch=sch, geo=tg.geometry, masses=bk.masses(bp),
+                                   medium=scn.protocol if _is_medium(scn) else None,
+                                   clamp_at=_clamp_function(scn), last_flux=None)
+        for t, tissue in self.tissues.items():
+            tissue.mass_kg = {"muscle": self.ctx.masses.muscle, "liver": self.ctx.masses.liver,
+                              "adipose": self.ctx.masses.fat_sc0 + self.ctx.masses.fat_visc0}[t]
+            cls = AGENT_CLASSES[t]
+            for i, node in enumerate(tissue.layout.nodes):
+                cls(self, tissue, i, self.space._cells[int(node)])
+        self.x = self._initial_body()
+        self.step_inputs: dict[str, tuple] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"glucose_mM": glucose_mM, "insulin_uU_ml": insulin_uU_ml})
+        self._warm_up()
+        self.recorder = Recorder(self)
+        self.recorder.record(force_cells=True)
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ set-up
+
+    def _initial_body(self) -> np.ndarray:
+        bp, m = self.ctx.bp, self.ctx.masses
+        x = np.zeros(bk.N_SCALARS + sum(self.ctx.geo.n_isf))
+        ref = {"q_glc": 5.0 * 18.016 * bp.vg_dl_kg,
+               "q_gt": 5.0 * 18.016 * bp.vg_dl_kg * bp.k_glc_pt / bp.k_glc_tp, "ins_p": 8.0 * 6.0 * bp.vi_l_kg,
+               "beta_y": 8.0 * 6.0 * bp.vi_l_kg * bp.k_ins_clear / (1 - bp.hepatic_extraction),
+               "ffa": 0.5 * bp.vffa_l_kg * 1000.0, "gh": 0.3 * bp.gh_vd_l_kg, "gh_pool": 1.0,
+               "igf1": 200.0, "cort": 300.0, "tnf": 2.0 * bp.tnf_v_ml_kg, "fat_sc": m.fat_sc0,
+               "fat_visc": m.fat_visc0}
+        for k, v in ref.items():
+            x[bk.IDX[k]] = v
+        x[bk.N_SCALARS:] = 8.0 * 6.0 * 0.65
+        return x
+
+    def _warm_up(self) -> None:
+        """Bring the cells, then cells and body together, to the fasting steady state."""
+        ctx, x0 = self.ctx, self.x.copy()
+        ctx.last_flux = SimpleNamespace(ffa_release_visc=0.0, tnf_visceral=0.0)
+        sch_saved, medium_saved = ctx.sch, ctx.medium
+        ctx.sch = _fasting_schedule(sch_saved)
+        if medium_saved is not None:  # pre-equilibrate in medium without hormones
+            ctx.medium = medium_saved.model_copy(update={"insulin_nM": 0.0, "gh_ug_l": 0.0,
+                                                         "tnf_pg_ml": 0.0})
+        t = -(WARMUP_MIN + PREWARM_MIN)
+        while t < -WARMUP_MIN - 1e-9:
+            self._advance_cells(t, 2.0)
+            self.x = x0.copy()
+            t += 2.0
+        while t < -1e-9:
+            self._advance(t, self.dt)
+            t += self.dt
+        ctx.sch, ctx.medium = sch_saved, medium_saved
+
+    # ------------------------------------------------------------------ stepping
+
+    def _advance_cells(self, t: float, dt: float) -> None:
+        base = en.systemic_inputs(t, self.x, self.ctx)
+        for name, tissue in self.tissues.items():
+            u = en.tissue_inputs(t, self.x, self.ctx, tissue, base)
+            n_sub = en.cell_substeps(dt, tissue, u)
+            if self.scenario.engine == "agent":
+                self.step_inputs[name] = (u, n_sub, dt)
+                self.agents_by_type[AGENT_CLASSES[name]].do("step")
+            else:
+                tissue.y = en.advance_cells(name, tissue.y, u, tissue.params, dt, n_sub,
+                                            tissue.acc_rows)
+            numerics.check_state(tissue.y, name, t + dt, tissue.names)
+
+    def _advance(self, t: float, dt: float) -> None:
+        self._apply_events(t, t + dt)
+        self._advance_cells(t, dt)
+        cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx)
+        self.ctx.last_flux = cf
+        self.x_prev = self.x
+        if self.ctx.medium is None:
+            self.x = en.advance_body(t, self.x, cf, self.ctx, dt)
+        self._check_body(t + dt)
+
+    def _check_body(self, t: float) -> None:
+        signed = [bk.IDX[n] for n in SIGNED_BODY]
+        mask = np.ones(len(self.x), bool)
+        mask[signed] = False
+        part = self.x[mask]
+        numerics.check_state(part, "body", t, [n for n in bk.SCALARS if n not in SIGNED_BODY]
+                             + [f"isf_{i}" for i in range(sum(self.ctx.geo.n_isf))])
+        self.x[mask] = part
+
+    def _apply_events(self, t0: float, t1: float) -> None:
+        """Boluses due in [t0, t1): meals into the stomach, iv glucose, GH, peptide depots."""
+        bw, x = self.ctx.masses.body, self.x
+        for ev in self.ctx.sch.due(t0, t1):
+            a = ev.amounts
+            if ev.kind == "meal":
+                x[bk.IDX["sto1"]] += a["carbs_g"] * 1000.0 / bw
+                x[bk.IDX["sto_slow"]] += (self.ctx.bp.w_slow_protein * a["protein_g"]
+                                          + self.ctx.bp.w_slow_fat * a["fat_g"]
+                                          + self.ctx.bp.w_slow_fiber * a["fiber_g"])
+                x[bk.IDX["chylo"]] += a["fat_g"]
+            elif ev.kind == "iv_glucose":
+                x[bk.IDX["q_glc"]] += a["mg_kg"]
+                x[bk.IDX["acc_infusion"]] += a["mg_kg"]
+            elif ev.kind == "gh_iv":
+                x[bk.IDX["gh"]] += a["ug_kg"]
+            elif ev.kind == "gh_sc":
+                x[bk.IDX["gh_sc"]] += a["ug_kg"]
+            elif ev.kind in ("ipam_sc", "serm_sc"):
+                x[bk.IDX[ev.kind]] += a["ug_kg"]
+
+    def step(self) -> None:
+        """Advance the model by one ``dt_min`` and record when due."""
+        self._advance(self.time_min, self.dt)
+        self.time_min = round(self.time_min + self.dt, 9)
+        self.recorder.record()
+        if self.recorder.due(self.time_min):
+            self.datacollector.collect(self)
+        if self.time_min >= self.scenario.duration_min - 1e-9:
+            self.running = False
+
+    @property
+    def n_steps(self) -> int:
+        return int(round(self.scenario.duration_min / self.dt))
+
+
+def _is_medium(scn: Scenario) -> bool:
+    return scn.protocol is not None and scn.protocol.kind == "medium"
+
+
+def _clamp_function(scn: Scenario):  # noqa: ANN202
+    """(insulin target uU/mL, glucose target mM) at t during a clamp, else None."""
+    proto = scn.protocol
+    if proto is None or proto.kind != "clamp":
+        return _no_clamp
+    return _Clamp(proto.start_min, proto.step_min, proto.insulin_steps(), proto.glucose_mM)
+
+
+def _no_clamp(t: float) -> None:
+    return None
+
+
+class _Clamp:
+    def __init__(self, start: float, step: float, levels: list[float], glucose: float) -> None:
+        self.start, self.step, self.levels, self.glucose = start, step, levels, glucose
+
+    def __call__(self, t: float) -> tuple[float, float] | None:
+        if t < self.start:
+            return None
+        k = min(int((t - self.start) // self.step), len(self.levels) - 1)
+        return self.levels[k], self.glucose
+
+
+def _fasting_schedule(sch):  # noqa: ANN001, ANN202
+    """The same schedule without meals, exercise, drugs or infusions (for the warm-up)."""
+    import copy
+
+    quiet = copy.copy(sch)
+    for name in ("exercise", "insulin_inf", "glucose_inf", "gh_inf", "lipid", "acipimox", "tnf",
+                 "events"):
+        setattr(quiet, name, [])
+    quiet.drug_inf, quiet.modulators = {}, {}
+    return quiet
+
+
+def _knockouts(scn: Scenario, tissue: str, params: dict[str, float]) -> dict[str, float]:
+    """Parameters with knockout expression factors applied for ``tissue``."""
+    out = dict(params)
+    for iv in scn.interventions:
+        if iv.kind == "knockout" and iv.tissue in ("all", tissue):
+            key = f"{tissue}.expr_{iv.target}"
+            out[key] = out.get(key, 1.0) * (1.0 - iv.fraction)
+    return out
+
+
+def pathway_nodes(tissue: str) -> list[str]:
+    """Pathway nodes reported for a tissue."""
+    return node_names(tissue)

@@ -1,0 +1,69 @@
+"""Time stepping, owned in one place: explicit RK4 with stiffness-aware substeps and guards.
+
+Every rate law is written in flux form (what leaves one species enters another), and a
+Runge-Kutta step is a linear combination of right-hand sides, so moiety totals are conserved
+to round-off. The substep is chosen from the fastest first-order rate present so that
+``rate * h <= MAX_RATE_STEP``, well inside RK4's stable and accurate region; positivity is
+then preserved in practice and checked after every step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from sim.types import FloatArray
+
+MAX_RATE_STEP = 1.0
+"""Largest rate x substep allowed; RK4 is stable to 2.78 and accurate (< 0.3 % per step on
+the fastest mode) at 0.5."""
+NEG_TOL = 1e-9
+"""Negative values smaller than this (relative to 1) are round-off and clipped to zero."""
+MAX_SUBSTEPS = 2000
+
+
+class NumericalError(RuntimeError):
+    """The integration went wrong (NaN, infinite or negative amounts); the run stops."""
+
+
+def substeps(dt: float, fastest_rate: float) -> int:
+    """Number of RK4 substeps for a step of ``dt`` given the fastest rate (1/min)."""
+    n = max(1, math.ceil(dt * fastest_rate / MAX_RATE_STEP))
+    if n > MAX_SUBSTEPS:
+        raise NumericalError(f"step needs {n} substeps (fastest rate {fastest_rate:.3g}/min)")
+    return n
+
+
+def rk4(rhs: Callable[[float, FloatArray], FloatArray], t: float, y: FloatArray, dt: float,
+        n: int) -> FloatArray:
+    """Advance ``y`` from ``t`` by ``dt`` with ``n`` classical RK4 substeps."""
+    h = dt / n
+    for i in range(n):
+        ti = t + i * h
+        k1 = rhs(ti, y)
+        k2 = rhs(ti + 0.5 * h, y + (0.5 * h) * k1)
+        k3 = rhs(ti + 0.5 * h, y + (0.5 * h) * k2)
+        k4 = rhs(ti + h, y + h * k3)
+        y = y + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+    return y
+
+
+def check_state(y: FloatArray, where: str, t: float, names: list[str] | None = None) -> None:
+    """Raise :class:`NumericalError` on NaN/inf or negatives beyond round-off; clip round-off.
+
+    ``y`` is (n_species, n_cells) or (n,); ``names`` labels the first axis.
+    """
+    bad = ~np.isfinite(y)
+    neg = y < -NEG_TOL * np.maximum(1.0, np.abs(y).max(initial=0.0))
+    problem = bad | neg
+    if problem.any():
+        pos = np.argwhere(problem)[0]
+        species = names[pos[0]] if names is not None else str(pos[0])
+        cell = f", cell {pos[1]}" if y.ndim == 2 else ""
+        value = y[tuple(pos)]
+        kind = "not finite" if bad[tuple(pos)] else "negative"
+        raise NumericalError(
+            f"t={t:.2f} min, {where}{cell}, species {species}: value {value!r} is {kind}")
+    np.maximum(y, 0.0, out=y)

@@ -1,0 +1,376 @@
+"""Every model parameter, declared once with unit, source and admissible range.
+
+Cell parameters are declared for all tissues and overridden per tissue where the biology
+differs; body parameters describe the whole-body compartments. Phenotype presets change a few
+physiologically named parameters. Overrides use dotted names: ``muscle.glut4_total``,
+``body.beta_capacity``.
+
+Sources are cited as first author and year; "calibrated to Vxx" marks values fitted to a
+validation target of ``VALIDATION.md``; "model scale" marks normalisations that carry no
+physiological meaning beyond setting a reference level.
+"""
+
+from __future__ import annotations
+
+from sim.types import Param
+
+P = Param
+INF = float("inf")
+
+SED = "Sedaghat 2002 (BIOMD0000000137), order of magnitude"
+BRA = "Brannmark 2010 (BIOMD0000000343), order of magnitude"
+BACH = "Bachmann 2011 (BIOMD0000000347), order of magnitude"
+
+#: Parameters common to every cell type (tissue tables below override values).
+CELL_COMMON: tuple[Param, ...] = (
+    # I1 insulin receptor
+    P("k_ir_on", 0.2, "1/(nM*min)", "calibrated to V01/V10; literature 0.06 (Koschorreck 2008)",
+      (0.01, 10)),
+    P("k_ir_off", 0.2, "1/min", "Sedaghat 2002 k-1 = 0.2 /min", (0.01, 5)),
+    P("k_ir_autop", 2.0, "1/min", "lumped; Sedaghat 2002 k3 is faster; calibrated to V09", (0.1, 50)),
+    P("k_ir_dephos", 0.25, "1/min", "PTP1B dephosphorylation + dissociation; calibrated to V09",
+      (0.01, 5)),
+    P("k_ir_int", 0.25, "1/min", "IR-P endocytosis; Brannmark 2010 internalisation, V09", (0.0, 5)),
+    P("k_ir_rec", 0.2, "1/min", "endosomal recycling; calibrated to V09 overshoot", (0.001, 5)),
+    # I2, F2, N1, S1, G3, N3 on IRS-1
+    P("k_irs1_py", 2.5, "1/min", "IR kinase on IRS-1; calibrated to V10 EC50", (0.01, 20), cv=1.0),
+    P("k_irs1_dpy", 0.5, "1/min", "PTP1B on IRS-1-pY; " + SED, (0.01, 10)),
+    P("k_ps_basal", 0.005, "1/min", "basal serine kinase tone (model scale)", (0.0, 1)),
+    P("k_ps_pkc", 0.05, "1/min", "PKC-theta on IRS-1 Ser1101; Li 2004; calibrated to V04", (0, 1)),
+    P("k_ps_nfkb", 0.05, "1/min", "IKK-beta on IRS-1 Ser307; Gao 2002; calibrated to V04", (0, 1)),
+    P("k_ps_s6k", 0.03, "1/min", "mTORC1/S6K1 feedback on IRS-1; Um 2004; V09 overshoot", (0, 1)),
+    P("k_ps_cort", 0.01, "1/min", "glucocorticoid-induced serine kinase tone; Rafacho 2014",
+      (0, 1)),
+    P("k_irs1_dps", 0.1, "1/min", "PP2A on IRS-1-pS (model scale)", (0.001, 5)),
+    P("k_irs1_turn", 0.0019, "1/min", "IRS-1 protein half-life ~6 h; Zhande 2002", (1e-4, 0.05)),
+    P("k_irs1_deg_socs", 0.005, "1/min", "SOCS1/3-targeted IRS-1 degradation; Rui 2002",
+      (0, 0.1)),
+    P("K_socs1_ir", 0.5, "1", "SOCS1 level halving IR kinase activity; Ueki 2004", (0.01, 10)),
+    P("K_socs3_ir", 0.5, "1", "SOCS3 level halving IR kinase activity; Emanuelli 2001",
+      (0.01, 10)),
+    # I3
+    P("k_pi3k_on", 2.0, "1/min", "PI3K recruitment by IRS-1-pY; " + SED, (0.01, 50)),
+    P("k_pi3k_off", 1.0, "1/min", "PTEN/SHIP2 PIP3 turnover; " + SED, (0.01, 50)),
+    P("k_akt_on", 10.0, "1/min", "PDK1/mTORC2 dual-site Akt activation (PIP3^2); calibrated V10",
+      (0.1, 100)),
+    P("k_akt_off", 1.0, "1/min", "PP2A/PHLPP on Akt; " + SED, (0.01, 20)),
+    # G1
+    P("k_gh_on", 0.3, "1/(nM*min)", "GH-GHR association; Haugh 2004; calibrated to V07/V08",
+      (0.01, 10)),
+    P("k_gh_off", 0.1, "1/min", "GH dissociation from the dimer; Haugh 2004", (0.001, 5)),
+    P("k_ghr_int", 0.1, "1/min", "ligand-induced GHR endocytosis; Haugh 2004", (0.0, 5)),
+    P("k_ghr_rec", 0.01, "1/min", "GHR resynthesis/recycling (down-regulation); Haugh 2004",
+      (1e-4, 1)),
+    P("k_stat5_p", 0.5, "1/min", "JAK2 on STAT5; Bachmann 2011 pSTAT5 peak ~7 min", (0.01, 20),
+      cv=1.0),
+    P("k_stat5_dp", 0.1, "1/min", "nuclear STAT5 dephosphorylation; " + BACH, (0.01, 5)),
+    P("K_socs3_jak", 0.3, "1", "SOCS3 level halving JAK2 activity (KIR domain); Bachmann 2011",
+      (0.01, 10)),
+    P("K_socs1_jak", 0.5, "1", "SOCS1 level halving JAK2 activity; Yamada 2003", (0.01, 10)),
+    # G2
+    P("k_socs3_mdeg", 0.04, "1/min", "SOCS3 mRNA half-life ~17 min; Ehlting 2007", (0.005, 1)),
+    P("k_socs3_tr", 0.1, "1/min", "SOCS3 transcript maturation delay; Adams 1998 mRNA peak 30 min",
+      (0.005, 1)),
+    P("k_socs3_deg", 0.02, "1/min", "SOCS3 protein half-life ~35 min; Siewert 1999", (0.002, 1)),
+    P("w_socs3_nfkb", 0.3, "1", "NF-kB induction of SOCS3; Ueki 2004", (0, 5)),
+    P("k_socs1_mdeg", 0.03, "1/min", "SOCS1 mRNA turnover; Yamada 2003 order", (0.005, 1)),
+    P("k_socs1_deg", 0.015, "1/min", "SOCS1 protein half-life ~45 min; Yamada 2003 order",
+      (0.002, 1)),
+    # F1, F2
+    P("ffa_ref_mM", 0.5, "mM", "fasting plasma FFA; Frayn 2003", (0.2, 1.0)),
+    P("k_lcfa", 0.05, "1/min", "acyl-CoA pool turnover (model scale)", (0.005, 1)),
+    P("f_lcfa_ox", 0.6, "1", "share of acyl-CoA disposal by beta-oxidation; Kelley 1999",
+      (0, 1)),
+    P("k_dag", 0.005, "1/min", "DAG/ceramide turnover ~2 h; Itani 2002 (PKC up after 3-5 h)",
+      (5e-4, 0.1)),
+    P("K_dag_pkc", 2.0, "relative", "DAG level for half-maximal PKC activation (model scale)",
+      (0.1, 20)),
+    P("k_pkc_on", 0.05, "1/min", "PKC activation (model scale); calibrated to V04", (0.001, 1)),
+    P("k_pkc_off", 0.05, "1/min", "PKC inactivation (model scale)", (0.001, 1)),
+    P("v_ffa_uptake", 13.0, "umol/(kg*min*mM)", "muscle FFA uptake ~35 % of Ra; Frayn 2003",
+      (0, 500), cv=1.0),
+    # N1-N3
+    P("K_tnf_pg_ml", 10.0, "pg/mL", "TNF level for half-maximal IKK drive; calibrated N1 tests",
+      (0.1, 1000)),
+    P("w_nfkb_ffa", 0.1, "1", "FFA -> TLR4 -> IKK; Shi 2006", (0, 5)),
+    P("nfkb_basal", 0.05, "1", "basal IKK drive (model scale)", (0, 1)),
+    P("k_nfkb_on", 0.02, "1/min", "IKK/NF-kB activation (model scale)", (0.001, 1)),
+    P("k_nfkb_off", 0.05, "1/min", "IkB resynthesis feedback, NF-kB export; Hoffmann 2002",
+      (0.001, 1)),
+    # E1, N2
+    P("k_amp", 0.5, "1/min", "adenylate kinase equilibration of AMP:ATP (fast)", (0.05, 5)),
+    P("n_ampk", 3.0, "1", "cooperative AMP binding to AMPK gamma; Hardie 2011", (1, 4)),
+    P("K_ampk", 3.0, "relative", "AMP:ATP (x rest) for half-maximal AMPK drive; calibrated V11",
+      (1, 20)),
+    P("k_ampk_on", 0.12, "1/min", "LKB1 on AMPK T172; calibrated to V11", (0.001, 5)),
+    P("k_ampk_off", 0.05, "1/min", "PP2C on AMPK; V11 recovery within 3 h", (0.001, 5)),
+    P("w_ampk_poly", 0.3, "1", "polyphenol (resveratrol) AMPK activation; Lagouge 2006", (0, 2)),
+    # knockouts (1 = wild type; the knockout intervention lowers them)
+    *(P(f"expr_{t}", 1.0, "1", "knockout expression factor (1 = wild type)", (0, 1))
+      for t in ("ir", "irs1", "pi3k", "akt", "glut4", "ghr", "jak2", "stat5", "socs1", "socs3",
+                "ampk", "pkc", "nfkb", "hsl")),
+)
+
+GLUT4: tuple[Param, ...] = (
+    P("k_endo", 0.07, "1/min", "GLUT4 endocytosis; Karlsson 2009 / Sedaghat 2002 (t1/2 ~5 min)",
+      (0.005, 1)),
+    P("k_exo_basal", 0.0008, "1/min", "basal GLUT4 exocytosis: 4 % at the membrane; Sedaghat 2002",
+      (0, 0.1)),
+    P("k_exo_ins", 0.058, "1/min", "Akt/AS160-driven exocytosis; x10 at saturation, V10",
+      (0, 2), cv=1.0),
+    P("k_exo_ampk", 0.1, "1/min", "AMPK/TBC1D1-driven exocytosis; calibrated to V11", (0, 2)),
+    P("w_cort_glut4", 0.3, "1", "glucocorticoid impairment of GLUT4 translocation; Weinstein 1998",
+      (0, 5)),
+    P("km_glut4_mM", 5.0, "mM", "GLUT4 Km for glucose ~5 mM; Gould 1993", (1, 20)),
+    P("km_glut1_mM", 1.5, "mM", "GLUT1 Km ~1-3 mM; Gould 1993", (0.1, 20)),
+    P("glut4_total", 1.0, "relative", "GLUT4 content (1 = healthy); phenotype presets", (0, 5),
+      cv=1.0),
+)
+
+MUSCLE: tuple[Param, ...] = (
+    *GLUT4,
+    P("v_glut4", 65.0, "mg/(kg*min)", "GLUT4 capacity per kg muscle; calibrated to V01/V03",
+      (1, 1000)),
+    P("v_glut1", 0.4, "mg/(kg*min)", "GLUT1 basal uptake per kg muscle; calibrated to V02",
+      (0, 50), cv=1.0),
+    P("w_randle", 0.5, "1", "Randle cycle strength; Roden 1996", (0, 5)),
+    P("w_gs_akt", 1.0, "1", "Akt->GSK3->GS relief of G6P; Shulman 1990 (glycogen 90 % of Rd)",
+      (0, 10)),
+    P("w_gs_glycogen", 0.5, "1", "GS activation when glycogen is low; Jensen 2006", (0, 10)),
+    P("w_e3_sens", 1.0, "1", "post-exercise insulin sensitisation via AS160; Cartee 2015",
+      (0, 10)),
+    P("w_ox_ampk", 1.0, "1", "AMPK->ACC->CPT1 oxidation gain; Hardie 2011", (0, 10)),
+    P("glycogen_cap_mg_kg", 15000.0, "mg/kg", "muscle glycogen ~80-90 mmol glucosyl/kg ww",
+      (1000, 40000)),
+    P("w_glycogen_cap_mito", 0.3, "1", "training raises glycogen capacity; Holloszy 1984",
+      (0, 2)),
+    P("f_glycogen_store", 0.6, "1", "share of uptake stored at low glycogen; Shulman 1990",
+      (0, 1)),
+    P("K_glycogen_full", 0.1, "1", "glycogen deficit halving storage (model scale)", (0.01, 1)),
+    P("v_glycogen_use", 250.0, "mg/(kg*min)", "glycogenolysis at VO2max; Gollnick 1974",
+      (0, 2000)),
+    P("recruit_II_start", 0.4, "VO2max", "type II recruitment onset; Henneman; Vollestad 1985",
+      (0, 1)),
+    P("recruit_II_span", 0.4, "VO2max", "range over which type II fibres are recruited",
+      (0.05, 1)),
+    P("g_load", 5.0, "1", "AMP:ATP gain per unit excess demand; calibrated to V11", (0, 100)),
+    P("demand_threshold", 0.45, "1", "demand covered by oxidation; calibrated to V11", (0, 2)),
+    P("oxidative_capacity", 1.0, "relative", "set per fibre: type I 1.2, type II 0.8", (0.1, 5)),
+    P("is_type_I", 1.0, "1", "multiplied per fibre by its type (1 type I, 0 type II)", (0, 1)),
+    P("type_I_fraction", 0.5, "1", "share of type I fibres in vastus lateralis; Simoneau 1989",
+      (0, 1)),
+    P("ampk_rest", 0.08, "fraction", "resting AMPK activity (E2 and E4 act above it)",
+      (0, 1)),
+    P("k_pgc", 0.03, "1/min", "PGC-1alpha induction by AMPK; calibrated to V17", (0, 1)),
+    P("k_pgc_decay", 1.0 / 4320, "1/min", "training signal decays over ~3 days", (1e-6, 0.01)),
+    P("k_glut4_turn", 1.0 / 10080, "1/min", "GLUT4 protein turnover ~1 week (detraining)",
+      (1e-6, 0.01)),
+    P("g_glut4_pgc", 0.8, "1", "GLUT4 gain per unit PGC-1alpha; Houmard 1993 x1.8 (V17)",
+      (0, 10)),
+    P("k_mito_turn", 1.0 / 14400, "1/min", "mitochondrial turnover ~10 days; Hood 2001",
+      (1e-6, 0.01)),
+    P("g_mito_pgc", 0.4, "1", "mitochondrial gain per unit PGC-1alpha; Holloszy 1984", (0, 10)),
+)
+
+LIVER: tuple[Param, ...] = (
+    P("k_ir_on", 0.6, "1/(nM*min)", "hepatocytes carry more IR (~2.5e5/cell); calibrated V01",
+      (0.01, 10)),
+    P("v_ffa_uptake", 169.0, "umol/(kg*min*mM)", "hepatic FFA uptake ~30 % of Ra; Frayn 2003",
+      (0, 2000), cv=1.0),
+    P("k_foxo_in", 0.1, "1/min", "FOXO1 nuclear import (model scale)", (0.001, 5)),
+    P("k_foxo_out", 0.05, "1/min", "FOXO1 export; Akt-dependent; Matsumoto 2007", (0.001, 5)),
+    P("w_foxo_akt", 10.0, "1", "Akt acceleration of FOXO1 export; calibrated to V01", (0, 100)),
+    P("k_pepck", 0.01, "1/min", "PEPCK mRNA half-life ~70 min; Hanson 1997", (1e-4, 1)),
+    P("w_pepck_cort", 0.5, "1", "glucocorticoid induction of PEPCK (GRE); Hanson 1997", (0, 5)),
+    P("w_gng_ffa", 0.3, "1", "FFA oxidation drive of gluconeogenesis; Rebrin 1996 (F3)", (0, 5)),
+    P("v_gng", 115.0, "mg/(kg*min)", "gluconeogenesis ~50 % of fasting EGP; Landau 1996",
+      (0, 1000), cv=1.0),
+    P("zone_gng", 1.0, "1", "set per cell: periportal 1.5 to pericentral 0.5; Jungermann 1996",
+      (0, 3)),
+    P("v_glycogenolysis", 270.0, "mg/(kg*min)", "glycogenolysis ~50 % of fasting EGP; V02",
+      (0, 2000)),
+    P("K_glycogenolysis", 0.2, "1", "glycogen level halving phosphorylase flux (model scale)",
+      (0.01, 1)),
+    P("w_gly_catechol", 2.0, "1", "adrenergic/glucagon drive in exercise; Wasserman 1989",
+      (0, 20)),
+    P("n_akt_liver", 4.0, "1", "cooperativity of Akt control of hepatic glucose output "
+      "(multi-site GS/phosphorylase/G6Pase control); calibrated to V01 (EGP Hill ~3)", (1, 5)),
+    P("K_gly_akt", 0.25, "fraction", "Akt (PP1, phosphorylase a) halving glycogenolysis; V01",
+      (0.001, 1)),
+    P("K_g6p_akt", 0.38, "fraction", "Akt directing gluconeogenic G6P to glycogen (GS on, "
+      "G6Pase down); calibrated to V01", (0.001, 1)),
+    P("K_gly_glc_mM", 10.0, "mM", "glucose inhibition of phosphorylase a; Bollen 1998",
+      (1, 100)),
+    P("km_gk_mM", 8.0, "mM", "glucokinase S0.5 ~8 mM; Matschinsky 1996", (2, 20)),
+    P("n_gk", 1.7, "1", "glucokinase Hill coefficient; Matschinsky 1996", (1, 3)),
+    P("v_glycogen_synth", 600.0, "mg/(kg*min)", "hepatic glycogen synthesis; calibrated V15",
+      (0, 3000)),
+    P("zone_gk", 1.0, "1", "set per cell: periportal 0.5 to pericentral 1.5; Jungermann 1996",
+      (0, 3)),
+    P("gs_basal", 0.1, "1", "insulin-independent glycogen synthase activity", (0, 1)),
+    P("glycogen_cap_mg_kg", 65000.0, "mg/kg", "liver glycogen ~65 g/kg when full; Nilsson 1973",
+      (1000, 150000)),
+    P("k_igf1_m", 0.002, "1/min", "IGF-1 mRNA turnover (hours); Bichell 1992", (1e-5, 0.1)),
+    P("igf1_basal", 0.3, "fraction", "STAT5-independent IGF-1 transcription", (0, 1)),
+)
+
+ADIPOSE: tuple[Param, ...] = (
+    *GLUT4,
+    P("v_ffa_uptake", 2.0, "umol/(kg*min*mM)", "adipocyte FFA uptake (small); Frayn 2003",
+      (0, 100), cv=1.0),
+    P("v_glut4", 15.0, "mg/(kg*min)", "adipose GLUT4 capacity; calibrated to V03 (<=10 %)",
+      (0, 500)),
+    P("v_glut1", 0.13, "mg/(kg*min)", "adipose basal uptake; calibrated to V02", (0, 10)),
+    P("k_gh_lipo", 0.01, "1/min", "GH lipolytic programme ~100 min; Jorgensen 2006 (V07)",
+      (1e-4, 1)),
+    P("hsl_basal", 0.05, "1", "basal PKA drive of HSL (model scale)", (0, 5)),
+    P("w_hsl_gh", 0.15, "1", "GH drive of lipolysis; calibrated to V07 (+52 % FFA)", (0, 5)),
+    P("w_hsl_catechol", 2.0, "1", "catecholamine drive during exercise; Horowitz 1997", (0, 20)),
+    P("w_hsl_cort", 0.03, "1", "glucocorticoid lipolysis; Djurhuus 2002", (0, 5)),
+    P("k_hsl_on", 0.1, "1/min", "PKA on HSL (model scale)", (0.001, 5)),
+    P("k_hsl_off", 0.05, "1/min", "HSL dephosphorylation (model scale)", (0.001, 5)),
+    P("w_hsl_akt", 10.0, "1", "insulin/PDE3B antilipolysis; calibrated to V05", (0, 100)),
+    P("f_reester_basal", 0.2, "1", "basal FA re-esterification in adipocytes; Reshef 2003",
+      (0, 1)),
+    P("f_reester_akt", 0.8, "1", "insulin-stimulated re-esterification (glyceroneogenesis)",
+      (0, 1)),
+    P("v_lipolysis", 290.0, "umol/(kg*min)", "FFA release; fasting Ra ~6 umol/kg BW/min, Frayn",
+      (0, 5000), cv=1.0),
+    P("v_tnf", 8.6, "pg/(kg*min)", "adipose TNF-alpha output; Mohamed-Ali 1997 (30 % of total)",
+      (0, 1000)),
+    P("tnf_basal_frac", 0.5, "1", "NF-kB-independent TNF transcription (model scale)", (0, 5)),
+    P("depot_tnf", 1.0, "1", "set per cell: subcutaneous 1, visceral 3; Fain 2004", (0, 10)),
+    P("size_rel", 1.0, "1", "set per cell: adipocyte volume relative to the mean", (0.05, 20)),
+)
+
+BODY: tuple[Param, ...] = (
+    P("body_mass_kg", 75.0, "kg", "scenario subject.body_mass_kg", (20, 400)),
+    P("height_cm", 175.0, "cm", "body surface area (Du Bois) for mU/m2 doses", (100, 230)),
+    P("fat_fraction", 0.2, "1", "healthy adult man; phenotype presets", (0.03, 0.7)),
+    P("visceral_fraction", 0.1, "1", "visceral share of fat mass; Shen 2003", (0.01, 0.6)),
+    P("muscle_fraction_lean", 0.4, "1", "muscle ~40 % of lean mass (DESIGN)", (0.2, 0.6)),
+    P("liver_mass_kg", 1.6, "kg", "adult liver 1.5-1.8 kg (DESIGN)", (0.8, 3.0)),
+    P("vg_dl_kg", 1.88, "dL/kg", "glucose distribution volume; Dalla Man 2007", (1, 3)),
+    P("k_glc_pt", 0.065, "1/min", "plasma -> tissue glucose exchange; Dalla Man 2007 k1", (0, 1)),
+    P("k_glc_tp", 0.079, "1/min", "tissue -> plasma glucose exchange; Dalla Man 2007 k2", (0, 1)),
+    P("v_brain", 0.95, "mg/(kg*min)", "brain glucose use ~1 mg/kg/min; DeFronzo 2004", (0, 5)),
+    P("km_brain_mM", 1.0, "mM", "GLUT1/3 saturation of brain uptake", (0.1, 10)),
+    P("v_other", 0.2, "mg/(kg*min)", "RBC, kidney, gut insulin-independent use at 5 mM; V02",
+      (0, 5)),
+    P("renal_threshold_mM", 10.0, "mM", "renal threshold ~180 mg/dL; Dalla Man 2007", (5, 20)),
+    P("k_renal", 0.0005, "1/min", "renal glucose clearance; Dalla Man 2007 ke", (0, 0.01)),
+    P("vi_l_kg", 0.05, "L/kg", "insulin distribution volume; Dalla Man 2007", (0.01, 0.5)),
+    P("k_ins_clear", 0.16, "1/min", "plasma insulin half-life 4-6 min; Duckworth 1998",
+      (0.01, 2)),
+    P("hepatic_extraction", 0.6, "1", "first-pass hepatic insulin extraction; Meier 2005",
+      (0, 0.95)),
+    P("portal_flow_l_kg_min", 0.009, "L/(kg*min)", "portal plasma flow ~0.65 L/min", (0.001, 0.1)),
+    P("beta_sr_max", 9.0, "pmol/(kg*min)", "maximal insulin secretion; calibrated to V16",
+      (0, 100)),
+    P("beta_k_mM", 8.0, "mM", "glucose for half-maximal secretion; Byrne 1994", (3, 30)),
+    P("beta_n", 4.0, "1", "sigmoidicity of glucose-stimulated secretion; Byrne 1994", (1, 6)),
+    P("beta_alpha", 0.1, "1/min", "secretion dynamics; Dalla Man 2007 alpha 0.05, faster for V16", (0.001, 1)),
+    P("beta_capacity", 1.0, "1", "beta-cell capacity (1 healthy); phenotype presets", (0, 3)),
+    P("k_incretin", 0.08, "1/(mg/kg/min)", "GLP-1/GIP gain per oral Ra; Nauck 1986", (0, 2)),
+    P("k_isf_insulin", 0.067, "1/min", "transendothelial insulin transport ~15 min; Yang 1989",
+      (0.001, 1), cv=1.0),
+    P("k_isf_degrade", 0.036, "1/min", "interstitial insulin degradation; ISF ~65 % of plasma",
+      (0, 1)),
+    P("d_isf", 0.02, "1/min", "interstitial exchange between neighbouring capillary segments",
+      (0, 1)),
+    P("vffa_l_kg", 0.045, "L/kg", "plasma volume for FFA; Frayn 2003", (0.01, 0.2)),
+    P("v_ffa_other", 3.6, "umol/(kg*min*mM)", "FFA uptake by other tissues (heart, kidney)",
+      (0, 50)),
+    P("gh_vd_l_kg", 0.07, "L/kg", "GH distribution volume ~7 % BW; Holl 1993", (0.01, 0.5)),
+    P("gh_half_life_min", 18.0, "min", "GH plasma half-life 14-26 min; Holl 1993 (V13)", (5, 60)),
+    P("gh_basal_ug_kg_min", 0.0003, "ug/(kg*min)", "interpulse GH secretion; Hartman 1991",
+      (0, 0.01)),
+    P("gh_pulse_ug_kg", 0.3, "ug/kg", "mean GH pulse mass; Hartman 1991 / Winer 1990", (0, 5)),
+    P("gh_pulse_interval_min", 110.0, "min", "~13 pulses/day; Winer 1990 (V13)", (30, 400)),
+    P("gh_sleep_pulse_gain", 4.0, "1", "sleep-onset pulse size vs daytime; Van Cauter 1996",
+      (1, 10)),
+    P("gh_pulse_tau_min", 5.0, "min", "secretory burst time constant; Veldhuis 1995", (1, 30)),
+    P("gh_glc_K_mM", 2.0, "mM", "glucose excess halving GH secretion (somatostatin); Roth 1963",
+      (0.1, 20)),
+    P("gh_ins_K_uU_ml", 30.0, "uU/mL", "insulin excess halving GH secretion; Lanzi 1999",
+      (1, 500)),
+    P("gh_ffa_K_mM", 0.5, "mM", "FFA excess halving GH secretion; Imaki 1985", (0.05, 5)),
+    P("sc_gh_ka", 0.005, "1/min", "sc rhGH absorption, Tmax 4-6 h; Laursen 1995", (1e-4, 0.1)),
+    P("sc_gh_f", 0.7, "1", "sc rhGH bioavailability ~70 %; Laursen 1995", (0.1, 1)),
+    P("igf1_half_life_min", 900.0, "min", "bound IGF-1 half-life ~15 h; Guler 1989", (60, 5000)),
+    P("igf1_prod", 0.44, "ug/(L*min)", "hepatic IGF-1 output at full mRNA; healthy ~200 ug/L",
+      (0, 10)),
+    P("cort_mean_nM", 230.0, "nM", "24-h mean cortisol; Leproult 1997", (50, 1000)),
+    P("cort_amp_nM", 170.0, "nM", "circadian amplitude (peak ~450 nM at 08:00)", (0, 800)),
+    P("cort_ref_nM", 250.0, "nM", "cortisol above which its effects start (model scale)",
+      (50, 1000)),
+    P("cort_half_life_min", 70.0, "min", "plasma cortisol half-life ~70 min", (10, 300)),
+    P("cort_debt_gain", 0.1, "1/h", "cortisol rise per hour of sleep debt; Leproult 1997",
+      (0, 1)),
+    P("tnf_v_ml_kg", 40.0, "mL/kg", "plasma volume for TNF-alpha", (10, 200)),
+    P("tnf_half_life_min", 20.0, "min", "plasma TNF-alpha half-life ~20 min; Oliver 1993",
+      (1, 200)),
+    P("tnf_other_pg_kg_min", 1.9, "pg/(kg*min)", "non-adipose TNF (macrophages); ~2 pg/mL lean",
+      (0, 100)),
+    P("k_gri", 0.0558, "1/min", "grinding of solid meal; Dalla Man 2007 kgri", (0.001, 1)),
+    P("k_empt", 0.03, "1/min", "gastric emptying of a carbohydrate meal; Dalla Man 2007 kmax",
+      (0.001, 1)),
+    P("k_abs", 0.057, "1/min", "intestinal absorption; Dalla Man 2007 kabs", (0.001, 1)),
+    P("f_abs", 0.9, "1", "fraction of meal glucose appearing in plasma; Dalla Man 2007", (0, 1)),
+    P("slow_K_g", 30.0, "g", "protein/fat/fibre load halving gastric emptying; Gentilcore 2006",
+      (1, 500)),
+    P("w_slow_protein", 1.0, "1/g", "protein slows emptying (weight per g)", (0, 10)),
+    P("w_slow_fat", 1.5, "1/g", "fat slows emptying (weight per g)", (0, 10)),
+    P("w_slow_fiber", 2.0, "1/g", "fibre slows emptying (weight per g); Jenkins 1978", (0, 10)),
+    P("clamp_kp", 5.0, "(mg/kg/min)/mM", "clamp controller proportional gain", (0, 100)),
+    P("clamp_ti_min", 10.0, "min", "clamp controller integral time", (0.5, 100)),
+    P("capillary_recruit", 2.0, "1", "exercise capillary recruitment of insulin delivery",
+      (0, 10)),
+    P("fat_storage_share_visceral", 0.1, "1", "share of stored meal fat going to visceral fat",
+      (0, 1)),
+)
+
+TISSUE_TABLES: dict[str, tuple[Param, ...]] = {
+    "muscle": MUSCLE,
+    "liver": LIVER,
+    "adipose": ADIPOSE,
+}
+
+#: Phenotype presets: physiologically named changes relative to ``healthy``.
+PHENOTYPES: dict[str, dict[str, float]] = {
+    "healthy": {},
+    "obese": {
+        "body.fat_fraction": 0.35,
+        "body.visceral_fraction": 0.2,
+        "muscle.glut4_total": 0.8,
+        "adipose.glut4_total": 0.6,
+        "muscle.k_ps_basal": 0.01,
+        "liver.k_ps_basal": 0.01,
+        "body.beta_capacity": 1.3,
+    },
+    "t2d": {
+        "body.fat_fraction": 0.33,
+        "body.visceral_fraction": 0.25,
+        "muscle.glut4_total": 0.6,
+        "adipose.glut4_total": 0.4,
+        "muscle.k_irs1_py": 0.35,
+        "liver.k_irs1_py": 0.35,
+        "muscle.k_ps_basal": 0.015,
+        "liver.k_ps_basal": 0.015,
+        "body.beta_capacity": 0.45,
+    },
+}
+
+
+def tissue_params(tissue: str) -> dict[str, Param]:
+    """Every parameter of ``tissue``: common declarations overridden by the tissue table."""
+    table = {p.name: p for p in CELL_COMMON}
+    table.update({p.name: p for p in TISSUE_TABLES[tissue]})
+    return table
+
+
+def all_params() -> dict[str, Param]:
+    """Every parameter by dotted name (``muscle.k_ir_on``, ``body.vg_dl_kg``)."""
+    out = {f"{t}.{n}": p for t in TISSUE_TABLES for n, p in tissue_params(t).items()}
+    out.update({f"body.{p.name}": p for p in BODY})
+    return out

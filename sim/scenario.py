@@ -1,0 +1,415 @@
+"""Scenario files: pydantic models of CONTRACT's keys, loading, overrides and clear errors.
+
+A scenario is validated completely before anything runs or is written; an error names the
+file, the key path, the offending value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sim.parameters import all_params
+
+NonNeg = Annotated[float, Field(ge=0)]
+Pos = Annotated[float, Field(gt=0)]
+Frac = Annotated[float, Field(ge=0, le=1)]
+Tissue = Literal["muscle", "liver", "adipose", "all"]
+KNOCKOUT_TARGETS = ("ir", "irs1", "pi3k", "akt", "glut4", "ghr", "jak2", "stat5", "socs1",
+                    "socs3", "ampk", "pkc", "nfkb", "hsl")
+MODULATOR_TARGETS = ("lipolysis", "glut4_translocation", "socs_transcription", "pkc_activation",
+                     "nfkb_activation", "ampk_activation", "gluconeogenesis", "insulin_secretion",
+                     "gh_secretion")
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input; the message is meant for the user (exit status 2)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Repeat(_Strict):
+    repeat_every_min: Pos | None = None
+    repeat_until_min: NonNeg | None = None
+
+    @model_validator(mode="after")
+    def _repeat_pair(self) -> _Repeat:
+        if (self.repeat_until_min is not None) and self.repeat_every_min is None:
+            raise ValueError("repeat_until_min needs repeat_every_min")
+        return self
+
+    def times(self, first: float, end: float) -> list[float]:
+        """Start times of every repetition within the run (``end`` excluded)."""
+        if self.repeat_every_min is None:
+            return [first]
+        until = end if self.repeat_until_min is None else min(self.repeat_until_min, end)
+        out, t = [], first
+        while t <= until and t < end:
+            out.append(t)
+            t += self.repeat_every_min
+        return out
+
+
+class Meal(_Repeat):
+    kind: Literal["meal"]
+    at_min: NonNeg
+    carbs_g: NonNeg = 0.0
+    protein_g: NonNeg = 0.0
+    fat_g: NonNeg = 0.0
+    fiber_g: NonNeg = 0.0
+
+
+class Exercise(_Repeat):
+    kind: Literal["exercise"]
+    start_min: NonNeg
+    duration_min: Pos
+    intensity_vo2max: Frac
+    mode: Literal["aerobic", "resistance", "walk"] = "aerobic"
+
+
+class Training(_Strict):
+    kind: Literal["training"]
+    mode: Literal["aerobic", "resistance", "walk"] = "aerobic"
+    sessions_per_week: Annotated[int, Field(ge=1, le=14)]
+    weeks: Pos
+    session_min: Pos
+    intensity_vo2max: Frac
+    start_min: NonNeg = 0.0
+    clock_h: Annotated[float, Field(ge=0, lt=24)] = 17.0
+
+
+class GhInjection(_Repeat):
+    kind: Literal["gh_injection"]
+    at_min: NonNeg
+    dose_mg: Annotated[float, Field(gt=0, le=20)]
+    route: Literal["sc", "iv"] = "sc"
+
+
+class GhInfusion(_Repeat):
+    kind: Literal["gh_infusion"]
+    start_min: NonNeg
+    duration_min: Pos
+    rate_ng_kg_min: Annotated[float, Field(gt=0, le=1000)]
+
+
+class Secretagogue(_Repeat):
+    kind: Literal["secretagogue"]
+    at_min: NonNeg
+    drug: Literal["sermorelin", "ipamorelin"]
+    dose_ug: Annotated[float, Field(gt=0, le=10000)]
+    infusion_min: NonNeg = 0.0
+
+
+class InsulinInfusion(_Repeat):
+    kind: Literal["insulin_infusion"]
+    start_min: NonNeg
+    duration_min: Pos
+    rate_mU_m2_min: Annotated[float, Field(gt=0, le=5000)]
+
+
+class GlucoseInfusion(_Repeat):
+    kind: Literal["glucose_infusion"]
+    start_min: NonNeg
+    duration_min: Pos
+    rate_mg_kg_min: Annotated[float, Field(gt=0, le=100)]
+
+
+class LipidInfusion(_Repeat):
+    kind: Literal["lipid_infusion"]
+    start_min: NonNeg
+    duration_min: Pos
+    ffa_mM: Annotated[float, Field(gt=0, le=10)]
+
+
+class Acipimox(_Repeat):
+    kind: Literal["acipimox"]
+    start_min: NonNeg
+    duration_min: Pos
+    inhibition: Frac = 0.9
+
+
+class TnfInfusion(_Repeat):
+    kind: Literal["tnf_infusion"]
+    start_min: NonNeg
+    duration_min: Pos
+    tnf_pg_ml: Annotated[float, Field(gt=0, le=10000)]
+
+
+class Sleep(_Repeat):
+    kind: Literal["sleep"]
+    start_min: NonNeg
+    duration_h: Annotated[float, Field(gt=0, le=24)]
+
+
+class SleepRestriction(_Strict):
+    kind: Literal["sleep_restriction"]
+    nights: Annotated[int, Field(ge=1, le=60)]
+    hours: Annotated[float, Field(ge=0, lt=8)]
+
+
+class Diet(_Strict):
+    kind: Literal["diet"]
+    omega3_g_day: Annotated[float, Field(ge=0, le=20)] = 0.0
+    polyphenols_mg_day: Annotated[float, Field(ge=0, le=5000)] = 0.0
+    caloric_restriction: Annotated[float, Field(ge=0, le=0.6)] = 0.0
+    fasting_window_h: Annotated[float, Field(ge=0, le=24)] = 0.0
+
+
+class Knockout(_Strict):
+    kind: Literal["knockout"]
+    target: Literal[KNOCKOUT_TARGETS]  # type: ignore[valid-type]
+    tissue: Tissue = "all"
+    fraction: Frac = 1.0
+
+
+class Modulator(_Strict):
+    kind: Literal["modulator"]
+    target: Literal[MODULATOR_TARGETS]  # type: ignore[valid-type]
+    tissue: Tissue = "all"
+    factor: Annotated[float, Field(ge=0, le=100)]
+    start_min: NonNeg = 0.0
+    duration_min: Pos | None = None
+
+
+Intervention = Annotated[
+    Meal | Exercise | Training | GhInjection | GhInfusion | Secretagogue | InsulinInfusion
+    | GlucoseInfusion | LipidInfusion | Acipimox | TnfInfusion | Sleep | SleepRestriction | Diet
+    | Knockout | Modulator,
+    Field(discriminator="kind"),
+]
+
+Steps = float | list[tuple[NonNeg, NonNeg]]
+
+
+class Clamp(_Strict):
+    kind: Literal["clamp"]
+    insulin_uU_ml: Pos | list[Pos] = 100.0
+    step_min: Pos = 120.0
+    glucose_mM: Annotated[float, Field(gt=1, le=30)] = 5.0
+    start_min: NonNeg = 0.0
+
+    def insulin_steps(self) -> list[float]:
+        v = self.insulin_uU_ml
+        return list(v) if isinstance(v, list) else [v]
+
+
+class Ogtt(_Strict):
+    kind: Literal["ogtt"]
+    glucose_g: Annotated[float, Field(gt=0, le=300)] = 75.0
+    at_min: NonNeg = 0.0
+
+
+class Ivgtt(_Strict):
+    kind: Literal["ivgtt"]
+    glucose_g_kg: Annotated[float, Field(gt=0, le=1.0)] = 0.3
+    at_min: NonNeg = 0.0
+
+
+class Medium(_Strict):
+    kind: Literal["medium"]
+    insulin_nM: Steps = 0.0
+    gh_ug_l: Steps = 0.0
+    glucose_mM: Steps = 5.0
+    ffa_mM: Steps = 0.5
+    tnf_pg_ml: Steps = 0.0
+
+    @field_validator("insulin_nM", "gh_ug_l", "glucose_mM", "ffa_mM", "tnf_pg_ml")
+    @classmethod
+    def _nonneg(cls, v: Steps) -> Steps:
+        values = [v] if isinstance(v, float | int) else [x for _, x in v]
+        if any(x < 0 for x in values):
+            raise ValueError("concentrations must be >= 0")
+        return v
+
+
+Protocol = Annotated[Clamp | Ogtt | Ivgtt | Medium, Field(discriminator="kind")]
+
+
+class Subject(_Strict):
+    phenotype: Literal["healthy", "obese", "t2d"] = "healthy"
+    body_mass_kg: Annotated[float, Field(ge=20, le=400)] = 75.0
+    height_cm: Annotated[float, Field(ge=100, le=230)] = 175.0
+
+
+class Cells(_Strict):
+    muscle: Annotated[int, Field(ge=1, le=5_000_000)] = 500
+    liver: Annotated[int, Field(ge=1, le=5_000_000)] = 200
+    adipose: Annotated[int, Field(ge=1, le=5_000_000)] = 200
+
+
+class Scenario(_Strict):
+    """A complete, validated scenario (CONTRACT: Scenario file)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.\-]+$")]
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    duration_min: Pos | None = None
+    dt_min: Annotated[float, Field(gt=0, le=5)] = 1.0
+    start_clock_h: Annotated[float, Field(ge=0, lt=24)] = 8.0
+    engine: Literal["vector", "agent"] = "vector"
+    record_every_min: Pos = 5.0
+    cell_record_every_min: Pos = 60.0
+    subject: Subject = Subject()
+    cells: Cells = Cells()
+    heterogeneity_cv: Annotated[float, Field(ge=0, le=1)] = 0.15
+    parameters: dict[str, float] = {}
+    protocol: Protocol | None = None
+    interventions: list[Intervention] = []
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_params(cls, v: dict[str, float]) -> dict[str, float]:
+        known = all_params()
+        for key, value in v.items():
+            if key not in known:
+                close = [k for k in known if k.split(".")[-1] == key.split(".")[-1]]
+                hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
+                raise ValueError(f"unknown parameter {key!r}{hint} (see `sim schema` / docs)")
+            lo, hi = known[key].bounds
+            if not lo <= value <= hi:
+                raise ValueError(f"parameter {key}={value} outside its range [{lo}, {hi}]")
+        return v
+
+    @model_validator(mode="after")
+    def _times_within_run(self) -> Scenario:
+        if self.duration_min is None:
+            raise ValueError("duration_min is required (no protocol implies it here)")
+        end = self.duration_min
+        for i, iv in enumerate(self.interventions):
+            for key in ("at_min", "start_min"):
+                t = getattr(iv, key, None)
+                if t is not None and t >= end:
+                    raise ValueError(f"interventions.{i}.{key}={t} is not before the end of the "
+                                     f"run (duration_min={end})")
+        if self.protocol is not None:
+            start = getattr(self.protocol, "start_min", getattr(self.protocol, "at_min", 0.0))
+            if start >= end:
+                raise ValueError(f"protocol starts at {start}, not before duration_min={end}")
+        if self.record_every_min < self.dt_min:
+            raise ValueError("record_every_min must be >= dt_min")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _implied_duration(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("duration_min") is None:
+            proto = data.get("protocol") or {}
+            if isinstance(proto, dict) and proto.get("kind") == "clamp":
+                steps = proto.get("insulin_uU_ml", 100.0)
+                n = len(steps) if isinstance(steps, list) else 1
+                data = {**data, "duration_min": proto.get("start_min", 0.0)
+                        + n * proto.get("step_min", 120.0)}
+            elif isinstance(proto, dict) and proto.get("kind") in ("ogtt", "ivgtt"):
+                data = {**data, "duration_min": proto.get("at_min", 0.0) + 180.0}
+        return data
+
+
+def _format_error(source: str, err: ValidationError) -> str:
+    lines = [f"{source}: invalid scenario"]
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"] if not str(x).startswith("function-"))
+        value = e.get("input")
+        shown = json.dumps(value, default=str)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        msg = e["msg"].replace("Value error, ", "")
+        lines.append(f"  {loc or '<top>'}: {msg} (got {shown})")
+    return "\n".join(lines)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: a scenario must be a YAML mapping with at least `name`, "
+                            f"got {type(data).__name__}")
+    return data
+
+
+def parse_value(text: str) -> Any:
+    """Parse a ``--set`` value with YAML scalar rules (numbers, booleans, lists)."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def apply_set(data: dict[str, Any], assignment: str) -> dict[str, Any]:
+    """Apply one ``KEY=VALUE`` override; ``parameters.<tissue>.<name>`` keeps its dotted key."""
+    if "=" not in assignment:
+        raise ScenarioError(f"--set {assignment!r}: expected KEY=VALUE")
+    key, raw = assignment.split("=", 1)
+    value = parse_value(raw)
+    out = copy.deepcopy(data)
+    parts = key.strip().split(".")
+    if parts[0] == "parameters":
+        out.setdefault("parameters", {})[".".join(parts[1:])] = value
+        return out
+    node: Any = out
+    for i, part in enumerate(parts[:-1]):
+        nxt = int(part) if isinstance(node, list) and part.isdigit() else part
+        try:
+            if isinstance(node, dict):
+                node = node.setdefault(nxt, {})
+            else:
+                node = node[nxt]
+        except (IndexError, TypeError, KeyError):
+            raise ScenarioError(f"--set {key}: no such key path ({'.'.join(parts[: i + 1])})")
+    last = parts[-1]
+    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        node[int(last)] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise ScenarioError(f"--set {key}: no such key path")
+    return out
+
+
+def load_scenario(
+    source: str | Path | dict[str, Any], overrides: list[str] | None = None,
+    seed: int | None = None,
+) -> Scenario:
+    """Load and validate a scenario from a YAML path or a mapping.
+
+    Args:
+        source: path to a YAML file, or an already-parsed mapping.
+        overrides: ``KEY=VALUE`` strings (as ``sim run --set``).
+        seed: replaces the scenario's seed when given.
+
+    Raises:
+        ScenarioError: with a message naming file, key path, value and what is allowed.
+    """
+    if isinstance(source, dict):
+        data, label = copy.deepcopy(source), "<scenario>"
+    else:
+        data, label = _read_yaml(Path(source)), str(source)
+    for assignment in overrides or []:
+        data = apply_set(data, assignment)
+    if seed is not None:
+        data["seed"] = seed
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(_format_error(label, err)) from None
+
+
+def scenario_schema() -> dict[str, Any]:
+    """JSON Schema of the scenario file."""
+    return Scenario.model_json_schema()
+
+
+def to_yaml(scenario: Scenario) -> str:
+    """The scenario with every default filled in, as YAML."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False)

@@ -1,0 +1,250 @@
+"""Exogenous and scheduled inputs: meals, exercise, sleep, drugs, infusions, GH pulse times.
+
+A :class:`Schedule` is built once from a validated scenario (and the run's seeded generator
+for the endogenous GH pulse train) and answers two questions for the engine: the continuous
+inputs at time ``t`` (:meth:`Schedule.at`) and the bolus events due in a step
+(:meth:`Schedule.events`). Everything here is deterministic given the scenario and seed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim import scenario as sc
+
+MODULATED = sc.MODULATOR_TARGETS
+DAY_MIN = 1440.0
+SLEEP_DEBT_TAU_H = 36.0
+"""Recovery time constant of sleep debt (h); Spiegel 1999 (recovery over 2-3 nights)."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A constant input on ``[start, end)``."""
+
+    start: float
+    end: float
+    value: float
+    tissue: str = "all"
+
+    def on(self, t: float) -> bool:
+        return self.start <= t < self.end
+
+
+@dataclass(frozen=True)
+class Event:
+    """A bolus at ``t``: meal into the stomach, iv glucose/GH, sc GH or a secretagogue dose."""
+
+    t: float
+    kind: str
+    amounts: dict[str, float]
+
+
+@dataclass
+class Schedule:
+    """All scheduled inputs of a run (times in minutes from the start)."""
+
+    duration_min: float
+    start_clock_h: float
+    body_mass_kg: float
+    bsa_m2: float
+    exercise: list[tuple[Span, str]] = field(default_factory=list)
+    insulin_inf: list[Span] = field(default_factory=list)  # pmol/kg/min
+    glucose_inf: list[Span] = field(default_factory=list)  # mg/kg/min
+    gh_inf: list[Span] = field(default_factory=list)  # ug/kg/min
+    lipid: list[Span] = field(default_factory=list)  # mM held
+    acipimox: list[Span] = field(default_factory=list)  # inhibition fraction
+    tnf: list[Span] = field(default_factory=list)  # pg/mL added
+    modulators: dict[str, list[Span]] = field(default_factory=dict)
+    drug_inf: dict[str, list[Span]] = field(default_factory=dict)  # ug/kg/min, iv peptides
+    sleep: list[Span] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    gh_pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    prior_sleep_debt_h: float = 0.0
+    diet: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(
+        omega3=0.0, polyphenols=0.0, cr=0.0, fasting_h=0.0))
+
+    def clock_h(self, t: float) -> float:
+        """Time of day (h) at run time ``t``."""
+        return (self.start_clock_h + t / 60.0) % 24.0
+
+    def asleep(self, t: float) -> bool:
+        return any(s.on(t) for s in self.sleep)
+
+    def sleep_onsets(self) -> list[float]:
+        return [s.start for s in self.sleep]
+
+    def intensity(self, t: float) -> float:
+        """Exercise intensity (fraction of VO2max) at ``t``; resistance is intermittent."""
+        for span, mode in self.exercise:
+            if span.on(t):
+                if mode == "resistance":  # 1 min of sets, 1 min of rest
+                    return span.value if int((t - span.start) // 1.0) % 2 == 0 else 0.2
+                return span.value
+        return 0.0
+
+    def modulator(self, target: str, tissue: str, t: float) -> float:
+        f = 1.0
+        for s in self.modulators.get(target, []):
+            if s.on(t) and s.tissue in ("all", tissue):
+                f *= s.value
+        return f
+
+    def sleep_debt_h(self, t: float) -> float:
+        """S1: hours of sleep lost (against 8 h) in earlier nights, recovering exponentially."""
+        tau = SLEEP_DEBT_TAU_H * 60.0
+        debt = self.prior_sleep_debt_h * math.exp(-t / tau)
+        for s in self.sleep:
+            if s.end <= t:
+                lost = max(8.0 - (s.end - s.start) / 60.0, 0.0)
+                debt += lost * math.exp(-(t - s.end) / tau)
+        return debt
+
+    def due(self, t0: float, t1: float) -> list[Event]:
+        """Events with ``t0 <= t < t1``."""
+        return [e for e in self.events if t0 <= e.t < t1]
+
+
+def _span_end(start: float, duration: float | None, end: float) -> float:
+    return end if duration is None else min(start + duration, end)
+
+
+def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
+    """CONTRACT: nights not given default to 8 h from 23:00 when the run spans days."""
+    out = []
+    first = (23.0 - sch.start_clock_h) * 60.0 % DAY_MIN
+    t = first - DAY_MIN if first - DAY_MIN + 480.0 > 0 else first
+    while t < sch.duration_min:
+        night = Span(t, min(t + 480.0, sch.duration_min), 1.0)
+        if night.end > max(night.start, 0.0) and not any(
+            abs(g.start - t) < 12 * 60 for g in given
+        ):
+            out.append(Span(max(t, 0.0), night.end, 1.0))
+        t += DAY_MIN
+    return out
+
+
+def gh_pulse_train(sch: Schedule, rng: np.random.Generator, interval_min: float,
+                   sleep_gain: float) -> np.ndarray:
+    """B3: endogenous GH bursts: (time, relative mass) with gamma-distributed intervals.
+
+    Inter-pulse intervals are gamma distributed (shape 4, mean ``interval_min``), masses
+    log-normal (CV 0.5); a pulse ``sleep_gain`` times larger follows each sleep onset by
+    20-40 min (Van Cauter 1996). Pulses start 3 h before the run so t = 0 is not special.
+    """
+    times, t = [], -180.0 + rng.uniform(0, interval_min)
+    while t < sch.duration_min:
+        times.append(t)
+        t += rng.gamma(4.0, interval_min / 4.0)
+    mass = rng.lognormal(-0.5 * math.log(1.25), math.sqrt(math.log(1.25)), len(times))
+    pulses = list(zip(times, mass, strict=True))
+    for onset in sch.sleep_onsets():
+        delay = rng.uniform(20.0, 40.0)
+        pulses = [(pt, m) for pt, m in pulses if abs(pt - onset - delay) > 45.0]
+        pulses.append((onset + delay, sleep_gain * rng.lognormal(0.0, 0.2)))
+    arr = np.array(sorted(pulses), dtype=float).reshape(-1, 2)
+    return arr
+
+
+def _bsa_m2(mass_kg: float, height_cm: float) -> float:
+    """Du Bois & Du Bois 1916 body surface area."""
+    return 0.007184 * mass_kg**0.425 * height_cm**0.725
+
+
+def _add_timed(sch: Schedule, iv: sc.BaseModel, end: float) -> None:  # noqa: C901
+    kind = iv.kind
+    start_key = "at_min" if hasattr(iv, "at_min") else "start_min"
+    for t in iv.times(getattr(iv, start_key), end):
+        stop = _span_end(t, getattr(iv, "duration_min", None), end)
+        if kind == "meal":
+            sch.events.append(Event(t, "meal", {"carbs_g": iv.carbs_g, "protein_g": iv.protein_g,
+                                                "fat_g": iv.fat_g, "fiber_g": iv.fiber_g}))
+        elif kind == "exercise":
+            sch.exercise.append((Span(t, stop, iv.intensity_vo2max), iv.mode))
+        elif kind == "insulin_infusion":
+            # 1 mU = 6 pmol; rate per m2 converted per kg body mass.
+            rate = iv.rate_mU_m2_min * 6.0 * sch.bsa_m2 / sch.body_mass_kg
+            sch.insulin_inf.append(Span(t, stop, rate))
+        elif kind == "glucose_infusion":
+            sch.glucose_inf.append(Span(t, stop, iv.rate_mg_kg_min))
+        elif kind == "gh_infusion":
+            sch.gh_inf.append(Span(t, stop, iv.rate_ng_kg_min / 1000.0))
+        elif kind == "gh_injection":
+            sch.events.append(Event(t, f"gh_{iv.route}", {"ug_kg": iv.dose_mg * 1000.0
+                                                          / sch.body_mass_kg}))
+        elif kind == "secretagogue":
+            key = "ipam" if iv.drug == "ipamorelin" else "serm"
+            ug_kg = iv.dose_ug / sch.body_mass_kg
+            if iv.infusion_min > 0:  # iv over infusion_min (Gobburu 1999: 15 min)
+                stop = min(t + iv.infusion_min, end)
+                sch.drug_inf.setdefault(key, []).append(Span(t, stop, ug_kg / iv.infusion_min))
+            else:  # sc injection into a depot
+                sch.events.append(Event(t, f"{key}_sc", {"ug_kg": ug_kg}))
+        elif kind == "lipid_infusion":
+            sch.lipid.append(Span(t, stop, iv.ffa_mM))
+        elif kind == "acipimox":
+            sch.acipimox.append(Span(t, stop, iv.inhibition))
+        elif kind == "tnf_infusion":
+            sch.tnf.append(Span(t, stop, iv.tnf_pg_ml))
+        elif kind == "sleep":
+            sch.sleep.append(Span(t, min(t + iv.duration_h * 60.0, end), 1.0))
+
+
+def _add_training(sch: Schedule, iv: sc.Training, end: float) -> None:
+    """E4: place ``sessions_per_week`` sessions evenly over each week at ``clock_h``."""
+    first_day = iv.start_min
+    n_days = int(math.ceil(iv.weeks * 7))
+    spacing = 7.0 / iv.sessions_per_week
+    k = 0
+    while True:
+        day = int(math.floor(k * spacing))
+        if day >= n_days:
+            break
+        offset = (iv.clock_h - sch.start_clock_h) * 60.0 % DAY_MIN
+        t = first_day + day * DAY_MIN + offset
+        if t >= end:
+            break
+        sch.exercise.append((Span(t, min(t + iv.session_min, end), iv.intensity_vo2max), iv.mode))
+        k += 1
+
+
+def build_schedule(scn: sc.Scenario, rng: np.random.Generator, interval_min: float,
+                   sleep_gain: float) -> Schedule:
+    """Translate a validated scenario into a schedule of inputs."""
+    end = float(scn.duration_min)
+    sch = Schedule(end, scn.start_clock_h, scn.subject.body_mass_kg,
+                   _bsa_m2(scn.subject.body_mass_kg, scn.subject.height_cm))
+    for iv in scn.interventions:
+        if iv.kind == "training":
+            _add_training(sch, iv, end)
+        elif iv.kind == "modulator":
+            stop = _span_end(iv.start_min, iv.duration_min, end)
+            sch.modulators.setdefault(iv.target, []).append(
+                Span(iv.start_min, stop, iv.factor, iv.tissue))
+        elif iv.kind == "sleep_restriction":
+            sch.prior_sleep_debt_h += sum(
+                (8.0 - iv.hours) * math.exp(-(k * 24.0) / SLEEP_DEBT_TAU_H)
+                for k in range(iv.nights))
+        elif iv.kind == "diet":
+            sch.diet = SimpleNamespace(omega3=iv.omega3_g_day, polyphenols=iv.polyphenols_mg_day,
+                                       cr=iv.caloric_restriction, fasting_h=iv.fasting_window_h)
+        elif iv.kind != "knockout":
+            _add_timed(sch, iv, end)
+    proto = scn.protocol
+    if proto is not None and proto.kind == "ogtt":
+        sch.events.append(Event(proto.at_min, "meal", {"carbs_g": proto.glucose_g,
+                                                       "protein_g": 0.0, "fat_g": 0.0,
+                                                       "fiber_g": 0.0}))
+    if proto is not None and proto.kind == "ivgtt":
+        sch.events.append(Event(proto.at_min, "iv_glucose",
+                                {"mg_kg": proto.glucose_g_kg * 1000.0}))
+    if proto is None or proto.kind != "medium":
+        sch.sleep.extend(_default_nights(sch, list(sch.sleep)))
+    sch.sleep.sort(key=lambda s: s.start)
+    sch.events.sort(key=lambda e: e.t)
+    sch.gh_pulses = gh_pulse_train(sch, rng, interval_min, sleep_gain)
+    return sch

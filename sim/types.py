@@ -1,0 +1,57 @@
+"""Declarations shared by every layer: parameters and species carry names, units and sources.
+
+The model is a declaration (species, parameters with values, units and provenance) that the
+numerical layers consume by name, never by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+"""An array of float64; cell arrays are shaped (n_species, n_cells) or (n_cells,)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A model parameter: its default value, unit, provenance and admissible range.
+
+    Attributes:
+        name: identifier used in scenario overrides (``<tissue>.<name>``).
+        value: default (healthy) value.
+        unit: physical unit, ``1`` for dimensionless.
+        source: literature citation, or ``calibrated to Vxx`` when fitted to a validation target.
+        bounds: inclusive admissible range used by validation and property tests.
+        cv: per-cell spread multiplier; 0 keeps the parameter uniform across cells, 1 draws
+            it with the scenario's ``heterogeneity_cv``.
+    """
+
+    name: str
+    value: float
+    unit: str
+    source: str
+    bounds: tuple[float, float] = (0.0, float("inf"))
+    cv: float = 0.0
+
+
+@dataclass(frozen=True)
+class Species:
+    """A state variable of a cell: name, unit, description and initial value.
+
+    Attributes:
+        name: identifier; also the column name in ``cells.parquet``.
+        unit: ``fraction`` for pathway nodes (fraction of their total), otherwise a unit.
+        description: what the variable stands for.
+        initial: value before pre-equilibration.
+        conserved_group: name of the moiety whose total is fixed (``""`` if none).
+    """
+
+    name: str
+    unit: str
+    description: str
+    initial: float = 0.0
+    conserved_group: str = ""

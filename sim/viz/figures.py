@@ -1,0 +1,343 @@
+"""Standard figures of a saved run, drawn from its output files only.
+
+``plot_run`` turns a run folder into PNGs (whole-body hormones and metabolites, glucose
+fluxes, per-tissue pathway means with the spread across cells, and cells x time heatmaps) so a
+run can be inspected without the simulator. Figures are built on ``matplotlib.figure.Figure``
+with the Agg canvas (no pyplot global state); every builder returns its ``Figure`` so tests can
+compare the drawn artists with the Parquet data. Artists carrying data have a ``gid``:
+``series:<column>``, ``mean:<tissue>.<node>``, ``iqr:<node>``, ``median:<node>``,
+``stack:<column>``, ``heatmap:<node>``, ``period:<kind>``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sim.viz.data import (
+    RunData,
+    any_positive,
+    load_run,
+    node_unit,
+    pathway_quantiles,
+    present_columns,
+    run_tissues,
+    tissue_nodes,
+)
+from sim.viz.events import run_periods
+from sim.viz.heatmaps import heatmap_figure
+from sim.viz.style import (
+    add_clock_axis,
+    add_legend,
+    figure_title,
+    format_time_axis,
+    is_bottom,
+    new_figure,
+    period_handles,
+    shade_periods,
+    time_span_h,
+)
+
+logger = logging.getLogger(__name__)
+
+DPI = 120
+WHOLE_BODY_PANELS: tuple[tuple[str, str], ...] = (
+    ("glucose_mM", "glucose (mM)"),
+    ("insulin_uU_ml", "insulin (µU/mL)"),
+    ("ffa_mM", "FFA (mM)"),
+    ("gh_ug_l", "GH (µg/L)"),
+    ("igf1_ug_l", "IGF-1 (µg/L)"),
+    ("cortisol_nM", "cortisol (nM)"),
+    ("tnf_pg_ml", "TNF-α (pg/mL)"),
+)
+GIR_PANEL: tuple[str, str] = ("gir_mg_kg_min", "GIR (mg/kg/min)")
+FLUX_STACK: tuple[tuple[str, str], ...] = (
+    ("uptake_muscle_mg_kg_min", "muscle uptake"),
+    ("uptake_adipose_mg_kg_min", "adipose uptake"),
+    ("uptake_liver_mg_kg_min", "liver uptake"),
+    ("uptake_other_mg_kg_min", "other uptake"),
+    ("renal_mg_kg_min", "renal excretion"),
+)
+FLUX_LINES: tuple[tuple[str, str, str, str], ...] = (
+    ("egp_mg_kg_min", "EGP", "black", "-"),
+    ("ra_meal_mg_kg_min", "meal Ra", "tab:red", "-"),
+    ("gir_mg_kg_min", "GIR", "tab:blue", "-."),
+    ("rd_mg_kg_min", "total Rd", "0.3", ":"),
+)
+_STACK_COLORS = ("#d62728", "#ff9896", "#8c564b", "#9edae5", "#f7b6d2")
+FLUX_UNIT = "flux (mg/kg/min)"
+BAND_COLOR = "tab:blue"
+MEDIAN_COLOR = "midnightblue"
+
+
+def _hours(frame: pd.DataFrame) -> np.ndarray:
+    """The ``time_min`` column of a frame in hours."""
+    return frame["time_min"].to_numpy(dtype=float) / 60.0
+
+
+def _finish_time_axes(
+    axes: list[Axes], run: RunData, ncols: int, fontsize: str | None = None
+) -> None:
+    """Hour ticks on every panel and the x label on the bottom panel of each column."""
+    t0, t1 = time_span_h(run.timeseries["time_min"].tolist())
+    for i, ax in enumerate(axes):
+        format_time_axis(ax, t1 - t0, is_bottom(i, len(axes), ncols), fontsize)
+        ax.set_xlim(t0, t1)
+
+
+def whole_body_panels(timeseries: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(column, axis label)`` of the whole-body panels present in the timeseries.
+
+    GIR is included only if any GIR value is > 0.
+    """
+    present = set(present_columns(timeseries, [c for c, _ in WHOLE_BODY_PANELS]))
+    panels = [(c, label) for c, label in WHOLE_BODY_PANELS if c in present]
+    if any_positive(timeseries, GIR_PANEL[0]):
+        panels.append(GIR_PANEL)
+    return panels
+
+
+def whole_body_figure(run: RunData) -> Figure | None:
+    """Hormones and metabolites against time, with periods shaded.
+
+    Args:
+        run: loaded run.
+
+    Returns:
+        The figure, or ``None`` if no whole-body column is present.
+    """
+    panels = whole_body_panels(run.timeseries)
+    if not panels:
+        logger.warning("no whole-body columns in %s", run.run_dir)
+        return None
+    periods = run_periods(run.scenario, run.timeseries)
+    fig, axes = new_figure(len(panels), 1, 10.0, 1.55)
+    t_h = _hours(run.timeseries)
+    for ax, (col, label) in zip(axes, panels, strict=True):
+        shade_periods(ax, periods)
+        ax.plot(
+            t_h,
+            run.timeseries[col].to_numpy(dtype=float),
+            color="tab:blue",
+            lw=1.3,
+            gid=f"series:{col}",
+        )
+        ax.set_ylabel(label, fontsize="small")
+        ax.grid(alpha=0.3, lw=0.5)
+    _finish_time_axes(axes, run, 1)
+    t0, t1 = time_span_h(run.timeseries["time_min"].tolist())
+    add_clock_axis(axes[0], run.start_clock_h, t1 - t0)
+    fig.suptitle(figure_title(run, "whole body"))
+    add_legend(fig, period_handles(periods))
+    return fig
+
+
+def flux_stack(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative tops of the stacked glucose-disposal layers (NaN counted as 0).
+
+    Layers, bottom to top: muscle, adipose, liver and other uptake, then renal excretion if
+    any is > 0; absent columns are skipped.
+
+    Args:
+        timeseries: the ``timeseries.parquet`` table.
+
+    Returns:
+        Frame with ``time_min`` and one column per layer holding the cumulative sum up to and
+        including that layer, in stacking order.
+    """
+    cols = present_columns(timeseries, [c for c, _ in FLUX_STACK[:-1]])
+    if any_positive(timeseries, FLUX_STACK[-1][0]):
+        cols.append(FLUX_STACK[-1][0])
+    tops = timeseries[cols].astype(float).fillna(0.0).cumsum(axis=1)
+    return pd.concat([timeseries[["time_min"]], tops], axis=1)
+
+
+def flux_line_columns(timeseries: pd.DataFrame) -> list[str]:
+    """Flux columns drawn as lines (EGP, meal Ra, GIR if any > 0, total Rd), if present."""
+    cols = present_columns(timeseries, [c for c, *_ in FLUX_LINES])
+    return [c for c in cols if c != GIR_PANEL[0] or any_positive(timeseries, c)]
+
+
+def _draw_fluxes(ax: Axes, timeseries: pd.DataFrame, stack: pd.DataFrame, lines: list[str]) -> None:
+    """Stacked disposal layers (``flux_stack``) and the flux lines, labelled for the legend."""
+    t_h = _hours(timeseries)
+    labels = dict(FLUX_STACK)
+    lower = np.zeros(len(stack))
+    for color, col in zip(_STACK_COLORS, stack.columns[1:], strict=False):
+        upper = stack[col].to_numpy(dtype=float)
+        ax.fill_between(
+            t_h, lower, upper, color=color, alpha=0.8, lw=0, label=labels[col], gid=f"stack:{col}"
+        )
+        lower = upper
+    styles = {c: (label, color, ls) for c, label, color, ls in FLUX_LINES}
+    for col in lines:
+        label, color, ls = styles[col]
+        ax.plot(
+            t_h,
+            timeseries[col].to_numpy(dtype=float),
+            color=color,
+            ls=ls,
+            lw=1.5,
+            label=label,
+            gid=f"series:{col}",
+        )
+
+
+def glucose_flux_figure(run: RunData) -> Figure | None:
+    """Stacked tissue glucose uptakes with EGP, meal Ra (and GIR, Rd) as lines.
+
+    Args:
+        run: loaded run.
+
+    Returns:
+        The figure, or ``None`` if no flux column is present.
+    """
+    stack, lines = flux_stack(run.timeseries), flux_line_columns(run.timeseries)
+    if stack.shape[1] == 1 and not lines:
+        logger.warning("no glucose-flux columns in %s", run.run_dir)
+        return None
+    periods = run_periods(run.scenario, run.timeseries)
+    fig, (ax,) = new_figure(1, 1, 10.0, 4.2)
+    shade_periods(ax, periods, zorder=1.5)
+    _draw_fluxes(ax, run.timeseries, stack, lines)
+    ax.set_ylabel(FLUX_UNIT)
+    ax.grid(alpha=0.3, lw=0.5)
+    _finish_time_axes([ax], run, 1)
+    t0, t1 = time_span_h(run.timeseries["time_min"].tolist())
+    add_clock_axis(ax, run.start_clock_h, t1 - t0)
+    fig.suptitle(figure_title(run, "glucose fluxes"))
+    handles, _ = ax.get_legend_handles_labels()
+    add_legend(fig, handles + period_handles(periods), ncols=5)
+    return fig
+
+
+def pathway_panel_nodes(run: RunData, tissue: str) -> list[str]:
+    """Nodes of a tissue with a timeseries mean column holding at least one finite value."""
+    nodes = tissue_nodes(run.timeseries.columns, tissue)
+    return [n for n in nodes if present_columns(run.timeseries, [f"{tissue}.{n}"])]
+
+
+def _draw_pathway_panel(ax: Axes, run: RunData, tissue: str, node: str) -> None:
+    """Mean line from the timeseries plus the IQR band and median across cells."""
+    col = f"{tissue}.{node}"
+    ax.plot(
+        _hours(run.timeseries),
+        run.timeseries[col].to_numpy(dtype=float),
+        color="tab:blue",
+        lw=1.3,
+        zorder=3,
+        gid=f"mean:{col}",
+    )
+    q = pathway_quantiles(run.cells, tissue, node)
+    if not q.empty:
+        qh = _hours(q)
+        ax.fill_between(
+            qh,
+            q["q25"].to_numpy(float),
+            q["q75"].to_numpy(float),
+            color=BAND_COLOR,
+            alpha=0.25,
+            lw=0,
+            zorder=2,
+            gid=f"iqr:{node}",
+        )
+        if len(q) == 1:
+            ax.vlines(qh, q["q25"], q["q75"], color=BAND_COLOR, alpha=0.4, lw=4, zorder=2)
+        ax.plot(
+            qh,
+            q["q50"].to_numpy(float),
+            ls="none",
+            marker="o",
+            ms=2.5,
+            color=MEDIAN_COLOR,
+            zorder=4,
+            gid=f"median:{node}",
+        )
+    ax.set_title(node, fontsize="small")
+    ax.set_ylabel(node_unit(node, run.units, tissue), fontsize="x-small")
+    ax.tick_params(labelsize="x-small")
+    ax.grid(alpha=0.3, lw=0.5)
+
+
+def pathways_figure(run: RunData, tissue: str) -> Figure | None:
+    """One small panel per pathway node of a tissue.
+
+    Args:
+        run: loaded run.
+        tissue: tissue prefix of the timeseries columns.
+
+    Returns:
+        The figure, or ``None`` if the tissue has no node columns.
+    """
+    nodes = pathway_panel_nodes(run, tissue)
+    if not nodes:
+        return None
+    periods = run_periods(run.scenario, run.timeseries)
+    ncols = min(4, len(nodes))
+    fig, axes = new_figure(len(nodes), ncols, 3.3, 2.0)
+    for ax, node in zip(axes, nodes, strict=True):
+        shade_periods(ax, periods)
+        _draw_pathway_panel(ax, run, tissue, node)
+    _finish_time_axes(axes, run, ncols, "small")
+    fig.suptitle(figure_title(run, f"{tissue} pathway nodes"))
+    handles = [
+        Line2D([], [], color="tab:blue", lw=1.3, label="mean over cells"),
+        Line2D(
+            [],
+            [],
+            color=MEDIAN_COLOR,
+            marker="o",
+            ms=3,
+            ls="none",
+            label="median across cells (snapshots)",
+        ),
+        Patch(color=BAND_COLOR, alpha=0.25, label="interquartile range across cells"),
+    ]
+    add_legend(fig, handles + period_handles(periods), ncols=4)
+    return fig
+
+
+def iter_figures(run: RunData) -> Iterator[tuple[str, Figure]]:
+    """``(file stem, figure)`` for every figure the run supports, built lazily."""
+    for stem, fig in (
+        ("whole_body", whole_body_figure(run)),
+        ("glucose_fluxes", glucose_flux_figure(run)),
+    ):
+        if fig is not None:
+            yield stem, fig
+    for tissue in run_tissues(run):
+        for prefix, builder in (("pathways", pathways_figure), ("heatmap", heatmap_figure)):
+            fig = builder(run, tissue)
+            if fig is not None:
+                yield f"{prefix}_{tissue}", fig
+
+
+def plot_run(run_dir: str | Path, out_dir: Path | None = None) -> list[Path]:
+    """Write the standard PNG figures of a run folder.
+
+    Args:
+        run_dir: run folder (``timeseries.parquet`` required; other files optional).
+        out_dir: destination folder; defaults to ``run_dir/figures``.
+
+    Returns:
+        Paths of the PNG files written, in drawing order.
+    """
+    run = load_run(run_dir)
+    out = Path(out_dir) if out_dir is not None else run.run_dir / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, fig in iter_figures(run):
+        path = out / f"{stem}.png"
+        fig.savefig(path, dpi=DPI)
+        fig.clear()
+        written.append(path)
+        logger.info("wrote %s", path)
+    return written

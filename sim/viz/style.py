@@ -1,0 +1,235 @@
+"""Shared look of the run figures: period shading, hour-based time axes, legends.
+
+Kept apart from the figure builders so every figure shades sleep, meals, exercise,
+infusions and clamp steps the same way and uses the same time axis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+from sim.viz.data import RunData
+from sim.viz.events import Period
+
+SLEEP_COLOR = "0.55"
+SPAN_ALPHA = 0.16
+_KIND_COLORS: tuple[tuple[str, str], ...] = (
+    ("meal", "tab:green"),
+    ("exercise", "tab:orange"),
+    ("clamp", "tab:olive"),
+    ("infusion", "tab:purple"),
+    ("bolus", "tab:purple"),
+    ("inject", "tab:purple"),
+    ("dose", "tab:purple"),
+)
+_HOUR_STEPS: tuple[float, ...] = (0.25, 0.5, 1, 2, 3, 4, 6, 12, 24, 48, 72, 168)
+TIME_LABEL = "time since start (h)"
+
+
+def period_color(kind: str) -> str:
+    """Colour of a period kind (sleep grey; unknown kinds brown)."""
+    if kind == "sleep":
+        return SLEEP_COLOR
+    lowered = kind.lower()
+    return next((c for key, c in _KIND_COLORS if key in lowered), "tab:brown")
+
+
+def shade_periods(ax: Axes, periods: Iterable[Period], zorder: float = 0.0) -> None:
+    """Draw periods on a time axis in hours.
+
+    Sleep and timed interventions are vertical spans (protocol steps also get a thin line at
+    their start, so back-to-back steps stay distinguishable); meals add a marker at the top
+    edge; instantaneous non-meal events are dashed vertical lines.
+
+    Args:
+        ax: axes whose x axis is hours since the run start.
+        periods: periods to draw.
+        zorder: z-order of the spans (0 draws them beneath everything; use 1.5 to tint
+            filled areas while staying beneath lines).
+    """
+    for p in periods:
+        color = period_color(p.kind)
+        x0 = p.start_min / 60.0
+        if p.end_min is not None:
+            alpha = 0.15 if p.kind == "sleep" else SPAN_ALPHA
+            ax.axvspan(
+                x0,
+                p.end_min / 60.0,
+                color=color,
+                alpha=alpha,
+                lw=0,
+                zorder=zorder,
+                gid=f"period:{p.kind}",
+            )
+            if p.label.endswith("step"):
+                ax.axvline(x0, color=color, lw=0.8, alpha=0.7, zorder=zorder)
+        if p.is_meal:
+            ax.plot(
+                [x0],
+                [0.97],
+                marker="v",
+                ms=7,
+                color=color,
+                ls="none",
+                clip_on=False,
+                transform=ax.get_xaxis_transform(),
+                zorder=5,
+                gid=f"period:{p.kind}",
+            )
+        elif p.end_min is None:
+            ax.axvline(x0, color=color, ls="--", lw=1.0, zorder=1, gid=f"period:{p.kind}")
+
+
+def period_handles(periods: Iterable[Period]) -> list[Artist]:
+    """One legend handle per distinct period label, in first-seen order."""
+    handles: dict[str, Artist] = {}
+    for p in periods:
+        if p.label in handles:
+            continue
+        color = period_color(p.kind)
+        if p.is_meal:
+            handles[p.label] = Line2D([], [], marker="v", ls="none", color=color, label=p.label)
+        elif p.end_min is None:
+            handles[p.label] = Line2D([], [], ls="--", color=color, label=p.label)
+        else:
+            alpha = 0.3 if p.kind == "sleep" else 2 * SPAN_ALPHA
+            handles[p.label] = Patch(color=color, alpha=alpha, label=p.label)
+    return list(handles.values())
+
+
+def hour_step(span_h: float, max_ticks: int = 10) -> float:
+    """Tick spacing in hours giving at most ``max_ticks`` intervals over ``span_h``."""
+    for step in _HOUR_STEPS:
+        if span_h / step <= max_ticks:
+            return step
+    return 24.0 * math.ceil(span_h / (24.0 * max_ticks))
+
+
+def format_time_axis(
+    ax: Axes, span_h: float, label: bool = True, fontsize: str | None = None
+) -> None:
+    """Hour ticks on a time axis; x label (at ``fontsize``) only where ``label``."""
+    ax.xaxis.set_major_locator(MultipleLocator(hour_step(span_h)))
+    if label:
+        ax.set_xlabel(TIME_LABEL, fontsize=fontsize)
+
+
+def add_clock_axis(ax: Axes, start_clock_h: float | None, span_h: float) -> None:
+    """A top axis showing clock time (HH:MM) for the elapsed-hours x axis."""
+    if start_clock_h is None:
+        return
+    top = ax.secondary_xaxis("top")
+    top.xaxis.set_major_locator(MultipleLocator(hour_step(span_h)))
+
+    def _clock(x: float, _pos: int | None = None) -> str:
+        """Clock time ``HH:MM`` of ``x`` hours after the start."""
+        minutes = round(((start_clock_h + x) % 24.0) * 60.0) % 1440
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    top.xaxis.set_major_formatter(FuncFormatter(_clock))
+    top.set_xlabel("clock time (hh:mm)", fontsize="small")
+    top.tick_params(labelsize="small")
+
+
+def time_span_h(times_min: Sequence[float]) -> tuple[float, float]:
+    """``(first, last)`` of a time vector in hours (``(0, 1)`` if empty)."""
+    if len(times_min) == 0:
+        return 0.0, 1.0
+    return float(min(times_min)) / 60.0, float(max(times_min)) / 60.0
+
+
+def period_rug(ax: Axes, periods: Iterable[Period]) -> None:
+    """Draw periods as a thin coloured strip just above the axes (for image panels).
+
+    Args:
+        ax: axes whose x axis is hours since the run start.
+        periods: periods to draw.
+    """
+    for p in periods:
+        color = period_color(p.kind)
+        x0 = p.start_min / 60.0
+        if p.end_min is not None:
+            ax.axvspan(
+                x0,
+                p.end_min / 60.0,
+                ymin=1.005,
+                ymax=1.035,
+                color=color,
+                alpha=0.6 if p.kind == "sleep" else 0.8,
+                lw=0,
+                clip_on=False,
+                gid=f"period:{p.kind}",
+            )
+        if p.is_meal or p.end_min is None:
+            ax.plot(
+                [x0],
+                [1.02],
+                marker="v",
+                ms=6,
+                color=color,
+                ls="none",
+                clip_on=False,
+                transform=ax.get_xaxis_transform(),
+                zorder=5,
+                gid=f"period:{p.kind}",
+            )
+
+
+def new_figure(
+    n_panels: int, ncols: int, panel_w: float, panel_h: float
+) -> tuple[Figure, list[Axes]]:
+    """A constrained-layout Agg figure with a shared-x grid of panels.
+
+    Unused grid cells are removed and the panels above them get x tick labels back.
+
+    Args:
+        n_panels: number of panels.
+        ncols: grid columns.
+        panel_w: width of one panel (inches).
+        panel_h: height of one panel (inches).
+
+    Returns:
+        The figure and its panels in row-major order.
+    """
+    nrows = math.ceil(n_panels / ncols)
+    fig = Figure(figsize=(panel_w * ncols, panel_h * nrows + 0.9), layout="constrained")
+    FigureCanvasAgg(fig)
+    grid = fig.subplots(nrows, ncols, sharex=True, squeeze=False)
+    axes = list(grid.ravel())
+    for ax in axes[n_panels:]:
+        fig.delaxes(ax)
+    for i, ax in enumerate(axes[:n_panels]):
+        if i + ncols >= n_panels:
+            ax.tick_params(labelbottom=True)
+    return fig, axes[:n_panels]
+
+
+def figure_title(run: RunData, what: str) -> str:
+    """Figure title: scenario name (or run folder name) and what is shown."""
+    return f"{run.scenario.get('name') or run.run_dir.name} — {what}"
+
+
+def add_legend(fig: Figure, handles: Sequence[Artist], ncols: int = 6) -> None:
+    """A figure legend below the panels (nothing if there are no handles)."""
+    if handles:
+        fig.legend(
+            handles=list(handles),
+            loc="outside lower center",
+            ncols=min(ncols, len(handles)),
+            fontsize="small",
+            frameon=False,
+        )
+
+
+def is_bottom(i: int, n_panels: int, ncols: int) -> bool:
+    """Whether panel ``i`` (row-major) is the lowest of its column."""
+    return i + ncols >= n_panels

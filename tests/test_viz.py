@@ -1,0 +1,328 @@
+"""Tests of the plotting layer on a small synthetic run folder with known data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from matplotlib.figure import Figure
+
+from sim.viz import (
+    cell_order,
+    flux_stack,
+    glucose_flux_figure,
+    heatmap_figure,
+    heatmap_matrix,
+    heatmap_nodes,
+    iter_figures,
+    load_run,
+    pathway_quantiles,
+    pathways_figure,
+    plot_run,
+    scenario_periods,
+    sleep_periods,
+    whole_body_figure,
+    whole_body_panels,
+)
+
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+NODES = {
+    "muscle": ["ir_p", "irs1_py", "akt_p", "glut4_pm", "stat5_p", "socs3", "pkc", "nfkb"],
+    "liver": ["ir_p", "akt_p", "stat5_p", "socs3", "pkc", "nfkb", "pepck", "foxo1"],
+    "adipose": ["ir_p", "akt_p", "glut4_pm", "stat5_p", "socs3", "hsl"],
+}
+SUBTYPES = {
+    "muscle": ["type_II", "type_I", "type_II", "type_I", "type_I", "type_II"],
+    "liver": ["pericentral", "periportal", "midzonal", "periportal", "pericentral", "midzonal"],
+    "adipose": ["visceral", "subcutaneous", "subcutaneous", "visceral"],
+}
+ALL_NODES = sorted({n for nodes in NODES.values() for n in nodes})
+EXPECTED_FIGURES = {
+    "whole_body",
+    "glucose_fluxes",
+    *(f"{kind}_{t}" for kind in ("pathways", "heatmap") for t in NODES),
+}
+SCENARIO = {
+    "name": "synthetic",
+    "duration_min": 720,
+    "start_clock_h": 7.0,
+    "protocol": None,
+    "interventions": [
+        {"kind": "meal", "at_min": 60, "carbs_g": 75},
+        {"kind": "exercise", "start_min": 240, "duration_min": 60, "intensity": 0.6},
+        {"kind": "gh_infusion", "start_min": 400, "duration_h": 1.5},
+    ],
+}
+
+
+def make_cells() -> pd.DataFrame:
+    """Hourly snapshots; node value = 0.1 * (rank within tissue) + 0.02 * hour (+ NaNs)."""
+    rows, cell_id = [], 0
+    for tissue, subtypes in SUBTYPES.items():
+        for k, subtype in enumerate(subtypes):
+            for hour in range(13):
+                row = {
+                    "cell_id": cell_id,
+                    "tissue": tissue,
+                    "subtype": subtype,
+                    "zone": (k * 7 % 5) / 5.0,
+                    "time_min": 60.0 * hour,
+                    "uptake_mg_kg_min": 2.0 + k,
+                }
+                for node in ALL_NODES:
+                    present = node in NODES[tissue]
+                    row[node] = 0.1 * k + 0.02 * hour if present else np.nan
+                rows.append(row)
+            cell_id += 1
+    cells = pd.DataFrame(rows)
+    cells.loc[(cells["tissue"] == "muscle") & (cells["time_min"] == 120.0), "akt_p"] = np.nan
+    return cells
+
+
+def make_timeseries(cells: pd.DataFrame) -> pd.DataFrame:
+    """5-min timeseries: glucose a sine, pathway means the interpolated cell means."""
+    t = np.arange(0.0, 721.0, 5.0)
+    ts = pd.DataFrame(
+        {"time_min": t, "clock_h": (7.0 + t / 60.0) % 24.0, "asleep": (t >= 540).astype(int)}
+    )
+    ts["glucose_mM"] = 5.0 + np.sin(2 * np.pi * t / 360.0)
+    for i, col in enumerate(
+        ["insulin_uU_ml", "ffa_mM", "gh_ug_l", "igf1_ug_l", "cortisol_nM", "tnf_pg_ml"]
+    ):
+        ts[col] = (i + 1) * (1.5 + np.cos(2 * np.pi * t / 720.0))
+    for i, col in enumerate(["muscle", "adipose", "liver", "other"]):
+        ts[f"uptake_{col}_mg_kg_min"] = 0.5 * (i + 1) + 0.1 * np.sin(t / 100.0)
+    ts["renal_mg_kg_min"] = 0.0
+    ts["egp_mg_kg_min"] = 2.0 - 0.5 * np.sin(t / 100.0)
+    ts["ra_meal_mg_kg_min"] = np.where((t >= 60) & (t < 240), 3.0, 0.0)
+    ts["rd_mg_kg_min"] = ts[[c for c in ts.columns if c.startswith("uptake_")]].sum(axis=1)
+    ts["gir_mg_kg_min"] = 0.0
+    for tissue, nodes in NODES.items():
+        means = cells[cells["tissue"] == tissue].groupby("time_min")[nodes].mean()
+        for node in nodes:
+            m = means[node].dropna()
+            ts[f"{tissue}.{node}"] = np.interp(t, m.index.to_numpy(), m.to_numpy())
+    return ts
+
+
+def write_run(
+    run_dir: Path,
+    ts: pd.DataFrame | None = None,
+    cells: pd.DataFrame | None = None,
+    scenario: dict | None = None,
+) -> Path:
+    """Write a complete synthetic run folder and return it."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    cells = make_cells() if cells is None else cells
+    ts = make_timeseries(cells) if ts is None else ts
+    ts.to_parquet(run_dir / "timeseries.parquet")
+    cells.to_parquet(run_dir / "cells.parquet")
+    (run_dir / "scenario.yaml").write_text(yaml.safe_dump(scenario or SCENARIO))
+    (run_dir / "summary.json").write_text(json.dumps({"glucose_mean_mM": 5.0}))
+    (run_dir / "manifest.json").write_text(json.dumps({"seed": 1}))
+    return run_dir
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    return write_run(tmp_path / "run")
+
+
+def line_by_gid(fig: Figure, gid: str):
+    lines = [ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == gid]
+    assert len(lines) == 1, f"expected one line {gid}, found {len(lines)}"
+    return lines[0]
+
+
+def artist_by_gid(fig: Figure, gid: str):
+    found = [a for ax in fig.axes for a in ax.collections if a.get_gid() == gid]
+    assert len(found) == 1, f"expected one collection {gid}, found {len(found)}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[Path]]:
+    """One full render of the synthetic run into an explicit ``out_dir`` (shared: slow)."""
+    base = tmp_path_factory.mktemp("rendered")
+    run_dir, out = write_run(base / "run"), base / "elsewhere"
+    return run_dir, out, plot_run(str(run_dir), out)
+
+
+def test_plot_run_writes_every_figure(rendered: tuple[Path, Path, list[Path]]) -> None:
+    run_dir, out, paths = rendered
+    assert {p.stem for p in paths} == EXPECTED_FIGURES
+    for p in paths:
+        assert p.parent == out
+        assert p.stat().st_size > 0
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (run_dir / "figures").exists()
+
+
+def test_whole_body_lines_match_parquet(run_dir: Path) -> None:
+    run = load_run(run_dir)
+    ts = pd.read_parquet(run_dir / "timeseries.parquet")
+    fig = whole_body_figure(run)
+    for col in ["glucose_mM", "insulin_uU_ml", "ffa_mM", "gh_ug_l", "igf1_ug_l", "cortisol_nM"]:
+        line = line_by_gid(fig, f"series:{col}")
+        np.testing.assert_allclose(line.get_ydata(), ts[col])
+        np.testing.assert_allclose(line.get_xdata(), ts["time_min"] / 60.0)
+    assert "gir_mg_kg_min" not in [c for c, _ in whole_body_panels(ts)]
+    assert all(ax.get_ylabel() for ax in fig.axes if ax.lines)
+
+
+def test_gir_panel_when_positive(tmp_path: Path) -> None:
+    ts = make_timeseries(make_cells())
+    ts["gir_mg_kg_min"] = np.where(ts["time_min"] > 300, 4.0, 0.0)
+    run = load_run(write_run(tmp_path / "clamp", ts=ts))
+    assert whole_body_panels(ts)[-1][0] == "gir_mg_kg_min"
+    line = line_by_gid(whole_body_figure(run), "series:gir_mg_kg_min")
+    np.testing.assert_allclose(line.get_ydata(), ts["gir_mg_kg_min"])
+    flux_line_gids = {ln.get_gid() for ax in glucose_flux_figure(run).axes for ln in ax.lines}
+    assert "series:gir_mg_kg_min" in flux_line_gids
+
+
+def test_glucose_fluxes_match_parquet(run_dir: Path) -> None:
+    run = load_run(run_dir)
+    ts = run.timeseries
+    stack = flux_stack(ts)
+    order = [f"uptake_{t}_mg_kg_min" for t in ("muscle", "adipose", "liver", "other")]
+    assert list(stack.columns) == ["time_min", *order]  # renal all zero: not stacked
+    np.testing.assert_allclose(stack[order[-1]], ts[order].sum(axis=1))
+    np.testing.assert_allclose(stack[order[0]], ts[order[0]])
+    fig = glucose_flux_figure(run)
+    for col in ["egp_mg_kg_min", "ra_meal_mg_kg_min", "rd_mg_kg_min"]:
+        np.testing.assert_allclose(line_by_gid(fig, f"series:{col}").get_ydata(), ts[col])
+    top = artist_by_gid(fig, f"stack:{order[-1]}").get_paths()[0].vertices[:, 1]
+    assert np.isclose(top.max(), stack[order[-1]].max())
+
+
+def test_pathway_quantiles_known_values() -> None:
+    cells = pd.DataFrame(
+        {
+            "cell_id": [0, 1, 2, 3, 4, 5, 0, 1, 9],
+            "tissue": ["liver"] * 6 + ["liver", "liver", "muscle"],
+            "time_min": [0.0] * 6 + [60.0, 60.0, 0.0],
+            "akt_p": [1.0, 2.0, 3.0, 4.0, 5.0, np.nan, 0.2, 0.4, 100.0],
+        }
+    )
+    q = pathway_quantiles(cells, "liver", "akt_p")
+    assert list(q.columns) == ["time_min", "q25", "q50", "q75"]
+    np.testing.assert_allclose(q.to_numpy(), [[0.0, 2.0, 3.0, 4.0], [60.0, 0.25, 0.3, 0.35]])
+    assert pathway_quantiles(cells, "liver", "glut4_pm").empty
+    assert pathway_quantiles(cells, "adipose", "akt_p").empty
+
+
+def test_pathway_quantiles_match_numpy(run_dir: Path) -> None:
+    cells = pd.read_parquet(run_dir / "cells.parquet")
+    q = pathway_quantiles(cells, "muscle", "akt_p")
+    sub = cells[cells["tissue"] == "muscle"].dropna(subset=["akt_p"])
+    assert len(q) == 12  # the all-NaN snapshot at 120 min is dropped
+    for _, row in q.iterrows():
+        values = sub.loc[sub["time_min"] == row["time_min"], "akt_p"]
+        np.testing.assert_allclose(
+            row[["q25", "q50", "q75"]].to_numpy(dtype=float), np.quantile(values, [0.25, 0.5, 0.75])
+        )
+
+
+def test_pathways_figure_draws_mean_and_band(run_dir: Path) -> None:
+    run = load_run(run_dir)
+    fig = pathways_figure(run, "muscle")
+    mean = line_by_gid(fig, "mean:muscle.akt_p")
+    np.testing.assert_allclose(mean.get_ydata(), run.timeseries["muscle.akt_p"])
+    q = pathway_quantiles(run.cells, "muscle", "akt_p")
+    np.testing.assert_allclose(line_by_gid(fig, "median:akt_p").get_ydata(), q["q50"])
+    verts = artist_by_gid(fig, "iqr:akt_p").get_paths()[0].vertices
+    for x, lo, hi in zip(q["time_min"] / 60.0, q["q25"], q["q75"], strict=True):
+        ys = verts[np.isclose(verts[:, 0], x), 1]
+        assert np.isclose(ys, lo).any() and np.isclose(ys, hi).any()
+    titles = {ax.get_title() for ax in fig.axes}
+    assert titles == set(NODES["muscle"])
+    liver_titles = {ax.get_title() for ax in pathways_figure(run, "liver").axes}
+    assert "glut4_pm" not in liver_titles and "pepck" in liver_titles
+
+
+def test_cell_order_and_heatmap(run_dir: Path) -> None:
+    run = load_run(run_dir)
+    order = cell_order(run.cells, "liver")
+    assert list(order["subtype"]) == ["periportal"] * 2 + ["midzonal"] * 2 + ["pericentral"] * 2
+    for _, block in order.groupby("subtype"):
+        assert block["zone"].is_monotonic_increasing
+    matrix = heatmap_matrix(run.cells, "liver", "akt_p")
+    assert list(matrix.index) == list(order["cell_id"])
+    assert matrix.shape == (6, 13)
+    assert heatmap_nodes(run.cells, "liver") == ["akt_p", "stat5_p", "socs3", "pkc", "nfkb"]
+    fig = heatmap_figure(run, "liver")
+    mesh = artist_by_gid(fig, "heatmap:akt_p")
+    np.testing.assert_allclose(
+        np.ma.filled(mesh.get_array(), np.nan).reshape(matrix.shape), matrix.to_numpy()
+    )
+    muscle = heatmap_matrix(run.cells, "muscle", "akt_p")
+    assert muscle.shape == (6, 13) and muscle[120.0].isna().all()
+    assert muscle.drop(columns=120.0).notna().all().all()
+    assert any("akt_p (fraction)" == cax.get_ylabel() for cax in fig.axes)
+
+
+def test_periods_from_scenario_and_sleep(run_dir: Path) -> None:
+    run = load_run(run_dir)
+    spans = {(p.kind, p.start_min, p.end_min) for p in scenario_periods(run.scenario)}
+    assert spans == {
+        ("meal", 60.0, None),
+        ("exercise", 240.0, 300.0),
+        ("gh_infusion", 400.0, 490.0),
+    }
+    sleep = sleep_periods(run.timeseries)
+    assert [(p.start_min, p.end_min) for p in sleep] == [(540.0, 720.0)]
+    clamp = {
+        "protocol": {
+            "kind": "clamp",
+            "start_min": 120,
+            "steps": [{"duration_min": 60, "insulin_mU_m2_min": 10}, {"duration_min": 90}],
+        }
+    }
+    steps = [(p.start_min, p.end_min) for p in scenario_periods(clamp)]
+    assert steps == [(120.0, 180.0), (180.0, 270.0)]
+
+
+def test_missing_optional_data_does_not_crash(tmp_path: Path) -> None:
+    cells = make_cells().drop(columns=["glut4_pm", "socs3"])
+    ts = make_timeseries(make_cells()).drop(
+        columns=[
+            "cortisol_nM",
+            "tnf_pg_ml",
+            "gir_mg_kg_min",
+            "renal_mg_kg_min",
+            "asleep",
+            "muscle.glut4_pm",
+            "ra_meal_mg_kg_min",
+        ]
+    )
+    ts.loc[ts.index[:10], "glucose_mM"] = np.nan
+    ts["igf1_ug_l"] = np.nan
+    run_dir = write_run(tmp_path / "sparse", ts=ts, cells=cells)
+    (run_dir / "scenario.yaml").unlink()
+    paths = plot_run(run_dir)
+    assert {p.stem for p in paths} == EXPECTED_FIGURES
+    assert all(p.parent == run_dir / "figures" and p.stat().st_size > 0 for p in paths)
+    panels = [c for c, _ in whole_body_panels(load_run(run_dir).timeseries)]
+    assert panels == ["glucose_mM", "insulin_uU_ml", "ffa_mM", "gh_ug_l"]
+
+
+def test_without_cells_file(tmp_path: Path) -> None:
+    run_dir = write_run(tmp_path / "nocells")
+    (run_dir / "cells.parquet").unlink()
+    figures = dict(iter_figures(load_run(run_dir)))
+    assert set(figures) == {
+        "whole_body",
+        "glucose_fluxes",
+        "pathways_muscle",
+        "pathways_liver",
+        "pathways_adipose",
+    }
+    fig = figures["pathways_liver"]
+    fig.canvas.draw()
+    assert not any(a.get_gid() == "iqr:akt_p" for ax in fig.axes for a in ax.collections)
