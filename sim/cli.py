@@ -26,7 +26,7 @@ def _default_out(name: str, seed: int) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.runner import RunFailed, run
+    from sim.runner import RunFailedError, run
 
     scn = load_scenario(args.scenario, args.set, seed=args.seed)
     if args.engine:
@@ -36,13 +36,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise OutputExistsError(f"{out} exists; pass --force to replace it")
     try:
         result = run(scn, progress=not args.quiet and sys.stderr.isatty())
-    except RunFailed as exc:
+    except RunFailedError as exc:
         failed = out.with_name(out.name + "-failed")
         exc.partial.save(failed, force=True)
         print(f"error: run failed: {exc}\npartial run kept in {failed} (status: failed)",
               file=sys.stderr)
         return 1
-    result.save(out, force=args.force, plot=args.plot)
+    figures = None
+    if args.plot:
+        from sim.viz import plot_run as figures
+    result.save(out, force=args.force, figures=figures)
     s = result.summary
     print(f"wrote {out}  ({result.wall_seconds:.1f} s; glucose mean {s['glucose_mean_mM']:.2f}"
           f" mM, peak {s['glucose_peak_mM']:.2f} mM)")

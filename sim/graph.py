@@ -103,7 +103,8 @@ def _muscle(b: _Builder, plasma: int, n: int, type_i_frac: float, cv: float,
     fib = b.nodes(n, kind="cell", tissue="muscle")
     seg_of = np.arange(n) % n_seg
     b.edges(seg[seg_of], fib, "transendothelial")
-    type_i = (rng.random(n) < type_i_frac).astype(float)
+    # Stratified: exactly round(fraction * n) type I fibres, in random positions.
+    type_i = rng.permutation(np.arange(n) < round(type_i_frac * n)).astype(float)
     layout = CellLayout(
         fib, np.where(type_i > 0, "type_I", "type_II"), pos[seg_of] / (SEGMENTS_PER_CAPILLARY - 1),
         {"is_type_I": type_i, "oxidative_capacity": np.where(type_i > 0, 1.2, 0.8),

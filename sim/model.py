@@ -83,7 +83,9 @@ class PhysiologyModel(mesa.Model):
                          tg.layouts[t], 0.0)
             for t in TISSUES
         }
-        sch = build_schedule(scn, self.rng, bp.gh_pulse_interval_min, bp.gh_sleep_pulse_gain)
+        # The schedule (GH pulse train) has its own stream: it must not depend on cell counts.
+        sch = build_schedule(scn, np.random.default_rng([scn.seed, 1]),
+                             bp.gh_pulse_interval_min, bp.gh_sleep_pulse_gain)
         self.ctx = SimpleNamespace(bp=bp, sch=sch, geo=tg.geometry, masses=bk.masses(bp),
                                    medium=scn.protocol if _is_medium(scn) else None,
                                    clamp_at=_clamp_function(scn), last_flux=None)
@@ -139,10 +141,13 @@ class PhysiologyModel(mesa.Model):
 
     # ------------------------------------------------------------------ stepping
 
-    def _advance_cells(self, t: float, dt: float) -> None:
-        base = en.systemic_inputs(t, self.x, self.ctx)
+    def _advance_cells(self, t: float, dt: float, x_mid: np.ndarray | None = None) -> None:
+        """Advance every cell over ``dt`` with the inputs of the body state ``x_mid``
+        (a midpoint prediction; the current state when not given)."""
+        x = self.x if x_mid is None else x_mid
+        base = en.systemic_inputs(t + 0.5 * dt, x, self.ctx)
         for name, tissue in self.tissues.items():
-            u = en.tissue_inputs(t, self.x, self.ctx, tissue, base)
+            u = en.tissue_inputs(t + 0.5 * dt, x, self.ctx, tissue, base)
             n_sub = en.cell_substeps(dt, tissue, u)
             if self.scenario.engine == "agent":
                 self.step_inputs[name] = (u, n_sub, dt)
@@ -153,8 +158,15 @@ class PhysiologyModel(mesa.Model):
             numerics.check_state(tissue.y, name, t + dt, tissue.names)
 
     def _advance(self, t: float, dt: float) -> None:
+        """One split step: predict the body at mid-step with the last fluxes, advance the
+        cells with the mid-step inputs, then advance the body with the cells' fluxes
+        (second-order coupling; the body sees exactly the glucose the cells took up)."""
         self._apply_events(t, t + dt)
-        self._advance_cells(t, dt)
+        x_mid = None
+        if self.ctx.medium is None and self.ctx.last_flux is not None and hasattr(
+                self.ctx.last_flux, "egp"):
+            x_mid = en.advance_body(t, self.x, self.ctx.last_flux, self.ctx, 0.5 * dt)
+        self._advance_cells(t, dt, x_mid)
         cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx)
         self.ctx.last_flux = cf
         self.x_prev = self.x

@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from sim.scenario import Scenario, load_scenario, to_yaml
 log = logging.getLogger(__name__)
 
 
-class RunFailed(RuntimeError):
+class RunFailedError(RuntimeError):
     """A run stopped on a numerical failure; ``partial`` holds what was computed."""
 
     def __init__(self, message: str, partial: RunResult) -> None:
@@ -51,14 +52,10 @@ class RunResult:
         return io.manifest(to_yaml(self.scenario), self.scenario.seed,
                            self.scenario.cells.model_dump(), self.wall_seconds, self.status)
 
-    def save(self, out: str | Path, force: bool = False, plot: bool = False) -> Path:
-        """Write the run folder (atomically); with ``plot`` also the standard figures."""
-        figures = None
-        if plot:
-            def figures(tmp: Path) -> None:
-                from sim.viz import plot_run
-
-                plot_run(tmp)
+    def save(self, out: str | Path, force: bool = False,
+             figures: Callable[[Path], object] | None = None) -> Path:
+        """Write the run folder atomically; ``figures(folder)`` may draw into it first
+        (the command line passes :func:`sim.viz.plot_run`)."""
         files = {"scenario.yaml": to_yaml(self.scenario), "manifest.json": self.manifest(),
                  "timeseries.parquet": self.timeseries, "cells.parquet": self.cells,
                  "summary.json": self.summary}
@@ -97,7 +94,7 @@ def run(scenario: Scenario | dict | str | Path, progress: bool = False) -> RunRe
 
     Raises:
         ScenarioError: invalid scenario (nothing was run).
-        RunFailed: the integration went numerically wrong; ``.partial`` has the partial run.
+        RunFailedError: the integration went numerically wrong; ``.partial`` has the partial run.
     """
     scn = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     t0 = time.perf_counter()
@@ -109,7 +106,7 @@ def run(scenario: Scenario | dict | str | Path, progress: bool = False) -> RunRe
             model.step()
             bar.update()
     except NumericalError as exc:
-        raise RunFailed(str(exc), _result(model, t0, "failed")) from exc
+        raise RunFailedError(str(exc), _result(model, t0, "failed")) from exc
     finally:
         bar.close()
     log.info("run %s finished in %.1f s", scn.name, time.perf_counter() - t0)

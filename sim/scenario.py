@@ -366,7 +366,8 @@ def apply_set(data: dict[str, Any], assignment: str) -> dict[str, Any]:
             else:
                 node = node[nxt]
         except (IndexError, TypeError, KeyError):
-            raise ScenarioError(f"--set {key}: no such key path ({'.'.join(parts[: i + 1])})")
+            path = ".".join(parts[: i + 1])
+            raise ScenarioError(f"--set {key}: no such key path ({path})") from None
     last = parts[-1]
     if isinstance(node, list) and last.isdigit() and int(last) < len(node):
         node[int(last)] = value

@@ -1,0 +1,84 @@
+"""The engine at its default step against a stiff reference solver (solve_ivp, rtol 1e-8)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import reference
+from sim.kinetics import body as bk
+from sim.kinetics.species import index
+from sim.model import PhysiologyModel
+
+SMALL = {"muscle": 1, "liver": 1, "adipose": 1}
+
+
+def _engine_and_reference(scenario: dict, t_end: float, every: float = 10.0):
+    """Run the engine and the reference from the same warmed-up state."""
+    eng = PhysiologyModel(scenario)
+    ref = PhysiologyModel(scenario)
+    ref._apply_events(0.0, ref.dt)  # boluses at t = 0, as the engine's first step applies them
+    times = np.arange(every, t_end + 1e-9, every)
+    sol = reference.solve(ref, t_end, times)
+    snaps = []
+    while eng.running:
+        eng.step()
+        if any(abs(eng.time_min - t) < 1e-9 for t in times):
+            snaps.append((eng.x.copy(), {k: v.y.copy() for k, v in eng.tissues.items()}))
+    return eng, sol, snaps
+
+
+def _rel_err(a: float, b: float, floor: float) -> float:
+    return abs(a - b) / max(abs(b), floor)
+
+
+@pytest.fixture(scope="module")
+def medium_runs():
+    """Single cells of each type in medium: insulin and GH steps."""
+    scn = {"name": "acc_medium", "duration_min": 120, "cells": SMALL, "heterogeneity_cv": 0.0,
+           "protocol": {"kind": "medium", "insulin_nM": [[0, 1.0]], "gh_ug_l": [[0, 10.0]],
+                        "glucose_mM": 5.0, "ffa_mM": 0.5}}
+    return _engine_and_reference(scn, 120.0)
+
+
+@pytest.mark.parametrize("tissue,node", [
+    ("muscle", "glut4_pm"), ("muscle", "akt_p"), ("muscle", "stat5_p"), ("muscle", "socs3"),
+    ("liver", "stat5_p"), ("liver", "pepck"), ("adipose", "glut4_pm"), ("adipose", "hsl"),
+    ("muscle", "ir_p"),
+])
+def test_single_cell_nodes_within_one_percent(medium_runs, tissue, node):
+    _, sol, snaps = medium_runs
+    row = index(tissue)[node]
+    for (_, ys_eng), (_, ys_ref) in zip(snaps, sol.states, strict=True):
+        assert _rel_err(ys_eng[tissue][row, 0], ys_ref[tissue][row, 0], 0.02) < 0.01
+
+
+@pytest.fixture(scope="module")
+def body_runs():
+    """Whole body: a meal with exercise, so glucose, insulin, uptake and AMPK all move."""
+    scn = {"name": "acc_body", "duration_min": 240, "cells": SMALL, "heterogeneity_cv": 0.0,
+           "interventions": [{"kind": "meal", "at_min": 0, "carbs_g": 75},
+                             {"kind": "exercise", "start_min": 120, "duration_min": 40,
+                              "intensity_vo2max": 0.7}]}
+    return _engine_and_reference(scn, 240.0)
+
+
+def test_whole_body_within_one_percent(body_runs):
+    eng, sol, snaps = body_runs
+    bp = eng.ctx.bp
+    worst = {}
+    for (x_eng, ys_eng), (x_ref, ys_ref) in zip(snaps, sol.states, strict=True):
+        pairs = {
+            "glucose": (bk.glucose_mM(x_eng, bp), bk.glucose_mM(x_ref, bp), 1.0),
+            "insulin": (bk.insulin_pmol_l(x_eng, bp), bk.insulin_pmol_l(x_ref, bp), 10.0),
+            "glut4_pm": (ys_eng["muscle"][index("muscle")["glut4_pm"]].mean(),
+                         ys_ref["muscle"][index("muscle")["glut4_pm"]].mean(), 0.02),
+            "ampk_p": (ys_eng["muscle"][index("muscle")["ampk_p"]].mean(),
+                       ys_ref["muscle"][index("muscle")["ampk_p"]].mean(), 0.02),
+            "stat5_p": (ys_eng["liver"][index("liver")["stat5_p"]].mean(),
+                        ys_ref["liver"][index("liver")["stat5_p"]].mean(), 0.02),
+            "uptake_muscle": (x_eng[bk.IDX["acc_muscle"]], x_ref[bk.IDX["acc_muscle"]], 1.0),
+        }
+        for k, (a, b, floor) in pairs.items():
+            worst[k] = max(worst.get(k, 0.0), _rel_err(a, b, floor))
+    assert all(v < 0.01 for v in worst.values()), worst

@@ -1,0 +1,49 @@
+"""DESIGN section 3: lower layers never import higher ones (checked with ast)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent / "sim"
+LAYER = {  # module (relative to sim) -> layer number
+    "types": 0, "parameters": 0, "scenario": 0,
+    "kinetics": 1, "signals": 1, "graph": 1, "numerics": 1, "io": 1, "metrics": 1,
+    "engine": 2, "agents": 3, "recorder": 4, "model": 4, "reference": 5, "runner": 5,
+    "viz": 6, "cli": 7, "__main__": 7, "__init__": 7,
+}
+
+
+def _layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYER[parts[1] if len(parts) > 1 else "__init__"]
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sim"):
+            out.append(node.module)
+        elif isinstance(node, ast.Import):
+            out += [a.name for a in node.names if a.name.startswith("sim")]
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_upward_imports(path):
+    rel = path.relative_to(ROOT).with_suffix("")
+    me = _layer("sim." + ".".join(rel.parts))
+    for mod in _imports(path):
+        if mod == "sim":
+            continue
+        assert _layer(mod) <= me, f"{rel} (layer {me}) imports {mod} (layer {_layer(mod)})"
+
+
+def test_kinetics_are_free_of_mesa_networkx_and_plotting():
+    for path in (ROOT / "kinetics").rglob("*.py"):
+        text = path.read_text()
+        for banned in ("import mesa", "import networkx", "matplotlib"):
+            assert banned not in text, f"{path.name} uses {banned}"

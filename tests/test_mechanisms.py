@@ -1,0 +1,843 @@
+"""Every mechanism of DESIGN section 2 (I1-B4) shown by perturbation.
+
+Each test (a) perturbs a mechanism's input and checks that its named output moves the
+physiological way, and (b) where a knockout, modulator or parameter switches the mechanism
+off, checks that the effect disappears or shrinks markedly. Assertions are directions,
+orderings and relative changes, never numbers copied from the model's own output.
+
+Two routes are used:
+
+* whole runs through the public API (``sim.run``), with small cell counts and no
+  heterogeneity. A run costs a few seconds (most of it the fasting warm-up), so every
+  scenario is declared once in ``SCENARIOS``, run once per module (in parallel worker
+  processes where the platform can fork) and shared between tests. ``medium`` runs carry
+  different knockouts in different tissues: without body feedback the tissues are
+  independent, so one run switches off three mechanisms at once.
+* the rate laws themselves (``sim.kinetics.tissues.cell_rhs`` through the engine's own
+  stepping), where a mechanism can only be isolated there: a parameter that turns one term
+  off, an input the scenario cannot set alone, or an instantaneous rate.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import traceback
+import warnings
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim import engine as en
+from sim import numerics
+from sim.graph import CellLayout
+from sim.kinetics import body as bk
+from sim.kinetics.species import ACCUMULATOR_NAMES, index
+from sim.kinetics.tissues import cell_rhs, stiffness_bound
+from sim.scenario import Medium
+from sim.signals import Schedule
+
+# --------------------------------------------------------------------------- scenarios
+
+BASE: dict[str, Any] = {
+    "seed": 0,
+    "cells": {"muscle": 20, "liver": 20, "adipose": 20},
+    "heterogeneity_cv": 0.0,
+    "record_every_min": 5,
+}
+
+#: Insulin steps (nM) shared by the insulin and GH medium runs: 180 min without insulin
+#: (GH, where given, induces SOCS meanwhile), three 30-min doses, then washout.
+INS_STEPS = [[0, 0.0], [180, 0.05], [210, 0.3], [240, 3.0], [270, 0.0]]
+STEP_ENDS = (208, 238, 268)  # last record of each insulin dose
+PRE_INSULIN = 178
+WASHOUT_END = 298
+
+
+def _medium(**values: Any) -> dict[str, Any]:
+    protocol = {"kind": "medium", "insulin_nM": INS_STEPS, "glucose_mM": 5.0, "ffa_mM": 0.5,
+                "tnf_pg_ml": 0.0}
+    protocol.update(values)
+    return {"duration_min": 300, "record_every_min": 2, "protocol": protocol}
+
+
+def _ko(target: str, tissue: str) -> dict[str, Any]:
+    return {"kind": "knockout", "target": target, "tissue": tissue}
+
+
+def _mod(target: str, tissue: str = "all", factor: float = 0.0) -> dict[str, Any]:
+    return {"kind": "modulator", "target": target, "tissue": tissue, "factor": factor}
+
+
+#: Euglycaemic clamp at 100 uU/mL from 120 to 240 min, after a 2-h free-living lead-in in
+#: which lipid, exercise or sleep-debt perturbations act.
+CLAMP = {"kind": "clamp", "insulin_uU_ml": 100, "step_min": 120, "start_min": 120}
+CLAMP_START, CLAMP_END = 120, 240
+LIPID = {"kind": "lipid_infusion", "start_min": 0, "duration_min": 240, "ffa_mM": 1.5}
+#: Two bouts before the clamp: moderate exercise, then one session of a `training`
+#: programme (clock 08:45 = 45 min into a run starting at 08:00) at high intensity.
+MODERATE_BOUT = (0, 25, 0.55)
+HARD_BOUT = (45, 85, 0.8)
+EXERCISE = [
+    {"kind": "exercise", "start_min": MODERATE_BOUT[0],
+     "duration_min": MODERATE_BOUT[1] - MODERATE_BOUT[0], "intensity_vo2max": MODERATE_BOUT[2]},
+    {"kind": "training", "sessions_per_week": 7, "weeks": 0.1, "session_min": 40,
+     "intensity_vo2max": HARD_BOUT[2], "clock_h": 8.75},
+]
+GH_SC = {"kind": "gh_injection", "at_min": 0, "dose_mg": 1.0, "route": "sc"}
+SLEEP_DEBT = {"kind": "sleep_restriction", "nights": 5, "hours": 4}
+NIGHT = {"duration_min": 300, "start_clock_h": 21.0}  # lights out at 23:00 = 120 min
+MEAL = {"kind": "meal", "at_min": 0, "carbs_g": 75}
+
+SCENARIOS: dict[str, dict[str, Any]] = {
+    # cells bathed in fixed concentrations (medium): insulin and GH arms
+    "med_insulin": _medium(),
+    "med_insulin_ko": {**_medium(), "interventions": [
+        _mod("glut4_translocation", "muscle"), _ko("ir", "liver"), _ko("pi3k", "adipose")]},
+    "med_gh": _medium(gh_ug_l=10.0),
+    "med_gh_ko": {**_medium(gh_ug_l=10.0), "interventions": [
+        _ko("socs1", "muscle"), _ko("socs3", "muscle"), _ko("stat5", "liver"),
+        _mod("socs_transcription", "adipose")]},
+    # whole body: clamps
+    "clamp": {"protocol": CLAMP},
+    "clamp_lipid": {"protocol": CLAMP, "interventions": [LIPID]},
+    "clamp_lipid_pkc0": {"protocol": CLAMP, "interventions": [LIPID, _mod("pkc_activation")]},
+    "clamp_exercise": {"protocol": CLAMP, "interventions": EXERCISE},
+    "clamp_exercise_ampk_ko": {"protocol": CLAMP,
+                               "interventions": [*EXERCISE, _ko("ampk", "muscle")]},
+    "clamp_sleep_debt": {"protocol": CLAMP, "interventions": [SLEEP_DEBT]},
+    # whole body: fasting from 08:00 with and without perturbations
+    "fasting": {"duration_min": 360},
+    "gh": {"duration_min": 360, "interventions": [GH_SC]},
+    "gh_lipolysis0": {"duration_min": 360,
+                      "interventions": [GH_SC, _mod("lipolysis", "adipose")]},
+    "tnf": {"duration_min": 360, "interventions": [
+        {"kind": "tnf_infusion", "start_min": 0, "duration_min": 360, "tnf_pg_ml": 50},
+        _mod("nfkb_activation", "liver")]},
+    "omega3": {"duration_min": 360, "interventions": [
+        {"kind": "diet", "omega3_g_day": 6.0, "polyphenols_mg_day": 1000.0}]},
+    "restriction": {"duration_min": 360, "interventions": [
+        {"kind": "diet", "caloric_restriction": 0.3, "fasting_window_h": 16.0}]},
+    "visceral": {"duration_min": 360, "parameters": {"body.visceral_fraction": 0.4}},
+    "ipamorelin": {"duration_min": 360, "interventions": [
+        {"kind": "secretagogue", "at_min": 0, "drug": "ipamorelin", "dose_ug": 300}]},
+    # whole body: meals
+    "meal": {"duration_min": 240, "interventions": [MEAL]},
+    "meal_no_secretion": {"duration_min": 240,
+                          "interventions": [MEAL, _mod("insulin_secretion")]},
+    "meal_mixed": {"duration_min": 240, "interventions": [
+        {**MEAL, "protein_g": 30, "fat_g": 20, "fiber_g": 10}]},
+    # whole body: the evening and the first hours of sleep
+    "night": NIGHT,
+    "night_late_meal": {**NIGHT, "interventions": [
+        {"kind": "meal", "at_min": 90, "carbs_g": 100}]},
+    "night_sleep_debt": {**NIGHT, "interventions": [SLEEP_DEBT]},
+}
+SLEEP_ONSET = 120.0
+
+
+def _simulate(name: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Run one scenario under the project's warning policy (worker-process safe)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", category=RuntimeWarning, module="numpy.*")
+            warnings.filterwarnings("error", category=RuntimeWarning, module="sim.*")
+            result = sim.run({"name": name, **BASE, **SCENARIOS[name]})
+        return result.timeseries, result.summary
+    except BaseException as exc:  # noqa: BLE001 - re-raised with a picklable type
+        raise RuntimeError(f"scenario {name!r} failed:\n{traceback.format_exc()}") from exc
+
+
+class Runs:
+    """Results of ``SCENARIOS`` by name, computed once, in worker processes when possible.
+
+    The first request queues that scenario first and every other one behind it, so that the
+    workers keep busy while tests consume results; unused queued runs are cancelled at the
+    end of the module.
+    """
+
+    def __init__(self) -> None:
+        self._done: dict[str, SimpleNamespace] = {}
+        self._futures: dict[str, Future] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        workers = min(2, os.cpu_count() or 1)
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self._pool = ProcessPoolExecutor(workers,
+                                             mp_context=multiprocessing.get_context("fork"))
+
+    def __getitem__(self, name: str) -> SimpleNamespace:
+        if name not in self._done:
+            if self._pool is None:
+                ts, summary = _simulate(name)
+            else:
+                for other in [name, *SCENARIOS]:
+                    if other not in self._futures and other not in self._done:
+                        self._futures[other] = self._pool.submit(_simulate, other)
+                ts, summary = self._futures.pop(name).result()
+            self._done[name] = SimpleNamespace(ts=ts.set_index("time_min"), summary=summary)
+        return self._done[name]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="module")
+def runs() -> Iterator[Runs]:
+    r = Runs()
+    yield r
+    r.close()
+
+
+def at(run: SimpleNamespace, col: str, t: float) -> float:
+    """Recorded value of ``col`` at the record nearest to ``t``."""
+    ts = run.ts
+    return float(ts[col].iloc[int(np.argmin(np.abs(ts.index.to_numpy() - t)))])
+
+
+def span(run: SimpleNamespace, col: str, t0: float, t1: float) -> pd.Series:
+    """Recorded values of ``col`` with ``t0 <= time <= t1``."""
+    ts = run.ts
+    return ts.loc[(ts.index >= t0) & (ts.index <= t1), col]
+
+
+def steps(run: SimpleNamespace, col: str) -> np.ndarray:
+    """``col`` before insulin and at the end of each insulin dose of ``INS_STEPS``."""
+    return np.array([at(run, col, t) for t in (PRE_INSULIN, *STEP_ENDS)])
+
+
+def increasing(x: np.ndarray) -> bool:
+    return bool(np.all(np.diff(x) > 0))
+
+
+def decreasing(x: np.ndarray) -> bool:
+    return bool(np.all(np.diff(x) < 0))
+
+
+def half_rise_time(series: pd.Series) -> float:
+    """First time a series reaches half of its rise from its first value to its maximum."""
+    target = series.iloc[0] + 0.5 * (series.max() - series.iloc[0])
+    return float(series.index[np.argmax(series.to_numpy() >= target)])
+
+
+# --------------------------------------------------------------------------- rate-law level
+
+
+def _layout(n: int) -> CellLayout:
+    return CellLayout(np.arange(n), np.full(n, "cell"), np.zeros(n), {})
+
+
+def cell_params(tissue: str, n: int = 1, **overrides: float) -> SimpleNamespace:
+    """Tissue parameters resolved by the engine (no spread), with per-tissue overrides."""
+    ov = {f"{tissue}.{k}": v for k, v in overrides.items()}
+    return en.build_params(tissue, ov, _layout(n), 0.0, np.random.default_rng(0))
+
+
+def cell_inputs(tissue: str, p: SimpleNamespace, n: int = 1, **values: Any) -> SimpleNamespace:
+    """Inputs reaching the cells as the engine assembles them for a medium (fasting
+    glucose and FFA, no hormones), with ``values`` replacing named fields."""
+    ctx = SimpleNamespace(medium=Medium(kind="medium"), bp=en.body_params({}),
+                          sch=Schedule(1e6, 8.0, 75.0, 1.9))
+    base = en.systemic_inputs(0.0, None, ctx)
+    cells = en.Tissue(tissue, en.initial_state(tissue, n), p, _layout(n), 1.0)
+    u = en.tissue_inputs(0.0, None, ctx, cells, base)
+    for key, value in values.items():
+        if not hasattr(u, key):
+            raise AttributeError(f"cell input {key!r} no longer exists")
+        setattr(u, key, np.full(n, value, dtype=float) if key == "ins_nM" else value)
+    return u
+
+
+def advance(tissue: str, y: np.ndarray, u: SimpleNamespace, p: SimpleNamespace,
+            minutes: float) -> np.ndarray:
+    """Advance cells with frozen inputs by 1-min engine steps; accumulators hold the last
+    minute's fluxes."""
+    acc = [i for name, i in index(tissue).items() if name in ACCUMULATOR_NAMES]
+    for _ in range(int(minutes)):
+        n_sub = numerics.substeps(1.0, stiffness_bound(y, tissue, u, p))
+        y = en.advance_cells(tissue, y, u, p, 1.0, n_sub, acc)
+        numerics.check_state(y, tissue, 0.0)
+    return y
+
+
+@functools.cache
+def _basal(tissue: str, n: int) -> np.ndarray:
+    p = cell_params(tissue, n)
+    u = cell_inputs(tissue, p, n, ins_nM=0.05)
+    return advance(tissue, en.initial_state(tissue, n), u, p, 300)
+
+
+def basal(tissue: str, n: int = 1) -> np.ndarray:
+    """Cells equilibrated for 5 h at fasting inputs (insulin 0.05 nM)."""
+    return _basal(tissue, n).copy()
+
+
+def row(tissue: str, y: np.ndarray, name: str) -> np.ndarray:
+    return y[index(tissue)[name]]
+
+
+def rate(tissue: str, y: np.ndarray, u: SimpleNamespace, p: SimpleNamespace,
+         name: str) -> np.ndarray:
+    """Instantaneous rate of species (or flux accumulator) ``name``."""
+    return cell_rhs(tissue, y, u, p)[index(tissue)[name]]
+
+
+# ============================================================================ insulin arm
+
+
+def test_I1_insulin_binds_receptor_autophosphorylates_internalises_and_recycles(runs):
+    r = runs["med_insulin"]
+    ir_p, ir_i, ir_f = steps(r, "muscle.ir_p"), steps(r, "muscle.ir_i"), steps(r, "muscle.ir_f")
+    assert increasing(ir_p), "more insulin must give more IR-P"
+    assert increasing(ir_i), "more insulin must internalise more receptor"
+    assert decreasing(ir_f), "surface free receptor must fall as insulin binds"
+    for tissue in ("liver", "adipose"):
+        assert increasing(steps(r, f"{tissue}.ir_p"))
+    # washout: IR-P returns to basal and endosomal receptor recycles to the surface
+    lost = at(r, "muscle.ir_f", PRE_INSULIN) - at(r, "muscle.ir_f", STEP_ENDS[-1])
+    regained = at(r, "muscle.ir_f", WASHOUT_END) - at(r, "muscle.ir_f", STEP_ENDS[-1])
+    assert regained > 0.8 * lost
+    assert at(r, "muscle.ir_p", WASHOUT_END) < 0.05 * at(r, "muscle.ir_p", STEP_ENDS[-1])
+
+
+def test_I2_ir_kinase_tyrosine_phosphorylates_irs1(runs):
+    wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: IR kinase dead in liver
+    for tissue in ("muscle", "liver", "adipose"):
+        assert increasing(steps(wt, f"{tissue}.irs1_py"))
+    # (b) kinase-dead IR still binds insulin and autophosphorylates, but IRS-1 stays unmodified
+    assert np.allclose(steps(ko, "liver.ir_p"), steps(wt, "liver.ir_p"), rtol=0.02)
+    assert steps(ko, "liver.irs1_py").max() < 0.01 * steps(wt, "liver.irs1_py").max()
+
+
+def test_I3_irs1_py_recruits_pi3k_which_activates_akt(runs):
+    wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: no PI3K in adipocytes
+    for tissue in ("muscle", "liver", "adipose"):
+        assert increasing(steps(wt, f"{tissue}.pi3k"))
+        assert increasing(steps(wt, f"{tissue}.akt_p"))
+    # (b) IRS-1-pY still forms, Akt does not move
+    rise_wt = steps(wt, "adipose.akt_p")[-1] - steps(wt, "adipose.akt_p")[0]
+    rise_ko = steps(ko, "adipose.akt_p")[-1] - steps(ko, "adipose.akt_p")[0]
+    assert steps(ko, "adipose.irs1_py")[-1] > 0.5 * steps(wt, "adipose.irs1_py")[-1]
+    assert rise_ko < 0.05 * rise_wt
+
+
+def test_I4_akt_translocates_glut4_and_uptake_follows(runs):
+    wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: translocation blocked in muscle
+    for tissue in ("muscle", "adipose"):
+        assert increasing(steps(wt, f"{tissue}.glut4_pm"))
+        assert increasing(steps(wt, f"uptake_{tissue}_mg_kg_min"))
+    # (b) Akt responds as before, GLUT4 and uptake do not
+    assert np.allclose(steps(ko, "muscle.akt_p"), steps(wt, "muscle.akt_p"), rtol=0.02)
+    g_wt, g_ko = steps(wt, "muscle.glut4_pm"), steps(ko, "muscle.glut4_pm")
+    u_wt, u_ko = (steps(wt, "uptake_muscle_mg_kg_min"), steps(ko, "uptake_muscle_mg_kg_min"))
+    assert g_ko[-1] - g_ko[0] < 0.05 * (g_wt[-1] - g_wt[0])
+    assert u_ko[-1] - u_ko[0] < 0.2 * (u_wt[-1] - u_wt[0])
+
+
+@pytest.mark.parametrize("tissue", ["muscle", "adipose"])
+def test_I4_uptake_proportional_to_membrane_glut4_and_saturable_in_glucose(tissue):
+    p = cell_params(tissue, 3)
+    y = basal(tissue, 3)
+    row(tissue, y, "glut4_pm")[:] = [0.0, 0.1, 0.2]
+    u = cell_inputs(tissue, p, 3, ins_nM=0.0)
+    uptake = rate(tissue, y, u, p, "cum_glc")
+    glut4_part = uptake - uptake[0]
+    assert glut4_part[1] > 0
+    assert glut4_part[2] == pytest.approx(2 * glut4_part[1], rel=1e-9)
+    # saturable in glucose: rises with glucose, each extra mM adds less
+    row(tissue, y, "glut4_pm")[:] = 0.2
+    by_glucose = np.array([rate(tissue, y, cell_inputs(tissue, p, 3, glc_mM=g), p, "cum_glc")[0]
+                           for g in (2.5, 5.0, 10.0, 20.0, 40.0)])
+    assert increasing(by_glucose)
+    per_mM = np.diff(by_glucose) / np.diff([2.5, 5.0, 10.0, 20.0, 40.0])
+    assert decreasing(per_mM)
+
+
+def test_I5_insulin_suppresses_hepatic_glucose_output_and_fills_glycogen(runs):
+    wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: IR kinase dead in liver
+    assert decreasing(steps(wt, "liver.foxo1"))
+    assert decreasing(steps(wt, "liver.pepck"))
+    assert decreasing(steps(wt, "egp_mg_kg_min"))
+    assert increasing(steps(wt, "liver.glycogen"))
+    clamp = runs["clamp"]
+    fasting_egp = span(clamp, "egp_mg_kg_min", 0, CLAMP_START).mean()
+    assert clamp.summary["clamp_steps"][0]["egp_mg_kg_min"] < 0.5 * fasting_egp
+    # (b) without IR signalling the liver keeps its glucose output and PEPCK
+    egp_wt, egp_ko = steps(wt, "egp_mg_kg_min"), steps(ko, "egp_mg_kg_min")
+    pepck_wt, pepck_ko = steps(wt, "liver.pepck"), steps(ko, "liver.pepck")
+    assert egp_ko[0] - egp_ko[-1] < 0.1 * (egp_wt[0] - egp_wt[-1])
+    assert pepck_ko[0] - pepck_ko[-1] < 0.1 * (pepck_wt[0] - pepck_wt[-1])
+
+
+def test_I6_insulin_suppresses_adipocyte_lipolysis(runs):
+    wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: no PI3K in adipocytes
+    assert decreasing(steps(wt, "adipose.hsl"))
+    assert decreasing(steps(wt, "ffa_release_umol_kg_min"))
+    # (b) no Akt, no antilipolysis
+    hsl_wt, hsl_ko = steps(wt, "adipose.hsl"), steps(ko, "adipose.hsl")
+    assert abs(hsl_ko[-1] - hsl_ko[0]) < 0.05 * (hsl_wt[0] - hsl_wt[-1])
+
+
+# ============================================================================ GH arm
+
+
+def test_G1_gh_activates_ghr_jak2_and_phosphorylates_stat5(runs):
+    wt, ko = runs["med_gh"], runs["med_gh_ko"]  # ko: no STAT5 in liver
+    for tissue in ("muscle", "liver", "adipose"):
+        assert at(wt, f"{tissue}.ghr_jak2", 0) < 0.05 * span(wt, f"{tissue}.ghr_jak2", 0, 30).max()
+        assert at(wt, f"{tissue}.stat5_p", 10) > 10 * at(wt, f"{tissue}.stat5_p", 0) + 0.05
+        # ligand-induced receptor internalisation empties the surface pool
+        assert at(wt, f"{tissue}.ghr_i", PRE_INSULIN) > at(wt, f"{tissue}.ghr_i", 0)
+        assert at(wt, f"{tissue}.ghr_f", PRE_INSULIN) < at(wt, f"{tissue}.ghr_f", 0)
+    # (b) the receptor is activated just the same but STAT5 is not phosphorylated
+    assert np.allclose(span(ko, "liver.ghr_jak2", 0, PRE_INSULIN),
+                       span(wt, "liver.ghr_jak2", 0, PRE_INSULIN), rtol=0.02)
+    assert span(ko, "liver.stat5_p", 0, PRE_INSULIN).max() < 0.01 * span(
+        wt, "liver.stat5_p", 0, PRE_INSULIN).max()
+
+
+def test_G2_pstat5_induces_socs_with_a_delay(runs):
+    wt, ko = runs["med_gh"], runs["med_gh_ko"]  # ko: SOCS transcription blocked in fat
+    for tissue in ("muscle", "liver", "adipose"):
+        stat5 = span(wt, f"{tissue}.stat5_p", 0, PRE_INSULIN)
+        socs3 = span(wt, f"{tissue}.socs3", 0, PRE_INSULIN)
+        socs1 = span(wt, f"{tissue}.socs1", 0, PRE_INSULIN)
+        assert stat5.idxmax() < socs3.idxmax(), "SOCS3 must peak after pSTAT5"
+        assert stat5.idxmax() < half_rise_time(socs1)
+        # at the pSTAT5 peak SOCS3 has barely started to rise
+        assert socs3[stat5.idxmax()] - socs3.iloc[0] < 0.2 * (socs3.max() - socs3.iloc[0])
+        assert socs3.max() > 5 * socs3.iloc[0]
+    # (b) with transcription blocked pSTAT5 rises as usual but SOCS1/3 are not induced
+    assert span(ko, "adipose.stat5_p", 0, 30).max() > 0.9 * span(wt, "adipose.stat5_p", 0, 30).max()
+    for socs in ("socs3", "socs1"):
+        assert span(ko, f"adipose.{socs}", 0, PRE_INSULIN).max() <= at(ko, f"adipose.{socs}", 0)
+
+
+def test_G3_socs_terminate_stat5_and_block_insulin_signalling(runs):
+    gh, no_gh, ko = runs["med_gh"], runs["med_insulin"], runs["med_gh_ko"]  # ko: muscle SOCS1/3
+    # SOCS feedback terminates pSTAT5 although GH stays on; without SOCS it stays up
+    peak = span(gh, "muscle.stat5_p", 0, 30).max()
+    assert at(gh, "muscle.stat5_p", 120) < 0.5 * peak
+    assert at(ko, "muscle.stat5_p", 120) > 1.5 * at(gh, "muscle.stat5_p", 120)
+    # after 3 h of GH, insulin phosphorylates less IRS-1 and Akt at every dose
+    for node in ("irs1_py", "akt_p"):
+        blunted, intact, no_socs = (steps(gh, f"muscle.{node}")[1:],
+                                    steps(no_gh, f"muscle.{node}")[1:],
+                                    steps(ko, f"muscle.{node}")[1:])
+        assert np.all(blunted < intact)
+        # (b) without SOCS1/3 GH no longer blunts the insulin response
+        assert np.all(np.abs(no_socs - intact) < 0.2 * (intact - blunted))
+    # SOCS-targeted degradation shrinks the IRS-1 pool
+    def pool(run: SimpleNamespace) -> float:
+        return sum(at(run, f"muscle.irs1_{f}", PRE_INSULIN) for f in ("u", "py", "ps"))
+    assert pool(gh) < pool(no_gh)
+    assert pool(ko) >= pool(no_gh)
+
+
+def test_G4_stat5_drives_hepatic_igf1(runs):
+    gh, no_gh, ko = runs["med_gh"], runs["med_insulin"], runs["med_gh_ko"]  # ko: liver STAT5
+    rise = at(gh, "liver.igf1_m", PRE_INSULIN) - at(gh, "liver.igf1_m", 0)
+    assert rise > 0
+    assert at(no_gh, "liver.igf1_m", PRE_INSULIN) - at(no_gh, "liver.igf1_m", 0) < 0.05 * rise
+    body, fasting = runs["gh"], runs["fasting"]
+    assert at(body, "liver.igf1_m", 360) > at(fasting, "liver.igf1_m", 360)
+    assert at(body, "igf1_ug_l", 360) > at(fasting, "igf1_ug_l", 360)
+    # (b) no STAT5, no IGF-1 induction
+    assert at(ko, "liver.igf1_m", PRE_INSULIN) - at(ko, "liver.igf1_m", 0) < 0.05 * rise
+
+
+def test_G5_gh_activates_hsl_and_raises_plasma_ffa_with_a_delay(runs):
+    cells = runs["med_gh"]
+    stat5 = span(cells, "adipose.stat5_p", 0, PRE_INSULIN)
+    hsl = span(cells, "adipose.hsl", 0, PRE_INSULIN)
+    assert hsl.max() > hsl.iloc[0]
+    assert half_rise_time(hsl) > stat5.idxmax(), "the lipolytic programme lags pSTAT5"
+    gh, fasting, blocked = runs["gh"], runs["fasting"], runs["gh_lipolysis0"]
+    excess = span(gh, "ffa_mM", 0, 360) - span(fasting, "ffa_mM", 0, 360)
+    assert excess.max() > 0.1 * at(fasting, "ffa_mM", 0)
+    assert excess.loc[15] < 0.25 * excess.max(), "FFA must rise with a delay"
+    assert excess.idxmax() >= 60
+    assert span(gh, "adipose.hsl", 60, 180).mean() > span(fasting, "adipose.hsl", 60, 180).mean()
+    # (b) lipolysis blocked: HSL is still activated but plasma FFA never rises
+    assert span(blocked, "adipose.hsl", 60, 180).mean() > span(
+        fasting, "adipose.hsl", 60, 180).mean()
+    assert span(blocked, "ffa_mM", 5, 360).max() < at(blocked, "ffa_mM", 0)
+
+
+# ============================================================================ lipid arm
+
+
+def _clamp_uptake(run: SimpleNamespace) -> float:
+    return run.summary["clamp_steps"][0]["uptake_muscle_mg_kg_min"]
+
+
+def _clamp_egp(run: SimpleNamespace) -> float:
+    return run.summary["clamp_steps"][0]["egp_mg_kg_min"]
+
+
+def test_F1_ffa_lower_muscle_glucose_uptake_by_fuel_competition(runs):
+    ctrl, lipid, no_pkc = runs["clamp"], runs["clamp_lipid"], runs["clamp_lipid_pkc0"]
+    assert at(lipid, "muscle.lcfa", CLAMP_END) > at(ctrl, "muscle.lcfa", CLAMP_END)
+    assert _clamp_uptake(lipid) < _clamp_uptake(ctrl)
+    assert lipid.summary["m_value_mg_kg_min"] < ctrl.summary["m_value_mg_kg_min"]
+    # with the PKC route blocked, insulin signalling is not impaired yet uptake still falls
+    assert at(no_pkc, "muscle.akt_p", CLAMP_END) >= at(ctrl, "muscle.akt_p", CLAMP_END)
+    assert _clamp_uptake(no_pkc) < _clamp_uptake(ctrl)
+
+
+def test_F1_randle_term_is_the_route_from_acyl_coa_to_uptake():
+    def uptake(**params: float) -> np.ndarray:
+        p = cell_params("muscle", 2, **params)
+        y = basal("muscle", 2)
+        row("muscle", y, "lcfa")[:] = [1.0, 3.0]  # fasting vs lipid-loaded acyl-CoA
+        return rate("muscle", y, cell_inputs("muscle", p, 2, ins_nM=0.3), p, "cum_glc")
+
+    intact = uptake()
+    assert intact[1] < intact[0]
+    # (b) no Randle coupling: acyl-CoA no longer changes uptake
+    off = uptake(w_randle=0.0)
+    assert off[1] == pytest.approx(off[0], rel=1e-9)
+
+
+def test_F2_ffa_dag_pkc_serine_phosphorylate_irs1(runs):
+    ctrl, lipid, no_pkc = runs["clamp"], runs["clamp_lipid"], runs["clamp_lipid_pkc0"]
+    t = CLAMP_END
+    for node in ("dag", "pkc", "irs1_ps"):
+        assert at(lipid, f"muscle.{node}", t) > at(ctrl, f"muscle.{node}", t), node
+    for node in ("irs1_py", "akt_p"):
+        assert at(lipid, f"muscle.{node}", t) < at(ctrl, f"muscle.{node}", t), node
+    # (b) PKC activation blocked: same DAG, no PKC, and the serine excess almost gone
+    assert at(no_pkc, "muscle.dag", t) == pytest.approx(at(lipid, "muscle.dag", t), rel=0.02)
+    assert at(no_pkc, "muscle.pkc", t) < 0.05 * at(lipid, "muscle.pkc", t)
+    excess = at(lipid, "muscle.irs1_ps", t) - at(ctrl, "muscle.irs1_ps", t)
+    assert at(no_pkc, "muscle.irs1_ps", t) - at(ctrl, "muscle.irs1_ps", t) < 0.25 * excess
+    assert at(no_pkc, "muscle.akt_p", t) > at(lipid, "muscle.akt_p", t)
+
+
+def test_F3_ffa_raise_gluconeogenesis_and_hepatic_insulin_resistance(runs):
+    ctrl, lipid, no_pkc = runs["clamp"], runs["clamp_lipid"], runs["clamp_lipid_pkc0"]
+    assert at(lipid, "liver.lcfa", 115) > at(ctrl, "liver.lcfa", 115)
+    assert (span(lipid, "gng_mg_kg_min", 60, CLAMP_START).mean()
+            > span(ctrl, "gng_mg_kg_min", 60, CLAMP_START).mean())
+    for node in ("pkc", "irs1_ps"):
+        assert at(lipid, f"liver.{node}", CLAMP_END) > at(ctrl, f"liver.{node}", CLAMP_END)
+    assert at(lipid, "liver.akt_p", CLAMP_END) < at(ctrl, "liver.akt_p", CLAMP_END)
+    assert _clamp_egp(lipid) > _clamp_egp(ctrl), "insulin must suppress EGP less under lipid"
+    # (b) PKC blocked: the hepatic serine-phosphorylation excess largely disappears
+    excess = at(lipid, "liver.irs1_ps", CLAMP_END) - at(ctrl, "liver.irs1_ps", CLAMP_END)
+    assert at(no_pkc, "liver.irs1_ps", CLAMP_END) - at(ctrl, "liver.irs1_ps", CLAMP_END) < (
+        0.25 * excess)
+
+
+def test_F3_fatty_acid_oxidation_drives_gluconeogenesis():
+    def gng(**params: float) -> np.ndarray:
+        p = cell_params("liver", 2, **params)
+        y = basal("liver", 2)
+        row("liver", y, "lcfa")[:] = [1.0, 3.0]
+        return rate("liver", y, cell_inputs("liver", p, 2), p, "cum_gng")
+
+    intact = gng()
+    assert intact[1] > intact[0]
+    off = gng(w_gng_ffa=0.0)  # (b) no FFA drive
+    assert off[1] == pytest.approx(off[0], rel=1e-9)
+
+
+# ============================================================================ exercise arm
+
+
+def test_E1_contraction_activates_ampk_with_intensity(runs):
+    ex, rest, ko = runs["clamp_exercise"], runs["clamp"], runs["clamp_exercise_ampk_ko"]
+
+    def rise(run: SimpleNamespace, bout: tuple[float, float, float]) -> float:
+        ampk = span(run, "muscle.ampk_p", bout[0], bout[1])
+        return float(ampk.max() - ampk.iloc[0])
+
+    moderate, hard = rise(ex, MODERATE_BOUT), rise(ex, HARD_BOUT)
+    assert at(ex, "muscle.amp_atp", HARD_BOUT[1]) > at(rest, "muscle.amp_atp", HARD_BOUT[1])
+    assert hard > moderate >= 0
+    assert hard > 2 * at(rest, "muscle.ampk_p", 0), "a hard bout must activate AMPK severalfold"
+    assert rise(rest, HARD_BOUT) < 0.01 * hard
+    # (b) without AMPK protein, contraction still raises AMP:ATP but no AMPK activity
+    assert at(ko, "muscle.amp_atp", HARD_BOUT[1]) > at(rest, "muscle.amp_atp", HARD_BOUT[1])
+    assert span(ko, "muscle.ampk_p", 0, CLAMP_START).max() < 0.05 * hard
+
+
+def test_E1_ampk_activation_graded_and_blocked_by_modulator():
+    intensities = np.array([0.0, 0.3, 0.5, 0.65, 0.8, 0.95])
+    n = len(intensities)
+    p = cell_params("muscle", n, is_type_I=0.5)  # a half type I / type II fibre
+    y0 = basal("muscle", n)
+    y = advance("muscle", y0, cell_inputs("muscle", p, n, intensity=intensities), p, 30)
+    ampk = row("muscle", y, "ampk_p")
+    assert np.all(np.diff(ampk) >= 0) and ampk[-1] > ampk[0] * 2
+    assert ampk[-1] > ampk[2] > ampk[0]
+    # (b) AMPK activation blocked: AMP:ATP still rises, AMPK does not
+    u = cell_inputs("muscle", p, n, intensity=intensities, mod_ampk_activation=0.0)
+    y = advance("muscle", y0, u, p, 30)
+    assert row("muscle", y, "amp_atp")[-1] > 1.5
+    assert np.all(row("muscle", y, "ampk_p") <= row("muscle", y0, "ampk_p"))
+
+
+def test_E2_ampk_translocates_glut4_without_insulin(runs):
+    ex, ko = runs["clamp_exercise"], runs["clamp_exercise_ampk_ko"]  # ko: no muscle AMPK
+    start, end = HARD_BOUT[0], HARD_BOUT[1]
+    # insulin does not rise during the bout, membrane GLUT4 does
+    assert span(ex, "insulin_uU_ml", start, end).max() < 1.5 * at(ex, "insulin_uU_ml", start)
+    gain_wt = at(ex, "muscle.glut4_pm", end) - at(ex, "muscle.glut4_pm", start)
+    assert gain_wt > at(ex, "muscle.glut4_pm", start)
+    assert (span(ex, "uptake_muscle_mg_kg_min", start, end).mean()
+            > 2 * at(ex, "uptake_muscle_mg_kg_min", 0))
+    # (b) knockout AMPK: the contraction-driven translocation is essentially gone
+    gain_ko = at(ko, "muscle.glut4_pm", end) - at(ko, "muscle.glut4_pm", start)
+    assert gain_ko < 0.25 * gain_wt
+
+
+def test_E2_ampk_and_insulin_add_on_glut4():
+    p = cell_params("muscle", 4)
+    y0 = basal("muscle", 4)
+    ins = np.array([0.05, 0.3, 0.05, 0.3])
+    intensity = np.array([0.0, 0.0, 0.8, 0.8])
+    y = advance("muscle", y0, cell_inputs("muscle", p, 4, ins_nM=ins, intensity=intensity), p, 20)
+    g = row("muscle", y, "glut4_pm")
+    basal_g, insulin, exercise, both = g
+    assert insulin > basal_g and exercise > basal_g
+    assert both > insulin and both > exercise
+    # (b) no AMPK protein: exercise alone adds nothing, and nothing on top of insulin
+    p_ko = cell_params("muscle", 4, expr_ampk=0.0)
+    y = advance("muscle", y0, cell_inputs("muscle", p_ko, 4, ins_nM=ins, intensity=intensity),
+                p_ko, 20)
+    g_ko = row("muscle", y, "glut4_pm")
+    assert g_ko[2] - g_ko[0] < 0.1 * (exercise - basal_g)
+
+
+def test_E3_glycogen_depletion_raises_post_exercise_insulin_action(runs):
+    ex, rest = runs["clamp_exercise"], runs["clamp"]
+    assert at(ex, "muscle.glycogen", CLAMP_START) < at(rest, "muscle.glycogen", CLAMP_START)
+    assert _clamp_uptake(ex) > _clamp_uptake(rest)
+    assert ex.summary["m_value_mg_kg_min"] > rest.summary["m_value_mg_kg_min"]
+    assert at(ex, "muscle.glycogen", CLAMP_END) > at(ex, "muscle.glycogen", CLAMP_START), (
+        "glycogen must refill during the clamp")
+
+
+def test_E3_glycogen_state_sets_insulin_stimulated_uptake():
+    def uptake(**params: float) -> np.ndarray:
+        p = cell_params("muscle", 2, **params)
+        y = basal("muscle", 2)
+        row("muscle", y, "glycogen")[:] = [0.9, 0.3]
+        y = advance("muscle", y, cell_inputs("muscle", p, 2, ins_nM=0.3), p, 20)
+        return row("muscle", y, "cum_glc")
+
+    intact = uptake()
+    assert intact[1] > 1.1 * intact[0]
+    # (b) without the glycogen-dependent terms (AS160 sensitisation, GS activation)
+    off = uptake(w_e3_sens=0.0, w_gs_glycogen=0.0)
+    assert off[1] == pytest.approx(off[0], rel=1e-3)
+
+
+def test_E4_training_raises_glut4_content_and_mitochondria(runs):
+    trained, rest, ko = runs["clamp_exercise"], runs["clamp"], runs["clamp_exercise_ampk_ko"]
+    for node in ("pgc1a", "glut4_content", "mito"):
+        gain = at(trained, f"muscle.{node}", CLAMP_END) - at(trained, f"muscle.{node}", 0)
+        assert gain > 0, node
+        assert abs(at(rest, f"muscle.{node}", CLAMP_END) - at(rest, f"muscle.{node}", 0)) < (
+            0.05 * gain), node
+    # (b) no AMPK: no PGC-1alpha signal, no adaptation
+    gain = at(trained, "muscle.glut4_content", CLAMP_END) - at(trained, "muscle.glut4_content", 0)
+    assert at(ko, "muscle.glut4_content", CLAMP_END) - at(ko, "muscle.glut4_content", 0) < (
+        0.05 * gain)
+
+
+# ============================================================================ inflammation
+
+
+def test_N1_tnf_activates_nfkb_and_serine_phosphorylates_irs1(runs):
+    tnf, ctrl = runs["tnf"], runs["fasting"]  # liver: NF-kB activation blocked
+    t0, t1 = 60, 360
+    for tissue in ("muscle", "adipose"):
+        assert span(tnf, f"{tissue}.nfkb", t0, t1).mean() > 2 * span(
+            ctrl, f"{tissue}.nfkb", t0, t1).mean()
+    assert span(tnf, "muscle.irs1_ps", t0, t1).mean() > span(ctrl, "muscle.irs1_ps", t0, t1).mean()
+    assert span(tnf, "muscle.akt_p", t0, t1).mean() < span(ctrl, "muscle.akt_p", t0, t1).mean()
+    # (b) the liver, with NF-kB activation blocked, neither activates NF-kB nor adds pS
+    assert span(tnf, "liver.nfkb", t0, t1).max() < at(ctrl, "liver.nfkb", 0)
+    assert span(tnf, "liver.irs1_ps", t0, t1).mean() < span(ctrl, "liver.irs1_ps", t0, t1).mean()
+
+
+def test_N2_omega3_and_polyphenols_damp_nfkb_and_nudge_ampk(runs):
+    diet, ctrl = runs["omega3"], runs["fasting"]
+    for tissue in ("muscle", "liver", "adipose"):
+        assert at(diet, f"{tissue}.nfkb", 360) < at(ctrl, f"{tissue}.nfkb", 360), tissue
+    assert at(diet, "muscle.ampk_p", 360) > at(ctrl, "muscle.ampk_p", 360)
+
+
+def test_N2_anti_inflammatory_input_damps_tnf_driven_nfkb():
+    p = cell_params("muscle", 3)
+    y0 = basal("muscle", 3)
+    u = cell_inputs("muscle", p, 3, tnf_pg_ml=20.0)
+    damped = cell_inputs("muscle", p, 3, tnf_pg_ml=20.0, anti_inflammatory=0.5)
+    plain, low = advance("muscle", y0, u, p, 120), advance("muscle", y0, damped, p, 120)
+    assert row("muscle", low, "nfkb")[0] < 0.75 * row("muscle", plain, "nfkb")[0]
+    assert row("muscle", low, "irs1_ps")[0] < row("muscle", plain, "irs1_ps")[0]
+    poly = cell_inputs("muscle", p, 3, polyphenols=1.0)
+    assert row("muscle", advance("muscle", y0, poly, p, 60), "ampk_p")[0] > row(
+        "muscle", advance("muscle", y0, cell_inputs("muscle", p, 3), p, 60), "ampk_p")[0]
+
+
+def test_N3_caloric_restriction_lowers_inflammation_and_renews_irs1(runs):
+    diet, ctrl = runs["restriction"], runs["fasting"]
+    for tissue in ("muscle", "liver", "adipose"):
+        assert at(diet, f"{tissue}.nfkb", 360) < at(ctrl, f"{tissue}.nfkb", 360), tissue
+    assert at(diet, "muscle.irs1_u", 360) > at(ctrl, "muscle.irs1_u", 360)
+
+
+def test_N3_renewal_replaces_serine_modified_irs1_and_less_ros_lowers_nfkb():
+    p = cell_params("muscle", 1)
+    y0 = basal("muscle", 1)
+    row("muscle", y0, "irs1_ps")[:] = 0.5  # a pool loaded with serine-modified IRS-1
+    row("muscle", y0, "irs1_u")[:] = 0.3
+    same = advance("muscle", y0, cell_inputs("muscle", p), p, 60)
+    renewed = advance("muscle", y0, cell_inputs("muscle", p, renewal=2.0), p, 60)
+
+    def ps_share(y: np.ndarray) -> float:
+        pool = sum(row("muscle", y, f"irs1_{f}")[0] for f in ("u", "py", "ps"))
+        return row("muscle", y, "irs1_ps")[0] / pool
+
+    assert ps_share(renewed) < ps_share(same)
+    assert row("muscle", renewed, "irs1_u")[0] > row("muscle", same, "irs1_u")[0]
+    calm = advance("muscle", y0, cell_inputs("muscle", p, ros=-0.5 * p.nfkb_basal), p, 120)
+    assert row("muscle", calm, "nfkb")[0] < row("muscle", same, "nfkb")[0]
+
+
+# ============================================================================ sleep
+
+
+def test_S1_short_sleep_raises_cortisol_gluconeogenesis_and_lowers_insulin_action(runs):
+    debt, ctrl = runs["clamp_sleep_debt"], runs["clamp"]
+    assert np.all(span(debt, "cortisol_nM", 0, CLAMP_END) > span(ctrl, "cortisol_nM", 0, CLAMP_END))
+    assert at(debt, "liver.pepck", CLAMP_START) > at(ctrl, "liver.pepck", CLAMP_START)
+    assert (span(debt, "gng_mg_kg_min", 0, CLAMP_START).mean()
+            > span(ctrl, "gng_mg_kg_min", 0, CLAMP_START).mean())
+    assert debt.summary["m_value_mg_kg_min"] < ctrl.summary["m_value_mg_kg_min"]
+    # blunted nocturnal GH
+    window = (SLEEP_ONSET, SLEEP_ONSET + 90)
+    night, short = runs["night"], runs["night_sleep_debt"]
+    assert span(short, "cortisol_nM", 0, 300).mean() > span(night, "cortisol_nM", 0, 300).mean()
+    assert span(short, "gh_ug_l", *window).max() < span(night, "gh_ug_l", *window).max()
+
+
+def test_S1_cortisol_acts_through_pepck_irs1_serine_and_glut4():
+    def effects(tissue: str, **params: float) -> tuple[np.ndarray, np.ndarray]:
+        p = cell_params(tissue, 1, **params)
+        y0 = basal(tissue, 1)
+        plain = advance(tissue, y0, cell_inputs(tissue, p, ins_nM=0.3), p, 120)
+        high = advance(tissue, y0, cell_inputs(tissue, p, ins_nM=0.3, cort_excess=1.0), p, 120)
+        return plain, high
+
+    plain, high = effects("liver")
+    assert row("liver", high, "pepck")[0] > row("liver", plain, "pepck")[0]
+    assert row("liver", high, "irs1_ps")[0] > row("liver", plain, "irs1_ps")[0]
+    plain, high = effects("muscle")
+    assert row("muscle", high, "glut4_pm")[0] < row("muscle", plain, "glut4_pm")[0]
+    # (b) with the glucocorticoid links zeroed, cortisol changes nothing
+    plain, high = effects("liver", w_pepck_cort=0.0, k_ps_cort=0.0)
+    assert np.allclose(high, plain, rtol=1e-9, atol=1e-12)
+    plain, high = effects("muscle", k_ps_cort=0.0, w_cort_glut4=0.0)
+    assert np.allclose(high, plain, rtol=1e-9, atol=1e-12)
+
+
+# ============================================================================ body
+
+
+def test_B1_glucose_drives_insulin_secretion_and_portal_insulin_reaches_liver_first(runs):
+    meal, blocked = runs["meal"], runs["meal_no_secretion"]
+    base = at(meal, "insulin_uU_ml", 0)
+    assert span(meal, "insulin_uU_ml", 0, 240).max() > 3 * base
+    # insulin follows glucose: it peaks after glucose starts to rise, not before
+    assert (span(meal, "insulin_uU_ml", 0, 240).idxmax()
+            >= half_rise_time(span(meal, "glucose_mM", 0, 120)))
+    # portal insulin: the liver's Akt answers before the muscle's (interstitial delay)
+    assert (half_rise_time(span(meal, "liver.akt_p", 0, 120))
+            < half_rise_time(span(meal, "muscle.akt_p", 0, 120)))
+    # (b) secretion blocked: no insulin rise, higher glucose
+    assert span(blocked, "insulin_uU_ml", 0, 240).max() <= base * 1.01
+    assert (span(blocked, "glucose_mM", 0, 240).max()
+            > span(meal, "glucose_mM", 0, 240).max())
+
+
+def test_B1_secretion_rate_law_rises_with_glucose_and_incretin():
+    bp = en.body_params({})
+    glucose = np.array([3.0, 5.0, 7.0, 10.0, 15.0])
+    sr = np.array([bk.beta_static(g, 0.0, bp) for g in glucose])
+    assert increasing(sr)
+    assert bk.beta_static(8.0, 5.0, bp) > bk.beta_static(8.0, 0.0, bp)
+
+
+def test_B2_protein_fat_and_fibre_slow_meal_glucose(runs):
+    carbs, mixed = runs["meal"].summary, runs["meal_mixed"].summary
+    assert mixed["glucose_peak_mM"] < carbs["glucose_peak_mM"]
+    assert mixed["glucose_peak_time_min"] > carbs["glucose_peak_time_min"]
+    ra_carbs = span(runs["meal"], "ra_meal_mg_kg_min", 0, 240)
+    ra_mixed = span(runs["meal_mixed"], "ra_meal_mg_kg_min", 0, 240)
+    assert ra_mixed.max() < ra_carbs.max()
+    assert ra_mixed.idxmax() > ra_carbs.idxmax()
+
+
+def _rising_crossings(x: pd.Series, level: float) -> int:
+    above = (x.to_numpy() > level).astype(int)
+    return int(np.sum(np.diff(above) == 1))
+
+
+def test_B3_gh_pulsatile_with_a_sleep_onset_surge_suppressed_by_a_late_meal(runs):
+    fasting = runs["fasting"]
+    gh = span(fasting, "gh_ug_l", 0, 360)
+    assert _rising_crossings(gh, 4 * gh.min()) >= 2, "daytime GH must come in pulses"
+    night, late_meal = runs["night"], runs["night_late_meal"]
+    gh = span(night, "gh_ug_l", 0, 300)
+    assert SLEEP_ONSET <= gh.idxmax() <= SLEEP_ONSET + 90, "largest pulse after sleep onset"
+    window = (SLEEP_ONSET, SLEEP_ONSET + 90)
+    assert span(late_meal, "gh_ug_l", *window).max() < 0.5 * span(night, "gh_ug_l", *window).max()
+
+
+def test_B3_secretagogue_raises_gh_and_sc_rhgh_is_absorbed_slowly(runs):
+    fasting, ipam, rhgh = runs["fasting"], runs["ipamorelin"], runs["gh"]
+    assert span(ipam, "gh_ug_l", 0, 120).mean() > 1.5 * span(fasting, "gh_ug_l", 0, 120).mean()
+    gh = span(rhgh, "gh_ug_l", 0, 360)
+    half_life = en.body_params({}).gh_half_life_min
+    # a sc depot keeps plasma GH up for many half-lives after its peak
+    assert gh.idxmax() > 2 * half_life
+    assert at(rhgh, "gh_ug_l", gh.idxmax() + 6 * half_life) > 0.25 * gh.max()
+    assert gh.max() > 5 * span(fasting, "gh_ug_l", 0, 360).max()
+
+
+def test_B3_somatostatin_tone_from_glucose_insulin_ffa_and_modulator():
+    bp = en.body_params({})
+    ref = bk.gh_suppression(5.0, 10.0, 0.5, 1.0, bp)
+    assert bk.gh_suppression(9.0, 10.0, 0.5, 1.0, bp) < ref
+    assert bk.gh_suppression(5.0, 80.0, 0.5, 1.0, bp) < ref
+    assert bk.gh_suppression(5.0, 10.0, 1.5, 1.0, bp) < ref
+    # (b) the gh_secretion modulator at 0 switches release off
+    assert bk.gh_suppression(5.0, 10.0, 0.5, 0.0, bp) == 0.0
+
+
+def test_B4_visceral_fat_sets_tnf_and_portal_ffa_and_gh_lipolysis_shrinks_it(runs):
+    visc, ctrl = runs["visceral"], runs["fasting"]
+    window = (60, 360)
+    assert span(visc, "tnf_pg_ml", *window).mean() > span(ctrl, "tnf_pg_ml", *window).mean()
+    assert span(visc, "liver.nfkb", *window).mean() > span(ctrl, "liver.nfkb", *window).mean()
+    # visceral FFA drain into the portal vein: more hepatic acyl-CoA
+    assert span(visc, "liver.lcfa", *window).mean() > span(ctrl, "liver.lcfa", *window).mean()
+
+    def loss(run: SimpleNamespace) -> float:
+        return at(run, "visceral_fat_kg", 0) - at(run, "visceral_fat_kg", 360)
+
+    gh, blocked = runs["gh"], runs["gh_lipolysis0"]
+    assert loss(gh) > loss(ctrl) > 0
+    # (b) lipolysis blocked: GH no longer mobilises visceral fat
+    assert loss(blocked) < 0.05 * loss(gh)
