@@ -184,7 +184,7 @@ LIVER: tuple[Param, ...] = (
     P("k_pepck", 0.01, "1/min", "PEPCK mRNA half-life ~70 min; Hanson 1997", (1e-4, 1)),
     P("w_pepck_cort", 0.5, "1", "glucocorticoid induction of PEPCK (GRE); Hanson 1997", (0, 5)),
     P("w_gng_ffa", 0.3, "1", "FFA oxidation drive of gluconeogenesis; Rebrin 1996 (F3)", (0, 5)),
-    P("v_gng", 115.0, "mg/(kg*min)", "gluconeogenesis ~50 % of fasting EGP; Landau 1996",
+    P("v_gng", 125.0, "mg/(kg*min)", "gluconeogenesis ~50 % of fasting EGP; Landau 1996",
       (0, 1000), cv=1.0),
     P("zone_gng", 1.0, "1", "set per cell: periportal 1.5 to pericentral 0.5; Jungermann 1996",
       (0, 3)),

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "sim"
 LAYER = {  # module (relative to sim) -> layer number
     "types": 0, "parameters": 0, "scenario": 0,
-    "kinetics": 1, "signals": 1, "graph": 1, "numerics": 1, "io": 1, "metrics": 1,
+    "kinetics": 1, "provenance": 1, "signals": 1, "graph": 1, "numerics": 1, "io": 1, "metrics": 1,
     "engine": 2, "agents": 3, "recorder": 4, "model": 4, "reference": 5, "runner": 5,
     "viz": 6, "cli": 7, "__main__": 7, "__init__": 7,
 }
@@ -47,3 +47,18 @@ def test_kinetics_are_free_of_mesa_networkx_and_plotting():
         text = path.read_text()
         for banned in ("import mesa", "import networkx", "matplotlib"):
             assert banned not in text, f"{path.name} uses {banned}"
+
+
+def test_parameter_docs_are_current():
+    from sim.provenance import table
+
+    doc = (ROOT.parent / "docs" / "parameters.md").read_text()
+    assert doc.strip() == table().strip(), "run: python -m sim.provenance > docs/parameters.md"
+
+
+def test_every_parameter_has_unit_and_source():
+    from sim.parameters import all_params
+
+    for name, p in all_params().items():
+        assert p.unit and len(p.source) > 5, name
+        assert p.bounds[0] <= p.value <= p.bounds[1], name

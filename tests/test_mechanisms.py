@@ -243,7 +243,7 @@ def cell_params(tissue: str, n: int = 1, **overrides: float) -> SimpleNamespace:
 def cell_inputs(tissue: str, p: SimpleNamespace, n: int = 1, **values: Any) -> SimpleNamespace:
     """Inputs reaching the cells as the engine assembles them for a medium (fasting
     glucose and FFA, no hormones), with ``values`` replacing named fields."""
-    ctx = SimpleNamespace(medium=Medium(kind="medium"), bp=en.body_params({}),
+    ctx = SimpleNamespace(medium=Medium(kind="medium"), bp=en.body_params({}), geo=None,
                           sch=Schedule(1e6, 8.0, 75.0, 1.9))
     base = en.systemic_inputs(0.0, None, ctx)
     cells = en.Tissue(tissue, en.initial_state(tissue, n), p, _layout(n), 1.0)
@@ -268,15 +268,15 @@ def advance(tissue: str, y: np.ndarray, u: SimpleNamespace, p: SimpleNamespace,
 
 
 @functools.cache
-def _basal(tissue: str, n: int) -> np.ndarray:
-    p = cell_params(tissue, n)
-    u = cell_inputs(tissue, p, n, ins_nM=0.05)
-    return advance(tissue, en.initial_state(tissue, n), u, p, 300)
+def _basal(tissue: str) -> np.ndarray:
+    p = cell_params(tissue)
+    u = cell_inputs(tissue, p, ins_nM=0.05)
+    return advance(tissue, en.initial_state(tissue, 1), u, p, 300)
 
 
 def basal(tissue: str, n: int = 1) -> np.ndarray:
-    """Cells equilibrated for 5 h at fasting inputs (insulin 0.05 nM)."""
-    return _basal(tissue, n).copy()
+    """``n`` identical cells equilibrated for 5 h at fasting inputs (insulin 0.05 nM)."""
+    return np.repeat(_basal(tissue), n, axis=1)
 
 
 def row(tissue: str, y: np.ndarray, name: str) -> np.ndarray:
@@ -733,23 +733,22 @@ def test_S1_short_sleep_raises_cortisol_gluconeogenesis_and_lowers_insulin_actio
 
 
 def test_S1_cortisol_acts_through_pepck_irs1_serine_and_glut4():
-    def effects(tissue: str, **params: float) -> tuple[np.ndarray, np.ndarray]:
-        p = cell_params(tissue, 1, **params)
-        y0 = basal(tissue, 1)
-        plain = advance(tissue, y0, cell_inputs(tissue, p, ins_nM=0.3), p, 120)
-        high = advance(tissue, y0, cell_inputs(tissue, p, ins_nM=0.3, cort_excess=1.0), p, 120)
-        return plain, high
+    def effects(tissue: str, **params: float) -> np.ndarray:
+        """Two cells with insulin, without (column 0) and with (column 1) excess cortisol."""
+        p = cell_params(tissue, 2, **params)
+        u = cell_inputs(tissue, p, 2, ins_nM=0.3, cort_excess=np.array([0.0, 1.0]))
+        return advance(tissue, basal(tissue, 2), u, p, 60)
 
-    plain, high = effects("liver")
-    assert row("liver", high, "pepck")[0] > row("liver", plain, "pepck")[0]
-    assert row("liver", high, "irs1_ps")[0] > row("liver", plain, "irs1_ps")[0]
-    plain, high = effects("muscle")
-    assert row("muscle", high, "glut4_pm")[0] < row("muscle", plain, "glut4_pm")[0]
+    liver, muscle = effects("liver"), effects("muscle")
+    assert np.diff(row("liver", liver, "pepck"))[0] > 0
+    assert np.diff(row("liver", liver, "irs1_ps"))[0] > 0
+    assert np.diff(row("muscle", muscle, "irs1_ps"))[0] > 0
+    assert np.diff(row("muscle", muscle, "glut4_pm"))[0] < 0
     # (b) with the glucocorticoid links zeroed, cortisol changes nothing
-    plain, high = effects("liver", w_pepck_cort=0.0, k_ps_cort=0.0)
-    assert np.allclose(high, plain, rtol=1e-9, atol=1e-12)
-    plain, high = effects("muscle", k_ps_cort=0.0, w_cort_glut4=0.0)
-    assert np.allclose(high, plain, rtol=1e-9, atol=1e-12)
+    liver = effects("liver", w_pepck_cort=0.0, k_ps_cort=0.0)
+    assert np.allclose(liver[:, 1], liver[:, 0], rtol=1e-9, atol=1e-12)
+    muscle = effects("muscle", k_ps_cort=0.0, w_cort_glut4=0.0)
+    assert np.allclose(muscle[:, 1], muscle[:, 0], rtol=1e-9, atol=1e-12)
 
 
 # ============================================================================ body
