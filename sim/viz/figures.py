@@ -225,9 +225,23 @@ def pathway_panel_nodes(run: RunData, tissue: str) -> list[str]:
     return [n for n in nodes if present_columns(run.timeseries, [f"{tissue}.{n}"])]
 
 
+def _keep_flat_series_flat(ax: Axes, values: np.ndarray) -> None:
+    """A node that does not move (round-off only) gets a readable y range around its value
+    instead of an autoscaled axis that magnifies float32/float64 differences."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return
+    lo, hi = float(finite.min()), float(finite.max())
+    scale = max(abs(hi), abs(lo), 1e-3)
+    if hi - lo < 1e-6 * scale:
+        ax.set_ylim(lo - 0.05 * scale, hi + 0.05 * scale)
+        ax.ticklabel_format(axis="y", useOffset=False)
+
+
 def _draw_pathway_panel(ax: Axes, run: RunData, tissue: str, node: str) -> None:
     """Mean line from the timeseries plus the IQR band and median across cells."""
     col = f"{tissue}.{node}"
+    _keep_flat_series_flat(ax, run.timeseries[col].to_numpy(dtype=float))
     ax.plot(
         _hours(run.timeseries),
         run.timeseries[col].to_numpy(dtype=float),
