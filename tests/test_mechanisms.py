@@ -35,6 +35,7 @@ import pandas as pd
 import pytest
 
 import sim
+import sim.model
 from sim import engine as en
 from sim import numerics
 from sim.graph import CellLayout
@@ -48,6 +49,7 @@ from sim.signals import Schedule, build_schedule
 
 BASE: dict[str, Any] = {
     "seed": 0,
+    "start_clock_h": 8.0,
     "cells": {"muscle": 20, "liver": 20, "adipose": 20},
     "heterogeneity_cv": 0.0,
     "record_every_min": 5,
@@ -76,11 +78,11 @@ def _mod(target: str, tissue: str = "all", factor: float = 0.0) -> dict[str, Any
     return {"kind": "modulator", "target": target, "tissue": tissue, "factor": factor}
 
 
-#: Euglycaemic clamp at 100 uU/mL from 120 to 240 min, after a 2-h free-living lead-in in
-#: which lipid, exercise or sleep-debt perturbations act.
-CLAMP = {"kind": "clamp", "insulin_uU_ml": 100, "step_min": 120, "start_min": 120}
-CLAMP_START, CLAMP_END = 120, 240
-LIPID = {"kind": "lipid_infusion", "start_min": 0, "duration_min": 240, "ffa_mM": 1.5}
+#: Euglycaemic clamp at 100 uU/mL from 90 to 210 min, after a free-living lead-in in which
+#: lipid, exercise or sleep-debt perturbations act.
+CLAMP = {"kind": "clamp", "insulin_uU_ml": 100, "step_min": 120, "start_min": 90}
+CLAMP_START, CLAMP_END = 90, 210
+LIPID = {"kind": "lipid_infusion", "start_min": 0, "duration_min": CLAMP_END, "ffa_mM": 1.5}
 #: Two bouts before the clamp: moderate exercise, then one session of a `training`
 #: programme (clock 08:45 = 45 min into a run starting at 08:00) at high intensity.
 MODERATE_BOUT = (0, 25, 0.55)
@@ -95,48 +97,50 @@ GH_SC = {"kind": "gh_injection", "at_min": 0, "dose_mg": 1.0, "route": "sc"}
 SLEEP_DEBT = {"kind": "sleep_restriction", "nights": 5, "hours": 4}
 NIGHT = {"duration_min": 240, "start_clock_h": 21.0}  # lights out at 23:00 = 120 min
 MEAL = {"kind": "meal", "at_min": 0, "carbs_g": 75}
-DAY = 240  # length of the fasting-morning runs
+DAY = 200  # length of the fasting-morning runs
+MEAL_RUN = 180
 
+#: Every whole run, in the order the tests first need them.
 SCENARIOS: dict[str, dict[str, Any]] = {
     # cells bathed in fixed concentrations (medium): insulin and GH arms
     "med_insulin": _medium(),
     "med_insulin_ko": {**_medium(), "interventions": [
         _mod("glut4_translocation", "muscle"), _ko("ir", "liver"), _ko("pi3k", "adipose")]},
+    "clamp": {"protocol": CLAMP},
     "med_gh": _medium(gh_ug_l=10.0),
     "med_gh_ko": {**_medium(gh_ug_l=10.0), "interventions": [
         _ko("socs1", "muscle"), _ko("socs3", "muscle"), _ko("stat5", "liver"),
         _mod("socs_transcription", "adipose")]},
-    # whole body: clamps
-    "clamp": {"protocol": CLAMP},
+    # whole body, fasting from 08:00 with and without perturbations
+    "gh": {"duration_min": DAY, "interventions": [GH_SC]},
+    "fasting": {"duration_min": DAY},
+    "gh_lipolysis0": {"duration_min": DAY,
+                      "interventions": [GH_SC, _mod("lipolysis", "adipose")]},
+    # whole body, clamps after a lead-in
     "clamp_lipid": {"protocol": CLAMP, "interventions": [LIPID]},
     "clamp_lipid_pkc0": {"protocol": CLAMP, "interventions": [LIPID, _mod("pkc_activation")]},
     "clamp_exercise": {"protocol": CLAMP, "interventions": EXERCISE},
     "clamp_exercise_ampk_ko": {"protocol": CLAMP,
                                "interventions": [*EXERCISE, _ko("ampk", "muscle")]},
-    "clamp_sleep_debt": {"protocol": CLAMP, "interventions": [SLEEP_DEBT]},
-    # whole body: fasting from 08:00 with and without perturbations
-    "fasting": {"duration_min": DAY},
-    "gh": {"duration_min": DAY, "interventions": [GH_SC]},
-    "gh_lipolysis0": {"duration_min": DAY,
-                      "interventions": [GH_SC, _mod("lipolysis", "adipose")]},
     "tnf": {"duration_min": DAY, "interventions": [
         {"kind": "tnf_infusion", "start_min": 0, "duration_min": DAY, "tnf_pg_ml": 50},
         _mod("nfkb_activation", "liver")]},
     "omega3": {"duration_min": DAY, "interventions": [
         {"kind": "diet", "omega3_g_day": 6.0, "polyphenols_mg_day": 1000.0}]},
-    "visceral": {"duration_min": DAY, "parameters": {"body.visceral_fraction": 0.4}},
-    "ipamorelin": {"duration_min": 180, "interventions": [
-        {"kind": "secretagogue", "at_min": 0, "drug": "ipamorelin", "dose_ug": 300}]},
-    # whole body: meals
-    "meal": {"duration_min": 180, "interventions": [MEAL]},
-    "meal_no_secretion": {"duration_min": 180,
+    "clamp_sleep_debt": {"protocol": CLAMP, "interventions": [SLEEP_DEBT]},
+    # whole body, meals
+    "meal": {"duration_min": MEAL_RUN, "interventions": [MEAL]},
+    "meal_no_secretion": {"duration_min": MEAL_RUN,
                           "interventions": [MEAL, _mod("insulin_secretion")]},
-    "meal_mixed": {"duration_min": 180, "interventions": [
+    "meal_mixed": {"duration_min": MEAL_RUN, "interventions": [
         {**MEAL, "protein_g": 30, "fat_g": 20, "fiber_g": 10}]},
-    # whole body: the evening and the first hours of sleep
+    # whole body, the evening and the first hours of sleep
     "night": NIGHT,
     "night_late_meal": {**NIGHT, "interventions": [
         {"kind": "meal", "at_min": 90, "carbs_g": 100}]},
+    "ipamorelin": {"duration_min": 180, "interventions": [
+        {"kind": "secretagogue", "at_min": 0, "drug": "ipamorelin", "dose_ug": 300}]},
+    "visceral": {"duration_min": DAY, "parameters": {"body.visceral_fraction": 0.4}},
 }
 SLEEP_ONSET = 120.0
 
@@ -149,7 +153,7 @@ def _simulate(name: str) -> tuple[pd.DataFrame, dict[str, Any]]:
             warnings.filterwarnings("error", category=RuntimeWarning, module="sim.*")
             result = sim.run({"name": name, **BASE, **SCENARIOS[name]})
         return result.timeseries, result.summary
-    except BaseException as exc:  # noqa: BLE001 - re-raised with a picklable type
+    except Exception as exc:  # re-raised with a type that pickles back to the parent
         raise RuntimeError(f"scenario {name!r} failed:\n{traceback.format_exc()}") from exc
 
 
@@ -305,13 +309,39 @@ def test_I1_insulin_binds_receptor_autophosphorylates_internalises_and_recycles(
     assert at(r, "muscle.ir_p", WASHOUT_END) < 0.05 * at(r, "muscle.ir_p", STEP_ENDS[-1])
 
 
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "`knockout ir` does not remove the receptor: expr_ir only scales the IRS-1 kinase term "
+    "(signalling.irs1), not insulin binding or autophosphorylation (signalling.insulin_receptor), "
+    "so a knocked-out liver reports the wild-type IR-P (unlike expr_ghr, which scales GH binding)"))
+def test_I1_knockout_ir_abolishes_receptor_phosphorylation(runs):
+    wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: IR knocked out in liver
+    assert steps(ko, "liver.ir_p").max() < 0.05 * steps(wt, "liver.ir_p").max()
+
+
 def test_I2_ir_kinase_tyrosine_phosphorylates_irs1(runs):
-    wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: IR kinase dead in liver
+    wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: IR knocked out in liver
     for tissue in ("muscle", "liver", "adipose"):
         assert increasing(steps(wt, f"{tissue}.irs1_py"))
-    # (b) kinase-dead IR still binds insulin and autophosphorylates, but IRS-1 stays unmodified
-    assert np.allclose(steps(ko, "liver.ir_p"), steps(wt, "liver.ir_p"), rtol=0.02)
+    # (b) without the IR kinase IRS-1 stays unmodified
     assert steps(ko, "liver.irs1_py").max() < 0.01 * steps(wt, "liver.irs1_py").max()
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "`knockout irs1` only scales IRS-1 synthesis (expr_irs1 in signalling.irs1); cells start "
+    "from the full species initial values (engine.initial_state ignores expression factors) and "
+    "IRS-1 is lost only by its ~6-h turnover, so after the model's 7-h warm-up about half the "
+    "protein is left and insulin still phosphorylates IRS-1 (a third of wild type in a medium "
+    "run) and Akt (about half)"))
+def test_I2_knockout_irs1_abolishes_irs1_phosphorylation():
+    warm_up = sim.model.WARMUP_MIN + sim.model.PREWARM_MIN
+
+    def insulin_py(**params: float) -> float:
+        p = cell_params("muscle", **params)
+        y = advance("muscle", en.initial_state("muscle", 1), cell_inputs("muscle", p), p, warm_up)
+        y = advance("muscle", y, cell_inputs("muscle", p, ins_nM=3.0), p, 30)
+        return float(row("muscle", y, "irs1_py")[0])
+
+    assert insulin_py(expr_irs1=0.0) < 0.05 * insulin_py()
 
 
 def test_I3_irs1_py_recruits_pi3k_which_activates_akt(runs):
@@ -410,7 +440,7 @@ def test_G2_pstat5_induces_socs_with_a_delay(runs):
         assert stat5.idxmax() < socs3.idxmax(), "SOCS3 must peak after pSTAT5"
         assert stat5.idxmax() < half_rise_time(socs1)
         # at the pSTAT5 peak SOCS3 has barely started to rise
-        assert socs3[stat5.idxmax()] - socs3.iloc[0] < 0.2 * (socs3.max() - socs3.iloc[0])
+        assert socs3.loc[stat5.idxmax()] - socs3.iloc[0] < 0.2 * (socs3.max() - socs3.iloc[0])
         assert socs3.max() > 5 * socs3.iloc[0]
     # (b) with transcription blocked pSTAT5 rises as usual but SOCS1/3 are not induced
     assert span(ko, "adipose.stat5_p", 0, 30).max() > 0.9 * span(wt, "adipose.stat5_p", 0, 30).max()
@@ -523,7 +553,7 @@ def test_F2_ffa_dag_pkc_serine_phosphorylate_irs1(runs):
 
 def test_F3_ffa_raise_gluconeogenesis_and_hepatic_insulin_resistance(runs):
     ctrl, lipid, no_pkc = runs["clamp"], runs["clamp_lipid"], runs["clamp_lipid_pkc0"]
-    assert at(lipid, "liver.lcfa", 115) > at(ctrl, "liver.lcfa", 115)
+    assert at(lipid, "liver.lcfa", CLAMP_START) > at(ctrl, "liver.lcfa", CLAMP_START)
     assert (span(lipid, "gng_mg_kg_min", 60, CLAMP_START).mean()
             > span(ctrl, "gng_mg_kg_min", 60, CLAMP_START).mean())
     for node in ("pkc", "irs1_ps"):
@@ -561,7 +591,7 @@ def test_E1_contraction_activates_ampk_with_intensity(runs):
 
     moderate, hard = rise(ex, MODERATE_BOUT), rise(ex, HARD_BOUT)
     assert at(ex, "muscle.amp_atp", HARD_BOUT[1]) > at(rest, "muscle.amp_atp", HARD_BOUT[1])
-    assert hard > moderate >= 0
+    assert hard > moderate
     assert hard > 2 * at(rest, "muscle.ampk_p", 0), "a hard bout must activate AMPK severalfold"
     assert rise(rest, HARD_BOUT) < 0.01 * hard
     # (b) without AMPK protein, contraction still raises AMP:ATP but no AMPK activity
@@ -654,6 +684,47 @@ def test_E4_training_raises_glut4_content_and_mitochondria(runs):
         0.05 * gain)
 
 
+def _trained_and_untrained_fibres() -> tuple[SimpleNamespace, np.ndarray]:
+    """Two fibres: column 0 untrained, column 1 after weeks of training (PGC-1alpha
+    signal with GLUT4 content and mitochondria adapted)."""
+    p = cell_params("muscle", 2)
+    y = basal("muscle", 2)
+    row("muscle", y, "pgc1a")[1] = 1.0
+    row("muscle", y, "glut4_content")[1] = 1.8
+    row("muscle", y, "mito")[1] = 1.4
+    return p, y
+
+
+def test_E4_adaptation_follows_pgc1a_and_enlarges_the_glycogen_store():
+    p, y = _trained_and_untrained_fibres()
+    u = cell_inputs("muscle", p, 2, ins_nM=0.3)
+    # GLUT4 content and mitochondria keep rising while the training signal is above them
+    row("muscle", y, "glut4_content")[1] = 1.0
+    row("muscle", y, "mito")[1] = 1.0
+    for node in ("glut4_content", "mito"):
+        d = rate("muscle", y, u, p, node)
+        assert d[1] > 0 and abs(d[0]) < 0.05 * d[1], node
+    # mitochondria enlarge glycogen capacity: the same synthesis fills a smaller fraction
+    row("muscle", y, "mito")[1] = 1.4
+    uptake = rate("muscle", y, u, p, "cum_glc")
+    assert uptake[1] == pytest.approx(uptake[0], rel=1e-9), "precondition: same glucose influx"
+    d_glycogen = rate("muscle", y, u, p, "glycogen")
+    assert 0 < d_glycogen[1] < d_glycogen[0]
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "DESIGN E4 lists AMPK expression among the training adaptations, but the muscle state has "
+    "no AMPK content: PGC-1alpha only drives glut4_content and mito (tissues.muscle_rhs), and "
+    "AMPK activation is capped by the fixed parameter expr_ampk, so a trained fibre has no "
+    "more AMPK than an untrained one"))
+def test_E4_training_raises_ampk_expression():
+    p, y = _trained_and_untrained_fibres()
+    row("muscle", y, "amp_atp")[:] = 10.0  # saturating AMP: activation rate set by AMPK content
+    row("muscle", y, "ampk_p")[:] = 0.0
+    d = rate("muscle", y, cell_inputs("muscle", p, 2), p, "ampk_p")
+    assert d[1] > 1.05 * d[0]
+
+
 # ============================================================================ inflammation
 
 
@@ -735,15 +806,18 @@ def test_S1_short_sleep_raises_cortisol_gluconeogenesis_and_lowers_insulin_actio
     assert debt.summary["m_value_mg_kg_min"] < ctrl.summary["m_value_mg_kg_min"]
 
 
-def gh_day(*interventions: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, float]:
+def gh_day(*interventions: dict[str, Any], sermorelin_ug_kg: float = 0.0,
+           ) -> tuple[np.ndarray, np.ndarray, float]:
     """Endogenous GH secretion (ug/kg/min) each minute of a day from 08:00, the times, and
-    the sleep onset, from the body's rate law (B3) with the run's seeded pulse train."""
+    the sleep onset, from the body's rate law (B3) with the run's seeded pulse train and,
+    optionally, a constant plasma amount of sermorelin."""
     bp = en.body_params({})
     scn = sim.load_scenario({"name": "day", "duration_min": 1440,
                              "interventions": list(interventions)})
     sch = build_schedule(scn, np.random.default_rng(3), bp.gh_pulse_interval_min,
                          bp.gh_sleep_pulse_gain)
     x = np.zeros(bk.N_SCALARS)
+    x[bk.IDX["serm"]] = sermorelin_ug_kg
     t = np.arange(0.0, 1440.0)
     sr = np.array([bk.gh_secretion(ti, x, sch, bp, 1.0) for ti in t])
     return t, sr, sch.sleep_onsets()[0]
@@ -789,17 +863,17 @@ def test_S1_cortisol_acts_through_pepck_irs1_serine_and_glut4():
 def test_B1_glucose_drives_insulin_secretion_and_portal_insulin_reaches_liver_first(runs):
     meal, blocked = runs["meal"], runs["meal_no_secretion"]
     base = at(meal, "insulin_uU_ml", 0)
-    assert span(meal, "insulin_uU_ml", 0, 240).max() > 3 * base
+    assert span(meal, "insulin_uU_ml", 0, MEAL_RUN).max() > 3 * base
     # insulin follows glucose: it peaks after glucose starts to rise, not before
-    assert (span(meal, "insulin_uU_ml", 0, 240).idxmax()
+    assert (span(meal, "insulin_uU_ml", 0, MEAL_RUN).idxmax()
             >= half_rise_time(span(meal, "glucose_mM", 0, 120)))
     # portal insulin: the liver's Akt answers before the muscle's (interstitial delay)
     assert (half_rise_time(span(meal, "liver.akt_p", 0, 120))
             < half_rise_time(span(meal, "muscle.akt_p", 0, 120)))
     # (b) secretion blocked: no insulin rise, higher glucose
-    assert span(blocked, "insulin_uU_ml", 0, 240).max() <= base * 1.01
-    assert (span(blocked, "glucose_mM", 0, 240).max()
-            > span(meal, "glucose_mM", 0, 240).max())
+    assert span(blocked, "insulin_uU_ml", 0, MEAL_RUN).max() <= base * 1.01
+    assert (span(blocked, "glucose_mM", 0, MEAL_RUN).max()
+            > span(meal, "glucose_mM", 0, MEAL_RUN).max())
 
 
 def test_B1_secretion_rate_law_rises_with_glucose_and_incretin():
@@ -814,8 +888,8 @@ def test_B2_protein_fat_and_fibre_slow_meal_glucose(runs):
     carbs, mixed = runs["meal"].summary, runs["meal_mixed"].summary
     assert mixed["glucose_peak_mM"] < carbs["glucose_peak_mM"]
     assert mixed["glucose_peak_time_min"] > carbs["glucose_peak_time_min"]
-    ra_carbs = span(runs["meal"], "ra_meal_mg_kg_min", 0, 240)
-    ra_mixed = span(runs["meal_mixed"], "ra_meal_mg_kg_min", 0, 240)
+    ra_carbs = span(runs["meal"], "ra_meal_mg_kg_min", 0, MEAL_RUN)
+    ra_mixed = span(runs["meal_mixed"], "ra_meal_mg_kg_min", 0, MEAL_RUN)
     assert ra_mixed.max() < ra_carbs.max()
     assert ra_mixed.idxmax() > ra_carbs.idxmax()
 
@@ -827,6 +901,9 @@ def test_B3_endogenous_gh_secretion_is_pulsatile_with_the_largest_burst_at_sleep
     assert np.sum(np.diff(bursting) == 1) >= 4, "several separate bursts per day"
     assert sr.min() < 1.05 * basal_rate, "secretion falls back to basal between bursts"
     assert onset <= t[np.argmax(sr)] <= onset + 60
+    # sermorelin (GHRH analogue) amplifies the bursts
+    _, amplified, _ = gh_day(sermorelin_ug_kg=1.0)
+    assert amplified.max() > 1.5 * sr.max()
 
 
 def test_B3_sleep_onset_gh_surge_is_suppressed_by_a_late_meal(runs):

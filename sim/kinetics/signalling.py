@@ -75,14 +75,17 @@ def irs1(
     serine = irs1_serine_rate(s, u, p, akt_eff)
     turnover = p.k_irs1_turn * (1.0 + u.renewal)
     degrade = turnover + p.k_irs1_deg_socs * (s.socs1 + s.socs3)
+    # Autophagy preferentially removes serine-modified IRS-1; new protein replaces it
+    # (lumped as a pS -> unmodified conversion so the pool size is unchanged).
+    clear_ps = p.k_irs1_dps * (1.0 + u.renewal)
     d.irs1_u[:] = (
         turnover * p.expr_irs1
         + p.k_irs1_dpy * s.irs1_py
-        + p.k_irs1_dps * s.irs1_ps
+        + clear_ps * s.irs1_ps
         - (kinase + serine + degrade) * s.irs1_u
     )
     d.irs1_py[:] = kinase * s.irs1_u - (p.k_irs1_dpy + serine + degrade) * s.irs1_py
-    d.irs1_ps[:] = serine * (s.irs1_u + s.irs1_py) - (p.k_irs1_dps + degrade) * s.irs1_ps
+    d.irs1_ps[:] = serine * (s.irs1_u + s.irs1_py) - (clear_ps + degrade) * s.irs1_ps
 
 
 def pi3k_akt(s: StateView, d: StateView, p: SimpleNamespace) -> None:
