@@ -83,8 +83,19 @@ def body_params(overrides: dict[str, float]) -> SimpleNamespace:
     return SimpleNamespace(**{p.name: overrides.get(f"body.{p.name}", p.value) for p in BODY})
 
 
-def initial_state(tissue: str, n: int) -> FloatArray:
-    return np.repeat(np.array([[s.initial] for s in TISSUE_SPECIES[tissue]]), n, axis=1)
+KNOCKOUT_POOLS = {"ir_f": "expr_ir", "ghr_f": "expr_ghr", "irs1_u": "expr_irs1",
+                  "irs1_ps": "expr_irs1"}
+"""Species whose starting amount is the protein left by a knockout (fraction of wild type)."""
+
+
+def initial_state(tissue: str, n: int, params: SimpleNamespace | None = None) -> FloatArray:
+    """Starting state of ``n`` cells; knocked-out pools start at their expression level."""
+    y = np.repeat(np.array([[s.initial] for s in TISSUE_SPECIES[tissue]]), n, axis=1)
+    if params is not None:
+        for i, s in enumerate(TISSUE_SPECIES[tissue]):
+            if s.name in KNOCKOUT_POOLS:
+                y[i] = y[i] * getattr(params, KNOCKOUT_POOLS[s.name])
+    return y
 
 
 class CellRHS:

@@ -76,13 +76,12 @@ class PhysiologyModel(mesa.Model):
                          scn.heterogeneity_cv, self.rng)
         self.graph = tg.graph
         self.space = Network(tg.graph, random=self.random)
-        self.tissues = {
-            t: en.Tissue(t, en.initial_state(t, counts[t]),
-                         en.build_params(t, _knockouts(scn, t, params), tg.layouts[t],
-                                         scn.heterogeneity_cv, self.rng),
-                         tg.layouts[t], 0.0)
-            for t in TISSUES
-        }
+        self.tissues = {}
+        for t in TISSUES:
+            p = en.build_params(t, _knockouts(scn, t, params), tg.layouts[t],
+                                scn.heterogeneity_cv, self.rng)
+            self.tissues[t] = en.Tissue(t, en.initial_state(t, counts[t], p), p,
+                                        tg.layouts[t], 0.0)
         # The schedule (GH pulse train) has its own stream: it must not depend on cell counts.
         sch = build_schedule(scn, np.random.default_rng([scn.seed, 1]),
                              bp.gh_pulse_interval_min, bp.gh_sleep_pulse_gain)

@@ -168,6 +168,8 @@ MUSCLE: tuple[Param, ...] = (
       (1e-6, 0.01)),
     P("g_glut4_pgc", 0.8, "1", "GLUT4 gain per unit PGC-1alpha; Houmard 1993 x1.8 (V17)",
       (0, 10)),
+    P("g_ampk_pgc", 0.3, "1", "AMPK alpha2 protein gain per unit PGC-1alpha; Frosig 2004 (+~30 %)",
+      (0, 5)),
     P("k_mito_turn", 1.0 / 14400, "1/min", "mitochondrial turnover ~10 days; Hood 2001",
       (1e-6, 0.01)),
     P("g_mito_pgc", 0.4, "1", "mitochondrial gain per unit PGC-1alpha; Holloszy 1984", (0, 10)),
@@ -297,7 +299,8 @@ BODY: tuple[Param, ...] = (
     P("gh_ins_K_uU_ml", 30.0, "uU/mL", "insulin excess halving GH secretion; Lanzi 1999",
       (1, 500)),
     P("gh_ffa_K_mM", 0.5, "mM", "FFA excess halving GH secretion; Imaki 1985", (0.05, 5)),
-    P("sc_gh_ka", 0.005, "1/min", "sc rhGH absorption, Tmax 4-6 h; Laursen 1995", (1e-4, 0.1)),
+    P("sc_gh_ka", 0.005, "1/min", "sc rhGH absorption per depot stage (2-stage lymphatic chain); "
+      "Tmax 4-6 h, Laursen 1995", (1e-4, 0.1)),
     P("sc_gh_f", 0.7, "1", "sc rhGH bioavailability ~70 %; Laursen 1995", (0.1, 1)),
     P("igf1_half_life_min", 900.0, "min", "bound IGF-1 half-life ~15 h; Guler 1989", (60, 5000)),
     P("igf1_prod", 0.44, "ug/(L*min)", "hepatic IGF-1 output at full mRNA; healthy ~200 ug/L",

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from sim.types import FloatArray
 
 SCALARS: tuple[str, ...] = (
-    "q_glc", "q_gt", "ins_p", "beta_y", "ffa", "gh", "gh_sc", "gh_pool", "ipam", "ipam_sc", "serm",
+    "q_glc", "q_gt", "ins_p", "beta_y", "ffa", "gh", "gh_sc", "gh_sc2", "gh_pool", "ipam", "ipam_sc", "serm",
     "serm_sc", "igf1", "cort", "tnf", "sto1", "sto2", "gut", "sto_slow", "chylo", "clamp_int",
     "fat_sc", "fat_visc",
     "acc_egp", "acc_ra", "acc_gir", "acc_infusion", "acc_muscle", "acc_adipose", "acc_liver",
@@ -261,9 +261,11 @@ def _gh_rhs(t: float, x: FloatArray, s: dict, dx: FloatArray, g: float, ins_uU: 
     dx[IDX["gh_pool"]] = K_POOL_REFILL * (1.0 - s["gh_pool"]) - release
     k_gh = math.log(2) / bp.gh_half_life_min
     dx[IDX["gh"]] = (gh_secretion(t, x, sch, bp, sup) + POOL_UG_KG * release * sup
-                     + _sum_on(sch.gh_inf, t) + bp.sc_gh_ka * bp.sc_gh_f * s["gh_sc"]
+                     + _sum_on(sch.gh_inf, t) + bp.sc_gh_ka * bp.sc_gh_f * s["gh_sc2"]
                      - k_gh * s["gh"])
+    # sc rhGH: injection site -> lymphatic transit -> plasma (Tmax 4-6 h)
     dx[IDX["gh_sc"]] = -bp.sc_gh_ka * s["gh_sc"]
+    dx[IDX["gh_sc2"]] = bp.sc_gh_ka * (s["gh_sc"] - s["gh_sc2"])
     for drug, k in (("ipam", K_IPAM), ("serm", K_SERM)):
         inf = _sum_on(sch.drug_inf.get(drug, []), t)
         dx[IDX[drug]] = KA_SC_PEPTIDE * s[f"{drug}_sc"] + inf - k * s[drug]

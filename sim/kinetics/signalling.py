@@ -71,7 +71,7 @@ def irs1(
     synthesis refills the pool. Autophagy renewal (``u.renewal``, caloric restriction and
     fasting) raises turnover, replacing serine-modified protein with fresh IRS-1.
     """
-    kinase = p.k_irs1_py * s.ir_p * p.expr_ir * socs_block_ir(s, p)
+    kinase = p.k_irs1_py * s.ir_p * socs_block_ir(s, p)
     serine = irs1_serine_rate(s, u, p, akt_eff)
     turnover = p.k_irs1_turn * (1.0 + u.renewal)
     degrade = turnover + p.k_irs1_deg_socs * (s.socs1 + s.socs3)
@@ -97,7 +97,7 @@ def pi3k_akt(s: StateView, d: StateView, p: SimpleNamespace) -> None:
 
 def gh_receptor(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
     """G1: GH binds the preformed GHR dimer, activating JAK2; internalisation and recycling."""
-    bind = p.k_gh_on * u.gh_nM * s.ghr_f * p.expr_ghr
+    bind = p.k_gh_on * u.gh_nM * s.ghr_f
     unbind = p.k_gh_off * s.ghr_jak2
     internalise = p.k_ghr_int * s.ghr_jak2
     recycle = p.k_ghr_rec * s.ghr_i
@@ -161,25 +161,31 @@ def nfkb(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> 
 
 
 def energy_ampk(
-    s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace, load: FloatArray
+    s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace, load: FloatArray,
+    capacity: FloatArray,
 ) -> None:
     """E1/N2: ATP turnover raises AMP:ATP, which activates AMPK (LKB1, cooperative AMP binding).
 
-    ``load`` is the excess energy demand over oxidative supply (0 at rest). Polyphenols nudge
-    AMPK activation (N2).
+    ``load`` is the excess energy demand over oxidative supply (0 at rest); ``capacity`` the
+    AMPK protein relative to an untrained wild-type cell. Polyphenols nudge activation (N2).
     """
     d.amp_atp[:] = p.k_amp * (1.0 + load - s.amp_atp)
     r = s.amp_atp**p.n_ampk
     act = r / (p.K_ampk**p.n_ampk + r) * (1.0 + p.w_ampk_poly * u.polyphenols)
     act = act * u.mod_ampk_activation
-    d.ampk_p[:] = p.k_ampk_on * act * (p.expr_ampk - s.ampk_p) - p.k_ampk_off * s.ampk_p
+    d.ampk_p[:] = p.k_ampk_on * act * (capacity - s.ampk_p) - p.k_ampk_off * s.ampk_p
 
 
 def common(
     s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace, oxidation: FloatArray,
-    load: FloatArray,
+    load: FloatArray, ampk_capacity: FloatArray | float = 1.0,
 ) -> FloatArray:
-    """All shared arms at once; returns the effective Akt activity for tissue laws."""
+    """All shared arms at once; returns the effective Akt activity for tissue laws.
+
+    Knockouts of IR, GHR and IRS-1 act through the size of their pools (set at the start by
+    :func:`sim.engine.initial_state`; IRS-1 synthesis also scales), the others through
+    ``p.expr_<target>`` where the protein acts.
+    """
     akt = akt_effective(s, p)
     insulin_receptor(s, d, u, p)
     irs1(s, d, u, p, akt)
@@ -189,5 +195,5 @@ def common(
     socs_transcription(s, d, u, p)
     lipid_pkc(s, d, u, p, oxidation)
     nfkb(s, d, u, p)
-    energy_ampk(s, d, u, p, load)
+    energy_ampk(s, d, u, p, load, p.expr_ampk * ampk_capacity)
     return akt

@@ -48,6 +48,7 @@ MUSCLE: tuple[Species, ...] = (
     Species("glycogen", F, "glycogen, fraction of this fibre's capacity", 0.8),
     Species("glut4_content", "relative", "GLUT4 protein content (1 = untrained)", 1.0),
     Species("mito", "relative", "mitochondrial density (1 = untrained)", 1.0),
+    Species("ampk_content", "relative", "AMPK alpha2 protein (1 = untrained)", 1.0),
     Species("pgc1a", "relative", "PGC-1alpha training signal (integrated AMPK activity)", 0.0),
     *_ACCUMULATORS,
 )

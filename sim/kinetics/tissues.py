@@ -57,8 +57,8 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     oxidation = s.mito * (1.0 + p.w_ox_ampk * s.ampk_p * p.expr_ampk)
     recruit = recruitment(u, p)
     load = muscle_load(u, p, recruit, s.mito)
-    akt = sig.common(s, d, u, p, oxidation, load)
-    ampk = s.ampk_p * p.expr_ampk
+    akt = sig.common(s, d, u, p, oxidation, load, s.ampk_content)
+    ampk = s.ampk_p
     depleted = 1.0 - s.glycogen
     insulin_drive = akt * (1.0 + p.w_e3_sens * depleted)  # E3: low glycogen sensitises AS160
     # E2: contraction-activated AMPK (above its resting level) adds GLUT4 exocytosis.
@@ -81,6 +81,7 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     d.pgc1a[:] = p.k_pgc * np.maximum(ampk - p.ampk_rest, 0.0) - p.k_pgc_decay * s.pgc1a
     d.glut4_content[:] = p.k_glut4_turn * (1.0 + p.g_glut4_pgc * s.pgc1a - s.glut4_content)
     d.mito[:] = p.k_mito_turn * (1.0 + p.g_mito_pgc * s.pgc1a - s.mito)
+    d.ampk_content[:] = p.k_glut4_turn * (1.0 + p.g_ampk_pgc * s.pgc1a - s.ampk_content)
 
 
 def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
