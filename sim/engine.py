@@ -137,9 +137,18 @@ def catecholamine_drive(intensity: float, glucose_mM: float) -> float:
     return (max(intensity - 0.3, 0.0) / 0.7) ** 2 + max(3.6 - glucose_mM, 0.0)
 
 
+def diet_level(t: float, start: float, end: float) -> float:
+    """Fraction of the full diet effect at ``t``: first-order onset from ``start`` and
+    washout after ``end``, both with time constant ``DIET_ONSET_MIN``."""
+    if t <= start:
+        return 0.0
+    reached = 1.0 - math.exp(-(min(t, end) - start) / DIET_ONSET_MIN)
+    return reached * (math.exp(-(t - end) / DIET_ONSET_MIN) if t > end else 1.0)
+
+
 def diet_inputs(t: float, diet: SimpleNamespace, nfkb_basal: float) -> dict[str, float]:
-    """N2/N3: diet effects with a first-order onset from the start of the run."""
-    on = 1.0 - math.exp(-max(t, 0.0) / DIET_ONSET_MIN)
+    """N2/N3: diet effects, with onset and washout (:func:`diet_level`)."""
+    on = diet_level(t, getattr(diet, "start", 0.0), getattr(diet, "end", math.inf))
     restriction = min(1.0, 2.0 * diet.cr + diet.fasting_h / 24.0)
     return {
         "anti_inflammatory": on * min(0.6, 0.1 * diet.omega3 + 0.0002 * diet.polyphenols),

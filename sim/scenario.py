@@ -160,6 +160,8 @@ class Diet(_Strict):
     polyphenols_mg_day: Annotated[float, Field(ge=0, le=5000)] = 0.0
     caloric_restriction: Annotated[float, Field(ge=0, le=0.6)] = 0.0
     fasting_window_h: Annotated[float, Field(ge=0, le=24)] = 0.0
+    start_min: NonNeg = 0.0
+    duration_min: Pos | None = None
 
 
 class Knockout(_Strict):

@@ -66,7 +66,7 @@ class Schedule:
     gh_pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     prior_sleep_debt_h: float = 0.0
     diet: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(
-        omega3=0.0, polyphenols=0.0, cr=0.0, fasting_h=0.0))
+        omega3=0.0, polyphenols=0.0, cr=0.0, fasting_h=0.0, start=0.0, end=math.inf))
 
     def clock_h(self, t: float) -> float:
         """Time of day (h) at run time ``t``."""
@@ -230,8 +230,10 @@ def build_schedule(scn: sc.Scenario, rng: np.random.Generator, interval_min: flo
                 (8.0 - iv.hours) * math.exp(-(k * 24.0) / SLEEP_DEBT_TAU_H)
                 for k in range(iv.nights))
         elif iv.kind == "diet":
-            sch.diet = SimpleNamespace(omega3=iv.omega3_g_day, polyphenols=iv.polyphenols_mg_day,
-                                       cr=iv.caloric_restriction, fasting_h=iv.fasting_window_h)
+            sch.diet = SimpleNamespace(
+                omega3=iv.omega3_g_day, polyphenols=iv.polyphenols_mg_day,
+                cr=iv.caloric_restriction, fasting_h=iv.fasting_window_h, start=iv.start_min,
+                end=math.inf if iv.duration_min is None else iv.start_min + iv.duration_min)
         elif iv.kind != "knockout":
             _add_timed(sch, iv, end)
     proto = scn.protocol
