@@ -48,10 +48,16 @@ class TissueCell(FixedAgent):
         n = self.tissue.n
         if self._params is None:
             self._params = slice_namespace(self.tissue.params, self.i, n)
-        y = self.tissue.y[:, self.i:self.i + 1]
-        self.tissue.y[:, self.i:self.i + 1] = advance_cells(
-            self.tissue_name, y, slice_namespace(u, self.i, n), self._params, dt, n_sub,
-            self.tissue.acc_rows)
+        y = self.tissue.y[:, self.i : self.i + 1]
+        self.tissue.y[:, self.i : self.i + 1] = advance_cells(
+            self.tissue_name,
+            y,
+            slice_namespace(u, self.i, n),
+            self._params,
+            dt,
+            n_sub,
+            self.tissue.acc_rows,
+        )
 
 
 class Myocyte(TissueCell):

@@ -39,16 +39,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunFailedError as exc:
         failed = out.with_name(out.name + "-failed")
         exc.partial.save(failed, force=True)
-        print(f"error: run failed: {exc}\npartial run kept in {failed} (status: failed)",
-              file=sys.stderr)
+        print(
+            f"error: run failed: {exc}\npartial run kept in {failed} (status: failed)",
+            file=sys.stderr,
+        )
         return 1
     figures = None
     if args.plot:
         from sim.viz import plot_run as figures
     result.save(out, force=args.force, figures=figures)
     s = result.summary
-    print(f"wrote {out}  ({result.wall_seconds:.1f} s; glucose mean {s['glucose_mean_mM']:.2f}"
-          f" mM, peak {s['glucose_peak_mM']:.2f} mM)")
+    print(
+        f"wrote {out}  ({result.wall_seconds:.1f} s; glucose mean {s['glucose_mean_mM']:.2f}"
+        f" mM, peak {s['glucose_peak_mM']:.2f} mM)"
+    )
     return 0
 
 
@@ -71,31 +75,48 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="sim", description="Agent-based simulator of insulin, GH, FFA, inflammation, "
+        prog="sim",
+        description="Agent-based simulator of insulin, GH, FFA, inflammation, "
         "sleep and exercise signalling in muscle, liver and fat cells.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  sim run configs/baseline.yaml --plot\n  sim schema > schema.json")
+        epilog="examples:\n  sim run configs/baseline.yaml --plot\n  sim schema > schema.json",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("run", help="run one scenario; writes a run folder",
-                       epilog=EXAMPLES_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "run",
+        help="run one scenario; writes a run folder",
+        epilog=EXAMPLES_RUN,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--out", help="run folder (default outputs/<name>-seed<seed>)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a scenario key, e.g. parameters.muscle.glut4_total=1.2")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario key, e.g. parameters.muscle.glut4_total=1.2",
+    )
     p.add_argument("--seed", type=int, help="replace the scenario's seed")
     p.add_argument("--engine", choices=["vector", "agent"], help="override the engine")
     p.add_argument("--plot", action="store_true", help="also write the standard figures")
     p.add_argument("--force", action="store_true", help="replace an existing run folder")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_run)
-    p = sub.add_parser("schema", help="print the JSON Schema of the scenario file",
-                       epilog="example:\n  sim schema > scenario.schema.json",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the scenario file",
+        epilog="example:\n  sim schema > scenario.schema.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.set_defaults(func=cmd_schema)
-    p = sub.add_parser("plot", help="standard figures from a saved run folder",
-                       epilog="example:\n  sim plot outputs/baseline-seed0",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "plot",
+        help="standard figures from a saved run folder",
+        epilog="example:\n  sim plot outputs/baseline-seed0",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("run_dir", help="a run folder written by `sim run`")
     p.set_defaults(func=cmd_plot)
     return parser
@@ -104,8 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return args.func(args)
     except (ScenarioError, OutputExistsError) as exc:

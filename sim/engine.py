@@ -24,8 +24,15 @@ from sim.kinetics.tissues import cell_rhs, stiffness_bound
 from sim.parameters import BODY, tissue_params
 from sim.types import FloatArray
 
-MODULATED_IN_CELLS = ("glut4_translocation", "socs_transcription", "pkc_activation",
-                      "nfkb_activation", "ampk_activation", "gluconeogenesis", "lipolysis")
+MODULATED_IN_CELLS = (
+    "glut4_translocation",
+    "socs_transcription",
+    "pkc_activation",
+    "nfkb_activation",
+    "ampk_activation",
+    "gluconeogenesis",
+    "lipolysis",
+)
 DIET_ONSET_MIN = 3 * 1440.0
 """Onset time constant of diet effects (omega-3 membrane incorporation ~days)."""
 
@@ -59,8 +66,13 @@ def _lognormal(rng: np.random.Generator, cv: float, n: int) -> FloatArray:
     return rng.lognormal(-0.5 * s2, math.sqrt(s2), n)
 
 
-def build_params(tissue: str, overrides: dict[str, float], layout: CellLayout, cv: float,
-                 rng: np.random.Generator) -> SimpleNamespace:
+def build_params(
+    tissue: str,
+    overrides: dict[str, float],
+    layout: CellLayout,
+    cv: float,
+    rng: np.random.Generator,
+) -> SimpleNamespace:
     """Resolve a tissue's parameters: defaults, overrides, per-cell layout and spread.
 
     Parameters declared with ``cv > 0`` are drawn per cell from a log-normal distribution of
@@ -83,8 +95,12 @@ def body_params(overrides: dict[str, float]) -> SimpleNamespace:
     return SimpleNamespace(**{p.name: overrides.get(f"body.{p.name}", p.value) for p in BODY})
 
 
-KNOCKOUT_POOLS = {"ir_f": "expr_ir", "ghr_f": "expr_ghr", "irs1_u": "expr_irs1",
-                  "irs1_ps": "expr_irs1"}
+KNOCKOUT_POOLS = {
+    "ir_f": "expr_ir",
+    "ghr_f": "expr_ghr",
+    "irs1_u": "expr_irs1",
+    "irs1_ps": "expr_irs1",
+}
 """Species whose starting amount is the protein left by a knockout (fraction of wild type)."""
 
 
@@ -108,8 +124,15 @@ class CellRHS:
         return cell_rhs(self.tissue, y, self.u, self.p)
 
 
-def advance_cells(tissue: str, y: FloatArray, u: SimpleNamespace, p: SimpleNamespace,
-                  dt: float, n_sub: int, acc_rows: list[int]) -> FloatArray:
+def advance_cells(
+    tissue: str,
+    y: FloatArray,
+    u: SimpleNamespace,
+    p: SimpleNamespace,
+    dt: float,
+    n_sub: int,
+    acc_rows: list[int],
+) -> FloatArray:
     """Advance cells over ``dt`` with frozen inputs; accumulators restart from zero."""
     y = y.copy()
     y[acc_rows] = 0.0
@@ -122,10 +145,12 @@ def cell_substeps(dt: float, tissue: Tissue, u: SimpleNamespace) -> int:
 
 def slice_namespace(ns: SimpleNamespace, i: int, n: int) -> SimpleNamespace:
     """The part of a per-cell namespace that belongs to cell ``i`` (shape-(1,) arrays)."""
-    return SimpleNamespace(**{
-        k: (v[i:i + 1] if isinstance(v, np.ndarray) and v.shape == (n,) else v)
-        for k, v in vars(ns).items()
-    })
+    return SimpleNamespace(
+        **{
+            k: (v[i : i + 1] if isinstance(v, np.ndarray) and v.shape == (n,) else v)
+            for k, v in vars(ns).items()
+        }
+    )
 
 
 # ---------------------------------------------------------------- inputs to the cells
@@ -173,23 +198,32 @@ def systemic_inputs(t: float, x: FloatArray, ctx: SimpleNamespace) -> dict[str, 
     bp, sch = ctx.bp, ctx.sch
     if ctx.medium is not None:
         m = ctx.medium
-        return {"glc_mM": _medium_value(m.glucose_mM, t), "ffa_mM": _medium_value(m.ffa_mM, t),
-                "gh_nM": _medium_value(m.gh_ug_l, t) * bk.GH_NM_PER_UG_L,
-                "tnf_pg_ml": _medium_value(m.tnf_pg_ml, t), "cort_excess": 0.0,
-                "intensity": 0.0, "catechol": 0.0,
-                "ins_nM": _medium_value(m.insulin_nM, t)}
+        return {
+            "glc_mM": _medium_value(m.glucose_mM, t),
+            "ffa_mM": _medium_value(m.ffa_mM, t),
+            "gh_nM": _medium_value(m.gh_ug_l, t) * bk.GH_NM_PER_UG_L,
+            "tnf_pg_ml": _medium_value(m.tnf_pg_ml, t),
+            "cort_excess": 0.0,
+            "intensity": 0.0,
+            "catechol": 0.0,
+            "ins_nM": _medium_value(m.insulin_nM, t),
+        }
     intensity = sch.intensity(t)
     glc = bk.glucose_mM(x, bp)
     return {
-        "glc_mM": glc, "ffa_mM": bk.ffa_mM(x, bp),
-        "gh_nM": bk.gh_ug_l(x, bp) * bk.GH_NM_PER_UG_L, "tnf_pg_ml": bk.tnf_pg_ml(x, bp),
+        "glc_mM": glc,
+        "ffa_mM": bk.ffa_mM(x, bp),
+        "gh_nM": bk.gh_ug_l(x, bp) * bk.GH_NM_PER_UG_L,
+        "tnf_pg_ml": bk.tnf_pg_ml(x, bp),
         "cort_excess": max(float(x[bk.IDX["cort"]]) / bp.cort_ref_nM - 1.0, 0.0),
-        "intensity": intensity, "catechol": catecholamine_drive(intensity, glc),
+        "intensity": intensity,
+        "catechol": catecholamine_drive(intensity, glc),
     }
 
 
-def tissue_inputs(t: float, x: FloatArray, ctx: SimpleNamespace, tissue: Tissue,
-                  base: dict[str, float]) -> SimpleNamespace:
+def tissue_inputs(
+    t: float, x: FloatArray, ctx: SimpleNamespace, tissue: Tissue, base: dict[str, float]
+) -> SimpleNamespace:
     """Inputs of every cell of ``tissue``: local insulin through the graph operators."""
     bp, geo = ctx.bp, ctx.geo
     u = dict(base)
@@ -203,7 +237,7 @@ def tissue_inputs(t: float, x: FloatArray, ctx: SimpleNamespace, tissue: Tissue,
         u["ins_nM"] = np.full(tissue.n, base["ins_nM"])
         return SimpleNamespace(**u)
     n_m, _ = geo.n_isf
-    isf = x[bk.N_SCALARS:]
+    isf = x[bk.N_SCALARS :]
     if tissue.name == "muscle":
         u["ins_nM"] = geo.a_muscle @ isf[:n_m] / 1000.0
     elif tissue.name == "adipose":
@@ -222,16 +256,26 @@ def tissue_inputs(t: float, x: FloatArray, ctx: SimpleNamespace, tissue: Tissue,
 # ---------------------------------------------------------------- fluxes back to the body
 
 
-def _per_body(tissue: Tissue, species: str, dt: float, mass_kg: float, bw: float,
-              mask: FloatArray | None = None) -> float:
+def _per_body(
+    tissue: Tissue,
+    species: str,
+    dt: float,
+    mass_kg: float,
+    bw: float,
+    mask: FloatArray | None = None,
+) -> float:
     row = tissue.row(species)
-    mean = float(np.mean(row if mask is None else row[mask > 0])) if (
-        mask is None or np.any(mask > 0)) else 0.0
+    mean = (
+        float(np.mean(row if mask is None else row[mask > 0]))
+        if (mask is None or np.any(mask > 0))
+        else 0.0
+    )
     return mean * mass_kg / bw / dt
 
 
-def cell_fluxes(tissues: dict[str, Tissue], x: FloatArray, dt: float,
-                ctx: SimpleNamespace) -> SimpleNamespace:
+def cell_fluxes(
+    tissues: dict[str, Tissue], x: FloatArray, dt: float, ctx: SimpleNamespace
+) -> SimpleNamespace:
     """Whole-body fluxes (per kg body mass per minute) from the cells' step accumulators."""
     bw = ctx.masses.body
     mu, li, ad = tissues["muscle"], tissues["liver"], tissues["adipose"]
@@ -246,12 +290,18 @@ def cell_fluxes(tissues: dict[str, Tissue], x: FloatArray, dt: float,
         u_muscle=_per_body(mu, "cum_glc", dt, ctx.masses.muscle, bw),
         u_adipose=_per_body(ad, "cum_glc", dt, fat, bw),
         u_liver=_per_body(li, "cum_glc", dt, ctx.masses.liver, bw),
-        ffa_release=rel_sc + rel_visc, ffa_release_sc=rel_sc, ffa_release_visc=rel_visc,
-        ffa_uptake=(_per_body(mu, "cum_ffa_in", dt, ctx.masses.muscle, bw)
-                    + _per_body(li, "cum_ffa_in", dt, ctx.masses.liver, bw)
-                    + _per_body(ad, "cum_ffa_in", dt, fat, bw)),
-        tnf_adipose=(_per_body(ad, "cum_tnf", dt, fat_sc, bw, 1.0 - visc)
-                     + _per_body(ad, "cum_tnf", dt, fat_visc, bw, visc)),
+        ffa_release=rel_sc + rel_visc,
+        ffa_release_sc=rel_sc,
+        ffa_release_visc=rel_visc,
+        ffa_uptake=(
+            _per_body(mu, "cum_ffa_in", dt, ctx.masses.muscle, bw)
+            + _per_body(li, "cum_ffa_in", dt, ctx.masses.liver, bw)
+            + _per_body(ad, "cum_ffa_in", dt, fat, bw)
+        ),
+        tnf_adipose=(
+            _per_body(ad, "cum_tnf", dt, fat_sc, bw, 1.0 - visc)
+            + _per_body(ad, "cum_tnf", dt, fat_visc, bw, visc)
+        ),
         tnf_visceral=_per_body(ad, "cum_tnf", dt, fat_visc, bw, visc),
         igf1_m=float(np.mean(li.row("igf1_m"))),
     )
@@ -267,14 +317,18 @@ class BodyRHS:
         return bk.body_rhs(t, x, self.cf, self.ctx)
 
 
-def advance_body(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace,
-                 dt: float) -> FloatArray:
+def advance_body(
+    t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace, dt: float
+) -> FloatArray:
     """Advance the body over ``dt`` with the cells' fluxes of this step."""
     bp = ctx.bp
     geo = ctx.geo
     kte = max(float(np.max(geo.kte_muscle)), float(np.max(geo.kte_adipose, initial=1.0)))
-    fastest = max(bk.HOLD_RATE, bp.k_ins_clear, bp.clamp_kp / (bp.vg_dl_kg * 18.0),
-                  bp.v_ffa_other / (bp.vffa_l_kg * 1000.0),
-                  bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade
-                  + bp.d_isf * 8.0)
+    fastest = max(
+        bk.HOLD_RATE,
+        bp.k_ins_clear,
+        bp.clamp_kp / (bp.vg_dl_kg * 18.0),
+        bp.v_ffa_other / (bp.vffa_l_kg * 1000.0),
+        bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade + bp.d_isf * 8.0,
+    )
     return numerics.rk4(BodyRHS(cf, ctx), t, x, dt, numerics.substeps(dt, fastest))

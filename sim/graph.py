@@ -76,8 +76,9 @@ def _laplacian(n: int, a: np.ndarray, b: np.ndarray) -> sp.csr_matrix:
 
 
 def _incidence(n_cells: int, seg_of_cell: np.ndarray, n_seg: int) -> sp.csr_matrix:
-    return sp.csr_matrix((np.ones(n_cells), (np.arange(n_cells), seg_of_cell)),
-                         shape=(n_cells, n_seg))
+    return sp.csr_matrix(
+        (np.ones(n_cells), (np.arange(n_cells), seg_of_cell)), shape=(n_cells, n_seg)
+    )
 
 
 def _lognormal(rng: np.random.Generator, cv: float, n: int) -> FloatArray:
@@ -87,8 +88,9 @@ def _lognormal(rng: np.random.Generator, cv: float, n: int) -> FloatArray:
     return rng.lognormal(-0.5 * s2, np.sqrt(s2), n)
 
 
-def _muscle(b: _Builder, plasma: int, n: int, type_i_frac: float, cv: float,
-            rng: np.random.Generator) -> tuple[CellLayout, sp.csr_matrix, sp.csr_matrix, FloatArray]:
+def _muscle(
+    b: _Builder, plasma: int, n: int, type_i_frac: float, cv: float, rng: np.random.Generator
+) -> tuple[CellLayout, sp.csr_matrix, sp.csr_matrix, FloatArray]:
     n_seg = max(1, -(-n // FIBRES_PER_SEGMENT))
     n_cap = max(1, -(-n_seg // SEGMENTS_PER_CAPILLARY))
     n_seg = n_cap * SEGMENTS_PER_CAPILLARY
@@ -106,11 +108,18 @@ def _muscle(b: _Builder, plasma: int, n: int, type_i_frac: float, cv: float,
     # Stratified: exactly round(fraction * n) type I fibres, in random positions.
     type_i = rng.permutation(np.arange(n) < round(type_i_frac * n)).astype(float)
     layout = CellLayout(
-        fib, np.where(type_i > 0, "type_I", "type_II"), pos[seg_of] / (SEGMENTS_PER_CAPILLARY - 1),
-        {"is_type_I": type_i, "oxidative_capacity": np.where(type_i > 0, 1.2, 0.8),
-         "glut4_total": np.where(type_i > 0, 1.2, 0.8)},  # Daugaard 2000: type I more GLUT4
+        fib,
+        np.where(type_i > 0, "type_I", "type_II"),
+        pos[seg_of] / (SEGMENTS_PER_CAPILLARY - 1),
+        {
+            "is_type_I": type_i,
+            "oxidative_capacity": np.where(type_i > 0, 1.2, 0.8),
+            "glut4_total": np.where(type_i > 0, 1.2, 0.8),
+        },  # Daugaard 2000: type I more GLUT4
     )
-    lap = _laplacian(n_seg, np.r_[along, lateral], np.r_[along + 1, lateral + SEGMENTS_PER_CAPILLARY])
+    lap = _laplacian(
+        n_seg, np.r_[along, lateral], np.r_[along + 1, lateral + SEGMENTS_PER_CAPILLARY]
+    )
     return layout, _incidence(n, seg_of, n_seg), lap, _lognormal(rng, cv, n_seg)
 
 
@@ -134,22 +143,32 @@ def _liver(b: _Builder, portal: int, n: int, extraction: float) -> tuple[CellLay
     zone = k / max(per - 1, 1)
     del n_sin
     layout = CellLayout(
-        hep, np.select([zone < 1 / 3, zone < 2 / 3], ["periportal", "midzonal"], "pericentral"),
-        zone, {"zone_gng": 1.5 - zone, "zone_gk": 0.5 + zone},  # Jungermann 1996 zonation
+        hep,
+        np.select([zone < 1 / 3, zone < 2 / 3], ["periportal", "midzonal"], "pericentral"),
+        zone,
+        {"zone_gng": 1.5 - zone, "zone_gk": 0.5 + zone},  # Jungermann 1996 zonation
     )
     return layout, atten
 
 
-def _adipose(b: _Builder, plasma: int, portal: int, n: int, visceral_frac: float, cv: float,
-             rng: np.random.Generator) -> tuple[CellLayout, sp.csr_matrix, sp.csr_matrix,
-                                                FloatArray, FloatArray]:
+def _adipose(
+    b: _Builder,
+    plasma: int,
+    portal: int,
+    n: int,
+    visceral_frac: float,
+    cv: float,
+    rng: np.random.Generator,
+) -> tuple[CellLayout, sp.csr_matrix, sp.csr_matrix, FloatArray, FloatArray]:
     n_visc = int(round(n * visceral_frac)) if n > 1 else 0
     n_visc = min(max(n_visc, 1 if n > 1 else 0), n - 1) if n > 1 else 0
     visceral = np.zeros(n)
-    visceral[n - n_visc:] = 1.0
+    visceral[n - n_visc :] = 1.0
     cap_of, caps, src, dst = np.zeros(n, dtype=int), [], [], []
-    for depot, sel, drain in (("subcutaneous", visceral == 0, plasma),
-                              ("visceral", visceral == 1, portal)):
+    for depot, sel, drain in (
+        ("subcutaneous", visceral == 0, plasma),
+        ("visceral", visceral == 1, portal),
+    ):
         idx = np.nonzero(sel)[0]
         if len(idx) == 0:
             continue
@@ -167,15 +186,25 @@ def _adipose(b: _Builder, plasma: int, portal: int, n: int, visceral_frac: float
     b.edges(np.asarray(caps)[cap_of], cells, "transendothelial")
     # Adipocyte volume: log-normal; visceral adipocytes secrete more TNF (Fain 2004).
     size = _lognormal(rng, max(cv, 0.0) * 2.0, n)
-    layout = CellLayout(cells, np.where(visceral > 0, "visceral", "subcutaneous"),
-                        size / size.max(), {"size_rel": size, "depot_tnf": 1.0 + 2.0 * visceral})
+    layout = CellLayout(
+        cells,
+        np.where(visceral > 0, "visceral", "subcutaneous"),
+        size / size.max(),
+        {"size_rel": size, "depot_tnf": 1.0 + 2.0 * visceral},
+    )
     n_cap = len(caps)
     lap = _laplacian(n_cap, np.asarray(src, dtype=int), np.asarray(dst, dtype=int))
     return layout, _incidence(n, cap_of, n_cap), lap, _lognormal(rng, cv, n_cap), visceral
 
 
-def build(n_cells: dict[str, int], type_i_frac: float, visceral_frac: float, extraction: float,
-          cv: float, rng: np.random.Generator) -> TissueGraph:
+def build(
+    n_cells: dict[str, int],
+    type_i_frac: float,
+    visceral_frac: float,
+    extraction: float,
+    cv: float,
+    rng: np.random.Generator,
+) -> TissueGraph:
     """Build the interaction graph and the exchange operators for the given cell counts."""
     b = _Builder()
     plasma = b.node(kind="plasma", tissue="body")
@@ -183,7 +212,8 @@ def build(n_cells: dict[str, int], type_i_frac: float, visceral_frac: float, ext
     b.g.add_edge(portal, plasma, kind="hepatic_passage")
     muscle, a_m, lap_m, kte_m = _muscle(b, plasma, n_cells["muscle"], type_i_frac, cv, rng)
     liver, atten = _liver(b, portal, n_cells["liver"], extraction)
-    adipose, a_a, lap_a, kte_a, visceral = _adipose(b, plasma, portal, n_cells["adipose"],
-                                                    visceral_frac, cv, rng)
+    adipose, a_a, lap_a, kte_a, visceral = _adipose(
+        b, plasma, portal, n_cells["adipose"], visceral_frac, cv, rng
+    )
     geo = Geometry(a_m, lap_m, kte_m, a_a, lap_a, kte_a, atten, extraction, visceral)
     return TissueGraph(b.g, geo, {"muscle": muscle, "liver": liver, "adipose": adipose})

@@ -20,8 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-KEY_PACKAGES = ("mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic",
-                "matplotlib")
+KEY_PACKAGES = ("mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "matplotlib")
 
 
 class OutputExistsError(FileExistsError):
@@ -39,22 +38,39 @@ def git_commit() -> str | None:
     """Commit of the source tree the package runs from, if it is a git checkout."""
     root = Path(__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=5, check=True)
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None
 
 
-def manifest(scenario_yaml: str, seed: int, cells: dict[str, int], wall_s: float,
-             status: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def manifest(
+    scenario_yaml: str,
+    seed: int,
+    cells: dict[str, int],
+    wall_s: float,
+    status: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Reproducibility record of a run."""
     return {
-        "package": "sim", "version": _version("sim"), "git_commit": git_commit(),
-        "python": platform.python_version(), "platform": platform.platform(),
+        "package": "sim",
+        "version": _version("sim"),
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
         "packages": {p: _version(p) for p in KEY_PACKAGES},
         "scenario_sha256": hashlib.sha256(scenario_yaml.encode()).hexdigest(),
-        "seed": seed, "cells": cells, "wall_seconds": round(wall_s, 3), "status": status,
+        "seed": seed,
+        "cells": cells,
+        "wall_seconds": round(wall_s, 3),
+        "status": status,
         **(extra or {}),
     }
 
@@ -82,8 +98,7 @@ def check_destination(out: Path, force: bool) -> None:
         raise OutputExistsError(f"{out} exists and is not a folder")
 
 
-def write_run(out: Path, files: dict[str, Any], force: bool = False,
-              figures: Any = None) -> Path:
+def write_run(out: Path, files: dict[str, Any], force: bool = False, figures: Any = None) -> Path:
     """Write a run folder atomically.
 
     Args:

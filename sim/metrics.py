@@ -22,10 +22,20 @@ def clamp_metrics(ts: pd.DataFrame, start: float, step: float, levels: list[floa
     for k, level in enumerate(levels):
         t1 = start + (k + 1) * step
         t0 = t1 - min(LAST_MIN, step)
-        steps.append({"insulin_uU_ml": level,
-                      **{c: _window_mean(ts, c, t0, t1) for c in (
-                          "gir_mg_kg_min", "egp_mg_kg_min", "rd_mg_kg_min",
-                          "uptake_muscle_mg_kg_min")}})
+        steps.append(
+            {
+                "insulin_uU_ml": level,
+                **{
+                    c: _window_mean(ts, c, t0, t1)
+                    for c in (
+                        "gir_mg_kg_min",
+                        "egp_mg_kg_min",
+                        "rd_mg_kg_min",
+                        "uptake_muscle_mg_kg_min",
+                    )
+                },
+            }
+        )
     return {"m_value_mg_kg_min": steps[-1]["gir_mg_kg_min"], "clamp_steps": steps}
 
 
@@ -35,9 +45,11 @@ def glucose_metrics(ts: pd.DataFrame) -> dict[str, float]:
     g = ts["glucose_mM"].to_numpy()
     peak = int(np.argmax(g))
     return {
-        "glucose_mean_mM": float(np.trapezoid(g, t) / (t[-1] - t[0])) if t[-1] > t[0]
+        "glucose_mean_mM": float(np.trapezoid(g, t) / (t[-1] - t[0]))
+        if t[-1] > t[0]
         else float(g[0]),
-        "glucose_peak_mM": float(g[peak]), "glucose_peak_time_min": float(t[peak]),
+        "glucose_peak_mM": float(g[peak]),
+        "glucose_peak_time_min": float(t[peak]),
         "glucose_auc_mM_min": float(np.trapezoid(g, t)),
         "glucose_iauc_mM_min": float(np.trapezoid(np.maximum(g - g[0], 0.0), t)),
         "insulin_peak_uU_ml": float(ts["insulin_uU_ml"].max()),
@@ -63,8 +75,9 @@ def summarise(ts: pd.DataFrame, protocol: Any, balance_error: float) -> dict[str
     out: dict[str, Any] = glucose_metrics(ts)
     out["homa_ir"] = homa_ir(float(ts["glucose_mM"].iloc[0]), float(ts["insulin_uU_ml"].iloc[0]))
     if protocol is not None and protocol.kind == "clamp":
-        out.update(clamp_metrics(ts, protocol.start_min, protocol.step_min,
-                                 protocol.insulin_steps()))
+        out.update(
+            clamp_metrics(ts, protocol.start_min, protocol.step_min, protocol.insulin_steps())
+        )
     if protocol is not None and protocol.kind == "ogtt":
         out["matsuda_index"] = matsuda(ts, protocol.at_min)
     out["glucose_balance_error"] = balance_error

@@ -58,10 +58,15 @@ class PhysiologyModel(mesa.Model):
     def __init__(self, scenario: Scenario | dict | str | None = None, **overrides: object):
         seed_kw = overrides.pop("seed", None)
         overrides.pop("rng", None)
-        scn = scenario if isinstance(scenario, Scenario) else load_scenario(
-            scenario if scenario is not None else {"name": "default", "duration_min": 60.0},
-            [f"{k}={v}" for k, v in overrides.items()],
-            seed=None if seed_kw is None else int(seed_kw))
+        scn = (
+            scenario
+            if isinstance(scenario, Scenario)
+            else load_scenario(
+                scenario if scenario is not None else {"name": "default", "duration_min": 60.0},
+                [f"{k}={v}" for k, v in overrides.items()],
+                seed=None if seed_kw is None else int(seed_kw),
+            )
+        )
         super().__init__(rng=scn.seed)
         self.scenario = scn
         self.time_min = 0.0
@@ -70,34 +75,56 @@ class PhysiologyModel(mesa.Model):
         params.setdefault("body.body_mass_kg", scn.subject.body_mass_kg)
         params.setdefault("body.height_cm", scn.subject.height_cm)
         bp = en.body_params(params)
-        type_i = params.get("muscle.type_I_fraction", tissue_params("muscle")["type_I_fraction"].value)
+        type_i = params.get(
+            "muscle.type_I_fraction", tissue_params("muscle")["type_I_fraction"].value
+        )
         counts = scn.cells.model_dump()
-        tg = build_graph(counts, type_i, bp.visceral_fraction, bp.hepatic_extraction,
-                         scn.heterogeneity_cv, self.rng)
+        tg = build_graph(
+            counts,
+            type_i,
+            bp.visceral_fraction,
+            bp.hepatic_extraction,
+            scn.heterogeneity_cv,
+            self.rng,
+        )
         self.graph = tg.graph
         self.space = Network(tg.graph, random=self.random)
         self.tissues = {}
         for t in TISSUES:
-            p = en.build_params(t, _knockouts(scn, t, params), tg.layouts[t],
-                                scn.heterogeneity_cv, self.rng)
-            self.tissues[t] = en.Tissue(t, en.initial_state(t, counts[t], p), p,
-                                        tg.layouts[t], 0.0)
+            p = en.build_params(
+                t, _knockouts(scn, t, params), tg.layouts[t], scn.heterogeneity_cv, self.rng
+            )
+            self.tissues[t] = en.Tissue(t, en.initial_state(t, counts[t], p), p, tg.layouts[t], 0.0)
         # The schedule (GH pulse train) has its own stream: it must not depend on cell counts.
-        sch = build_schedule(scn, np.random.default_rng([scn.seed, 1]),
-                             bp.gh_pulse_interval_min, bp.gh_sleep_pulse_gain)
-        self.ctx = SimpleNamespace(bp=bp, sch=sch, geo=tg.geometry, masses=bk.masses(bp),
-                                   medium=scn.protocol if _is_medium(scn) else None,
-                                   clamp_at=_clamp_function(scn), last_flux=None)
+        sch = build_schedule(
+            scn,
+            np.random.default_rng([scn.seed, 1]),
+            bp.gh_pulse_interval_min,
+            bp.gh_sleep_pulse_gain,
+        )
+        self.ctx = SimpleNamespace(
+            bp=bp,
+            sch=sch,
+            geo=tg.geometry,
+            masses=bk.masses(bp),
+            medium=scn.protocol if _is_medium(scn) else None,
+            clamp_at=_clamp_function(scn),
+            last_flux=None,
+        )
         for t, tissue in self.tissues.items():
-            tissue.mass_kg = {"muscle": self.ctx.masses.muscle, "liver": self.ctx.masses.liver,
-                              "adipose": self.ctx.masses.fat_sc0 + self.ctx.masses.fat_visc0}[t]
+            tissue.mass_kg = {
+                "muscle": self.ctx.masses.muscle,
+                "liver": self.ctx.masses.liver,
+                "adipose": self.ctx.masses.fat_sc0 + self.ctx.masses.fat_visc0,
+            }[t]
             cls = AGENT_CLASSES[t]
             for i, node in enumerate(tissue.layout.nodes):
                 cls(self, tissue, i, self.space._cells[int(node)])
         self.x = self._initial_body()
         self.step_inputs: dict[str, tuple] = {}
         self.datacollector = mesa.DataCollector(
-            model_reporters={"glucose_mM": glucose_mM, "insulin_uU_ml": insulin_uU_ml})
+            model_reporters={"glucose_mM": glucose_mM, "insulin_uU_ml": insulin_uU_ml}
+        )
         self._warm_up()
         self.recorder = Recorder(self)
         self.recorder.record(force_cells=True)
@@ -108,15 +135,23 @@ class PhysiologyModel(mesa.Model):
     def _initial_body(self) -> np.ndarray:
         bp, m = self.ctx.bp, self.ctx.masses
         x = np.zeros(bk.N_SCALARS + sum(self.ctx.geo.n_isf))
-        ref = {"q_glc": 5.0 * 18.016 * bp.vg_dl_kg,
-               "q_gt": 5.0 * 18.016 * bp.vg_dl_kg * bp.k_glc_pt / bp.k_glc_tp, "ins_p": 8.0 * 6.0 * bp.vi_l_kg,
-               "beta_y": 8.0 * 6.0 * bp.vi_l_kg * bp.k_ins_clear / (1 - bp.hepatic_extraction),
-               "ffa": 0.5 * bp.vffa_l_kg * 1000.0, "gh": 0.3 * bp.gh_vd_l_kg, "gh_pool": 1.0,
-               "igf1": 200.0, "cort": 300.0, "tnf": 2.0 * bp.tnf_v_ml_kg, "fat_sc": m.fat_sc0,
-               "fat_visc": m.fat_visc0}
+        ref = {
+            "q_glc": 5.0 * 18.016 * bp.vg_dl_kg,
+            "q_gt": 5.0 * 18.016 * bp.vg_dl_kg * bp.k_glc_pt / bp.k_glc_tp,
+            "ins_p": 8.0 * 6.0 * bp.vi_l_kg,
+            "beta_y": 8.0 * 6.0 * bp.vi_l_kg * bp.k_ins_clear / (1 - bp.hepatic_extraction),
+            "ffa": 0.5 * bp.vffa_l_kg * 1000.0,
+            "gh": 0.3 * bp.gh_vd_l_kg,
+            "gh_pool": 1.0,
+            "igf1": 200.0,
+            "cort": 300.0,
+            "tnf": 2.0 * bp.tnf_v_ml_kg,
+            "fat_sc": m.fat_sc0,
+            "fat_visc": m.fat_visc0,
+        }
         for k, v in ref.items():
             x[bk.IDX[k]] = v
-        x[bk.N_SCALARS:] = 8.0 * 6.0 * 0.65
+        x[bk.N_SCALARS :] = 8.0 * 6.0 * 0.65
         return x
 
     def _warm_up(self) -> None:
@@ -126,8 +161,9 @@ class PhysiologyModel(mesa.Model):
         sch_saved, medium_saved = ctx.sch, ctx.medium
         ctx.sch = _fasting_schedule(sch_saved)
         if medium_saved is not None:  # pre-equilibrate in medium without hormones
-            ctx.medium = medium_saved.model_copy(update={"insulin_nM": 0.0, "gh_ug_l": 0.0,
-                                                         "tnf_pg_ml": 0.0})
+            ctx.medium = medium_saved.model_copy(
+                update={"insulin_nM": 0.0, "gh_ug_l": 0.0, "tnf_pg_ml": 0.0}
+            )
         t = -(WARMUP_MIN + PREWARM_MIN)
         while t < -WARMUP_MIN - 1e-9:
             self._advance_cells(t, 2.0)
@@ -152,8 +188,9 @@ class PhysiologyModel(mesa.Model):
                 self.step_inputs[name] = (u, n_sub, dt)
                 self.agents_by_type[AGENT_CLASSES[name]].do("step")
             else:
-                tissue.y = en.advance_cells(name, tissue.y, u, tissue.params, dt, n_sub,
-                                            tissue.acc_rows)
+                tissue.y = en.advance_cells(
+                    name, tissue.y, u, tissue.params, dt, n_sub, tissue.acc_rows
+                )
             numerics.check_state(tissue.y, name, t + dt, tissue.names)
 
     def _advance(self, t: float, dt: float) -> None:
@@ -162,8 +199,11 @@ class PhysiologyModel(mesa.Model):
         (second-order coupling; the body sees exactly the glucose the cells took up)."""
         self._apply_events(t, t + dt)
         x_mid = None
-        if self.ctx.medium is None and self.ctx.last_flux is not None and hasattr(
-                self.ctx.last_flux, "egp"):
+        if (
+            self.ctx.medium is None
+            and self.ctx.last_flux is not None
+            and hasattr(self.ctx.last_flux, "egp")
+        ):
             x_mid = en.advance_body(t, self.x, self.ctx.last_flux, self.ctx, 0.5 * dt)
         self._advance_cells(t, dt, x_mid)
         cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx)
@@ -178,8 +218,13 @@ class PhysiologyModel(mesa.Model):
         mask = np.ones(len(self.x), bool)
         mask[signed] = False
         part = self.x[mask]
-        numerics.check_state(part, "body", t, [n for n in bk.SCALARS if n not in SIGNED_BODY]
-                             + [f"isf_{i}" for i in range(sum(self.ctx.geo.n_isf))])
+        numerics.check_state(
+            part,
+            "body",
+            t,
+            [n for n in bk.SCALARS if n not in SIGNED_BODY]
+            + [f"isf_{i}" for i in range(sum(self.ctx.geo.n_isf))],
+        )
         self.x[mask] = part
 
     def _apply_events(self, t0: float, t1: float) -> None:
@@ -189,9 +234,11 @@ class PhysiologyModel(mesa.Model):
             a = ev.amounts
             if ev.kind == "meal":
                 x[bk.IDX["sto1"]] += a["carbs_g"] * 1000.0 / bw
-                x[bk.IDX["sto_slow"]] += (self.ctx.bp.w_slow_protein * a["protein_g"]
-                                          + self.ctx.bp.w_slow_fat * a["fat_g"]
-                                          + self.ctx.bp.w_slow_fiber * a["fiber_g"])
+                x[bk.IDX["sto_slow"]] += (
+                    self.ctx.bp.w_slow_protein * a["protein_g"]
+                    + self.ctx.bp.w_slow_fat * a["fat_g"]
+                    + self.ctx.bp.w_slow_fiber * a["fiber_g"]
+                )
                 x[bk.IDX["chylo"]] += a["fat_g"]
             elif ev.kind == "iv_glucose":
                 x[bk.IDX["q_glc"]] += a["mg_kg"]
@@ -250,8 +297,16 @@ def _fasting_schedule(sch):  # noqa: ANN001, ANN202
     import copy
 
     quiet = copy.copy(sch)
-    for name in ("exercise", "insulin_inf", "glucose_inf", "gh_inf", "lipid", "acipimox", "tnf",
-                 "events"):
+    for name in (
+        "exercise",
+        "insulin_inf",
+        "glucose_inf",
+        "gh_inf",
+        "lipid",
+        "acipimox",
+        "tnf",
+        "events",
+    ):
         setattr(quiet, name, [])
     quiet.drug_inf, quiet.modulators = {}, {}
     return quiet

@@ -37,8 +37,9 @@ def substeps(dt: float, fastest_rate: float) -> int:
     return n
 
 
-def rk4(rhs: Callable[[float, FloatArray], FloatArray], t: float, y: FloatArray, dt: float,
-        n: int) -> FloatArray:
+def rk4(
+    rhs: Callable[[float, FloatArray], FloatArray], t: float, y: FloatArray, dt: float, n: int
+) -> FloatArray:
     """Advance ``y`` from ``t`` by ``dt`` with ``n`` classical RK4 substeps."""
     h = dt / n
     for i in range(n):
@@ -66,5 +67,6 @@ def check_state(y: FloatArray, where: str, t: float, names: list[str] | None = N
         value = y[tuple(pos)]
         kind = "not finite" if bad[tuple(pos)] else "negative"
         raise NumericalError(
-            f"t={t:.2f} min, {where}{cell}, species {species}: value {value!r} is {kind}")
+            f"t={t:.2f} min, {where}{cell}, species {species}: value {value!r} is {kind}"
+        )
     np.maximum(y, 0.0, out=y)

@@ -17,9 +17,13 @@ from sim.kinetics.species import node_names
 if TYPE_CHECKING:
     from sim.model import PhysiologyModel
 
-FLUX_ACC = {"ra_meal_mg_kg_min": "acc_ra", "gir_mg_kg_min": "acc_gir",
-            "uptake_other_mg_kg_min": "acc_other", "renal_mg_kg_min": "acc_renal",
-            "glucose_infusion_mg_kg_min": "acc_infusion"}
+FLUX_ACC = {
+    "ra_meal_mg_kg_min": "acc_ra",
+    "gir_mg_kg_min": "acc_gir",
+    "uptake_other_mg_kg_min": "acc_other",
+    "renal_mg_kg_min": "acc_renal",
+    "glucose_infusion_mg_kg_min": "acc_infusion",
+}
 
 
 def _on_cadence(t: float, every: float) -> bool:
@@ -55,15 +59,21 @@ class Recorder:
         prev = getattr(m, "x_prev", x)
         sch = m.ctx.sch
         row = {
-            "time_min": m.time_min, "clock_h": sch.clock_h(m.time_min),
+            "time_min": m.time_min,
+            "clock_h": sch.clock_h(m.time_min),
             "asleep": float(sch.asleep(m.time_min)),
             "exercise_vo2max": sch.intensity(m.time_min),
             "glucose_mM": bk.glucose_mM(x, bp),
-            "insulin_uU_ml": bk.insulin_pmol_l(x, bp) / 6.0, "ffa_mM": bk.ffa_mM(x, bp),
-            "gh_ug_l": bk.gh_ug_l(x, bp), "igf1_ug_l": float(x[bk.IDX["igf1"]]),
-            "cortisol_nM": float(x[bk.IDX["cort"]]), "tnf_pg_ml": bk.tnf_pg_ml(x, bp),
-            "egp_mg_kg_min": cf.egp, "gng_mg_kg_min": cf.gng,
-            "uptake_muscle_mg_kg_min": cf.u_muscle, "uptake_adipose_mg_kg_min": cf.u_adipose,
+            "insulin_uU_ml": bk.insulin_pmol_l(x, bp) / 6.0,
+            "ffa_mM": bk.ffa_mM(x, bp),
+            "gh_ug_l": bk.gh_ug_l(x, bp),
+            "igf1_ug_l": float(x[bk.IDX["igf1"]]),
+            "cortisol_nM": float(x[bk.IDX["cort"]]),
+            "tnf_pg_ml": bk.tnf_pg_ml(x, bp),
+            "egp_mg_kg_min": cf.egp,
+            "gng_mg_kg_min": cf.gng,
+            "uptake_muscle_mg_kg_min": cf.u_muscle,
+            "uptake_adipose_mg_kg_min": cf.u_adipose,
             "uptake_liver_mg_kg_min": cf.u_liver,
             "ffa_release_umol_kg_min": cf.ffa_release,
             "visceral_fat_kg": float(x[bk.IDX["fat_visc"]]),
@@ -72,8 +82,13 @@ class Recorder:
             row[col] = float(x[bk.IDX[acc]] - prev[bk.IDX[acc]]) / dt
         if m.ctx.medium is not None:
             row.update(self._medium_row())
-        row["rd_mg_kg_min"] = (cf.u_muscle + cf.u_adipose + cf.u_liver
-                               + row["uptake_other_mg_kg_min"] + row["renal_mg_kg_min"])
+        row["rd_mg_kg_min"] = (
+            cf.u_muscle
+            + cf.u_adipose
+            + cf.u_liver
+            + row["uptake_other_mg_kg_min"]
+            + row["renal_mg_kg_min"]
+        )
         for name, tissue in m.tissues.items():
             means = tissue.y.mean(axis=1)
             for i, node in enumerate(tissue.names):
@@ -85,9 +100,13 @@ class Recorder:
         from sim.engine import systemic_inputs  # medium: report what the cells are bathed in
 
         u = systemic_inputs(self.model.time_min, self.model.x, self.model.ctx)
-        return {"glucose_mM": u["glc_mM"], "insulin_uU_ml": u["ins_nM"] * 1000.0 / 6.0,
-                "ffa_mM": u["ffa_mM"], "gh_ug_l": u["gh_nM"] / bk.GH_NM_PER_UG_L,
-                "tnf_pg_ml": u["tnf_pg_ml"]}
+        return {
+            "glucose_mM": u["glc_mM"],
+            "insulin_uU_ml": u["ins_nM"] * 1000.0 / 6.0,
+            "ffa_mM": u["ffa_mM"],
+            "gh_ug_l": u["gh_nM"] / bk.GH_NM_PER_UG_L,
+            "tnf_pg_ml": u["tnf_pg_ml"],
+        }
 
     def timeseries(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
@@ -102,12 +121,17 @@ class Recorder:
             lay = tissue.layout
             for t, arrays in self.snapshots:
                 y = arrays[name]
-                df = pd.DataFrame({"cell_id": lay.nodes.astype(np.int64), "tissue": name,
-                                   "subtype": lay.subtype, "zone": lay.zone.astype(np.float32),
-                                   "time_min": np.float32(t)})
+                df = pd.DataFrame(
+                    {
+                        "cell_id": lay.nodes.astype(np.int64),
+                        "tissue": name,
+                        "subtype": lay.subtype,
+                        "zone": lay.zone.astype(np.float32),
+                        "time_min": np.float32(t),
+                    }
+                )
                 for node in all_nodes:
-                    df[node] = (y[names.index(node)] if node in _NODES[name]
-                                else np.float32(np.nan))
+                    df[node] = y[names.index(node)] if node in _NODES[name] else np.float32(np.nan)
                 df["uptake_mg_kg_min"] = y[names.index("cum_glc")] / np.float32(m.dt)
                 frames.append(df)
         out = pd.concat(frames, ignore_index=True)

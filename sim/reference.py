@@ -35,7 +35,7 @@ class CoupledSystem:
         x, k, ys = v[: self.nx], self.nx, {}
         for t, shape in self.shapes.items():
             n = shape[0] * shape[1]
-            ys[t] = v[k:k + n].reshape(shape)
+            ys[t] = v[k : k + n].reshape(shape)
             k += n
         return x, ys
 
@@ -48,24 +48,36 @@ class CoupledSystem:
             view = en.Tissue(name, ys[name], tissue.params, tissue.layout, tissue.mass_kg)
             u = en.tissue_inputs(t, x, m.ctx, view, base)
             dys[name] = cell_rhs(name, ys[name], u, tissue.params)
-            rates[name] = en.Tissue(name, dys[name], tissue.params, tissue.layout,
-                                    tissue.mass_kg)
+            rates[name] = en.Tissue(name, dys[name], tissue.params, tissue.layout, tissue.mass_kg)
         cf = en.cell_fluxes(rates, x, 1.0, m.ctx)  # instantaneous rates (dt = 1 min)
         m.ctx.last_flux = cf
         dx = en.bk.body_rhs(t, x, cf, m.ctx) if m.ctx.medium is None else np.zeros_like(x)
         return np.concatenate([dx] + [dys[t].ravel() for t in self.shapes])
 
 
-def solve(model: PhysiologyModel, t_end: float, times: FloatArray, method: str = "LSODA",
-          rtol: float = 1e-8, atol: float = 1e-10) -> SimpleNamespace:
+def solve(
+    model: PhysiologyModel,
+    t_end: float,
+    times: FloatArray,
+    method: str = "LSODA",
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+) -> SimpleNamespace:
     """Integrate the model from its current state to ``t_end`` with a stiff solver.
 
     Bolus events are not handled here: use scenarios whose boluses fall at t = 0 and apply
     them with ``model._apply_events(0, dt)`` before calling.
     """
     sysm = CoupledSystem(model)
-    sol = solve_ivp(sysm.rhs, (model.time_min, t_end), sysm.pack(), method=method,
-                    t_eval=times, rtol=rtol, atol=atol)
+    sol = solve_ivp(
+        sysm.rhs,
+        (model.time_min, t_end),
+        sysm.pack(),
+        method=method,
+        t_eval=times,
+        rtol=rtol,
+        atol=atol,
+    )
     if not sol.success:
         raise RuntimeError(sol.message)
     return SimpleNamespace(t=sol.t, states=[sysm.unpack(sol.y[:, k]) for k in range(len(sol.t))])

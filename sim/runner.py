@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,16 +49,26 @@ class RunResult:
     model: PhysiologyModel | None = field(default=None, repr=False)
 
     def manifest(self) -> dict[str, Any]:
-        return io.manifest(to_yaml(self.scenario), self.scenario.seed,
-                           self.scenario.cells.model_dump(), self.wall_seconds, self.status)
+        return io.manifest(
+            to_yaml(self.scenario),
+            self.scenario.seed,
+            self.scenario.cells.model_dump(),
+            self.wall_seconds,
+            self.status,
+        )
 
-    def save(self, out: str | Path, force: bool = False,
-             figures: Callable[[Path], object] | None = None) -> Path:
+    def save(
+        self, out: str | Path, force: bool = False, figures: Callable[[Path], object] | None = None
+    ) -> Path:
         """Write the run folder atomically; ``figures(folder)`` may draw into it first
         (the command line passes :func:`sim.viz.plot_run`)."""
-        files = {"scenario.yaml": to_yaml(self.scenario), "manifest.json": self.manifest(),
-                 "timeseries.parquet": self.timeseries, "cells.parquet": self.cells,
-                 "summary.json": self.summary}
+        files = {
+            "scenario.yaml": to_yaml(self.scenario),
+            "manifest.json": self.manifest(),
+            "timeseries.parquet": self.timeseries,
+            "cells.parquet": self.cells,
+            "summary.json": self.summary,
+        }
         return io.write_run(Path(out), files, force=force, figures=figures)
 
 
@@ -72,8 +82,13 @@ def glucose_balance_error(x0: np.ndarray, x1: np.ndarray) -> float:
     d = x1 - x0
     pools = d[i["q_glc"]] + d[i["q_gt"]]
     inflow = d[i["acc_egp"]] + d[i["acc_ra"]] + d[i["acc_gir"]] + d[i["acc_infusion"]]
-    outflow = (d[i["acc_muscle"]] + d[i["acc_adipose"]] + d[i["acc_liver"]] + d[i["acc_other"]]
-               + d[i["acc_renal"]])
+    outflow = (
+        d[i["acc_muscle"]]
+        + d[i["acc_adipose"]]
+        + d[i["acc_liver"]]
+        + d[i["acc_other"]]
+        + d[i["acc_renal"]]
+    )
     return float(abs(pools - (inflow - outflow)) / max(inflow + outflow, 1e-12))
 
 
@@ -81,8 +96,9 @@ def _result(model: PhysiologyModel, t0: float, status: str) -> RunResult:
     ts = model.recorder.timeseries()
     err = glucose_balance_error(model.recorder.x0, model.x)
     summary = summarise(ts, model.scenario.protocol, err) if len(ts) > 1 else {}
-    return RunResult(model.scenario, ts, model.recorder.cells(), summary,
-                     time.perf_counter() - t0, status, model)
+    return RunResult(
+        model.scenario, ts, model.recorder.cells(), summary, time.perf_counter() - t0, status, model
+    )
 
 
 def run(scenario: Scenario | dict | str | Path, progress: bool = False) -> RunResult:
@@ -99,8 +115,7 @@ def run(scenario: Scenario | dict | str | Path, progress: bool = False) -> RunRe
     scn = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     t0 = time.perf_counter()
     model = PhysiologyModel(scn)
-    bar = tqdm(total=model.n_steps, unit="step", disable=not progress, leave=False,
-               desc=scn.name)
+    bar = tqdm(total=model.n_steps, unit="step", disable=not progress, leave=False, desc=scn.name)
     try:
         while model.running:
             model.step()

@@ -20,11 +20,33 @@ NonNeg = Annotated[float, Field(ge=0)]
 Pos = Annotated[float, Field(gt=0)]
 Frac = Annotated[float, Field(ge=0, le=1)]
 Tissue = Literal["muscle", "liver", "adipose", "all"]
-KNOCKOUT_TARGETS = ("ir", "irs1", "pi3k", "akt", "glut4", "ghr", "jak2", "stat5", "socs1",
-                    "socs3", "ampk", "pkc", "nfkb", "hsl")
-MODULATOR_TARGETS = ("lipolysis", "glut4_translocation", "socs_transcription", "pkc_activation",
-                     "nfkb_activation", "ampk_activation", "gluconeogenesis", "insulin_secretion",
-                     "gh_secretion")
+KNOCKOUT_TARGETS = (
+    "ir",
+    "irs1",
+    "pi3k",
+    "akt",
+    "glut4",
+    "ghr",
+    "jak2",
+    "stat5",
+    "socs1",
+    "socs3",
+    "ampk",
+    "pkc",
+    "nfkb",
+    "hsl",
+)
+MODULATOR_TARGETS = (
+    "lipolysis",
+    "glut4_translocation",
+    "socs_transcription",
+    "pkc_activation",
+    "nfkb_activation",
+    "ampk_activation",
+    "gluconeogenesis",
+    "insulin_secretion",
+    "gh_secretion",
+)
 
 
 class ScenarioError(ValueError):
@@ -181,9 +203,22 @@ class Modulator(_Strict):
 
 
 Intervention = Annotated[
-    Meal | Exercise | Training | GhInjection | GhInfusion | Secretagogue | InsulinInfusion
-    | GlucoseInfusion | LipidInfusion | Acipimox | TnfInfusion | Sleep | SleepRestriction | Diet
-    | Knockout | Modulator,
+    Meal
+    | Exercise
+    | Training
+    | GhInjection
+    | GhInfusion
+    | Secretagogue
+    | InsulinInfusion
+    | GlucoseInfusion
+    | LipidInfusion
+    | Acipimox
+    | TnfInfusion
+    | Sleep
+    | SleepRestriction
+    | Diet
+    | Knockout
+    | Modulator,
     Field(discriminator="kind"),
 ]
 
@@ -287,8 +322,10 @@ class Scenario(_Strict):
             for key in ("at_min", "start_min"):
                 t = getattr(iv, key, None)
                 if t is not None and t >= end:
-                    raise ValueError(f"interventions.{i}.{key}={t} is not before the end of the "
-                                     f"run (duration_min={end})")
+                    raise ValueError(
+                        f"interventions.{i}.{key}={t} is not before the end of the "
+                        f"run (duration_min={end})"
+                    )
         if self.protocol is not None:
             start = getattr(self.protocol, "start_min", getattr(self.protocol, "at_min", 0.0))
             if start >= end:
@@ -305,8 +342,10 @@ class Scenario(_Strict):
             if isinstance(proto, dict) and proto.get("kind") == "clamp":
                 steps = proto.get("insulin_uU_ml", 100.0)
                 n = len(steps) if isinstance(steps, list) else 1
-                data = {**data, "duration_min": proto.get("start_min", 0.0)
-                        + n * proto.get("step_min", 120.0)}
+                data = {
+                    **data,
+                    "duration_min": proto.get("start_min", 0.0) + n * proto.get("step_min", 120.0),
+                }
             elif isinstance(proto, dict) and proto.get("kind") in ("ogtt", "ivgtt"):
                 data = {**data, "duration_min": proto.get("at_min", 0.0) + 180.0}
         return data
@@ -335,8 +374,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: a scenario must be a YAML mapping with at least `name`, "
-                            f"got {type(data).__name__}")
+        raise ScenarioError(
+            f"{path}: a scenario must be a YAML mapping with at least `name`, "
+            f"got {type(data).__name__}"
+        )
     return data
 
 
@@ -381,7 +422,8 @@ def apply_set(data: dict[str, Any], assignment: str) -> dict[str, Any]:
 
 
 def load_scenario(
-    source: str | Path | dict[str, Any], overrides: list[str] | None = None,
+    source: str | Path | dict[str, Any],
+    overrides: list[str] | None = None,
     seed: int | None = None,
 ) -> Scenario:
     """Load and validate a scenario from a YAML path or a mapping.

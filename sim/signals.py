@@ -65,8 +65,11 @@ class Schedule:
     events: list[Event] = field(default_factory=list)
     gh_pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     prior_sleep_debt_h: float = 0.0
-    diet: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(
-        omega3=0.0, polyphenols=0.0, cr=0.0, fasting_h=0.0, start=0.0, end=math.inf))
+    diet: SimpleNamespace = field(
+        default_factory=lambda: SimpleNamespace(
+            omega3=0.0, polyphenols=0.0, cr=0.0, fasting_h=0.0, start=0.0, end=math.inf
+        )
+    )
 
     def clock_h(self, t: float) -> float:
         """Time of day (h) at run time ``t``."""
@@ -120,16 +123,15 @@ def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
     t = first - DAY_MIN if first - DAY_MIN + 480.0 > 0 else first
     while t < sch.duration_min:
         night = Span(t, min(t + 480.0, sch.duration_min), 1.0)
-        if night.end > max(night.start, 0.0) and not any(
-            abs(g.start - t) < 12 * 60 for g in given
-        ):
+        if night.end > max(night.start, 0.0) and not any(abs(g.start - t) < 12 * 60 for g in given):
             out.append(Span(max(t, 0.0), night.end, 1.0))
         t += DAY_MIN
     return out
 
 
-def gh_pulse_train(sch: Schedule, rng: np.random.Generator, interval_min: float,
-                   sleep_gain: float) -> np.ndarray:
+def gh_pulse_train(
+    sch: Schedule, rng: np.random.Generator, interval_min: float, sleep_gain: float
+) -> np.ndarray:
     """B3: endogenous GH bursts: (time, relative mass) with gamma-distributed intervals.
 
     Inter-pulse intervals are gamma distributed (shape 4, mean ``interval_min``), masses
@@ -161,8 +163,18 @@ def _add_timed(sch: Schedule, iv: sc.BaseModel, end: float) -> None:  # noqa: C9
     for t in iv.times(getattr(iv, start_key), end):
         stop = _span_end(t, getattr(iv, "duration_min", None), end)
         if kind == "meal":
-            sch.events.append(Event(t, "meal", {"carbs_g": iv.carbs_g, "protein_g": iv.protein_g,
-                                                "fat_g": iv.fat_g, "fiber_g": iv.fiber_g}))
+            sch.events.append(
+                Event(
+                    t,
+                    "meal",
+                    {
+                        "carbs_g": iv.carbs_g,
+                        "protein_g": iv.protein_g,
+                        "fat_g": iv.fat_g,
+                        "fiber_g": iv.fiber_g,
+                    },
+                )
+            )
         elif kind == "exercise":
             sch.exercise.append((Span(t, stop, iv.intensity_vo2max), iv.mode))
         elif kind == "insulin_infusion":
@@ -174,8 +186,9 @@ def _add_timed(sch: Schedule, iv: sc.BaseModel, end: float) -> None:  # noqa: C9
         elif kind == "gh_infusion":
             sch.gh_inf.append(Span(t, stop, iv.rate_ng_kg_min / 1000.0))
         elif kind == "gh_injection":
-            sch.events.append(Event(t, f"gh_{iv.route}", {"ug_kg": iv.dose_mg * 1000.0
-                                                          / sch.body_mass_kg}))
+            sch.events.append(
+                Event(t, f"gh_{iv.route}", {"ug_kg": iv.dose_mg * 1000.0 / sch.body_mass_kg})
+            )
         elif kind == "secretagogue":
             key = "ipam" if iv.drug == "ipamorelin" else "serm"
             ug_kg = iv.dose_ug / sch.body_mass_kg
@@ -212,38 +225,52 @@ def _add_training(sch: Schedule, iv: sc.Training, end: float) -> None:
         k += 1
 
 
-def build_schedule(scn: sc.Scenario, rng: np.random.Generator, interval_min: float,
-                   sleep_gain: float) -> Schedule:
+def build_schedule(
+    scn: sc.Scenario, rng: np.random.Generator, interval_min: float, sleep_gain: float
+) -> Schedule:
     """Translate a validated scenario into a schedule of inputs."""
     end = float(scn.duration_min)
-    sch = Schedule(end, scn.start_clock_h, scn.subject.body_mass_kg,
-                   _bsa_m2(scn.subject.body_mass_kg, scn.subject.height_cm))
+    sch = Schedule(
+        end,
+        scn.start_clock_h,
+        scn.subject.body_mass_kg,
+        _bsa_m2(scn.subject.body_mass_kg, scn.subject.height_cm),
+    )
     for iv in scn.interventions:
         if iv.kind == "training":
             _add_training(sch, iv, end)
         elif iv.kind == "modulator":
             stop = _span_end(iv.start_min, iv.duration_min, end)
             sch.modulators.setdefault(iv.target, []).append(
-                Span(iv.start_min, stop, iv.factor, iv.tissue))
+                Span(iv.start_min, stop, iv.factor, iv.tissue)
+            )
         elif iv.kind == "sleep_restriction":
             sch.prior_sleep_debt_h += sum(
                 (8.0 - iv.hours) * math.exp(-(k * 24.0) / SLEEP_DEBT_TAU_H)
-                for k in range(iv.nights))
+                for k in range(iv.nights)
+            )
         elif iv.kind == "diet":
             sch.diet = SimpleNamespace(
-                omega3=iv.omega3_g_day, polyphenols=iv.polyphenols_mg_day,
-                cr=iv.caloric_restriction, fasting_h=iv.fasting_window_h, start=iv.start_min,
-                end=math.inf if iv.duration_min is None else iv.start_min + iv.duration_min)
+                omega3=iv.omega3_g_day,
+                polyphenols=iv.polyphenols_mg_day,
+                cr=iv.caloric_restriction,
+                fasting_h=iv.fasting_window_h,
+                start=iv.start_min,
+                end=math.inf if iv.duration_min is None else iv.start_min + iv.duration_min,
+            )
         elif iv.kind != "knockout":
             _add_timed(sch, iv, end)
     proto = scn.protocol
     if proto is not None and proto.kind == "ogtt":
-        sch.events.append(Event(proto.at_min, "meal", {"carbs_g": proto.glucose_g,
-                                                       "protein_g": 0.0, "fat_g": 0.0,
-                                                       "fiber_g": 0.0}))
+        sch.events.append(
+            Event(
+                proto.at_min,
+                "meal",
+                {"carbs_g": proto.glucose_g, "protein_g": 0.0, "fat_g": 0.0, "fiber_g": 0.0},
+            )
+        )
     if proto is not None and proto.kind == "ivgtt":
-        sch.events.append(Event(proto.at_min, "iv_glucose",
-                                {"mg_kg": proto.glucose_g_kg * 1000.0}))
+        sch.events.append(Event(proto.at_min, "iv_glucose", {"mg_kg": proto.glucose_g_kg * 1000.0}))
     if proto is None or proto.kind != "medium":
         sch.sleep.extend(_default_nights(sch, list(sch.sleep)))
     sch.sleep.sort(key=lambda s: s.start)

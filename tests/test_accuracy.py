@@ -35,17 +35,36 @@ def _rel_err(a: float, b: float, floor: float) -> float:
 @pytest.fixture(scope="module")
 def medium_runs():
     """Single cells of each type in medium: insulin and GH steps."""
-    scn = {"name": "acc_medium", "duration_min": 120, "cells": SMALL, "heterogeneity_cv": 0.0,
-           "protocol": {"kind": "medium", "insulin_nM": [[0, 1.0]], "gh_ug_l": [[0, 10.0]],
-                        "glucose_mM": 5.0, "ffa_mM": 0.5}}
+    scn = {
+        "name": "acc_medium",
+        "duration_min": 120,
+        "cells": SMALL,
+        "heterogeneity_cv": 0.0,
+        "protocol": {
+            "kind": "medium",
+            "insulin_nM": [[0, 1.0]],
+            "gh_ug_l": [[0, 10.0]],
+            "glucose_mM": 5.0,
+            "ffa_mM": 0.5,
+        },
+    }
     return _engine_and_reference(scn, 120.0)
 
 
-@pytest.mark.parametrize("tissue,node", [
-    ("muscle", "glut4_pm"), ("muscle", "akt_p"), ("muscle", "stat5_p"), ("muscle", "socs3"),
-    ("liver", "stat5_p"), ("liver", "pepck"), ("adipose", "glut4_pm"), ("adipose", "hsl"),
-    ("muscle", "ir_p"),
-])
+@pytest.mark.parametrize(
+    "tissue,node",
+    [
+        ("muscle", "glut4_pm"),
+        ("muscle", "akt_p"),
+        ("muscle", "stat5_p"),
+        ("muscle", "socs3"),
+        ("liver", "stat5_p"),
+        ("liver", "pepck"),
+        ("adipose", "glut4_pm"),
+        ("adipose", "hsl"),
+        ("muscle", "ir_p"),
+    ],
+)
 def test_single_cell_nodes_within_one_percent(medium_runs, tissue, node):
     _, sol, snaps = medium_runs
     row = index(tissue)[node]
@@ -56,10 +75,16 @@ def test_single_cell_nodes_within_one_percent(medium_runs, tissue, node):
 @pytest.fixture(scope="module")
 def body_runs():
     """Whole body: a meal with exercise, so glucose, insulin, uptake and AMPK all move."""
-    scn = {"name": "acc_body", "duration_min": 240, "cells": SMALL, "heterogeneity_cv": 0.0,
-           "interventions": [{"kind": "meal", "at_min": 0, "carbs_g": 75},
-                             {"kind": "exercise", "start_min": 120, "duration_min": 40,
-                              "intensity_vo2max": 0.7}]}
+    scn = {
+        "name": "acc_body",
+        "duration_min": 240,
+        "cells": SMALL,
+        "heterogeneity_cv": 0.0,
+        "interventions": [
+            {"kind": "meal", "at_min": 0, "carbs_g": 75},
+            {"kind": "exercise", "start_min": 120, "duration_min": 40, "intensity_vo2max": 0.7},
+        ],
+    }
     return _engine_and_reference(scn, 240.0)
 
 
@@ -71,12 +96,21 @@ def test_whole_body_within_one_percent(body_runs):
         pairs = {
             "glucose": (bk.glucose_mM(x_eng, bp), bk.glucose_mM(x_ref, bp), 1.0),
             "insulin": (bk.insulin_pmol_l(x_eng, bp), bk.insulin_pmol_l(x_ref, bp), 10.0),
-            "glut4_pm": (ys_eng["muscle"][index("muscle")["glut4_pm"]].mean(),
-                         ys_ref["muscle"][index("muscle")["glut4_pm"]].mean(), 0.02),
-            "ampk_p": (ys_eng["muscle"][index("muscle")["ampk_p"]].mean(),
-                       ys_ref["muscle"][index("muscle")["ampk_p"]].mean(), 0.02),
-            "stat5_p": (ys_eng["liver"][index("liver")["stat5_p"]].mean(),
-                        ys_ref["liver"][index("liver")["stat5_p"]].mean(), 0.02),
+            "glut4_pm": (
+                ys_eng["muscle"][index("muscle")["glut4_pm"]].mean(),
+                ys_ref["muscle"][index("muscle")["glut4_pm"]].mean(),
+                0.02,
+            ),
+            "ampk_p": (
+                ys_eng["muscle"][index("muscle")["ampk_p"]].mean(),
+                ys_ref["muscle"][index("muscle")["ampk_p"]].mean(),
+                0.02,
+            ),
+            "stat5_p": (
+                ys_eng["liver"][index("liver")["stat5_p"]].mean(),
+                ys_ref["liver"][index("liver")["stat5_p"]].mean(),
+                0.02,
+            ),
             "uptake_muscle": (x_eng[bk.IDX["acc_muscle"]], x_ref[bk.IDX["acc_muscle"]], 1.0),
         }
         for k, (a, b, floor) in pairs.items():

@@ -18,8 +18,9 @@ def test_agent_engine_matches_vector_engine(small_scenario):
     a, b = vec.timeseries.to_numpy(float), agent.timeseries.to_numpy(float)
     np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
     for t in ("muscle", "liver", "adipose"):
-        np.testing.assert_allclose(vec.model.tissues[t].y, agent.model.tissues[t].y,
-                                   rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            vec.model.tissues[t].y, agent.model.tissues[t].y, rtol=1e-9, atol=1e-12
+        )
 
 
 def test_agents_are_views_on_tissue_state(small_scenario):
@@ -37,28 +38,44 @@ def test_same_seed_identical_outputs(small_scenario, tmp_path):
     r1.save(tmp_path / "a")
     r2.save(tmp_path / "b")
     for name in ("timeseries.parquet", "cells.parquet"):
-        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / name),
-                                      pd.read_parquet(tmp_path / "b" / name))
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "a" / name), pd.read_parquet(tmp_path / "b" / name)
+        )
 
 
 def test_other_seed_changes_cells(small_scenario):
     r1 = sim.run(small_scenario)
     r2 = sim.run({**small_scenario, "seed": small_scenario["seed"] + 1})
-    assert not np.allclose(r1.cells["akt_p"].to_numpy(), r2.cells["akt_p"].to_numpy(),
-                           equal_nan=True)
+    assert not np.allclose(
+        r1.cells["akt_p"].to_numpy(), r2.cells["akt_p"].to_numpy(), equal_nan=True
+    )
 
 
 @pytest.fixture(scope="module")
 def long_run():
     """Two days, three meals a day, exercise and a GH injection: stresses every arm."""
-    meals = [{"kind": "meal", "at_min": t, "carbs_g": 70, "protein_g": 20, "fat_g": 15}
-             for t in (60, 360, 720, 1500, 1800, 2160)]
-    return sim.run({"name": "long", "duration_min": 2880, "dt_min": 2.0,
-                    "cells": {"muscle": 8, "liver": 8, "adipose": 8},
-                    "interventions": meals + [
-                        {"kind": "exercise", "start_min": 540, "duration_min": 60,
-                         "intensity_vo2max": 0.75},
-                        {"kind": "gh_injection", "at_min": 900, "dose_mg": 0.5, "route": "sc"}]})
+    meals = [
+        {"kind": "meal", "at_min": t, "carbs_g": 70, "protein_g": 20, "fat_g": 15}
+        for t in (60, 360, 720, 1500, 1800, 2160)
+    ]
+    return sim.run(
+        {
+            "name": "long",
+            "duration_min": 2880,
+            "dt_min": 2.0,
+            "cells": {"muscle": 8, "liver": 8, "adipose": 8},
+            "interventions": meals
+            + [
+                {
+                    "kind": "exercise",
+                    "start_min": 540,
+                    "duration_min": 60,
+                    "intensity_vo2max": 0.75,
+                },
+                {"kind": "gh_injection", "at_min": 900, "dose_mg": 0.5, "route": "sc"},
+            ],
+        }
+    )
 
 
 def test_conserved_totals_over_long_run(long_run):
@@ -66,8 +83,7 @@ def test_conserved_totals_over_long_run(long_run):
         for group, rows in conserved_groups(t).items():
             total = tissue.y[rows].sum(axis=0)
             expected = getattr(tissue.params, f"expr_{group}")  # 1 unless knocked out
-            np.testing.assert_allclose(total, expected, rtol=0, atol=1e-9,
-                                       err_msg=f"{t}.{group}")
+            np.testing.assert_allclose(total, expected, rtol=0, atol=1e-9, err_msg=f"{t}.{group}")
 
 
 def test_positivity_over_long_run(long_run):
@@ -84,10 +100,15 @@ def test_glucose_mass_balance_closes(long_run):
 
 def test_whole_body_does_not_depend_on_agent_count():
     """DESIGN: agents are resolution; doubling them changes whole-body output only by noise."""
-    base = {"name": "res", "duration_min": 240, "heterogeneity_cv": 0.15,
-            "interventions": [{"kind": "meal", "at_min": 0, "carbs_g": 75}]}
-    runs = [sim.run({**base, "cells": {"muscle": n, "liver": n, "adipose": n}})
-            for n in (60, 120, 240)]
+    base = {
+        "name": "res",
+        "duration_min": 240,
+        "heterogeneity_cv": 0.15,
+        "interventions": [{"kind": "meal", "at_min": 0, "carbs_g": 75}],
+    }
+    runs = [
+        sim.run({**base, "cells": {"muscle": n, "liver": n, "adipose": n}}) for n in (60, 120, 240)
+    ]
     peaks = [r.summary["glucose_peak_mM"] for r in runs]
     auc = [r.summary["glucose_iauc_mM_min"] for r in runs]
     assert max(peaks) / min(peaks) < 1.03

@@ -13,9 +13,17 @@ from sim.signals import build_schedule
 CELLS = {"muscle": 6, "liver": 6, "adipose": 6}
 
 
-def _run(ivs: list[dict], duration: float = 360, **extra) -> "sim.RunResult":
-    return sim.run({"name": "iv", "duration_min": duration, "cells": CELLS,
-                    "heterogeneity_cv": 0.0, "interventions": ivs, **extra})
+def _run(ivs: list[dict], duration: float = 360, **extra) -> sim.RunResult:
+    return sim.run(
+        {
+            "name": "iv",
+            "duration_min": duration,
+            "cells": CELLS,
+            "heterogeneity_cv": 0.0,
+            "interventions": ivs,
+            **extra,
+        }
+    )
 
 
 def _mean(r, col, t0=0.0, t1=1e9) -> float:
@@ -34,8 +42,9 @@ def gh_runs():
         "gh": _run([GH_INF]),
         "gh_acipimox": _run([GH_INF, ACIPIMOX]),
         "gh_hsl_ko": _run([GH_INF, {"kind": "knockout", "target": "hsl", "tissue": "adipose"}]),
-        "gh_hsl_ko_acipimox": _run([GH_INF, ACIPIMOX,
-                                    {"kind": "knockout", "target": "hsl", "tissue": "adipose"}]),
+        "gh_hsl_ko_acipimox": _run(
+            [GH_INF, ACIPIMOX, {"kind": "knockout", "target": "hsl", "tissue": "adipose"}]
+        ),
     }
 
 
@@ -54,52 +63,90 @@ def test_acipimox_lowers_ffa_and_its_lipid_signal(gh_runs):
 
 def test_acipimox_has_no_target_without_hsl(gh_runs):
     ko, ko_aci = gh_runs["gh_hsl_ko"], gh_runs["gh_hsl_ko_acipimox"]
-    assert _mean(ko_aci, "ffa_mM", 60, 360) == pytest.approx(_mean(ko, "ffa_mM", 60, 360),
-                                                             rel=1e-6)
+    assert _mean(ko_aci, "ffa_mM", 60, 360) == pytest.approx(_mean(ko, "ffa_mM", 60, 360), rel=1e-6)
 
 
 def test_sermorelin_raises_gh_unless_secretion_is_blocked():
     dose = {"kind": "secretagogue", "drug": "sermorelin", "dose_ug": 100, "at_min": 30}
     ctrl = _run([], duration=180)
     serm = _run([dose], duration=180)
-    blocked = _run([dose, {"kind": "modulator", "target": "gh_secretion", "factor": 0.0}],
-                   duration=180)
+    blocked = _run(
+        [dose, {"kind": "modulator", "target": "gh_secretion", "factor": 0.0}], duration=180
+    )
     assert _mean(serm, "gh_ug_l", 30, 120) > 1.5 * _mean(ctrl, "gh_ug_l", 30, 120)
     assert _mean(blocked, "gh_ug_l", 60, 180) < 0.5 * _mean(ctrl, "gh_ug_l", 60, 180)
 
 
 def test_secretagogue_response_shrinks_under_high_glucose():
-    dose = {"kind": "secretagogue", "drug": "ipamorelin", "dose_ug": 300, "at_min": 0,
-            "infusion_min": 15}
+    dose = {
+        "kind": "secretagogue",
+        "drug": "ipamorelin",
+        "dose_ug": 300,
+        "at_min": 0,
+        "infusion_min": 15,
+    }
     fasting = _run([dose], duration=150)
-    glucose = _run([dose, {"kind": "glucose_infusion", "start_min": 0, "duration_min": 150,
-                           "rate_mg_kg_min": 8}], duration=150)
+    glucose = _run(
+        [
+            dose,
+            {"kind": "glucose_infusion", "start_min": 0, "duration_min": 150, "rate_mg_kg_min": 8},
+        ],
+        duration=150,
+    )
     assert glucose.timeseries.gh_ug_l.max() < fasting.timeseries.gh_ug_l.max()
 
 
 def test_diet_has_onset_and_washout():
-    levels = [diet_level(t, 1440, 1440 + 7 * 1440) for t in (0, 1440, 3 * 1440, 8 * 1440,
-                                                             9 * 1440, 16 * 1440)]
+    levels = [
+        diet_level(t, 1440, 1440 + 7 * 1440)
+        for t in (0, 1440, 3 * 1440, 8 * 1440, 9 * 1440, 16 * 1440)
+    ]
     assert levels[0] == levels[1] == 0.0
     assert 0 < levels[2] < levels[3] <= 1.0
     assert levels[3] > levels[4] > levels[5] > 0.0
 
 
 def test_repeat_places_every_repetition():
-    scn = load_scenario({"name": "rep", "duration_min": 3 * 1440, "interventions": [
-        {"kind": "meal", "at_min": 60, "carbs_g": 50, "repeat_every_min": 1440},
-        {"kind": "exercise", "start_min": 600, "duration_min": 30, "intensity_vo2max": 0.5,
-         "repeat_every_min": 1440, "repeat_until_min": 2000}]})
+    scn = load_scenario(
+        {
+            "name": "rep",
+            "duration_min": 3 * 1440,
+            "interventions": [
+                {"kind": "meal", "at_min": 60, "carbs_g": 50, "repeat_every_min": 1440},
+                {
+                    "kind": "exercise",
+                    "start_min": 600,
+                    "duration_min": 30,
+                    "intensity_vo2max": 0.5,
+                    "repeat_every_min": 1440,
+                    "repeat_until_min": 2000,
+                },
+            ],
+        }
+    )
     sch = build_schedule(scn, np.random.default_rng(0), 110.0, 4.0)
     assert [e.t for e in sch.events if e.kind == "meal"] == [60.0, 1500.0, 2940.0]
     assert [s.start for s, _ in sch.exercise] == [600.0]
 
 
 def test_training_sessions_follow_the_weekly_plan():
-    scn = load_scenario({"name": "tr", "duration_min": 14 * 1440, "start_clock_h": 7.0,
-                         "interventions": [{"kind": "training", "sessions_per_week": 3,
-                                            "weeks": 2, "session_min": 45,
-                                            "intensity_vo2max": 0.7, "clock_h": 17.0}]})
+    scn = load_scenario(
+        {
+            "name": "tr",
+            "duration_min": 14 * 1440,
+            "start_clock_h": 7.0,
+            "interventions": [
+                {
+                    "kind": "training",
+                    "sessions_per_week": 3,
+                    "weeks": 2,
+                    "session_min": 45,
+                    "intensity_vo2max": 0.7,
+                    "clock_h": 17.0,
+                }
+            ],
+        }
+    )
     sch = build_schedule(scn, np.random.default_rng(0), 110.0, 4.0)
     starts = [s.start for s, _ in sch.exercise]
     assert len(starts) == 6
@@ -107,34 +154,56 @@ def test_training_sessions_follow_the_weekly_plan():
 
 
 def test_overlapping_interventions_compose_and_conserve_glucose():
-    r = _run([GH_INF,
-              {"kind": "exercise", "start_min": 60, "duration_min": 60, "intensity_vo2max": 0.7},
-              {"kind": "meal", "at_min": 90, "carbs_g": 60},
-              {"kind": "insulin_infusion", "start_min": 100, "duration_min": 60,
-               "rate_mU_m2_min": 20},
-              {"kind": "lipid_infusion", "start_min": 150, "duration_min": 120, "ffa_mM": 1.2},
-              {"kind": "tnf_infusion", "start_min": 200, "duration_min": 60, "tnf_pg_ml": 40}])
+    r = _run(
+        [
+            GH_INF,
+            {"kind": "exercise", "start_min": 60, "duration_min": 60, "intensity_vo2max": 0.7},
+            {"kind": "meal", "at_min": 90, "carbs_g": 60},
+            {
+                "kind": "insulin_infusion",
+                "start_min": 100,
+                "duration_min": 60,
+                "rate_mU_m2_min": 20,
+            },
+            {"kind": "lipid_infusion", "start_min": 150, "duration_min": 120, "ffa_mM": 1.2},
+            {"kind": "tnf_infusion", "start_min": 200, "duration_min": 60, "tnf_pg_ml": 40},
+        ]
+    )
     assert r.summary["glucose_balance_error"] < 1e-9
     ts = r.timeseries
     held = ts.loc[(ts.time_min > 170) & (ts.time_min < 270), "ffa_mM"]
     assert abs(held.mean() - 1.2) < 0.05
 
 
-@pytest.mark.parametrize("iv,needle", [
-    ({"kind": "gh_injection", "at_min": 0, "dose_mg": -0.1}, "dose_mg"),
-    ({"kind": "exercise", "start_min": 0, "duration_min": 30, "intensity_vo2max": 1.2},
-     "intensity_vo2max"),
-    ({"kind": "secretagogue", "at_min": 0, "drug": "hexarelin", "dose_ug": 100}, "drug"),
-    ({"kind": "knockout", "target": "glut9"}, "target"),
-    ({"kind": "modulator", "target": "teleportation", "factor": 0.5}, "target"),
-    ({"kind": "acipimox", "start_min": 0, "duration_min": 30, "inhibition": 1.5}, "inhibition"),
-    ({"kind": "lipid_infusion", "start_min": 0, "duration_min": 30, "ffa_mM": -1}, "ffa_mM"),
-    ({"kind": "diet", "caloric_restriction": 0.9}, "caloric_restriction"),
-    ({"kind": "sleep_restriction", "nights": 0, "hours": 4}, "nights"),
-    ({"kind": "training", "sessions_per_week": 3, "weeks": 2, "session_min": 40,
-      "intensity_vo2max": 0.7, "mode": "swimming"}, "mode"),
-    ({"kind": "meal", "at_min": 0, "carbs_g": 50, "sugar_g": 5}, "sugar_g"),
-])
+@pytest.mark.parametrize(
+    "iv,needle",
+    [
+        ({"kind": "gh_injection", "at_min": 0, "dose_mg": -0.1}, "dose_mg"),
+        (
+            {"kind": "exercise", "start_min": 0, "duration_min": 30, "intensity_vo2max": 1.2},
+            "intensity_vo2max",
+        ),
+        ({"kind": "secretagogue", "at_min": 0, "drug": "hexarelin", "dose_ug": 100}, "drug"),
+        ({"kind": "knockout", "target": "glut9"}, "target"),
+        ({"kind": "modulator", "target": "teleportation", "factor": 0.5}, "target"),
+        ({"kind": "acipimox", "start_min": 0, "duration_min": 30, "inhibition": 1.5}, "inhibition"),
+        ({"kind": "lipid_infusion", "start_min": 0, "duration_min": 30, "ffa_mM": -1}, "ffa_mM"),
+        ({"kind": "diet", "caloric_restriction": 0.9}, "caloric_restriction"),
+        ({"kind": "sleep_restriction", "nights": 0, "hours": 4}, "nights"),
+        (
+            {
+                "kind": "training",
+                "sessions_per_week": 3,
+                "weeks": 2,
+                "session_min": 40,
+                "intensity_vo2max": 0.7,
+                "mode": "swimming",
+            },
+            "mode",
+        ),
+        ({"kind": "meal", "at_min": 0, "carbs_g": 50, "sugar_g": 5}, "sugar_g"),
+    ],
+)
 def test_bad_intervention_is_rejected_with_its_key(iv, needle):
     with pytest.raises(ScenarioError, match=needle):
         load_scenario({"name": "bad", "duration_min": 60, "interventions": [iv]})

@@ -9,10 +9,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "sim"
 LAYER = {  # module (relative to sim) -> layer number
-    "types": 0, "parameters": 0, "scenario": 0,
-    "kinetics": 1, "provenance": 1, "signals": 1, "graph": 1, "numerics": 1, "io": 1, "metrics": 1,
-    "engine": 2, "agents": 3, "recorder": 4, "model": 4, "reference": 5, "runner": 5,
-    "viz": 6, "cli": 7, "__main__": 7, "__init__": 7,
+    "types": 0,
+    "parameters": 0,
+    "scenario": 0,
+    "kinetics": 1,
+    "provenance": 1,
+    "signals": 1,
+    "graph": 1,
+    "numerics": 1,
+    "io": 1,
+    "metrics": 1,
+    "engine": 2,
+    "agents": 3,
+    "recorder": 4,
+    "model": 4,
+    "reference": 5,
+    "runner": 5,
+    "viz": 6,
+    "cli": 7,
+    "__main__": 7,
+    "__init__": 7,
 }
 
 

@@ -64,8 +64,13 @@ WASHOUT_END = 238
 
 
 def _medium(**values: Any) -> dict[str, Any]:
-    protocol = {"kind": "medium", "insulin_nM": INS_STEPS, "glucose_mM": 5.0, "ffa_mM": 0.5,
-                "tnf_pg_ml": 0.0}
+    protocol = {
+        "kind": "medium",
+        "insulin_nM": INS_STEPS,
+        "glucose_mM": 5.0,
+        "ffa_mM": 0.5,
+        "tnf_pg_ml": 0.0,
+    }
     protocol.update(values)
     return {"duration_min": 240, "record_every_min": 2, "protocol": protocol}
 
@@ -88,10 +93,20 @@ LIPID = {"kind": "lipid_infusion", "start_min": 0, "duration_min": CLAMP_END, "f
 MODERATE_BOUT = (0, 25, 0.55)
 HARD_BOUT = (45, 85, 0.8)
 EXERCISE = [
-    {"kind": "exercise", "start_min": MODERATE_BOUT[0],
-     "duration_min": MODERATE_BOUT[1] - MODERATE_BOUT[0], "intensity_vo2max": MODERATE_BOUT[2]},
-    {"kind": "training", "sessions_per_week": 7, "weeks": 0.1, "session_min": 40,
-     "intensity_vo2max": HARD_BOUT[2], "clock_h": 8.75},
+    {
+        "kind": "exercise",
+        "start_min": MODERATE_BOUT[0],
+        "duration_min": MODERATE_BOUT[1] - MODERATE_BOUT[0],
+        "intensity_vo2max": MODERATE_BOUT[2],
+    },
+    {
+        "kind": "training",
+        "sessions_per_week": 7,
+        "weeks": 0.1,
+        "session_min": 40,
+        "intensity_vo2max": HARD_BOUT[2],
+        "clock_h": 8.75,
+    },
 ]
 GH_SC = {"kind": "gh_injection", "at_min": 0, "dose_mg": 1.0, "route": "sc"}
 SLEEP_DEBT = {"kind": "sleep_restriction", "nights": 5, "hours": 4}
@@ -104,42 +119,68 @@ MEAL_RUN = 180
 SCENARIOS: dict[str, dict[str, Any]] = {
     # cells bathed in fixed concentrations (medium): insulin and GH arms
     "med_insulin": _medium(),
-    "med_insulin_ko": {**_medium(), "interventions": [
-        _mod("glut4_translocation", "muscle"), _ko("ir", "liver"), _ko("pi3k", "adipose")]},
+    "med_insulin_ko": {
+        **_medium(),
+        "interventions": [
+            _mod("glut4_translocation", "muscle"),
+            _ko("ir", "liver"),
+            _ko("pi3k", "adipose"),
+        ],
+    },
     "clamp": {"protocol": CLAMP},
     "med_gh": _medium(gh_ug_l=10.0),
-    "med_gh_ko": {**_medium(gh_ug_l=10.0), "interventions": [
-        _ko("socs1", "muscle"), _ko("socs3", "muscle"), _ko("stat5", "liver"),
-        _mod("socs_transcription", "adipose")]},
+    "med_gh_ko": {
+        **_medium(gh_ug_l=10.0),
+        "interventions": [
+            _ko("socs1", "muscle"),
+            _ko("socs3", "muscle"),
+            _ko("stat5", "liver"),
+            _mod("socs_transcription", "adipose"),
+        ],
+    },
     # whole body, fasting from 08:00 with and without perturbations
     "gh": {"duration_min": DAY, "interventions": [GH_SC]},
     "fasting": {"duration_min": DAY},
-    "gh_lipolysis0": {"duration_min": DAY,
-                      "interventions": [GH_SC, _mod("lipolysis", "adipose")]},
+    "gh_lipolysis0": {"duration_min": DAY, "interventions": [GH_SC, _mod("lipolysis", "adipose")]},
     # whole body, clamps after a lead-in
     "clamp_lipid": {"protocol": CLAMP, "interventions": [LIPID]},
     "clamp_lipid_pkc0": {"protocol": CLAMP, "interventions": [LIPID, _mod("pkc_activation")]},
     "clamp_exercise": {"protocol": CLAMP, "interventions": EXERCISE},
-    "clamp_exercise_ampk_ko": {"protocol": CLAMP,
-                               "interventions": [*EXERCISE, _ko("ampk", "muscle")]},
-    "tnf": {"duration_min": DAY, "interventions": [
-        {"kind": "tnf_infusion", "start_min": 0, "duration_min": DAY, "tnf_pg_ml": 50},
-        _mod("nfkb_activation", "liver")]},
-    "omega3": {"duration_min": DAY, "interventions": [
-        {"kind": "diet", "omega3_g_day": 6.0, "polyphenols_mg_day": 1000.0}]},
+    "clamp_exercise_ampk_ko": {
+        "protocol": CLAMP,
+        "interventions": [*EXERCISE, _ko("ampk", "muscle")],
+    },
+    "tnf": {
+        "duration_min": DAY,
+        "interventions": [
+            {"kind": "tnf_infusion", "start_min": 0, "duration_min": DAY, "tnf_pg_ml": 50},
+            _mod("nfkb_activation", "liver"),
+        ],
+    },
+    "omega3": {
+        "duration_min": DAY,
+        "interventions": [{"kind": "diet", "omega3_g_day": 6.0, "polyphenols_mg_day": 1000.0}],
+    },
     "clamp_sleep_debt": {"protocol": CLAMP, "interventions": [SLEEP_DEBT]},
     # whole body, meals
     "meal": {"duration_min": MEAL_RUN, "interventions": [MEAL]},
-    "meal_no_secretion": {"duration_min": MEAL_RUN,
-                          "interventions": [MEAL, _mod("insulin_secretion")]},
-    "meal_mixed": {"duration_min": MEAL_RUN, "interventions": [
-        {**MEAL, "protein_g": 30, "fat_g": 20, "fiber_g": 10}]},
+    "meal_no_secretion": {
+        "duration_min": MEAL_RUN,
+        "interventions": [MEAL, _mod("insulin_secretion")],
+    },
+    "meal_mixed": {
+        "duration_min": MEAL_RUN,
+        "interventions": [{**MEAL, "protein_g": 30, "fat_g": 20, "fiber_g": 10}],
+    },
     # whole body, the evening and the first hours of sleep
     "night": NIGHT,
-    "night_late_meal": {**NIGHT, "interventions": [
-        {"kind": "meal", "at_min": 90, "carbs_g": 100}]},
-    "ipamorelin": {"duration_min": 180, "interventions": [
-        {"kind": "secretagogue", "at_min": 0, "drug": "ipamorelin", "dose_ug": 300}]},
+    "night_late_meal": {**NIGHT, "interventions": [{"kind": "meal", "at_min": 90, "carbs_g": 100}]},
+    "ipamorelin": {
+        "duration_min": 180,
+        "interventions": [
+            {"kind": "secretagogue", "at_min": 0, "drug": "ipamorelin", "dose_ug": 300}
+        ],
+    },
     "visceral": {"duration_min": DAY, "parameters": {"body.visceral_fraction": 0.4}},
 }
 SLEEP_ONSET = 120.0
@@ -171,8 +212,9 @@ class Runs:
         self._pool: ProcessPoolExecutor | None = None
         workers = min(2, os.cpu_count() or 1)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self._pool = ProcessPoolExecutor(workers,
-                                             mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork")
+            )
 
     def __getitem__(self, name: str) -> SimpleNamespace:
         if name not in self._done:
@@ -245,8 +287,12 @@ def cell_params(tissue: str, n: int = 1, **overrides: float) -> SimpleNamespace:
 def cell_inputs(tissue: str, p: SimpleNamespace, n: int = 1, **values: Any) -> SimpleNamespace:
     """Inputs reaching the cells as the engine assembles them for a medium (fasting
     glucose and FFA, no hormones), with ``values`` replacing named fields."""
-    ctx = SimpleNamespace(medium=Medium(kind="medium"), bp=en.body_params({}), geo=None,
-                          sch=Schedule(1e6, 8.0, 75.0, 1.9))
+    ctx = SimpleNamespace(
+        medium=Medium(kind="medium"),
+        bp=en.body_params({}),
+        geo=None,
+        sch=Schedule(1e6, 8.0, 75.0, 1.9),
+    )
     base = en.systemic_inputs(0.0, None, ctx)
     cells = en.Tissue(tissue, en.initial_state(tissue, n), p, _layout(n), 1.0)
     u = en.tissue_inputs(0.0, None, ctx, cells, base)
@@ -257,8 +303,9 @@ def cell_inputs(tissue: str, p: SimpleNamespace, n: int = 1, **values: Any) -> S
     return u
 
 
-def advance(tissue: str, y: np.ndarray, u: SimpleNamespace, p: SimpleNamespace,
-            minutes: float) -> np.ndarray:
+def advance(
+    tissue: str, y: np.ndarray, u: SimpleNamespace, p: SimpleNamespace, minutes: float
+) -> np.ndarray:
     """Advance cells with frozen inputs by 1-min engine steps; accumulators hold the last
     minute's fluxes."""
     acc = [i for name, i in index(tissue).items() if name in ACCUMULATOR_NAMES]
@@ -285,8 +332,9 @@ def row(tissue: str, y: np.ndarray, name: str) -> np.ndarray:
     return y[index(tissue)[name]]
 
 
-def rate(tissue: str, y: np.ndarray, u: SimpleNamespace, p: SimpleNamespace,
-         name: str) -> np.ndarray:
+def rate(
+    tissue: str, y: np.ndarray, u: SimpleNamespace, p: SimpleNamespace, name: str
+) -> np.ndarray:
     """Instantaneous rate of species (or flux accumulator) ``name``."""
     return cell_rhs(tissue, y, u, p)[index(tissue)[name]]
 
@@ -327,8 +375,9 @@ def test_I2_knockout_irs1_abolishes_irs1_phosphorylation():
 
     def insulin_py(**params: float) -> float:
         p = cell_params("muscle", **params)
-        y = advance("muscle", en.initial_state("muscle", 1, p), cell_inputs("muscle", p), p,
-                    warm_up)
+        y = advance(
+            "muscle", en.initial_state("muscle", 1, p), cell_inputs("muscle", p), p, warm_up
+        )
         y = advance("muscle", y, cell_inputs("muscle", p, ins_nM=3.0), p, 30)
         return float(row("muscle", y, "irs1_py")[0])
 
@@ -372,8 +421,12 @@ def test_I4_uptake_proportional_to_membrane_glut4_and_saturable_in_glucose(tissu
     assert glut4_part[2] == pytest.approx(2 * glut4_part[1], rel=1e-9)
     # saturable in glucose: rises with glucose, each extra mM adds less
     row(tissue, y, "glut4_pm")[:] = 0.2
-    by_glucose = np.array([rate(tissue, y, cell_inputs(tissue, p, 3, glc_mM=g), p, "cum_glc")[0]
-                           for g in (2.5, 5.0, 10.0, 20.0, 40.0)])
+    by_glucose = np.array(
+        [
+            rate(tissue, y, cell_inputs(tissue, p, 3, glc_mM=g), p, "cum_glc")[0]
+            for g in (2.5, 5.0, 10.0, 20.0, 40.0)
+        ]
+    )
     assert increasing(by_glucose)
     per_mM = np.diff(by_glucose) / np.diff([2.5, 5.0, 10.0, 20.0, 40.0])
     assert decreasing(per_mM)
@@ -416,10 +469,15 @@ def test_G1_gh_activates_ghr_jak2_and_phosphorylates_stat5(runs):
         assert at(wt, f"{tissue}.ghr_i", PRE_INSULIN) > at(wt, f"{tissue}.ghr_i", 0)
         assert at(wt, f"{tissue}.ghr_f", PRE_INSULIN) < at(wt, f"{tissue}.ghr_f", 0)
     # (b) the receptor is activated just the same but STAT5 is not phosphorylated
-    assert np.allclose(span(ko, "liver.ghr_jak2", 0, PRE_INSULIN),
-                       span(wt, "liver.ghr_jak2", 0, PRE_INSULIN), rtol=0.02)
-    assert span(ko, "liver.stat5_p", 0, PRE_INSULIN).max() < 0.01 * span(
-        wt, "liver.stat5_p", 0, PRE_INSULIN).max()
+    assert np.allclose(
+        span(ko, "liver.ghr_jak2", 0, PRE_INSULIN),
+        span(wt, "liver.ghr_jak2", 0, PRE_INSULIN),
+        rtol=0.02,
+    )
+    assert (
+        span(ko, "liver.stat5_p", 0, PRE_INSULIN).max()
+        < 0.01 * span(wt, "liver.stat5_p", 0, PRE_INSULIN).max()
+    )
 
 
 def test_G2_pstat5_induces_socs_with_a_delay(runs):
@@ -447,9 +505,11 @@ def test_G3_socs_terminate_stat5_and_block_insulin_signalling(runs):
     assert at(ko, "muscle.stat5_p", PRE_INSULIN) > 1.5 * at(gh, "muscle.stat5_p", PRE_INSULIN)
     # after 2 h of GH, insulin phosphorylates less IRS-1 and Akt at every dose
     for node in ("irs1_py", "akt_p"):
-        blunted, intact, no_socs = (steps(gh, f"muscle.{node}")[1:],
-                                    steps(no_gh, f"muscle.{node}")[1:],
-                                    steps(ko, f"muscle.{node}")[1:])
+        blunted, intact, no_socs = (
+            steps(gh, f"muscle.{node}")[1:],
+            steps(no_gh, f"muscle.{node}")[1:],
+            steps(ko, f"muscle.{node}")[1:],
+        )
         assert np.all(blunted < intact)
         # (b) without SOCS1/3 GH no longer blunts the insulin response
         assert np.all(np.abs(no_socs - intact) < 0.2 * (intact - blunted))
@@ -487,8 +547,9 @@ def test_G5_gh_activates_hsl_and_raises_plasma_ffa_with_a_delay(runs):
     assert excess.idxmax() >= 60
     assert span(gh, "adipose.hsl", 60, 180).mean() > span(fasting, "adipose.hsl", 60, 180).mean()
     # (b) lipolysis blocked: HSL is still activated but plasma FFA never rises
-    assert span(blocked, "adipose.hsl", 60, 180).mean() > span(
-        fasting, "adipose.hsl", 60, 180).mean()
+    assert (
+        span(blocked, "adipose.hsl", 60, 180).mean() > span(fasting, "adipose.hsl", 60, 180).mean()
+    )
     assert span(blocked, "ffa_mM", 5, DAY).max() < at(blocked, "ffa_mM", 0)
 
 
@@ -545,8 +606,10 @@ def test_F2_ffa_dag_pkc_serine_phosphorylate_irs1(runs):
 def test_F3_ffa_raise_gluconeogenesis_and_hepatic_insulin_resistance(runs):
     ctrl, lipid, no_pkc = runs["clamp"], runs["clamp_lipid"], runs["clamp_lipid_pkc0"]
     assert at(lipid, "liver.lcfa", CLAMP_START) > at(ctrl, "liver.lcfa", CLAMP_START)
-    assert (span(lipid, "gng_mg_kg_min", 60, CLAMP_START).mean()
-            > span(ctrl, "gng_mg_kg_min", 60, CLAMP_START).mean())
+    assert (
+        span(lipid, "gng_mg_kg_min", 60, CLAMP_START).mean()
+        > span(ctrl, "gng_mg_kg_min", 60, CLAMP_START).mean()
+    )
     for node in ("pkc", "irs1_ps"):
         assert at(lipid, f"liver.{node}", CLAMP_END) > at(ctrl, f"liver.{node}", CLAMP_END)
     assert at(lipid, "liver.akt_p", CLAMP_END) < at(ctrl, "liver.akt_p", CLAMP_END)
@@ -554,7 +617,8 @@ def test_F3_ffa_raise_gluconeogenesis_and_hepatic_insulin_resistance(runs):
     # (b) PKC blocked: the hepatic serine-phosphorylation excess largely disappears
     excess = at(lipid, "liver.irs1_ps", CLAMP_END) - at(ctrl, "liver.irs1_ps", CLAMP_END)
     assert at(no_pkc, "liver.irs1_ps", CLAMP_END) - at(ctrl, "liver.irs1_ps", CLAMP_END) < (
-        0.25 * excess)
+        0.25 * excess
+    )
 
 
 def test_F3_fatty_acid_oxidation_drives_gluconeogenesis():
@@ -613,8 +677,9 @@ def test_E2_ampk_translocates_glut4_without_insulin(runs):
     assert span(ex, "insulin_uU_ml", start, end).max() < 1.5 * at(ex, "insulin_uU_ml", start)
     gain_wt = at(ex, "muscle.glut4_pm", end) - at(ex, "muscle.glut4_pm", start)
     assert gain_wt > at(ex, "muscle.glut4_pm", start)
-    assert (span(ex, "uptake_muscle_mg_kg_min", start, end).mean()
-            > 2 * at(ex, "uptake_muscle_mg_kg_min", 0))
+    assert span(ex, "uptake_muscle_mg_kg_min", start, end).mean() > 2 * at(
+        ex, "uptake_muscle_mg_kg_min", 0
+    )
     # (b) knockout AMPK: the contraction-driven translocation is essentially gone
     gain_ko = at(ko, "muscle.glut4_pm", end) - at(ko, "muscle.glut4_pm", start)
     assert gain_ko < 0.25 * gain_wt
@@ -632,8 +697,9 @@ def test_E2_ampk_and_insulin_add_on_glut4():
     assert both > insulin and both > exercise
     # (b) no AMPK protein: exercise alone adds nothing, and nothing on top of insulin
     p_ko = cell_params("muscle", 4, expr_ampk=0.0)
-    y = advance("muscle", y0, cell_inputs("muscle", p_ko, 4, ins_nM=ins, intensity=intensity),
-                p_ko, 20)
+    y = advance(
+        "muscle", y0, cell_inputs("muscle", p_ko, 4, ins_nM=ins, intensity=intensity), p_ko, 20
+    )
     g_ko = row("muscle", y, "glut4_pm")
     assert g_ko[2] - g_ko[0] < 0.1 * (exercise - basal_g)
 
@@ -644,7 +710,8 @@ def test_E3_glycogen_depletion_raises_post_exercise_insulin_action(runs):
     assert _clamp_uptake(ex) > _clamp_uptake(rest)
     assert ex.summary["m_value_mg_kg_min"] > rest.summary["m_value_mg_kg_min"]
     assert at(ex, "muscle.glycogen", CLAMP_END) > at(ex, "muscle.glycogen", CLAMP_START), (
-        "glycogen must refill during the clamp")
+        "glycogen must refill during the clamp"
+    )
 
 
 def test_E3_glycogen_state_sets_insulin_stimulated_uptake():
@@ -668,11 +735,13 @@ def test_E4_training_raises_glut4_content_and_mitochondria(runs):
         gain = at(trained, f"muscle.{node}", CLAMP_END) - at(trained, f"muscle.{node}", 0)
         assert gain > 0, node
         assert abs(at(rest, f"muscle.{node}", CLAMP_END) - at(rest, f"muscle.{node}", 0)) < (
-            0.05 * gain), node
+            0.05 * gain
+        ), node
     # (b) no AMPK: no PGC-1alpha signal, no adaptation
     gain = at(trained, "muscle.glut4_content", CLAMP_END) - at(trained, "muscle.glut4_content", 0)
     assert at(ko, "muscle.glut4_content", CLAMP_END) - at(ko, "muscle.glut4_content", 0) < (
-        0.05 * gain)
+        0.05 * gain
+    )
 
 
 def _trained_and_untrained_fibres() -> tuple[SimpleNamespace, np.ndarray]:
@@ -719,8 +788,10 @@ def test_N1_tnf_activates_nfkb_and_serine_phosphorylates_irs1(runs):
     tnf, ctrl = runs["tnf"], runs["fasting"]  # liver: NF-kB activation blocked
     t0, t1 = 60, DAY
     for tissue in ("muscle", "adipose"):
-        assert span(tnf, f"{tissue}.nfkb", t0, t1).mean() > 2 * span(
-            ctrl, f"{tissue}.nfkb", t0, t1).mean()
+        assert (
+            span(tnf, f"{tissue}.nfkb", t0, t1).mean()
+            > 2 * span(ctrl, f"{tissue}.nfkb", t0, t1).mean()
+        )
     assert span(tnf, "muscle.irs1_ps", t0, t1).mean() > span(ctrl, "muscle.irs1_ps", t0, t1).mean()
     assert span(tnf, "muscle.akt_p", t0, t1).mean() < span(ctrl, "muscle.akt_p", t0, t1).mean()
     # (b) the liver, with NF-kB activation blocked, neither activates NF-kB nor adds pS
@@ -737,8 +808,9 @@ def test_N2_omega3_and_polyphenols_damp_nfkb_and_nudge_ampk(runs):
 
 def diet_inputs(p: SimpleNamespace, days: float = 28.0, **diet: float) -> dict[str, float]:
     """Cell inputs the engine derives from a ``diet`` intervention after ``days``."""
-    scn = sim.load_scenario({"name": "diet", "duration_min": 60,
-                             "interventions": [{"kind": "diet", **diet}]})
+    scn = sim.load_scenario(
+        {"name": "diet", "duration_min": 60, "interventions": [{"kind": "diet", **diet}]}
+    )
     sch = build_schedule(scn, np.random.default_rng(0), 110.0, 4.0)
     return en.diet_inputs(days * 1440.0, sch.diet, float(np.mean(p.nfkb_basal)))
 
@@ -755,8 +827,7 @@ def test_N2_omega3_and_polyphenols_damp_tnf_driven_nfkb_and_raise_ampk():
     # polyphenols nudge AMPK
     poly = diet_inputs(p, polyphenols_mg_day=1000.0)
     rest = advance("muscle", y0, cell_inputs("muscle", p), p, 60)
-    nudged = advance("muscle", y0, cell_inputs("muscle", p, polyphenols=poly["polyphenols"]), p,
-                     60)
+    nudged = advance("muscle", y0, cell_inputs("muscle", p, polyphenols=poly["polyphenols"]), p, 60)
     assert row("muscle", nudged, "ampk_p")[0] > row("muscle", rest, "ampk_p")[0]
 
 
@@ -788,21 +859,27 @@ def test_S1_short_sleep_raises_cortisol_gluconeogenesis_and_lowers_insulin_actio
     debt, ctrl = runs["clamp_sleep_debt"], runs["clamp"]
     assert np.all(span(debt, "cortisol_nM", 0, CLAMP_END) > span(ctrl, "cortisol_nM", 0, CLAMP_END))
     assert at(debt, "liver.pepck", CLAMP_START) > at(ctrl, "liver.pepck", CLAMP_START)
-    assert (span(debt, "gng_mg_kg_min", 0, CLAMP_START).mean()
-            > span(ctrl, "gng_mg_kg_min", 0, CLAMP_START).mean())
+    assert (
+        span(debt, "gng_mg_kg_min", 0, CLAMP_START).mean()
+        > span(ctrl, "gng_mg_kg_min", 0, CLAMP_START).mean()
+    )
     assert debt.summary["m_value_mg_kg_min"] < ctrl.summary["m_value_mg_kg_min"]
 
 
-def gh_day(*interventions: dict[str, Any], sermorelin_ug_kg: float = 0.0,
-           ) -> tuple[np.ndarray, np.ndarray, float]:
+def gh_day(
+    *interventions: dict[str, Any],
+    sermorelin_ug_kg: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Endogenous GH secretion (ug/kg/min) each minute of a day from 08:00, the times, and
     the sleep onset, from the body's rate law (B3) with the run's seeded pulse train and,
     optionally, a constant plasma amount of sermorelin."""
     bp = en.body_params({})
-    scn = sim.load_scenario({"name": "day", "duration_min": 1440,
-                             "interventions": list(interventions)})
-    sch = build_schedule(scn, np.random.default_rng(3), bp.gh_pulse_interval_min,
-                         bp.gh_sleep_pulse_gain)
+    scn = sim.load_scenario(
+        {"name": "day", "duration_min": 1440, "interventions": list(interventions)}
+    )
+    sch = build_schedule(
+        scn, np.random.default_rng(3), bp.gh_pulse_interval_min, bp.gh_sleep_pulse_gain
+    )
     x = np.zeros(bk.N_SCALARS)
     x[bk.IDX["serm"]] = sermorelin_ug_kg
     t = np.arange(0.0, 1440.0)
@@ -852,15 +929,18 @@ def test_B1_glucose_drives_insulin_secretion_and_portal_insulin_reaches_liver_fi
     base = at(meal, "insulin_uU_ml", 0)
     assert span(meal, "insulin_uU_ml", 0, MEAL_RUN).max() > 3 * base
     # insulin follows glucose: it peaks after glucose starts to rise, not before
-    assert (span(meal, "insulin_uU_ml", 0, MEAL_RUN).idxmax()
-            >= half_rise_time(span(meal, "glucose_mM", 0, 120)))
+    assert span(meal, "insulin_uU_ml", 0, MEAL_RUN).idxmax() >= half_rise_time(
+        span(meal, "glucose_mM", 0, 120)
+    )
     # portal insulin: the liver's Akt answers before the muscle's (interstitial delay)
-    assert (half_rise_time(span(meal, "liver.akt_p", 0, 120))
-            < half_rise_time(span(meal, "muscle.akt_p", 0, 120)))
+    assert half_rise_time(span(meal, "liver.akt_p", 0, 120)) < half_rise_time(
+        span(meal, "muscle.akt_p", 0, 120)
+    )
     # (b) secretion blocked: no insulin rise, higher glucose
     assert span(blocked, "insulin_uU_ml", 0, MEAL_RUN).max() <= base * 1.01
-    assert (span(blocked, "glucose_mM", 0, MEAL_RUN).max()
-            > span(meal, "glucose_mM", 0, MEAL_RUN).max())
+    assert (
+        span(blocked, "glucose_mM", 0, MEAL_RUN).max() > span(meal, "glucose_mM", 0, MEAL_RUN).max()
+    )
 
 
 def test_B1_secretion_rate_law_rises_with_glucose_and_incretin():

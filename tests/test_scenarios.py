@@ -21,8 +21,11 @@ FEW = {"muscle": 16, "liver": 10, "adipose": 10}
 
 def _drop(kinds: set[str]):
     def control(scn: dict) -> dict:
-        return {**scn, "interventions": [iv for iv in scn["interventions"]
-                                         if iv["kind"] not in kinds]}
+        return {
+            **scn,
+            "interventions": [iv for iv in scn["interventions"] if iv["kind"] not in kinds],
+        }
+
     return control
 
 
@@ -62,34 +65,98 @@ def iauc(ts: pd.DataFrame) -> float:
 
 # file, control, short duration (min) or None, [(metric name, metric, expected sign)]
 CASES = [
-    ("gh_secretagogue_nightly", _drop({"secretagogue"}), 1440,
-     [("mean GH", mean("gh_ug_l"), +1), ("final IGF-1", last("igf1_ug_l"), +1),
-      ("muscle SOCS3", mean("muscle.socs3"), +1)]),
-    ("gh_plus_resistance_training", _drop({"training"}), 1440,
-     [("muscle GLUT4 content", last("muscle.glut4_content"), +1),
-      ("muscle AMPK", mean("muscle.ampk_p"), +1)]),
-    ("gh_plus_post_meal_walk", _drop({"exercise"}), 960,
-     [("glucose peak", lambda ts: float(ts["glucose_mM"].max()), -1),
-      ("glucose iAUC", iauc, -1)]),
-    ("carbs_around_workout", _drop({"exercise"}), None,
-     [("glucose iAUC", iauc, -1), ("muscle uptake after the meal",
-                                   after("uptake_muscle_mg_kg_min", 130), +1)]),
-    ("evening_carb_reduction", _high_carb_dinner, None,
-     [("sleep-onset GH peak", sleep_onset_gh, +1)]),
-    ("sleep_restriction", _drop({"sleep_restriction"}), None,
-     [("cortisol", mean("cortisol_nM"), +1), ("glucose mean", mean("glucose_mM"), +1),
-      ("liver PEPCK", mean("liver.pepck"), +1)]),
-    ("omega3_polyphenols", _drop({"diet"}), 1440,
-     [("muscle NF-kB", mean("muscle.nfkb"), -1), ("liver NF-kB", mean("liver.nfkb"), -1),
-      ("muscle IRS-1 pS", mean("muscle.irs1_ps"), -1)]),
-    ("intermittent_fasting", _drop({"diet"}), 1440,
-     [("muscle NF-kB", mean("muscle.nfkb"), -1), ("muscle IRS-1 pS", mean("muscle.irs1_ps"), -1)]),
-    ("visceral_obesity", _lean_viscera, None,
-     [("plasma TNF", mean("tnf_pg_ml"), +1), ("liver NF-kB", mean("liver.nfkb"), +1),
-      ("glucose mean", mean("glucose_mM"), +1)]),
-    ("rhgh_replacement", _drop({"gh_injection"}), 1440,
-     [("final IGF-1", last("igf1_ug_l"), +1), ("FFA mean", mean("ffa_mM"), +1),
-      ("glucose mean", mean("glucose_mM"), +1)]),
+    (
+        "gh_secretagogue_nightly",
+        _drop({"secretagogue"}),
+        1440,
+        [
+            ("mean GH", mean("gh_ug_l"), +1),
+            ("final IGF-1", last("igf1_ug_l"), +1),
+            ("muscle SOCS3", mean("muscle.socs3"), +1),
+        ],
+    ),
+    (
+        "gh_plus_resistance_training",
+        _drop({"training"}),
+        1440,
+        [
+            ("muscle GLUT4 content", last("muscle.glut4_content"), +1),
+            ("muscle AMPK", mean("muscle.ampk_p"), +1),
+        ],
+    ),
+    (
+        "gh_plus_post_meal_walk",
+        _drop({"exercise"}),
+        960,
+        [
+            ("glucose peak", lambda ts: float(ts["glucose_mM"].max()), -1),
+            ("glucose iAUC", iauc, -1),
+        ],
+    ),
+    (
+        "carbs_around_workout",
+        _drop({"exercise"}),
+        None,
+        [
+            ("glucose iAUC", iauc, -1),
+            ("muscle uptake after the meal", after("uptake_muscle_mg_kg_min", 130), +1),
+        ],
+    ),
+    (
+        "evening_carb_reduction",
+        _high_carb_dinner,
+        None,
+        [("sleep-onset GH peak", sleep_onset_gh, +1)],
+    ),
+    (
+        "sleep_restriction",
+        _drop({"sleep_restriction"}),
+        None,
+        [
+            ("cortisol", mean("cortisol_nM"), +1),
+            ("glucose mean", mean("glucose_mM"), +1),
+            ("liver PEPCK", mean("liver.pepck"), +1),
+        ],
+    ),
+    (
+        "omega3_polyphenols",
+        _drop({"diet"}),
+        1440,
+        [
+            ("muscle NF-kB", mean("muscle.nfkb"), -1),
+            ("liver NF-kB", mean("liver.nfkb"), -1),
+            ("muscle IRS-1 pS", mean("muscle.irs1_ps"), -1),
+        ],
+    ),
+    (
+        "intermittent_fasting",
+        _drop({"diet"}),
+        1440,
+        [
+            ("muscle NF-kB", mean("muscle.nfkb"), -1),
+            ("muscle IRS-1 pS", mean("muscle.irs1_ps"), -1),
+        ],
+    ),
+    (
+        "visceral_obesity",
+        _lean_viscera,
+        None,
+        [
+            ("plasma TNF", mean("tnf_pg_ml"), +1),
+            ("liver NF-kB", mean("liver.nfkb"), +1),
+            ("glucose mean", mean("glucose_mM"), +1),
+        ],
+    ),
+    (
+        "rhgh_replacement",
+        _drop({"gh_injection"}),
+        1440,
+        [
+            ("final IGF-1", last("igf1_ug_l"), +1),
+            ("FFA mean", mean("ffa_mM"), +1),
+            ("glucose mean", mean("glucose_mM"), +1),
+        ],
+    ),
 ]
 
 
@@ -107,7 +174,8 @@ def _check(name, control, duration, checks, full: bool):
     for label, metric, sign in checks:
         a, c = metric(arm), metric(ctl)
         assert np.sign(a - c) == sign and abs(a - c) > 1e-6 * max(abs(c), 1e-9), (
-            f"{name}: {label} {a:.4g} vs control {c:.4g}, expected sign {sign:+d}")
+            f"{name}: {label} {a:.4g} vs control {c:.4g}, expected sign {sign:+d}"
+        )
 
 
 def test_every_library_file_is_tested():

@@ -20,11 +20,39 @@ import scipy.sparse as sp
 from sim.types import FloatArray
 
 SCALARS: tuple[str, ...] = (
-    "q_glc", "q_gt", "ins_p", "beta_y", "ffa", "gh", "gh_sc", "gh_sc2", "gh_pool", "ipam", "ipam_sc", "serm",
-    "serm_sc", "igf1", "cort", "tnf", "sto1", "sto2", "gut", "sto_slow", "chylo", "clamp_int",
-    "fat_sc", "fat_visc",
-    "acc_egp", "acc_ra", "acc_gir", "acc_infusion", "acc_muscle", "acc_adipose", "acc_liver",
-    "acc_other", "acc_renal",
+    "q_glc",
+    "q_gt",
+    "ins_p",
+    "beta_y",
+    "ffa",
+    "gh",
+    "gh_sc",
+    "gh_sc2",
+    "gh_pool",
+    "ipam",
+    "ipam_sc",
+    "serm",
+    "serm_sc",
+    "igf1",
+    "cort",
+    "tnf",
+    "sto1",
+    "sto2",
+    "gut",
+    "sto_slow",
+    "chylo",
+    "clamp_int",
+    "fat_sc",
+    "fat_visc",
+    "acc_egp",
+    "acc_ra",
+    "acc_gir",
+    "acc_infusion",
+    "acc_muscle",
+    "acc_adipose",
+    "acc_liver",
+    "acc_other",
+    "acc_renal",
 )
 ACCUMULATORS = tuple(n for n in SCALARS if n.startswith("acc_"))
 IDX = {n: i for i, n in enumerate(SCALARS)}
@@ -78,8 +106,13 @@ def masses(bp: SimpleNamespace) -> Masses:
     """Tissue masses from body mass and composition (DESIGN: muscle 40 % of lean mass)."""
     fat = bp.body_mass_kg * bp.fat_fraction
     lean = bp.body_mass_kg - fat
-    return Masses(bp.body_mass_kg, bp.muscle_fraction_lean * lean, bp.liver_mass_kg,
-                  fat * (1 - bp.visceral_fraction), fat * bp.visceral_fraction)
+    return Masses(
+        bp.body_mass_kg,
+        bp.muscle_fraction_lean * lean,
+        bp.liver_mass_kg,
+        fat * (1 - bp.visceral_fraction),
+        fat * bp.visceral_fraction,
+    )
 
 
 def glucose_mM(x: FloatArray, bp: SimpleNamespace) -> float:
@@ -104,8 +137,10 @@ def tnf_pg_ml(x: FloatArray, bp: SimpleNamespace) -> float:
 
 def brain_other_uptake(g_mM: float, bp: SimpleNamespace) -> float:
     """Insulin-independent uptake (mg/kg/min): brain (saturated GLUT1/3) and other tissues."""
-    return bp.v_brain * g_mM * (bp.km_brain_mM + 5.0) / (5.0 * (bp.km_brain_mM + g_mM)) \
+    return (
+        bp.v_brain * g_mM * (bp.km_brain_mM + 5.0) / (5.0 * (bp.km_brain_mM + g_mM))
         + bp.v_other * g_mM / 5.0
+    )
 
 
 def renal_loss(g_mM: float, bp: SimpleNamespace) -> float:
@@ -123,8 +158,9 @@ def beta_static(g_mM: float, ra: float, bp: SimpleNamespace) -> float:
 def cortisol_target(clock_h: float, debt_h: float, bp: SimpleNamespace) -> float:
     """S1: circadian cortisol (peak ~08:30, nadir ~00:00), raised by sleep debt."""
     w = 2.0 * math.pi / 24.0
-    base = bp.cort_mean_nM + bp.cort_amp_nM * (math.cos(w * (clock_h - 8.5))
-                                               + 0.35 * math.cos(2 * w * (clock_h - 8.5)))
+    base = bp.cort_mean_nM + bp.cort_amp_nM * (
+        math.cos(w * (clock_h - 8.5)) + 0.35 * math.cos(2 * w * (clock_h - 8.5))
+    )
     return max(base, 20.0) * (1.0 + bp.cort_debt_gain * debt_h)
 
 
@@ -141,15 +177,17 @@ def gh_secretion(t: float, x: FloatArray, sch, bp: SimpleNamespace, suppression:
     return (bp.gh_basal_ug_kg_min + pulsatile) * suppression
 
 
-def _drug_effect(amount_ug_kg: float, mass_kg: float, mw: float, vd_l_kg: float,
-                 ec50_nM: float) -> float:
+def _drug_effect(
+    amount_ug_kg: float, mass_kg: float, mw: float, vd_l_kg: float, ec50_nM: float
+) -> float:
     """Emax occupancy of a secretagogue at its plasma concentration."""
     c_nM = max(amount_ug_kg, 0.0) / vd_l_kg / mw * 1000.0
     return c_nM / (ec50_nM + c_nM)
 
 
-def gh_suppression(g_mM: float, ins_uU: float, ffa: float, mod: float,
-                   bp: SimpleNamespace) -> float:
+def gh_suppression(
+    g_mM: float, ins_uU: float, ffa: float, mod: float, bp: SimpleNamespace
+) -> float:
     """B3: somatostatin tone raised by glucose, insulin and FFA lowers GH release."""
     return mod / (
         (1.0 + max(g_mM - 5.5, 0.0) / bp.gh_glc_K_mM)
@@ -203,23 +241,46 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
         dx[IDX["clamp_int"]] = err if (gir > 0.0 or err > 0.0) else 0.0
     infusion = _sum_on(sch.glucose_inf, t)
     # B1: beta-cell secretion into the portal vein; hepatic first pass; peripheral clearance.
-    sr_target = 0.0 if clamp is not None else beta_static(g, ra, bp) * sch.modulator(
-        "insulin_secretion", "all", t)
+    sr_target = (
+        0.0
+        if clamp is not None
+        else beta_static(g, ra, bp) * sch.modulator("insulin_secretion", "all", t)
+    )
     dx[IDX["beta_y"]] = bp.beta_alpha * (sr_target - s["beta_y"])
-    dx[IDX["ins_p"]] = ((1.0 - geo.hepatic_extraction) * s["beta_y"]
-                        + _sum_on(sch.insulin_inf, t) - bp.k_ins_clear * s["ins_p"])
+    dx[IDX["ins_p"]] = (
+        (1.0 - geo.hepatic_extraction) * s["beta_y"]
+        + _sum_on(sch.insulin_inf, t)
+        - bp.k_ins_clear * s["ins_p"]
+    )
     if clamp is not None:
         _hold(dx, "ins_p", s, clamp[0] * 6.0 * bp.vi_l_kg)
     # Glucose mass balance (mg/kg/min).
     other, renal = brain_other_uptake(g, bp), renal_loss(g, bp)
     exchange = bp.k_glc_pt * s["q_glc"] - bp.k_glc_tp * s["q_gt"]  # slow tissue glucose pool
-    dx[IDX["q_glc"]] = (cf.egp + ra + gir + infusion - cf.u_muscle - cf.u_adipose - cf.u_liver
-                        - other - renal - exchange)
+    dx[IDX["q_glc"]] = (
+        cf.egp
+        + ra
+        + gir
+        + infusion
+        - cf.u_muscle
+        - cf.u_adipose
+        - cf.u_liver
+        - other
+        - renal
+        - exchange
+    )
     dx[IDX["q_gt"]] = exchange
-    for name, v in (("acc_egp", cf.egp), ("acc_ra", ra), ("acc_gir", gir),
-                    ("acc_infusion", infusion), ("acc_muscle", cf.u_muscle),
-                    ("acc_adipose", cf.u_adipose), ("acc_liver", cf.u_liver),
-                    ("acc_other", other), ("acc_renal", renal)):
+    for name, v in (
+        ("acc_egp", cf.egp),
+        ("acc_ra", ra),
+        ("acc_gir", gir),
+        ("acc_infusion", infusion),
+        ("acc_muscle", cf.u_muscle),
+        ("acc_adipose", cf.u_adipose),
+        ("acc_liver", cf.u_liver),
+        ("acc_other", other),
+        ("acc_renal", renal),
+    ):
         dx[IDX[name]] = v
     # FFA: adipose release minus tissue uptake; lipid infusion holds the level.
     dx[IDX["ffa"]] = cf.ffa_release - cf.ffa_uptake - bp.v_ffa_other * ffa
@@ -230,8 +291,9 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     dx[IDX["igf1"]] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
     target = cortisol_target(sch.clock_h(t), sch.sleep_debt_h(t), bp)
     dx[IDX["cort"]] = math.log(2) / bp.cort_half_life_min * (target - s["cort"])
-    dx[IDX["tnf"]] = (bp.tnf_other_pg_kg_min + cf.tnf_adipose
-                      - math.log(2) / bp.tnf_half_life_min * s["tnf"])
+    dx[IDX["tnf"]] = (
+        bp.tnf_other_pg_kg_min + cf.tnf_adipose - math.log(2) / bp.tnf_half_life_min * s["tnf"]
+    )
     held = _held(sch.tnf, t)
     if held is not None:
         _hold(dx, "tnf", s, held * bp.tnf_v_ml_kg)
@@ -251,8 +313,17 @@ def _hold(dx: FloatArray, name: str, s: dict, target: float) -> None:
     dx[i] += max(0.0, HOLD_RATE * (target - s[name]) - dx[i])
 
 
-def _gh_rhs(t: float, x: FloatArray, s: dict, dx: FloatArray, g: float, ins_uU: float,
-            ffa: float, sch, bp: SimpleNamespace) -> None:
+def _gh_rhs(
+    t: float,
+    x: FloatArray,
+    s: dict,
+    dx: FloatArray,
+    g: float,
+    ins_uU: float,
+    ffa: float,
+    sch,
+    bp: SimpleNamespace,
+) -> None:
     """B3: endogenous pulses, secretagogue release from the pituitary pool, rhGH kinetics."""
     sup = gh_suppression(g, ins_uU, ffa, sch.modulator("gh_secretion", "all", t), bp)
     ipam = _drug_effect(s["ipam"], bp.body_mass_kg, IPAM_MW, 0.22, 300.0)  # Gobburu 1999
@@ -260,9 +331,13 @@ def _gh_rhs(t: float, x: FloatArray, s: dict, dx: FloatArray, g: float, ins_uU: 
     release = K_POOL_REL * (ipam + serm) * s["gh_pool"]
     dx[IDX["gh_pool"]] = K_POOL_REFILL * (1.0 - s["gh_pool"]) - release
     k_gh = math.log(2) / bp.gh_half_life_min
-    dx[IDX["gh"]] = (gh_secretion(t, x, sch, bp, sup) + POOL_UG_KG * release * sup
-                     + _sum_on(sch.gh_inf, t) + bp.sc_gh_ka * bp.sc_gh_f * s["gh_sc2"]
-                     - k_gh * s["gh"])
+    dx[IDX["gh"]] = (
+        gh_secretion(t, x, sch, bp, sup)
+        + POOL_UG_KG * release * sup
+        + _sum_on(sch.gh_inf, t)
+        + bp.sc_gh_ka * bp.sc_gh_f * s["gh_sc2"]
+        - k_gh * s["gh"]
+    )
     # sc rhGH: injection site -> lymphatic transit -> plasma (Tmax 4-6 h)
     dx[IDX["gh_sc"]] = -bp.sc_gh_ka * s["gh_sc"]
     dx[IDX["gh_sc2"]] = bp.sc_gh_ka * (s["gh_sc"] - s["gh_sc2"])
@@ -272,17 +347,27 @@ def _gh_rhs(t: float, x: FloatArray, s: dict, dx: FloatArray, g: float, ins_uU: 
         dx[IDX[f"{drug}_sc"]] = -KA_SC_PEPTIDE * s[f"{drug}_sc"]
 
 
-def _isf_rhs(x: FloatArray, dx: FloatArray, ins_pmol_l: float, intensity: float,
-             bp: SimpleNamespace, geo: Geometry) -> None:
+def _isf_rhs(
+    x: FloatArray,
+    dx: FloatArray,
+    ins_pmol_l: float,
+    intensity: float,
+    bp: SimpleNamespace,
+    geo: Geometry,
+) -> None:
     """B1: transendothelial insulin transport into capillary-segment interstitium, local
     degradation, and exchange between neighbouring segments (graph Laplacian)."""
     n_m, n_a = geo.n_isf
-    isf_m = x[N_SCALARS:N_SCALARS + n_m]
-    isf_a = x[N_SCALARS + n_m:]
+    isf_m = x[N_SCALARS : N_SCALARS + n_m]
+    isf_a = x[N_SCALARS + n_m :]
     recruit = 1.0 + bp.capillary_recruit * intensity
-    dx[N_SCALARS:N_SCALARS + n_m] = (
+    dx[N_SCALARS : N_SCALARS + n_m] = (
         bp.k_isf_insulin * recruit * geo.kte_muscle * (ins_pmol_l - isf_m)
-        - bp.k_isf_degrade * isf_m - bp.d_isf * (geo.lap_muscle @ isf_m))
-    dx[N_SCALARS + n_m:] = (
+        - bp.k_isf_degrade * isf_m
+        - bp.d_isf * (geo.lap_muscle @ isf_m)
+    )
+    dx[N_SCALARS + n_m :] = (
         bp.k_isf_insulin * geo.kte_adipose * (ins_pmol_l - isf_a)
-        - bp.k_isf_degrade * isf_a - bp.d_isf * (geo.lap_adipose @ isf_a))
+        - bp.k_isf_degrade * isf_a
+        - bp.d_isf * (geo.lap_adipose @ isf_a)
+    )

@@ -112,9 +112,7 @@ def stat5(s: StateView, d: StateView, p: SimpleNamespace) -> None:
     d.stat5_p[:] = p.k_stat5_p * jak * (p.expr_stat5 - s.stat5_p) - p.k_stat5_dp * s.stat5_p
 
 
-def socs_transcription(
-    s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
-) -> None:
+def socs_transcription(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
     """G2: pSTAT5 (and NF-kB for SOCS3) drive delayed SOCS1/SOCS3 transcription.
 
     SOCS3 passes a two-stage transcript chain (delay), SOCS1 one stage. Levels are relative
@@ -161,7 +159,11 @@ def nfkb(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> 
 
 
 def energy_ampk(
-    s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace, load: FloatArray,
+    s: StateView,
+    d: StateView,
+    u: SimpleNamespace,
+    p: SimpleNamespace,
+    load: FloatArray,
     capacity: FloatArray,
 ) -> None:
     """E1/N2: ATP turnover raises AMP:ATP, which activates AMPK (LKB1, cooperative AMP binding).
@@ -177,8 +179,13 @@ def energy_ampk(
 
 
 def common(
-    s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace, oxidation: FloatArray,
-    load: FloatArray, ampk_capacity: FloatArray | float = 1.0,
+    s: StateView,
+    d: StateView,
+    u: SimpleNamespace,
+    p: SimpleNamespace,
+    oxidation: FloatArray,
+    load: FloatArray,
+    ampk_capacity: FloatArray | float = 1.0,
 ) -> FloatArray:
     """All shared arms at once; returns the effective Akt activity for tissue laws.
 

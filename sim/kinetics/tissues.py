@@ -20,7 +20,11 @@ _IDX = {t: index(t) for t in ("muscle", "liver", "adipose")}
 
 
 def glut4_translocation(
-    s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace, insulin_drive: FloatArray,
+    s: StateView,
+    d: StateView,
+    u: SimpleNamespace,
+    p: SimpleNamespace,
+    insulin_drive: FloatArray,
     ampk_drive: FloatArray,
 ) -> None:
     """I4/E2/S1: Akt (via AS160) and AMPK (via TBC1D1) add to GLUT4 exocytosis; cortisol
@@ -68,10 +72,9 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase.
     disposal = 1.0 + p.w_gs_akt * akt + p.w_gs_glycogen * depleted
     glut4 = p.glut4_total * s.glut4_content * p.expr_glut4 * s.glut4_pm
-    uptake = (
-        p.v_glut4 * glut4 * randle * disposal * michaelis(u.glc_mM, p.km_glut4_mM)
-        + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
-    )
+    uptake = p.v_glut4 * glut4 * randle * disposal * michaelis(
+        u.glc_mM, p.km_glut4_mM
+    ) + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
     d.cum_glc[:] = uptake
     cap = p.glycogen_cap_mg_kg * (1.0 + p.w_glycogen_cap_mito * (s.mito - 1.0))
     synthesis = uptake * p.f_glycogen_store * depleted / (depleted + p.K_glycogen_full)
@@ -101,9 +104,12 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     to_glycogen = akt**n / (p.K_g6p_akt**n + akt**n) * room / (room + 0.05)
     # I5: insulin (Akt -> PP1) and glucose inhibit phosphorylase; adrenergic drive stimulates.
     glycogenolysis = (
-        p.v_glycogenolysis * s.glycogen / (s.glycogen + p.K_glycogenolysis)
+        p.v_glycogenolysis
+        * s.glycogen
+        / (s.glycogen + p.K_glycogenolysis)
         * (1.0 + p.w_gly_catechol * u.catechol)
-        / (1.0 + (akt / p.K_gly_akt) ** n) / (1.0 + (u.glc_mM / p.K_gly_glc_mM) ** 2)
+        / (1.0 + (akt / p.K_gly_akt) ** n)
+        / (1.0 + (u.glc_mM / p.K_gly_glc_mM) ** 2)
     )
     # I5: glucokinase (sigmoid in glucose) with Akt-dependent glycogen synthase.
     gk = u.glc_mM**p.n_gk / (p.km_gk_mM**p.n_gk + u.glc_mM**p.n_gk)
@@ -113,18 +119,18 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     d.cum_egp[:] = gng * (1.0 - to_glycogen) + glycogenolysis
     d.cum_gng[:] = gng
     # G4: pSTAT5 drives IGF-1 transcription.
-    d.igf1_m[:] = p.k_igf1_m * (p.igf1_basal + (1.0 - p.igf1_basal) * s.stat5_p * p.expr_stat5
-                                - s.igf1_m)
+    d.igf1_m[:] = p.k_igf1_m * (
+        p.igf1_basal + (1.0 - p.igf1_basal) * s.stat5_p * p.expr_stat5 - s.igf1_m
+    )
 
 
 def adipose_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
     """Adipocyte: shared arms plus GLUT4, HSL lipolysis (I6, G5) and TNF-alpha output (B4)."""
     akt = sig.common(s, d, u, p, np.ones_like(s.lcfa), np.zeros_like(s.lcfa))
     glut4_translocation(s, d, u, p, akt, np.zeros_like(akt))
-    d.cum_glc[:] = (
-        p.v_glut4 * p.glut4_total * p.expr_glut4 * s.glut4_pm * michaelis(u.glc_mM, p.km_glut4_mM)
-        + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
-    )
+    d.cum_glc[:] = p.v_glut4 * p.glut4_total * p.expr_glut4 * s.glut4_pm * michaelis(
+        u.glc_mM, p.km_glut4_mM
+    ) + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
     # G5: GH induces a slow lipolytic programme (lower PDE3B, higher ATGL) through STAT5.
     d.gh_lipo[:] = p.k_gh_lipo * (s.stat5_p * p.expr_stat5 - s.gh_lipo)
     drive = (
@@ -138,9 +144,7 @@ def adipose_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespa
         p.k_hsl_on * drive * (p.expr_hsl - s.hsl) - p.k_hsl_off * (1.0 + p.w_hsl_akt * akt) * s.hsl
     )
     reesterified = p.f_reester_basal + p.f_reester_akt * akt
-    d.cum_ffa_out[:] = (
-        p.v_lipolysis * p.size_rel * s.hsl * u.mod_lipolysis * (1.0 - reesterified)
-    )
+    d.cum_ffa_out[:] = p.v_lipolysis * p.size_rel * s.hsl * u.mod_lipolysis * (1.0 - reesterified)
     # B4/N1: TNF-alpha secretion scales with adipocyte size, depot and NF-kB activity.
     d.cum_tnf[:] = p.v_tnf * p.size_rel**2 * p.depot_tnf * (p.tnf_basal_frac + s.nfkb)
 
