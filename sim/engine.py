@@ -22,17 +22,13 @@ from sim.kinetics import body as bk
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import cell_rhs, stiffness_bound
 from sim.parameters import BODY, tissue_params
+from sim.scenario import MODULATOR_TARGETS
 from sim.types import FloatArray
 
-MODULATED_IN_CELLS = (
-    "glut4_translocation",
-    "socs_transcription",
-    "pkc_activation",
-    "nfkb_activation",
-    "ampk_activation",
-    "gluconeogenesis",
-    "lipolysis",
+MODULATED_IN_CELLS = tuple(
+    t for t in MODULATOR_TARGETS if t not in ("insulin_secretion", "gh_secretion")
 )
+"""Modulator targets that act inside cells (the other two act on the body)."""
 DIET_ONSET_MIN = 3 * 1440.0
 """Onset time constant of diet effects (omega-3 membrane incorporation ~days)."""
 

@@ -15,6 +15,11 @@ from __future__ import annotations
 from sim.types import Param
 
 P = Param
+KNOCKOUT_TARGETS = (
+    "ir", "irs1", "pi3k", "akt", "glut4", "ghr", "jak2", "stat5", "socs1", "socs3", "ampk",
+    "pkc", "nfkb", "hsl",
+)  # fmt: skip
+"""Proteins a ``knockout`` can remove; each has an expression factor ``expr_<target>``."""
 INF = float("inf")
 
 SED = "Sedaghat 2002 (BIOMD0000000137), order of magnitude"
@@ -193,22 +198,7 @@ CELL_COMMON: tuple[Param, ...] = (
     # knockouts (1 = wild type; the knockout intervention lowers them)
     *(
         P(f"expr_{t}", 1.0, "1", "knockout expression factor (1 = wild type)", (0, 1))
-        for t in (
-            "ir",
-            "irs1",
-            "pi3k",
-            "akt",
-            "glut4",
-            "ghr",
-            "jak2",
-            "stat5",
-            "socs1",
-            "socs3",
-            "ampk",
-            "pkc",
-            "nfkb",
-            "hsl",
-        )
+        for t in KNOCKOUT_TARGETS
     ),
 )
 

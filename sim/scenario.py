@@ -14,28 +14,12 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sim.parameters import all_params
+from sim.parameters import KNOCKOUT_TARGETS, all_params
 
 NonNeg = Annotated[float, Field(ge=0)]
 Pos = Annotated[float, Field(gt=0)]
 Frac = Annotated[float, Field(ge=0, le=1)]
 Tissue = Literal["muscle", "liver", "adipose", "all"]
-KNOCKOUT_TARGETS = (
-    "ir",
-    "irs1",
-    "pi3k",
-    "akt",
-    "glut4",
-    "ghr",
-    "jak2",
-    "stat5",
-    "socs1",
-    "socs3",
-    "ampk",
-    "pkc",
-    "nfkb",
-    "hsl",
-)
 MODULATOR_TARGETS = (
     "lipolysis",
     "glut4_translocation",

@@ -16,7 +16,6 @@ import numpy as np
 
 from sim import scenario as sc
 
-MODULATED = sc.MODULATOR_TARGETS
 DAY_MIN = 1440.0
 SLEEP_DEBT_TAU_H = 36.0
 """Recovery time constant of sleep debt (h); Spiegel 1999 (recovery over 2-3 nights)."""
