@@ -627,7 +627,14 @@ BODY: tuple[Param, ...] = (
         (50, 1000),
     ),
     P("cort_half_life_min", 70.0, "min", "plasma cortisol half-life ~70 min", (10, 300)),
-    P("cort_debt_gain", 0.1, "1/h", "cortisol rise per hour of sleep debt; Leproult 1997", (0, 1)),
+    P(
+        "cort_debt_gain",
+        0.07,
+        "1/h",
+        "cortisol rise per hour of sleep debt; calibrated so 5 nights of 4 h give "
+        "+40 % evening cortisol the next day, Leproult 1997 (+37-45 % evening cortisol)",
+        (0, 1),
+    ),
     P("tnf_v_ml_kg", 40.0, "mL/kg", "plasma volume for TNF-alpha", (10, 200)),
     P(
         "tnf_half_life_min",
