@@ -73,6 +73,41 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+EXAMPLES_SWEEP = """examples:
+  sim sweep configs/sweeps/gh_dose_x_exercise.yaml --workers 4
+  sim sweep configs/sweeps/sobol_clamp.yaml --out outputs/sweeps/sobol --resume
+  sim sweep configs/sweeps/virtual_population.yaml --scheduler tcp://10.0.0.5:8786 --quiet
+"""
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.sweep import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        print(f"error: --workers {args.workers}: must be >= 1", file=sys.stderr)
+        return 2
+    res = run_sweep(
+        args.sweep,
+        out=args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        force=args.force,
+        progress=not args.quiet,
+    )
+    print(
+        f"wrote {res.out}  ({res.n_runs} runs, {res.n_ran} run now, {res.n_failed} failed;"
+        f" table {res.out / 'summary.parquet'})"
+    )
+    if res.n_failed:
+        print(
+            f"error: {res.n_failed} runs failed; see status/error in summary.parquet",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sim",
@@ -119,6 +154,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("run_dir", help="a run folder written by `sim run`")
     p.set_defaults(func=cmd_plot)
+    p = sub.add_parser(
+        "sweep",
+        help="parameter sweep over a design; writes a sweep folder with summary.parquet",
+        epilog=EXAMPLES_SWEEP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("sweep", help="sweep YAML file (see docs/sweeps.md)")
+    p.add_argument("--out", help="sweep folder (default outputs/sweeps/<name>)")
+    p.add_argument(
+        "--workers", type=int, help="local worker processes (default: all cores; 1 = serial)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask.distributed scheduler address (e.g. tcp://host:8786) instead of local workers",
+    )
+    p.add_argument("--resume", action="store_true", help="run only what an earlier run left")
+    p.add_argument("--force", action="store_true", help="replace an existing sweep folder")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_sweep)
     return parser
 
 

@@ -289,11 +289,15 @@ def cell_fluxes(
         ffa_release=rel_sc + rel_visc,
         ffa_release_sc=rel_sc,
         ffa_release_visc=rel_visc,
-        ffa_uptake=(
-            _per_body(mu, "cum_ffa_in", dt, ctx.masses.muscle, bw)
-            + _per_body(li, "cum_ffa_in", dt, ctx.masses.liver, bw)
-            + _per_body(ad, "cum_ffa_in", dt, fat, bw)
-        ),
+        # F1: cellular FFA uptake is first order in plasma FFA (CD36/FATP), so the body
+        # applies it to its current FFA (umol/kg BW/min per mM): a frozen flux could drain
+        # the small, fast plasma pool below zero within one step.
+        ffa_clearance=(
+            float(np.mean(mu.params.v_ffa_uptake)) * ctx.masses.muscle
+            + float(np.mean(li.params.v_ffa_uptake)) * ctx.masses.liver
+            + float(np.mean(ad.params.v_ffa_uptake)) * fat
+        )
+        / bw,
         tnf_adipose=(
             _per_body(ad, "cum_tnf", dt, fat_sc, bw, 1.0 - visc)
             + _per_body(ad, "cum_tnf", dt, fat_visc, bw, visc)
@@ -324,7 +328,7 @@ def advance_body(
         bk.HOLD_RATE,
         bp.k_ins_clear,
         bp.clamp_kp / (bp.vg_dl_kg * 18.0),
-        bp.v_ffa_other / (bp.vffa_l_kg * 1000.0),
+        (cf.ffa_clearance + bp.v_ffa_other) / (bp.vffa_l_kg * 1000.0),
         bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade + bp.d_isf * 8.0,
     )
     return numerics.rk4(BodyRHS(cf, ctx), t, x, dt, numerics.substeps(dt, fastest))

@@ -255,8 +255,7 @@ class PhysiologyModel(mesa.Model):
         self._advance(self.time_min, self.dt)
         self.time_min = round(self.time_min + self.dt, 9)
         self.recorder.record()
-        if self.recorder.due(self.time_min):
-            self.datacollector.collect(self)
+        self.datacollector.collect(self)  # every step: mesa.batch_run indexes it by step
         if self.time_min >= self.scenario.duration_min - 1e-9:
             self.running = False
 

@@ -19,7 +19,10 @@ from sim.parameters import KNOCKOUT_TARGETS, all_params
 NonNeg = Annotated[float, Field(ge=0)]
 Pos = Annotated[float, Field(gt=0)]
 Frac = Annotated[float, Field(ge=0, le=1)]
+Grams = Annotated[float, Field(ge=0, le=1000)]
 Tissue = Literal["muscle", "liver", "adipose", "all"]
+MAX_DURATION_MIN = 366 * 1440.0
+"""Longest run accepted (one year of simulated time)."""
 MODULATOR_TARGETS = (
     "lipolysis",
     "glut4_translocation",
@@ -39,6 +42,17 @@ class ScenarioError(ValueError):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        """YAML ``yes``/``true`` must not silently become 1 in a numeric field."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                field = cls.model_fields.get(key)
+                if isinstance(value, bool) and field is not None and field.annotation is not bool:
+                    raise ValueError(f"{key}: expected a number or text, got a boolean ({value})")
+        return data
 
 
 class _Repeat(_Strict):
@@ -66,10 +80,10 @@ class _Repeat(_Strict):
 class Meal(_Repeat):
     kind: Literal["meal"]
     at_min: NonNeg
-    carbs_g: NonNeg = 0.0
-    protein_g: NonNeg = 0.0
-    fat_g: NonNeg = 0.0
-    fiber_g: NonNeg = 0.0
+    carbs_g: Grams = 0.0
+    protein_g: Grams = 0.0
+    fat_g: Grams = 0.0
+    fiber_g: Grams = 0.0
 
 
 class Exercise(_Repeat):
@@ -212,7 +226,7 @@ Steps = float | list[tuple[NonNeg, NonNeg]]
 class Clamp(_Strict):
     kind: Literal["clamp"]
     insulin_uU_ml: Pos | list[Pos] = 100.0
-    step_min: Pos = 120.0
+    step_min: Annotated[float, Field(gt=0, le=MAX_DURATION_MIN)] = 120.0
     glucose_mM: Annotated[float, Field(gt=1, le=30)] = 5.0
     start_min: NonNeg = 0.0
 
@@ -270,12 +284,12 @@ class Scenario(_Strict):
 
     name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.\-]+$")]
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
-    duration_min: Pos | None = None
+    duration_min: Annotated[float, Field(gt=0, le=MAX_DURATION_MIN)] | None = None
     dt_min: Annotated[float, Field(gt=0, le=5)] = 1.0
     start_clock_h: Annotated[float, Field(ge=0, lt=24)] = 8.0
     engine: Literal["vector", "agent"] = "vector"
-    record_every_min: Pos = 5.0
-    cell_record_every_min: Pos = 60.0
+    record_every_min: Annotated[float, Field(gt=0, le=MAX_DURATION_MIN)] = 5.0
+    cell_record_every_min: Annotated[float, Field(gt=0, le=MAX_DURATION_MIN)] = 60.0
     subject: Subject = Subject()
     cells: Cells = Cells()
     heterogeneity_cv: Annotated[float, Field(ge=0, le=1)] = 0.15

@@ -25,6 +25,7 @@ LAYER = {  # module (relative to sim) -> layer number
     "model": 4,
     "reference": 5,
     "runner": 5,
+    "sweep": 6,
     "viz": 6,
     "cli": 7,
     "__main__": 7,

@@ -283,7 +283,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     ):
         dx[IDX[name]] = v
     # FFA: adipose release minus tissue uptake; lipid infusion holds the level.
-    dx[IDX["ffa"]] = cf.ffa_release - cf.ffa_uptake - bp.v_ffa_other * ffa
+    dx[IDX["ffa"]] = cf.ffa_release - (cf.ffa_clearance + bp.v_ffa_other) * ffa
     held = _held(sch.lipid, t)
     if held is not None:
         _hold(dx, "ffa", s, held * bp.vffa_l_kg * 1000.0)

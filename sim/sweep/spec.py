@@ -1,0 +1,157 @@
+"""Sweep files: the pydantic model of CONTRACT's sweep keys, loading and clear errors.
+
+A sweep file is validated completely (and its base scenario loaded) before anything runs or
+is written; an error names the file, the key path, the offending value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.scenario import ScenarioError
+
+DesignKind = Literal["grid", "random", "lhs", "sobol", "morris"]
+SAMPLES_MEANING = {
+    "random": "number of runs",
+    "lhs": "number of runs",
+    "sobol": "base sample size N (runs = N x (D + 2)); a power of two",
+    "morris": "number of trajectories (runs = trajectories x (D + 1))",
+}
+
+
+class SweepError(ScenarioError):
+    """Invalid sweep input; the message is meant for the user (exit status 2)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Design(_Strict):
+    """How the swept points are chosen (CONTRACT: Sweeps, ``design``)."""
+
+    kind: DesignKind
+    parameters: dict[str, list[Any]]
+    samples: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Design:
+        if not self.parameters:
+            raise ValueError("design.parameters: at least one dotted scenario key is needed")
+        for key, values in self.parameters.items():
+            _check_values(self.kind, key, values)
+        if self.kind == "grid" and self.samples is not None:
+            raise ValueError("design.samples is not used by a grid design (remove it)")
+        if self.kind != "grid" and self.samples is None:
+            raise ValueError(
+                f"design.samples is required for {self.kind}: {SAMPLES_MEANING[self.kind]}"
+            )
+        if self.kind == "sobol" and self.samples & (self.samples - 1):
+            raise ValueError(
+                f"design.samples={self.samples}: sobol needs a power of two (e.g. 8, 16, 64)"
+            )
+        return self
+
+    def names(self) -> list[str]:
+        """The swept keys, in file order."""
+        return list(self.parameters)
+
+
+def _check_values(kind: str, key: str, values: list[Any]) -> None:
+    where = f"design.parameters.{key}"
+    if not values:
+        raise ValueError(f"{where}: empty list; give the values (grid) or [low, high] (others)")
+    if kind == "grid":
+        return
+    if len(values) != 2 or not all(_is_number(v) for v in values):
+        raise ValueError(f"{where}={values}: a {kind} design needs [low, high] with two numbers")
+    if not values[0] < values[1]:
+        raise ValueError(f"{where}={values}: low must be < high")
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+class SweepSpec(_Strict):
+    """A complete, validated sweep file (CONTRACT: Sweeps)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.\-]+$")]
+    base: str | dict[str, Any]
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    replicates: Annotated[int, Field(ge=1, le=100_000)] = 1
+    design: Design
+    keep: Literal["none", "summary", "full"] = "summary"
+
+
+def _format_error(source: str, err: ValidationError) -> str:
+    lines = [f"{source}: invalid sweep file"]
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"] if not str(x).startswith("function-"))
+        shown = json.dumps(e.get("input"), default=str)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        msg = e["msg"].replace("Value error, ", "")
+        lines.append(f"  {loc or '<top>'}: {msg} (got {shown})")
+    return "\n".join(lines)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise SweepError(f"{path}: cannot read sweep file ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise SweepError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise SweepError(f"{path}: a sweep file must be a YAML mapping, got {type(data).__name__}")
+    return data
+
+
+def parse_sweep(data: dict[str, Any], label: str = "<sweep>") -> SweepSpec:
+    """Validate a sweep mapping.
+
+    Raises:
+        SweepError: naming ``label``, the key path, the value and what is allowed.
+    """
+    try:
+        return SweepSpec.model_validate(data)
+    except ValidationError as err:
+        raise SweepError(_format_error(label, err)) from None
+
+
+def load_sweep(source: str | Path | dict[str, Any]) -> tuple[SweepSpec, dict[str, Any]]:
+    """Load a sweep file and its base scenario mapping (not yet validated as a scenario).
+
+    Returns:
+        The validated sweep with ``base`` resolved to an inline mapping, and that mapping.
+    """
+    if isinstance(source, dict):
+        data, label, folder = dict(source), "<sweep>", Path.cwd()
+    else:
+        path = Path(source)
+        data, label, folder = _read_yaml(path), str(path), path.parent
+    spec = parse_sweep(data, label)
+    if isinstance(spec.base, str):
+        base_path = folder / spec.base
+        if not base_path.is_file():
+            raise SweepError(f"{label}: base: scenario file {str(base_path)!r} not found")
+        try:
+            base = yaml.safe_load(base_path.read_text())
+        except yaml.YAMLError as exc:
+            raise SweepError(f"{label}: base: {base_path} is not valid YAML: {exc}") from None
+        if not isinstance(base, dict):
+            raise SweepError(f"{label}: base: {base_path} is not a scenario mapping")
+    else:
+        base = spec.base
+    return spec.model_copy(update={"base": base}), base
+
+
+def to_yaml(spec: SweepSpec) -> str:
+    """The resolved sweep (base inlined, defaults filled in) as YAML."""
+    return yaml.safe_dump(spec.model_dump(mode="json"), sort_keys=False)
