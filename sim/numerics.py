@@ -19,7 +19,7 @@ from sim.types import FloatArray
 MAX_RATE_STEP = 1.5
 """Largest rate x substep allowed. RK4 is stable to 2.78; the fastest modes (receptor binding,
 autophosphorylation) sit near quasi-steady state, and at 1.5 the engine agrees with a stiff
-reference solver within 0.15 % on every checked output (tests/test_accuracy.py)."""
+reference solver within 0.13 % on every checked output (tests/test_accuracy.py)."""
 NEG_TOL = 1e-9
 """Negative values smaller than this (relative to 1) are round-off and clipped to zero."""
 MAX_SUBSTEPS = 2000
