@@ -21,7 +21,7 @@ from sim import numerics
 from sim.agents import AGENT_CLASSES
 from sim.graph import build as build_graph
 from sim.kinetics import body as bk
-from sim.kinetics.species import TISSUES, node_names
+from sim.kinetics.species import TISSUES
 from sim.parameters import PHENOTYPES, tissue_params
 from sim.recorder import Recorder
 from sim.scenario import Scenario, load_scenario
@@ -319,8 +319,3 @@ def _knockouts(scn: Scenario, tissue: str, params: dict[str, float]) -> dict[str
             key = f"{tissue}.expr_{iv.target}"
             out[key] = out.get(key, 1.0) * (1.0 - iv.fraction)
     return out
-
-
-def pathway_nodes(tissue: str) -> list[str]:
-    """Pathway nodes reported for a tissue."""
-    return node_names(tissue)

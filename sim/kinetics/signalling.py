@@ -142,7 +142,6 @@ def lipid_pkc(
     d.dag[:] = p.k_dag * (s.lcfa - s.dag)
     act = s.dag**2 / (p.K_dag_pkc**2 + s.dag**2) * u.mod_pkc_activation
     d.pkc[:] = p.k_pkc_on * act * (p.expr_pkc - s.pkc) - p.k_pkc_off * s.pkc
-    d.cum_ffa_in[:] = p.v_ffa_uptake * u.ffa_mM
 
 
 def nfkb(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:

@@ -39,7 +39,6 @@ _RECEPTOR = (
 
 _ACCUMULATORS = (
     Species("cum_glc", "mg/kg tissue", "glucose taken up during the current step", 0.0),
-    Species("cum_ffa_in", "umol/kg tissue", "FFA taken up during the current step", 0.0),
 )
 
 MUSCLE: tuple[Species, ...] = (
