@@ -108,6 +108,46 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+EXAMPLES_COMPARE = """examples:
+  sim compare configs/hypotheses/a_gh_secretagogue_muscle.yaml --workers 2
+  sim compare configs/sleep_ctrl.yaml configs/scenarios/sleep_restriction.yaml --replicates 10
+  sim compare A.yaml B.yaml --outcome muscle.akt_p:600-720:mean --set cells.muscle=20
+  sim compare STUDY.yaml --out outputs/compare/study --resume
+  sim compare STUDY.yaml --scheduler tcp://10.0.0.5:8786 --replicates 200
+
+A hypothesis file (arms, outcomes, windows, population, directions, attribution) is given
+alone; otherwise the first scenario is the control. See docs/compare.md.
+"""
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import run_compare
+
+    if args.workers is not None and args.workers < 1:
+        print(f"error: --workers {args.workers}: must be >= 1", file=sys.stderr)
+        return 2
+    res = run_compare(
+        args.files,
+        out=args.out,
+        replicates=args.replicates,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        force=args.force,
+        progress=not args.quiet,
+        overrides=args.set,
+        extra_outcomes=args.outcome,
+    )
+    print(
+        f"wrote {res.out}  ({res.n_runs} runs, {res.n_ran} run now, {res.n_failed} failed; "
+        f"{res.out / 'report.md'})"
+    )
+    if res.n_failed:
+        print(f"error: {res.n_failed} runs failed; see results.parquet", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sim",
@@ -174,6 +214,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing sweep folder")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)
+    p = sub.add_parser(
+        "compare",
+        help="hypothesis test: arms over a virtual population; effects, CIs, attribution",
+        epilog=EXAMPLES_COMPARE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="a hypothesis file, or two or more scenario files (the first is the control)",
+    )
+    p.add_argument("--replicates", type=int, help="virtual subjects (default 8 or the file's)")
+    p.add_argument("--out", help="output folder (default outputs/compare/<name>)")
+    p.add_argument(
+        "--workers", type=int, help="local worker processes (default: all cores; 1 = serial)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask.distributed scheduler address (e.g. tcp://host:8786) instead of local workers",
+    )
+    p.add_argument("--resume", action="store_true", help="run only what an earlier run left")
+    p.add_argument("--force", action="store_true", help="replace an existing output folder")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario key in every arm, e.g. cells.muscle=20",
+    )
+    p.add_argument(
+        "--outcome",
+        action="append",
+        default=[],
+        metavar="COLUMN[:T0-T1[:STAT]]",
+        help="add an outcome, e.g. muscle.akt_p:600-720:mean (stat: mean max min auc iauc last)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_compare)
     return parser
 
 
