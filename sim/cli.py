@@ -18,6 +18,14 @@ EXAMPLES_RUN = """examples:
   sim run configs/baseline.yaml
   sim run configs/clamp.yaml --set protocol.insulin_uU_ml=40 --seed 2 --plot
   sim run configs/exercise.yaml --set cells.muscle=5000 --out outputs/ex5k --force
+
+long runs (a checkpoint every M simulated minutes in <out>.checkpoint/; after a kill, the
+same command with --resume continues from it and gives an identical result):
+  sim run configs/baseline.yaml --set duration_min=20160 --out outputs/2w --checkpoint-every-min 720
+  sim run configs/baseline.yaml --set duration_min=20160 --out outputs/2w --resume
+
+reproduce a saved run bit for bit (warns if versions, git commit or source differ):
+  sim run --from-manifest outputs/baseline-seed0/manifest.json --out outputs/baseline-rerun
 """
 
 
@@ -25,29 +33,92 @@ def _default_out(name: str, seed: int) -> Path:
     return Path("outputs") / f"{name}-seed{seed}"
 
 
+def _run_target(args: argparse.Namespace):  # noqa: ANN202
+    """The scenario to run, its run folder, and manifest entries for a re-run."""
+    from sim.runner import scenario_from_manifest
+
+    if args.from_manifest is None:
+        if args.scenario is None:
+            raise ScenarioError("sim run: give a SCENARIO file, or --from-manifest MANIFEST")
+        scn = load_scenario(args.scenario, args.set, seed=args.seed)
+        if args.engine:
+            scn = scn.model_copy(update={"engine": args.engine})
+        return scn, Path(args.out) if args.out else _default_out(scn.name, scn.seed), {}
+    if args.scenario or args.set or args.seed is not None or args.engine:
+        raise ScenarioError(
+            "--from-manifest re-runs the recorded scenario exactly: give no SCENARIO, --set,"
+            " --seed or --engine with it"
+        )
+    scn, manifest, notes = scenario_from_manifest(args.from_manifest)
+    if notes:
+        print(
+            "warning: this environment differs from the recorded run's, so the re-run may not"
+            " be bit-for-bit identical:\n  " + "\n  ".join(notes),
+            file=sys.stderr,
+        )
+    src = Path(args.from_manifest)
+    run_dir = src if src.is_dir() else src.parent
+    out = Path(args.out) if args.out else run_dir.with_name(run_dir.name + "-rerun")
+    prov = {"reproduces": {"manifest": str(src), "environment_differences": notes}}
+    return scn, out, prov
+
+
+def _checkpoint_folder(args: argparse.Namespace, out: Path) -> Path:
+    """Where checkpoints go; refuses to overwrite an earlier run's checkpoint silently."""
+    from sim import checkpoint
+    from sim.runner import check_interval
+
+    check_interval(args.checkpoint_every_min)
+    folder = checkpoint.folder_for(out)
+    if args.checkpoint_every_min is not None and not args.resume and folder.exists():
+        if not args.force:
+            raise ScenarioError(
+                f"{folder} holds a checkpoint of an earlier run: pass --resume to continue "
+                "it, or --force to discard it and start again"
+            )
+        checkpoint.remove(folder)
+    return folder
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    from sim import checkpoint
     from sim.runner import RunFailedError, run
 
-    scn = load_scenario(args.scenario, args.set, seed=args.seed)
-    if args.engine:
-        scn = scn.model_copy(update={"engine": args.engine})
-    out = Path(args.out) if args.out else _default_out(scn.name, scn.seed)
+    scn, out, prov = _run_target(args)
     if out.exists() and not args.force:
         raise OutputExistsError(f"{out} exists; pass --force to replace it")
+    ck_dir = _checkpoint_folder(args, out)
+    ck_note = f"; last checkpoint kept in {ck_dir} (continue with --resume)"
     try:
-        result = run(scn, progress=not args.quiet and sys.stderr.isatty())
+        result = run(
+            scn,
+            progress=not args.quiet and sys.stderr.isatty(),
+            checkpoint_dir=ck_dir,
+            checkpoint_every_min=args.checkpoint_every_min,
+            resume=args.resume,
+        )
     except RunFailedError as exc:
         failed = out.with_name(out.name + "-failed")
+        exc.partial.provenance.update(prov)
         exc.partial.save(failed, force=True)
         print(
-            f"error: run failed: {exc}\npartial run kept in {failed} (status: failed)",
+            f"error: run failed: {exc}\npartial run kept in {failed} (status: failed)"
+            + (ck_note if (ck_dir / checkpoint.STATE_FILE).exists() else ""),
             file=sys.stderr,
         )
         return 1
+    except KeyboardInterrupt:
+        if not (ck_dir / checkpoint.STATE_FILE).exists():
+            raise
+        print(f"interrupted{ck_note}", file=sys.stderr)
+        return 130
+    result.provenance.update(prov)
     figures = None
     if args.plot:
         from sim.viz import plot_run as figures
     result.save(out, force=args.force, figures=figures)
+    if args.resume or args.checkpoint_every_min is not None:
+        checkpoint.remove(ck_dir)
     s = result.summary
     print(
         f"wrote {out}  ({result.wall_seconds:.1f} s; glucose mean {s['glucose_mean_mM']:.2f}"
@@ -164,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES_RUN,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("scenario", nargs="?", help="scenario YAML file")
     p.add_argument("--out", help="run folder (default outputs/<name>-seed<seed>)")
     p.add_argument(
         "--set",
@@ -178,6 +249,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", action="store_true", help="also write the standard figures")
     p.add_argument("--force", action="store_true", help="replace an existing run folder")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--checkpoint-every-min",
+        type=float,
+        metavar="M",
+        help="write a checkpoint of the whole model every M simulated minutes to "
+        "<out>.checkpoint/ (removed when the run folder is written)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the checkpoint of the same scenario and --out after a kill "
+        "(refused if the scenario or package version differs)",
+    )
+    p.add_argument(
+        "--from-manifest",
+        metavar="MANIFEST",
+        help="re-run a saved run exactly: its manifest.json (or run folder); the scenario.yaml "
+        "beside it is checked against the recorded hash (default --out <run>-rerun)",
+    )
     p.set_defaults(func=cmd_run)
     p = sub.add_parser(
         "schema",

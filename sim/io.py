@@ -14,13 +14,46 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-KEY_PACKAGES = ("mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "matplotlib")
+KEY_PACKAGES = (
+    "mesa",
+    "numpy",
+    "scipy",
+    "networkx",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "pyyaml",
+    "matplotlib",
+    "numba",
+)
+"""Dependencies recorded in ``manifest.json`` (numba: the optional fast engine)."""
+MANIFEST_KEYS = (
+    "package",
+    "version",
+    "git_commit",
+    "git_dirty",
+    "source_sha256",
+    "python",
+    "platform",
+    "packages",
+    "scenario_sha256",
+    "seed",
+    "cells",
+    "wall_seconds",
+    "status",
+    "created_utc",
+)
+"""Keys every ``manifest.json`` has (the reproducibility record)."""
+ENVIRONMENT_KEYS = ("version", "git_commit", "source_sha256", "python", "platform")
+"""Manifest keys that describe the environment a run was made in (compared on re-runs)."""
+PACKAGE_ROOT = Path(__file__).resolve().parent
 
 
 class OutputExistsError(FileExistsError):
@@ -34,12 +67,19 @@ def _version(pkg: str) -> str:
         return "not installed"
 
 
-def git_commit() -> str | None:
-    """Commit of the source tree the package runs from, if it is a git checkout."""
-    root = Path(__file__).resolve().parent.parent
+def package_version() -> str:
+    """Installed version of this package."""
+    return _version("sim")
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _git(*args: str) -> str | None:
     try:
         out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            ["git", "-C", str(PACKAGE_ROOT.parent), *args],
             capture_output=True,
             text=True,
             timeout=5,
@@ -47,7 +87,32 @@ def git_commit() -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() or None
+    return out.stdout
+
+
+def git_commit() -> str | None:
+    """Commit of the source tree the package runs from, if it is a git checkout."""
+    out = _git("rev-parse", "HEAD")
+    return (out or "").strip() or None
+
+
+def git_dirty() -> bool | None:
+    """Whether the package source (``sim/``, ``pyproject.toml``) has uncommitted changes,
+    untracked files included; None outside a git checkout."""
+    if git_commit() is None:
+        return None
+    out = _git("status", "--porcelain", "--", PACKAGE_ROOT.name, "pyproject.toml")
+    return None if out is None else bool(out.strip())
+
+
+def source_sha256() -> str:
+    """Hash of every Python file of the package (path and content): identifies the code a
+    run used even when the git tree was dirty or there is no git at all."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE_ROOT).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def manifest(
@@ -58,21 +123,49 @@ def manifest(
     status: str,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Reproducibility record of a run."""
+    """Reproducibility record of a run (keys: :data:`MANIFEST_KEYS`, plus ``extra``)."""
     return {
         "package": "sim",
-        "version": _version("sim"),
-        "git_commit": git_commit(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "packages": {p: _version(p) for p in KEY_PACKAGES},
-        "scenario_sha256": hashlib.sha256(scenario_yaml.encode()).hexdigest(),
+        **environment(),
+        "scenario_sha256": sha256_text(scenario_yaml),
         "seed": seed,
         "cells": cells,
         "wall_seconds": round(wall_s, 3),
         "status": status,
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         **(extra or {}),
     }
+
+
+def environment() -> dict[str, Any]:
+    """The code and software a run is made with: package version, git commit and whether the
+    tree was dirty, a hash of the package source, Python, platform, dependency versions."""
+    return {
+        "version": package_version(),
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "source_sha256": source_sha256(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": {p: _version(p) for p in KEY_PACKAGES},
+    }
+
+
+def environment_differences(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """How the environment of a recorded manifest differs from ``now`` (:func:`environment`),
+    one readable line per difference; empty when the same."""
+    out = []
+    for key in ENVIRONMENT_KEYS:
+        if recorded.get(key) != now.get(key):
+            line = f"{key}: {recorded.get(key)} (recorded) vs {now.get(key)} (now)"
+            if key == "source_sha256" and recorded.get("git_dirty"):
+                line += "; the recorded tree had uncommitted changes"
+            out.append(line)
+    old, new = recorded.get("packages") or {}, now.get("packages") or {}
+    for pkg in sorted(set(old) | set(new)):
+        if old.get(pkg) != new.get(pkg):
+            out.append(f"{pkg}: {old.get(pkg, 'not recorded')} (recorded) vs {new.get(pkg)} (now)")
+    return out
 
 
 def _clean(obj: Any) -> Any:

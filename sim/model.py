@@ -263,6 +263,20 @@ class PhysiologyModel(mesa.Model):
     def n_steps(self) -> int:
         return int(round(self.scenario.duration_min / self.dt))
 
+    def state_dict(self):  # noqa: ANN201
+        """Everything that changes while the model runs, for a checkpoint
+        (:func:`sim.checkpoint.model_state`)."""
+        from sim.checkpoint import model_state
+
+        return model_state(self)
+
+    def load_state_dict(self, state) -> None:  # noqa: ANN001
+        """Continue from ``state``, taken from a model built from the same scenario
+        (:func:`sim.checkpoint.load_model_state`; refuses a different model)."""
+        from sim.checkpoint import load_model_state
+
+        load_model_state(self, state)
+
 
 def _is_medium(scn: Scenario) -> bool:
     return scn.protocol is not None and scn.protocol.kind == "medium"

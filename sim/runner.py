@@ -3,11 +3,18 @@
 ``run(scenario)`` builds a :class:`~sim.model.PhysiologyModel`, steps it to the end, and
 returns a :class:`RunResult` holding the time series, the per-cell snapshots and the summary
 metrics; ``RunResult.save(dir)`` writes the CONTRACT run folder atomically.
+
+Long runs: ``run(..., checkpoint_dir=D, checkpoint_every_min=M)`` writes a checkpoint of the
+whole model every ``M`` simulated minutes (:mod:`sim.checkpoint`), and ``resume=True``
+continues from the last one with a result identical to an uninterrupted run.
+:func:`scenario_from_manifest` recovers the exact scenario of a saved run folder.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,12 +25,12 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim import io
+from sim import checkpoint, io
 from sim.kinetics import body as bk
 from sim.metrics import summarise
 from sim.model import PhysiologyModel
 from sim.numerics import NumericalError
-from sim.scenario import Scenario, load_scenario, to_yaml
+from sim.scenario import Scenario, ScenarioError, load_scenario, to_yaml
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +54,8 @@ class RunResult:
     wall_seconds: float
     status: str = "completed"
     model: PhysiologyModel | None = field(default=None, repr=False)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    """Extra manifest entries: checkpointing and resumes, the manifest a re-run reproduces."""
 
     def manifest(self) -> dict[str, Any]:
         return io.manifest(
@@ -55,6 +64,7 @@ class RunResult:
             self.scenario.cells.model_dump(),
             self.wall_seconds,
             self.status,
+            self.provenance,
         )
 
     def save(
@@ -92,37 +102,154 @@ def glucose_balance_error(x0: np.ndarray, x1: np.ndarray) -> float:
     return float(abs(pools - (inflow - outflow)) / max(inflow + outflow, 1e-12))
 
 
-def _result(model: PhysiologyModel, t0: float, status: str) -> RunResult:
+def _result(model: PhysiologyModel, wall_s: float, status: str, prov: dict) -> RunResult:
     ts = model.recorder.timeseries()
     err = glucose_balance_error(model.recorder.x0, model.x)
     summary = summarise(ts, model.scenario.protocol, err) if len(ts) > 1 else {}
     return RunResult(
-        model.scenario, ts, model.recorder.cells(), summary, time.perf_counter() - t0, status, model
+        model.scenario, ts, model.recorder.cells(), summary, wall_s, status, model, prov
     )
 
 
-def run(scenario: Scenario | dict | str | Path, progress: bool = False) -> RunResult:
-    """Run a scenario to its end.
+def check_interval(every_min: float | None) -> None:
+    """Refuse a checkpoint interval that is not a positive, finite number of minutes."""
+    if every_min is not None and not (math.isfinite(every_min) and every_min > 0):
+        raise ScenarioError(
+            f"--checkpoint-every-min {every_min}: must be a positive number of simulated minutes"
+        )
+
+
+def run(
+    scenario: Scenario | dict | str | Path,
+    progress: bool = False,
+    *,
+    checkpoint_dir: str | Path | None = None,
+    checkpoint_every_min: float | None = None,
+    resume: bool = False,
+) -> RunResult:
+    """Run a scenario to its end, optionally checkpointing and resuming.
 
     Args:
         scenario: a validated scenario, a mapping or a YAML path.
-        progress: show a progress bar (simulated minutes) on stderr.
+        progress: show a progress bar (simulated steps) on stderr.
+        checkpoint_dir: where checkpoints are written and resumed from.
+        checkpoint_every_min: write a checkpoint after the step that reaches each multiple
+            of this many simulated minutes (not after the last step); with ``resume`` and
+            None, the interval stored in the checkpoint.
+        resume: continue from the checkpoint in ``checkpoint_dir``.
 
     Raises:
-        ScenarioError: invalid scenario (nothing was run).
-        RunFailedError: the integration went numerically wrong; ``.partial`` has the partial run.
+        ScenarioError: invalid scenario or checkpoint request (nothing was run);
+            :class:`~sim.checkpoint.CheckpointError` for a missing or foreign checkpoint.
+        RunFailedError: the integration went numerically wrong; ``.partial`` has the partial
+            run, and the last checkpoint stays where it was.
     """
     scn = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    check_interval(checkpoint_every_min)
+    if (resume or checkpoint_every_min is not None) and checkpoint_dir is None:
+        raise ScenarioError("checkpointing and --resume need a checkpoint folder")
+    saved = checkpoint.load(checkpoint_dir, scn) if resume else None
     t0 = time.perf_counter()
     model = PhysiologyModel(scn)
-    bar = tqdm(total=model.n_steps, unit="step", disable=not progress, leave=False, desc=scn.name)
+    prov: dict[str, Any] = {}
+    prior_wall = 0.0
+    every = checkpoint_every_min
+    if saved is not None:
+        model.load_state_dict(saved.state)
+        prior_wall, every = saved.wall_seconds, every or saved.every_min
+        prov["resumed_at_min"] = [*saved.meta.get("resumed_at_min", []), saved.time_min]
+        log.info("resumed %s at t = %g min from %s", scn.name, saved.time_min, saved.folder)
+    if every is not None:
+        prov["checkpoint_every_min"] = every
+
+    def wall() -> float:
+        return prior_wall + time.perf_counter() - t0
+
+    bar = tqdm(
+        total=model.n_steps,
+        initial=model.steps,
+        unit="step",
+        disable=not progress,
+        leave=False,
+        desc=scn.name,
+    )
     try:
-        while model.running:
-            model.step()
-            bar.update()
+        _loop(model, bar, checkpoint_dir, every, wall, prov)
     except NumericalError as exc:
-        raise RunFailedError(str(exc), _result(model, t0, "failed")) from exc
+        raise RunFailedError(str(exc), _result(model, wall(), "failed", prov)) from exc
     finally:
         bar.close()
     log.info("run %s finished in %.1f s", scn.name, time.perf_counter() - t0)
-    return _result(model, t0, "completed")
+    return _result(model, wall(), "completed", prov)
+
+
+def _loop(
+    model: PhysiologyModel,
+    bar: tqdm,
+    folder: str | Path | None,
+    every: float | None,
+    wall: Callable[[], float],
+    prov: dict[str, Any],
+) -> None:
+    """Step to the end, writing a checkpoint each time simulated time passes a multiple of
+    ``every`` (the last step excepted: the run folder follows)."""
+    due = None if every is None else (math.floor(model.time_min / every + 1e-9) + 1) * every
+    while model.running:
+        model.step()
+        bar.update()
+        if due is not None and model.running and model.time_min >= due - 1e-9:
+            checkpoint.save(model, folder, every, wall(), prov.get("resumed_at_min", []))
+            bar.set_postfix_str(f"checkpoint at {model.time_min:g} min", refresh=False)
+            due = (math.floor(model.time_min / every + 1e-9) + 1) * every
+
+
+def scenario_from_manifest(path: str | Path) -> tuple[Scenario, dict[str, Any], list[str]]:
+    """The exact scenario of a saved run, for re-running it.
+
+    Reads ``manifest.json`` (or a run folder holding one) and the ``scenario.yaml`` beside it,
+    and checks the YAML against the manifest's ``scenario_sha256``.
+
+    Returns:
+        The scenario, the recorded manifest, and how this environment differs from the
+        recorded one (package version, git commit, source, Python, platform, dependency
+        versions), one line each: reasons the re-run might not be bit-for-bit identical.
+
+    Raises:
+        ScenarioError: unreadable or incomplete manifest, missing or altered scenario.yaml.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text())
+    except OSError as exc:
+        raise ScenarioError(f"--from-manifest {path}: cannot read it ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"--from-manifest {path}: not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("scenario_sha256"), str):
+        raise ScenarioError(
+            f"--from-manifest {path}: key scenario_sha256 missing; expected the manifest.json "
+            "of a run folder written by `sim run`"
+        )
+    yaml_path = path.parent / "scenario.yaml"
+    try:
+        text = yaml_path.read_text()
+    except OSError as exc:
+        raise ScenarioError(
+            f"--from-manifest {path}: cannot read the scenario beside it, {yaml_path} "
+            f"({exc.strerror})"
+        ) from None
+    recorded, actual = manifest["scenario_sha256"], io.sha256_text(text)
+    if actual != recorded:
+        raise ScenarioError(
+            f"{yaml_path}: sha256 {actual[:16]}... does not match scenario_sha256 "
+            f"{recorded[:16]}... in {path}: the scenario was changed after the run, so it "
+            "cannot reproduce it"
+        )
+    scn = load_scenario(yaml_path)
+    notes = io.environment_differences(manifest, io.environment())
+    if checkpoint.scenario_sha256(scn) != recorded:
+        notes.append(
+            "scenario: this version fills in defaults the recorded scenario.yaml does not have"
+        )
+    return scn, manifest, notes
