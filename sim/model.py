@@ -233,7 +233,9 @@ class PhysiologyModel(mesa.Model):
         for ev in self.ctx.sch.due(t0, t1):
             a = ev.amounts
             if ev.kind == "meal":
-                x[bk.IDX["sto1"]] += a["carbs_g"] * 1000.0 / bw
+                # B2: a glucose drink needs no grinding and enters the emptying compartment.
+                compartment = "sto2" if a.get("liquid", 0.0) else "sto1"
+                x[bk.IDX[compartment]] += a["carbs_g"] * 1000.0 / bw
                 x[bk.IDX["sto_slow"]] += (
                     self.ctx.bp.w_slow_protein * a["protein_g"]
                     + self.ctx.bp.w_slow_fat * a["fat_g"]

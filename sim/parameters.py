@@ -399,6 +399,13 @@ LIVER: tuple[Param, ...] = (
         (0.001, 1),
     ),
     P(
+        "K_gs_room",
+        0.05,
+        "fraction",
+        "glycogen synthase slows as the store fills (fraction of capacity left); V01",
+        (0.001, 0.5),
+    ),
+    P(
         "K_g6p_akt",
         0.38,
         "fraction",
@@ -541,6 +548,27 @@ BODY: tuple[Param, ...] = (
         "secretion dynamics; Dalla Man 2007 alpha 0.05, faster for V16",
         (0.001, 1),
     ),
+    P(
+        "beta_k_dgdt",
+        41.0,
+        "pmol/kg per mM",
+        "first-phase secretion per glucose rise; Dalla Man 2007 K 2.3 pmol/kg per mg/dL",
+        (0, 200),
+    ),
+    P(
+        "beta_fb_K_uU",
+        100.0,
+        "uU/mL",
+        "insulin halving its own secretion: C-peptide -50 % at ~100 uU/mL; Elahi 1982",
+        (20, 1000),
+    ),
+    P(
+        "beta_fb_ref_uU",
+        10.0,
+        "uU/mL",
+        "insulin at which the feedback factor is 1 (fasting level); V02",
+        (1, 30),
+    ),
     P("beta_capacity", 1.0, "1", "beta-cell capacity (1 healthy); phenotype presets", (0, 3)),
     P("k_incretin", 0.08, "1/(mg/kg/min)", "GLP-1/GIP gain per oral Ra; Nauck 1986", (0, 2)),
     P(
@@ -657,6 +685,14 @@ BODY: tuple[Param, ...] = (
         "1/min",
         "gastric emptying of a carbohydrate meal; Dalla Man 2007 kmax",
         (0.001, 1),
+    ),
+    P(
+        "K_duodenal",
+        50.0,
+        "mg/kg",
+        "intestinal carbohydrate halving gastric emptying; sets ~2 kcal/min for a 75 g "
+        "drink (Brener 1983); calibrated to V15/V16",
+        (5, 1000),
     ),
     P("k_abs", 0.057, "1/min", "intestinal absorption; Dalla Man 2007 kabs", (0.001, 1)),
     P("f_abs", 0.9, "1", "fraction of meal glucose appearing in plasma; Dalla Man 2007", (0, 1)),

@@ -265,7 +265,13 @@ def build_schedule(
             Event(
                 proto.at_min,
                 "meal",
-                {"carbs_g": proto.glucose_g, "protein_g": 0.0, "fat_g": 0.0, "fiber_g": 0.0},
+                {
+                    "carbs_g": proto.glucose_g,
+                    "protein_g": 0.0,
+                    "fat_g": 0.0,
+                    "fiber_g": 0.0,
+                    "liquid": 1.0,
+                },
             )
         )
     if proto is not None and proto.kind == "ivgtt":

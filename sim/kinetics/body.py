@@ -225,7 +225,9 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     g, ins = glucose_mM(x, bp), insulin_pmol_l(x, bp)
     ffa = ffa_mM(x, bp)
     # B2 gut: grinding, emptying slowed by protein/fat/fibre, absorption.
-    k_e = bp.k_empt / (1.0 + s["sto_slow"] / bp.slow_K_g)
+    # Duodenal nutrient feedback: carbohydrate in the small intestine slows emptying, so a
+    # drink empties fast at first and then near 2 kcal/min (Brener 1983; Lin 1989).
+    k_e = bp.k_empt / (1.0 + s["sto_slow"] / bp.slow_K_g) / (1.0 + s["gut"] / bp.K_duodenal)
     ra = bp.f_abs * bp.k_abs * s["gut"]
     dx[IDX["sto1"]] = -bp.k_gri * s["sto1"]
     dx[IDX["sto2"]] = bp.k_gri * s["sto1"] - k_e * s["sto2"]
@@ -240,20 +242,6 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
         gir = max(0.0, bp.clamp_kp * (err + s["clamp_int"] / bp.clamp_ti_min))
         dx[IDX["clamp_int"]] = err if (gir > 0.0 or err > 0.0) else 0.0
     infusion = _sum_on(sch.glucose_inf, t)
-    # B1: beta-cell secretion into the portal vein; hepatic first pass; peripheral clearance.
-    sr_target = (
-        0.0
-        if clamp is not None
-        else beta_static(g, ra, bp) * sch.modulator("insulin_secretion", "all", t)
-    )
-    dx[IDX["beta_y"]] = bp.beta_alpha * (sr_target - s["beta_y"])
-    dx[IDX["ins_p"]] = (
-        (1.0 - geo.hepatic_extraction) * s["beta_y"]
-        + _sum_on(sch.insulin_inf, t)
-        - bp.k_ins_clear * s["ins_p"]
-    )
-    if clamp is not None:
-        _hold(dx, "ins_p", s, clamp[0] * 6.0 * bp.vi_l_kg)
     # Glucose mass balance (mg/kg/min).
     other, renal = brain_other_uptake(g, bp), renal_loss(g, bp)
     exchange = bp.k_glc_pt * s["q_glc"] - bp.k_glc_tp * s["q_gt"]  # slow tissue glucose pool
@@ -270,6 +258,24 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
         - exchange
     )
     dx[IDX["q_gt"]] = exchange
+    # B1: beta-cell secretion into the portal vein; hepatic first pass; peripheral clearance.
+    # Second phase: a lagged sigmoid of glucose (beta_y); first phase: release of the readily
+    # releasable pool in proportion to the rate of glucose rise (Dalla Man 2007, K dG/dt).
+    # Circulating insulin inhibits its own secretion (Elahi 1982), so under a clamp the
+    # beta cells keep secreting at a reduced rate and the liver sees portal insulin on top.
+    secretion_gain = sch.modulator("insulin_secretion", "all", t)
+    feedback = (bp.beta_fb_K_uU + bp.beta_fb_ref_uU) / (bp.beta_fb_K_uU + ins / 6.0)
+    sr_target = secretion_gain * feedback * beta_static(g, ra, bp)
+    dx[IDX["beta_y"]] = bp.beta_alpha * (sr_target - s["beta_y"])
+    dg_dt = dx[IDX["q_glc"]] / bp.vg_dl_kg / 18.016
+    first_phase = secretion_gain * bp.beta_capacity * bp.beta_k_dgdt * max(dg_dt, 0.0)
+    dx[IDX["ins_p"]] = (
+        (1.0 - geo.hepatic_extraction) * (s["beta_y"] + first_phase)
+        + _sum_on(sch.insulin_inf, t)
+        - bp.k_ins_clear * s["ins_p"]
+    )
+    if clamp is not None:
+        _hold(dx, "ins_p", s, clamp[0] * 6.0 * bp.vi_l_kg)
     for name, v in (
         ("acc_egp", cf.egp),
         ("acc_ra", ra),

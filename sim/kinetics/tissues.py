@@ -101,7 +101,7 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     # I5: Akt (GSK3 off -> GS on; G6Pase down) sends gluconeogenic G6P into glycogen.
     n = p.n_akt_liver
     room = 1.0 - s.glycogen  # glycogen synthase stops as the store fills
-    to_glycogen = akt**n / (p.K_g6p_akt**n + akt**n) * room / (room + 0.05)
+    to_glycogen = akt**n / (p.K_g6p_akt**n + akt**n) * room / (room + p.K_gs_room)
     # I5: insulin (Akt -> PP1) and glucose inhibit phosphorylase; adrenergic drive stimulates.
     glycogenolysis = (
         p.v_glycogenolysis
