@@ -1,4 +1,5 @@
-"""Command line: a thin layer over the Python API (``sim run``, ``sim schema``, ``sim plot``).
+"""Command line: a thin layer over the Python API (``sim run``, ``sim schema``, ``sim plot``,
+``sim dashboard`` ...).
 
 Exit status: 0 success, 2 invalid input (nothing written), 1 failure while running.
 """
@@ -132,16 +133,69 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_plot(args: argparse.Namespace) -> int:
-    from sim.viz import plot_run
+EXAMPLES_PLOT = """examples:
+  sim plot outputs/baseline-seed0
+  sim plot outputs/baseline-seed0 --graph-node glut4_pm --graph-times-h 0,1.5,8 --diagram-time-h 1.5
+  sim plot outputs/baseline-seed0 --animate glut4_pm --tissue muscle
+  sim plot outputs/sweeps/gh_dose_x_exercise --metric m_value_mg_kg_min
+  sim plot outputs/compare/secretagogue      (a folder with effects.parquet)
+"""
 
-    run_dir = Path(args.run_dir)
-    if not (run_dir / "timeseries.parquet").is_file():
-        print(f"error: {run_dir}: not a run folder (no timeseries.parquet)", file=sys.stderr)
-        return 2
-    for path in plot_run(run_dir):
+
+def _hours_list(text: str) -> list[float]:
+    """``--graph-times-h 0,1.5,8`` as a list of hours."""
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected hours separated by commas") from None
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from sim.viz.commands import plot_folder
+
+    try:
+        paths = plot_folder(
+            args.run_dir,
+            animate=args.animate,
+            tissue=args.tissue,
+            graph_node=args.graph_node,
+            graph_times_h=args.graph_times_h,
+            diagram_time_h=args.diagram_time_h,
+            metric=args.metric,
+            out_dir=args.out,
+        )
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
         print(path)
     return 0
+
+
+EXAMPLES_DASHBOARD = """examples:
+  sim dashboard                      (http://127.0.0.1:8765/, this machine only)
+  sim dashboard --port 9000
+  sim dashboard --host 0.0.0.0       (reachable from the network: only on a trusted network)
+  sim dashboard --measure 1000       (time one dashboard step and redraw at 1,000 cells)
+"""
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        print(f"error: --port {args.port}: must be 1-65535", file=sys.stderr)
+        return 2
+    if args.measure is not None:
+        from sim.viz.dashboard import measure_step_seconds
+
+        print(json.dumps(measure_step_seconds(args.measure), indent=2))
+        return 0
+    from sim.viz.commands import serve_dashboard
+
+    try:
+        return serve_dashboard(args.host, args.port)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 EXAMPLES_SWEEP = """examples:
@@ -278,12 +332,56 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser(
         "plot",
-        help="standard figures from a saved run folder",
-        epilog="example:\n  sim plot outputs/baseline-seed0",
+        help="standard figures from a saved run, sweep or compare folder",
+        description="Figures from saved outputs only, written to FOLDER/figures. A run folder "
+        "gives whole-body, glucose-flux, pathway, heatmap, pathway-diagram and tissue-graph "
+        "PNGs (or, with --animate, only a GIF of the tissue graph); a sweep folder a heatmap "
+        "over two swept keys and metric-versus-key curves; a compare folder the comparison "
+        "figures.",
+        epilog=EXAMPLES_PLOT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("run_dir", help="a run folder written by `sim run`")
+    p.add_argument("run_dir", metavar="FOLDER", help="a run, sweep or compare folder")
+    p.add_argument("--out", help="figures folder (default FOLDER/figures)")
+    p.add_argument(
+        "--animate",
+        metavar="NODE",
+        help="write a GIF (and MP4 if ffmpeg is present) of the tissue graph coloured by NODE",
+    )
+    p.add_argument("--tissue", help="with --animate: one tissue (muscle, liver, adipose)")
+    p.add_argument("--graph-node", metavar="NODE", help="node colouring the tissue graph (akt_p)")
+    p.add_argument(
+        "--graph-times-h",
+        type=_hours_list,
+        metavar="H,H,...",
+        help="times of the tissue-graph panels in hours (default: four, evenly spread)",
+    )
+    p.add_argument(
+        "--diagram-time-h",
+        type=float,
+        metavar="H",
+        help="time of the pathway diagrams in hours (default: peak plasma insulin)",
+    )
+    p.add_argument("--metric", help="sweep folders: summary metric to draw")
     p.set_defaults(func=cmd_plot)
+    p = sub.add_parser(
+        "dashboard",
+        help="the live Mesa/Solara dashboard (bound to 127.0.0.1 by default)",
+        description="Serve the live dashboard: choose phenotype, interventions and cell count, "
+        "step or play the model and watch plasma curves, tissue uptake, pathway activity and "
+        "the tissue graph. Needs the 'dashboard' extra.",
+        epilog=EXAMPLES_DASHBOARD,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument(
+        "--measure",
+        type=int,
+        metavar="CELLS",
+        help="do not serve: time model build, one step and one redraw at CELLS cells",
+    )
+    p.set_defaults(func=cmd_dashboard)
     p = sub.add_parser(
         "sweep",
         help="parameter sweep over a design; writes a sweep folder with summary.parquet",

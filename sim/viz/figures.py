@@ -6,13 +6,14 @@ run can be inspected without the simulator. Figures are built on ``matplotlib.fi
 with the Agg canvas (no pyplot global state); every builder returns its ``Figure`` so tests can
 compare the drawn artists with the Parquet data. Artists carrying data have a ``gid``:
 ``series:<column>``, ``mean:<tissue>.<node>``, ``iqr:<node>``, ``median:<node>``,
-``stack:<column>``, ``heatmap:<node>``, ``period:<kind>``.
+``stack:<column>``, ``heatmap:<node>``, ``period:<kind>``. The tissue graph and the pathway
+diagram are built in :mod:`sim.viz.tissue_graph` and :mod:`sim.viz.pathway_diagram`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.scenario import ScenarioError
 from sim.viz.data import (
     RunData,
     any_positive,
@@ -34,6 +36,7 @@ from sim.viz.data import (
 )
 from sim.viz.events import run_periods
 from sim.viz.heatmaps import heatmap_figure
+from sim.viz.pathway_diagram import pathway_diagram_figure
 from sim.viz.style import (
     add_clock_axis,
     add_legend,
@@ -45,6 +48,7 @@ from sim.viz.style import (
     shade_periods,
     time_span_h,
 )
+from sim.viz.tissue_graph import DEFAULT_GRAPH_NODE, check_node, tissue_graph_figure
 
 logger = logging.getLogger(__name__)
 
@@ -105,16 +109,19 @@ def whole_body_panels(timeseries: pd.DataFrame) -> list[tuple[str, str]]:
     return panels
 
 
-def whole_body_figure(run: RunData) -> Figure | None:
+def whole_body_figure(run: RunData, columns: Sequence[str] | None = None) -> Figure | None:
     """Hormones and metabolites against time, with periods shaded.
 
     Args:
         run: loaded run.
+        columns: only these whole-body columns (default: every one present).
 
     Returns:
         The figure, or ``None`` if no whole-body column is present.
     """
     panels = whole_body_panels(run.timeseries)
+    if columns is not None:
+        panels = [(c, label) for c, label in panels if c in columns]
     if not panels:
         logger.warning("no whole-body columns in %s", run.run_dir)
         return None
@@ -281,17 +288,19 @@ def _draw_pathway_panel(ax: Axes, run: RunData, tissue: str, node: str) -> None:
     ax.grid(alpha=0.3, lw=0.5)
 
 
-def pathways_figure(run: RunData, tissue: str) -> Figure | None:
+def pathways_figure(run: RunData, tissue: str, nodes: Sequence[str] | None = None) -> Figure | None:
     """One small panel per pathway node of a tissue.
 
     Args:
         run: loaded run.
         tissue: tissue prefix of the timeseries columns.
+        nodes: only these nodes, in this order (default: every node with a mean column).
 
     Returns:
         The figure, or ``None`` if the tissue has no node columns.
     """
-    nodes = pathway_panel_nodes(run, tissue)
+    present = pathway_panel_nodes(run, tissue)
+    nodes = present if nodes is None else [n for n in nodes if n in present]
     if not nodes:
         return None
     periods = run_periods(run.scenario, run.timeseries)
@@ -319,8 +328,67 @@ def pathways_figure(run: RunData, tissue: str) -> Figure | None:
     return fig
 
 
-def iter_figures(run: RunData) -> Iterator[tuple[str, Figure]]:
-    """``(file stem, figure)`` for every figure the run supports, built lazily."""
+def pathway_overlay_figure(run: RunData, tissue: str, nodes: Sequence[str]) -> Figure | None:
+    """Several fraction-valued nodes of a tissue on one axes: mean over cells (line) and the
+    interquartile band across cells (cells table); a compact view for the live dashboard.
+
+    Args:
+        run: loaded (or live) run.
+        tissue: tissue prefix.
+        nodes: nodes to draw (those without a mean column are skipped).
+
+    Returns:
+        The figure, or ``None`` if no node has a mean column.
+    """
+    present = [n for n in nodes if n in pathway_panel_nodes(run, tissue)]
+    if not present:
+        return None
+    fig, (ax,) = new_figure(1, 1, 7.0, 3.6)
+    shade_periods(ax, run_periods(run.scenario, run.timeseries))
+    for k, node in enumerate(present):
+        color = f"C{k % 10}"
+        col = f"{tissue}.{node}"
+        ax.plot(
+            _hours(run.timeseries),
+            run.timeseries[col].to_numpy(float),
+            color=color,
+            lw=1.4,
+            label=node,
+            gid=f"mean:{col}",
+        )
+        q = pathway_quantiles(run.cells, tissue, node)
+        if not q.empty:
+            ax.fill_between(
+                _hours(q),
+                q["q25"].to_numpy(float),
+                q["q75"].to_numpy(float),
+                color=color,
+                alpha=0.2,
+                lw=0,
+                gid=f"iqr:{node}",
+            )
+    ax.set_ylabel(f"{tissue} node (fraction of total)")
+    ax.grid(alpha=0.3, lw=0.5)
+    _finish_time_axes([ax], run, 1)
+    ax.legend(fontsize="x-small", ncols=4, loc="upper left")
+    ax.set_title(f"{tissue}: mean over cells, band = interquartile range", fontsize="small")
+    return fig
+
+
+def iter_figures(
+    run: RunData,
+    graph_node: str | None = None,
+    graph_times_min: Sequence[float] | None = None,
+    diagram_time_min: float | None = None,
+) -> Iterator[tuple[str, Figure]]:
+    """``(file stem, figure)`` for every figure the run supports, built lazily.
+
+    Args:
+        run: loaded run.
+        graph_node: node colouring the tissue graph (default ``akt_p``).
+        graph_times_min: times of the tissue-graph panels (default: four, evenly spread).
+        diagram_time_min: time of the pathway diagrams (default: peak plasma insulin).
+    """
     for stem, fig in (
         ("whole_body", whole_body_figure(run)),
         ("glucose_fluxes", glucose_flux_figure(run)),
@@ -332,23 +400,47 @@ def iter_figures(run: RunData) -> Iterator[tuple[str, Figure]]:
             fig = builder(run, tissue)
             if fig is not None:
                 yield f"{prefix}_{tissue}", fig
+        fig = pathway_diagram_figure(run, tissue, diagram_time_min)
+        if fig is not None:
+            yield f"pathway_diagram_{tissue}", fig
+    try:
+        fig = tissue_graph_figure(run, graph_node or DEFAULT_GRAPH_NODE, graph_times_min)
+    except ScenarioError as exc:  # cells that do not match the graph builder: say so, go on
+        logger.warning("tissue graph not drawn: %s", exc)
+        fig = None
+    if fig is not None:
+        yield "tissue_graph", fig
 
 
-def plot_run(run_dir: str | Path, out_dir: Path | None = None) -> list[Path]:
+def plot_run(
+    run_dir: str | Path,
+    out_dir: Path | None = None,
+    graph_node: str | None = None,
+    graph_times_min: Sequence[float] | None = None,
+    diagram_time_min: float | None = None,
+) -> list[Path]:
     """Write the standard PNG figures of a run folder.
 
     Args:
         run_dir: run folder (``timeseries.parquet`` required; other files optional).
         out_dir: destination folder; defaults to ``run_dir/figures``.
+        graph_node: node colouring the tissue graph (default ``akt_p``).
+        graph_times_min: times of the tissue-graph panels (default: four, evenly spread).
+        diagram_time_min: time of the pathway diagrams (default: peak plasma insulin).
 
     Returns:
         Paths of the PNG files written, in drawing order.
+
+    Raises:
+        ScenarioError: if ``graph_node`` is not recorded in ``cells.parquet`` (nothing written).
     """
     run = load_run(run_dir)
+    if graph_node is not None:
+        check_node(run, graph_node, None)
     out = Path(out_dir) if out_dir is not None else run.run_dir / "figures"
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for stem, fig in iter_figures(run):
+    for stem, fig in iter_figures(run, graph_node, graph_times_min, diagram_time_min):
         path = out / f"{stem}.png"
         fig.savefig(path, dpi=DPI)
         fig.clear()

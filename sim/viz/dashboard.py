@@ -1,0 +1,370 @@
+"""Live dashboard on Mesa's Solara visualisation: run the model and watch it.
+
+The one module of ``sim.viz`` that drives a live :class:`sim.model.PhysiologyModel` instead of
+reading a saved run. The user picks a phenotype, interventions (meal, exercise, rhGH
+injection, Ipamorelin secretagogue) and a cell count, then steps or plays the model; the
+panels (plasma glucose, insulin, FFA and GH; tissue glucose uptake with EGP; pathway activity
+per tissue; the tissue graph coloured by a chosen node) are redrawn after each step.
+
+Panels reuse the saved-run figure builders: :func:`live_run` turns the running model into the
+same :class:`~sim.viz.data.RunData` a run folder gives (timeseries rows from the model's
+recorder, one per-cell snapshot per dashboard step), so the dashboard and ``sim plot`` draw
+identical figures. ``sim dashboard`` serves :func:`Page` with ``solara run`` (bound to
+127.0.0.1 unless ``--host`` says otherwise).
+
+Intervention doses follow the scenario library: a 75 g mixed breakfast (configs/ogtt.yaml
+carbohydrate load), 45 min cycling at 60 % VO2max, 0.5 mg sc rhGH
+(configs/scenarios/rhgh_replacement.yaml) and 300 ug sc Ipamorelin
+(configs/scenarios/gh_secretagogue_nightly.yaml).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import solara
+from matplotlib.figure import Figure
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from sim.model import PhysiologyModel
+from sim.viz.data import RunData, node_unit
+from sim.viz.figures import glucose_flux_figure, pathway_overlay_figure, whole_body_figure
+from sim.viz.tissue_graph import (
+    CMAP,
+    TissueLayout,
+    _cell_size,
+    _draw_static,
+    _grid,
+    tissue_layout,
+)
+
+logger = logging.getLogger(__name__)
+
+PHENOTYPES: tuple[str, ...] = ("healthy", "obese", "t2d")
+CELL_SHARES: dict[str, float] = {"muscle": 600 / 1100, "liver": 250 / 1100, "adipose": 250 / 1100}
+"""Split of the agents between tissues, as in configs/baseline.yaml."""
+PLASMA_COLUMNS: tuple[str, ...] = ("glucose_mM", "insulin_uU_ml", "ffa_mM", "gh_ug_l")
+LIVE_NODES: tuple[str, ...] = (
+    "ir_p",
+    "irs1_py",
+    "akt_p",
+    "glut4_pm",
+    "stat5_p",
+    "socs3",
+    "pkc",
+    "ampk_p",
+)
+"""Pathway nodes kept per cell at every dashboard step (the panels draw these)."""
+LIVE_FRACTION_NODES: tuple[str, ...] = LIVE_NODES
+"""All of ``LIVE_NODES`` are fractions of their total (0-1), so they share one axis."""
+DURATION_MIN = 1440.0
+START_CLOCK_H = 7.0
+_LAYOUTS: dict[tuple[str, int, int], TissueLayout] = {}
+
+
+def dashboard_scenario(
+    phenotype: str = "healthy",
+    n_cells: int = 300,
+    meal: bool = True,
+    exercise: bool = False,
+    gh_injection: bool = False,
+    secretagogue: bool = False,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """The scenario mapping a set of dashboard choices stands for (24 h from 07:00).
+
+    Args:
+        phenotype: ``healthy``, ``obese`` or ``t2d``.
+        n_cells: agents in all (split muscle:liver:adipose as ``CELL_SHARES``; at least 3 each).
+        meal: 75 g carbohydrate mixed breakfast at 08:00.
+        exercise: 45 min cycling at 60 % VO2max from 10:00.
+        gh_injection: 0.5 mg rhGH subcutaneously at 07:00.
+        secretagogue: 300 ug Ipamorelin subcutaneously at 07:00.
+        seed: scenario seed.
+
+    Returns:
+        A mapping for :func:`sim.load_scenario` (validated when the model is built).
+    """
+    cells = {t: max(3, round(n_cells * share)) for t, share in CELL_SHARES.items()}
+    interventions: list[dict[str, Any]] = []
+    if meal:
+        interventions.append(
+            {
+                "kind": "meal",
+                "at_min": 60,
+                "carbs_g": 75,
+                "protein_g": 20,
+                "fat_g": 15,
+                "fiber_g": 5,
+            }
+        )
+    if exercise:
+        interventions.append(
+            {"kind": "exercise", "start_min": 180, "duration_min": 45, "intensity_vo2max": 0.6}
+        )
+    if gh_injection:
+        interventions.append({"kind": "gh_injection", "at_min": 0, "dose_mg": 0.5, "route": "sc"})
+    if secretagogue:
+        interventions.append(
+            {"kind": "secretagogue", "at_min": 0, "drug": "ipamorelin", "dose_ug": 300}
+        )
+    return {
+        "name": f"dashboard-{phenotype}",
+        "seed": int(seed),
+        "duration_min": DURATION_MIN,
+        "start_clock_h": START_CLOCK_H,
+        "record_every_min": 5,
+        "cell_record_every_min": DURATION_MIN,
+        "subject": {"phenotype": phenotype},
+        "cells": cells,
+        "interventions": interventions,
+    }
+
+
+class DashboardModel(PhysiologyModel):
+    """The physiology model as the dashboard drives it: one step = ``minutes_per_step``.
+
+    Keeps a per-cell snapshot of ``LIVE_NODES`` after every dashboard step for the pathway
+    and graph panels.
+    """
+
+    def __init__(
+        self,
+        phenotype: str = "healthy",
+        n_cells: int = 300,
+        meal: bool = True,
+        exercise: bool = False,
+        gh_injection: bool = False,
+        secretagogue: bool = False,
+        minutes_per_step: int = 10,
+        seed: int = 0,
+    ) -> None:
+        scenario = dashboard_scenario(
+            phenotype, n_cells, meal, exercise, gh_injection, secretagogue, seed
+        )
+        super().__init__(scenario)
+        self.minutes_per_step = max(1, int(minutes_per_step))
+        self.snapshots: list[pd.DataFrame] = [self.cell_snapshot()]
+
+    def step(self) -> None:
+        """Advance ``minutes_per_step`` model minutes (or to the end) and snapshot the cells."""
+        for _ in range(self.minutes_per_step):
+            if not self.running:
+                break
+            super().step()
+        self.snapshots.append(self.cell_snapshot())
+
+    def cell_snapshot(self) -> pd.DataFrame:
+        """The current ``LIVE_NODES`` of every cell, in the ``cells.parquet`` layout."""
+        frames = []
+        for name, tissue in self.tissues.items():
+            lay = tissue.layout
+            df = pd.DataFrame(
+                {
+                    "cell_id": lay.nodes.astype(np.int64),
+                    "tissue": name,
+                    "subtype": lay.subtype,
+                    "zone": lay.zone,
+                    "time_min": self.time_min,
+                }
+            )
+            for node in LIVE_NODES:
+                df[node] = tissue.y[tissue.names.index(node)] if node in tissue.names else np.nan
+            frames.append(df)
+        return pd.concat(frames, ignore_index=True)
+
+
+def live_run(model: DashboardModel) -> RunData:
+    """The running model as a :class:`RunData`, so the saved-run figure builders draw it."""
+    return RunData(
+        run_dir=Path(model.scenario.name),
+        timeseries=model.recorder.timeseries(),
+        cells=pd.concat(model.snapshots, ignore_index=True),
+        scenario=model.scenario.model_dump(mode="json"),
+        summary={},
+        manifest={},
+    )
+
+
+def _layout(model: DashboardModel, tissue: str) -> TissueLayout:
+    """The seeded layout of a tissue's graph, cached by the graph's size."""
+    key = (tissue, model.graph.number_of_nodes(), model.graph.number_of_edges())
+    if key not in _LAYOUTS:
+        _LAYOUTS[key] = tissue_layout(model.graph, tissue)
+    return _LAYOUTS[key]
+
+
+def graph_figure(model: DashboardModel, tissue: str, node: str) -> Figure:
+    """The tissue graph with each cell coloured by its current ``node`` value."""
+    lay = _layout(model, tissue)
+    t = model.tissues[tissue]
+    values = pd.Series(t.y[t.names.index(node)], index=t.layout.nodes.astype(int))
+    fig, (ax,) = _grid(1, 1, 5.0, 4.2)
+    _draw_static(ax, lay)
+    v = values.reindex(lay.cell_ids).to_numpy(float)
+    vmax = 1.0 if node_unit(node) == "fraction" else max(float(np.nanmax(v)), 1e-9)
+    sc = ax.scatter(
+        lay.cell_xy[:, 0],
+        lay.cell_xy[:, 1],
+        c=v,
+        cmap=CMAP,
+        vmin=0.0,
+        vmax=vmax,
+        s=_cell_size(len(lay.cell_ids)),
+        zorder=3,
+        gid=f"cells:{tissue}:{model.time_min:g}",
+    )
+    fig.colorbar(sc, ax=ax, label=f"{node} ({node_unit(node)})", shrink=0.8)
+    ax.set_title(f"{tissue} graph, {node} at t = {model.time_min / 60:.2f} h", fontsize="small")
+    return fig
+
+
+def clock(model: DashboardModel) -> str:
+    """Simulated time as ``t = H.HH h (HH:MM)``."""
+    minutes = round((START_CLOCK_H * 60 + model.time_min) % 1440)
+    return f"t = {model.time_min / 60:.2f} h ({minutes // 60:02d}:{minutes % 60:02d})"
+
+
+@solara.component
+def StatusView(model: DashboardModel) -> None:
+    """Simulated time and the current plasma values (text, for a quick read)."""
+    update_counter.get()
+    row = model.recorder.rows[-1]
+    n = sum(t.n for t in model.tissues.values())
+    solara.Markdown(
+        f"**{clock(model)}** · {n} cells · glucose **{row['glucose_mM']:.2f} mM** · "
+        f"insulin {row['insulin_uU_ml']:.1f} µU/mL · FFA {row['ffa_mM']:.2f} mM · "
+        f"GH {row['gh_ug_l']:.2f} µg/L",
+        style={"font-size": "1.1em"},
+    )
+
+
+@solara.component
+def PlasmaView(model: DashboardModel) -> None:
+    """Plasma glucose, insulin, FFA and GH so far, interventions shaded."""
+    update_counter.get()
+    fig = whole_body_figure(live_run(model), columns=PLASMA_COLUMNS)
+    solara.FigureMatplotlib(fig, format="png", dpi=80)
+
+
+@solara.component
+def UptakeView(model: DashboardModel) -> None:
+    """Tissue glucose uptake (stacked) with EGP and meal appearance."""
+    update_counter.get()
+    fig = glucose_flux_figure(live_run(model))
+    if fig is not None:
+        solara.FigureMatplotlib(fig, format="png", dpi=80)
+
+
+@solara.component
+def PathwayView(model: DashboardModel) -> None:
+    """Mean and interquartile band across cells of key nodes in a chosen tissue."""
+    update_counter.get()
+    tissue, set_tissue = solara.use_state("muscle")
+    solara.ToggleButtonsSingle(value=tissue, on_value=set_tissue, values=list(model.tissues))
+    run = live_run(model)
+    fig = pathway_overlay_figure(run, tissue, LIVE_FRACTION_NODES)
+    if fig is not None:
+        solara.FigureMatplotlib(fig, format="png", dpi=70)
+
+
+@solara.component
+def GraphView(model: DashboardModel) -> None:
+    """The tissue graph coloured by the current value of a chosen node."""
+    update_counter.get()
+    tissue, set_tissue = solara.use_state("muscle")
+    node, set_node = solara.use_state("akt_p")
+    with solara.Row():
+        solara.Select("tissue", value=tissue, values=list(model.tissues), on_value=set_tissue)
+        names = [n for n in LIVE_NODES if n in model.tissues[tissue].names]
+        solara.Select(
+            "node", value=node if node in names else names[0], values=names, on_value=set_node
+        )
+    shown = node if node in names else names[0]
+    solara.FigureMatplotlib(graph_figure(model, tissue, shown), format="png", dpi=80)
+
+
+MODEL_PARAMS: dict[str, dict[str, Any]] = {
+    "phenotype": {
+        "type": "Select",
+        "value": "healthy",
+        "values": list(PHENOTYPES),
+        "label": "phenotype",
+    },
+    "n_cells": {
+        "type": "SliderInt",
+        "value": 300,
+        "min": 30,
+        "max": 3000,
+        "step": 10,
+        "label": "cells (all tissues)",
+    },
+    "meal": {"type": "Checkbox", "value": True, "label": "meal 75 g at 08:00"},
+    "exercise": {"type": "Checkbox", "value": False, "label": "exercise 45 min 60 % VO2max 10:00"},
+    "gh_injection": {"type": "Checkbox", "value": False, "label": "rhGH 0.5 mg sc at 07:00"},
+    "secretagogue": {"type": "Checkbox", "value": False, "label": "Ipamorelin 300 µg sc 07:00"},
+    "minutes_per_step": {
+        "type": "SliderInt",
+        "value": 10,
+        "min": 1,
+        "max": 60,
+        "step": 1,
+        "label": "simulated minutes per step",
+    },
+    "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": 99, "step": 1, "label": "seed"},
+}
+COMPONENTS = [StatusView, PlasmaView, UptakeView, PathwayView, GraphView]
+
+
+@solara.component
+def Page() -> None:
+    """The dashboard page served by ``sim dashboard``."""
+    defaults = {k: v["value"] for k, v in MODEL_PARAMS.items()}
+    model = solara.use_memo(lambda: DashboardModel(**defaults), [])
+    SolaraViz(
+        model,
+        components=COMPONENTS,
+        model_params=MODEL_PARAMS,
+        name="sim: insulin, GH, FFA and exercise signalling",
+        play_interval=50,
+    )
+
+
+def measure_step_seconds(n_cells: int, steps: int = 10, minutes_per_step: int = 10) -> dict:
+    """Wall seconds to build the model, per dashboard step, and per full redraw of the panels.
+
+    The redraw builds every panel's figure and renders it to PNG, as the browser gets it.
+    """
+    import io
+
+    t0 = time.perf_counter()
+    model = DashboardModel(n_cells=n_cells, minutes_per_step=minutes_per_step)
+    build = time.perf_counter() - t0
+    step_s, draw_s = [], []
+    for _ in range(steps):
+        t1 = time.perf_counter()
+        model.step()
+        t2 = time.perf_counter()
+        run = live_run(model)
+        for fig in (
+            whole_body_figure(run, columns=PLASMA_COLUMNS),
+            glucose_flux_figure(run),
+            pathway_overlay_figure(run, "muscle", LIVE_FRACTION_NODES),
+            graph_figure(model, "muscle", "akt_p"),
+        ):
+            fig.savefig(io.BytesIO(), format="png", dpi=80)
+        step_s.append(t2 - t1)
+        draw_s.append(time.perf_counter() - t2)
+    return {
+        "cells": sum(t.n for t in model.tissues.values()),
+        "build_s": build,
+        "step_s": float(np.median(step_s)),
+        "redraw_s": float(np.median(draw_s[1:] or draw_s)),
+        "minutes_per_step": minutes_per_step,
+    }
