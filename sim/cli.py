@@ -442,6 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_compare)
+    from sim.validate.cli import add_commands as add_validation_commands
+
+    add_validation_commands(sub)  # sim validate, sim calibrate
     return parser
 
 
