@@ -45,8 +45,9 @@ ALL_NODES = sorted({n for nodes in NODES.values() for n in nodes})
 EXPECTED_FIGURES = {
     "whole_body",
     "glucose_fluxes",
-    *(f"{kind}_{t}" for kind in ("pathways", "heatmap") for t in NODES),
+    *(f"{kind}_{t}" for kind in ("pathways", "heatmap", "pathway_diagram") for t in NODES),
 }
+"""Synthetic cells do not match the graph builder, so no tissue graph is drawn for them."""
 SCENARIO = {
     "name": "synthetic",
     "duration_min": 720,
@@ -319,10 +320,269 @@ def test_without_cells_file(tmp_path: Path) -> None:
     assert set(figures) == {
         "whole_body",
         "glucose_fluxes",
-        "pathways_muscle",
-        "pathways_liver",
-        "pathways_adipose",
+        *(f"{kind}_{t}" for kind in ("pathways", "pathway_diagram") for t in NODES),
     }
     fig = figures["pathways_liver"]
     fig.canvas.draw()
     assert not any(a.get_gid() == "iqr:akt_p" for ax in fig.axes for a in ax.collections)
+
+
+# ---------------------------------------------------------------- a real (tiny) saved run
+
+TINY = {
+    "name": "tiny",
+    "seed": 2,
+    "duration_min": 120,
+    "start_clock_h": 8.0,
+    "record_every_min": 5,
+    "cell_record_every_min": 30,
+    "cells": {"muscle": 9, "liver": 6, "adipose": 5},
+    "interventions": [
+        {"kind": "meal", "at_min": 10, "carbs_g": 75},
+        {"kind": "exercise", "start_min": 60, "duration_min": 30, "intensity_vo2max": 0.6},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved run folder written by the simulator (graph-consistent cell ids)."""
+    import sim
+
+    out = tmp_path_factory.mktemp("real") / "run"
+    sim.run(sim.load_scenario(TINY)).save(out)
+    return out
+
+
+def test_rebuilt_graph_has_the_saved_cells(real_run: Path) -> None:
+    from sim.viz.tissue_graph import rebuild_graph, tissue_layout
+
+    run = load_run(real_run)
+    graph = rebuild_graph(run)
+    kinds = dict(graph.nodes(data="kind"))
+    for tissue, n in TINY["cells"].items():
+        saved = sorted(run.cells.loc[run.cells["tissue"] == tissue, "cell_id"].unique())
+        nodes = sorted(
+            i for i, t in graph.nodes(data="tissue") if t == tissue and kinds[i] == "cell"
+        )
+        assert nodes == saved and len(nodes) == n
+    # every cell hangs off exactly one exchange compartment (capillary or sinusoid segment)
+    for cell in (i for i, k in kinds.items() if k == "cell"):
+        assert sum(kinds[j] != "cell" for j in graph.neighbors(cell)) == 1
+    a, b = tissue_layout(graph, "muscle"), tissue_layout(graph, "muscle")
+    np.testing.assert_array_equal(a.cell_xy, b.cell_xy)  # seeded: stable picture
+
+
+def test_rebuild_graph_rejects_foreign_cells(run_dir: Path) -> None:
+    from sim.scenario import ScenarioError
+    from sim.viz.tissue_graph import rebuild_graph
+
+    with pytest.raises(ScenarioError, match="do not match"):
+        rebuild_graph(load_run(run_dir))
+
+
+def test_tissue_graph_colours_are_the_cell_values(real_run: Path) -> None:
+    from sim.viz.tissue_graph import tissue_graph_figure
+
+    run = load_run(real_run)
+    cells = pd.read_parquet(real_run / "cells.parquet")
+    fig = tissue_graph_figure(run, "glut4_pm", [0.0, 75.0])
+    drawn = {c.get_gid(): c for ax in fig.axes for c in ax.collections if c.get_gid()}
+    for tissue in ("muscle", "adipose"):  # hepatocytes carry GLUT2: no liver row
+        for t_snap in (0.0, 60.0):  # 75 min asked: the nearest snapshot is 60 min
+            sub = cells[(cells["tissue"] == tissue) & (cells["time_min"] == t_snap)]
+            expected = sub.sort_values("cell_id")["glut4_pm"].to_numpy(float)
+            got = np.ma.filled(drawn[f"cells:{tissue}:{t_snap:g}"].get_array(), np.nan)
+            np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert not any(g.startswith("cells:liver") for g in drawn)
+    assert any("glut4_pm (fraction)" in ax.get_ylabel() for ax in fig.axes)
+
+
+def test_animation_has_one_frame_per_snapshot(real_run: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from sim.viz.tissue_graph import animate_graph
+
+    run = load_run(real_run)
+    paths = animate_graph(run, "akt_p", tmp_path / "anim", tissue="liver")
+    n_snapshots = pd.read_parquet(real_run / "cells.parquet")["time_min"].nunique()
+    with Image.open(paths[0]) as gif:
+        assert gif.format == "GIF" and gif.n_frames == n_snapshots == 5
+
+
+def test_plot_bad_node_exits_2_and_writes_nothing(real_run: Path, capsys) -> None:
+    from sim.cli import main
+
+    before = sorted(p.name for p in real_run.iterdir())
+    assert main(["plot", str(real_run), "--animate", "akt_pp"]) == 2
+    err = capsys.readouterr().err
+    assert "akt_pp" in err and "allowed:" in err and "glut4_pm" in err
+    assert main(["plot", str(real_run), "--animate", "akt_p", "--tissue", "brain"]) == 2
+    assert "muscle, liver, adipose" in capsys.readouterr().err
+    assert main(["plot", str(real_run), "--graph-node", "nope"]) == 2
+    assert sorted(p.name for p in real_run.iterdir()) == before  # no figures/ folder
+
+
+def test_real_run_gives_every_figure_including_the_graph(real_run: Path) -> None:
+    figures = dict(iter_figures(load_run(real_run), graph_times_min=[0.0, 120.0]))
+    assert set(figures) == EXPECTED_FIGURES | {"tissue_graph"}
+    titles = [ax.get_title() for ax in figures["tissue_graph"].axes if ax.get_title()]
+    assert titles[:2] == ["muscle, t = 0 h", "muscle, t = 2 h"]
+
+
+# ---------------------------------------------------------------- the pathway diagram
+
+DESIGN_EDGES = {
+    # (tissue, source, target): sign, from the mechanism table of DESIGN section 2
+    ("muscle", "ins_nM", "ir_p"): 1,  # I1
+    ("muscle", "ir_p", "irs1_py"): 1,  # I2
+    ("muscle", "irs1_py", "pi3k"): 1,  # I3
+    ("muscle", "pi3k", "akt_p"): 1,  # I3
+    ("muscle", "akt_p", "glut4_pm"): 1,  # I4
+    ("muscle", "glut4_pm", "cum_glc"): 1,  # I4: uptake proportional to membrane GLUT4
+    ("muscle", "gh_nM", "ghr_jak2"): 1,  # G1
+    ("muscle", "ghr_jak2", "stat5_p"): 1,  # G1
+    ("muscle", "stat5_p", "socs3"): 1,  # G2
+    ("muscle", "socs3", "irs1_py"): -1,  # G3
+    ("muscle", "socs3", "stat5_p"): -1,  # G3 (JAK2 block)
+    ("muscle", "lcfa", "cum_glc"): -1,  # F1 Randle
+    ("muscle", "dag", "pkc"): 1,  # F2
+    ("muscle", "pkc", "irs1_py"): -1,  # F2
+    ("muscle", "amp_atp", "ampk_p"): 1,  # E1
+    ("muscle", "intensity", "amp_atp"): 1,  # E1
+    ("muscle", "ampk_p", "glut4_pm"): 1,  # E2
+    ("muscle", "tnf_pg_ml", "nfkb"): 1,  # N1
+    ("muscle", "nfkb", "irs1_py"): -1,  # N1
+    ("liver", "akt_p", "foxo1"): -1,  # I5
+    ("liver", "foxo1", "pepck"): 1,  # I5
+    ("liver", "pepck", "cum_egp"): 1,  # I5
+    ("liver", "cort_excess", "pepck"): 1,  # S1
+    ("adipose", "akt_p", "hsl"): -1,  # I6
+    ("adipose", "stat5_p", "gh_lipo"): 1,  # G5
+    ("adipose", "gh_lipo", "hsl"): 1,  # G5
+    ("adipose", "hsl", "cum_ffa_out"): 1,  # G5
+}
+
+
+def test_pathway_edges_agree_with_the_design_table() -> None:
+    from sim.viz.pathway_diagram import pathway_edges
+
+    edges = {t: {(e.source, e.target): e.sign for e in pathway_edges(t)} for t in NODES}
+    for (tissue, a, b), sign in DESIGN_EDGES.items():
+        assert edges[tissue].get((a, b)) == sign, f"{tissue}: {a} -> {b} should be {sign:+d}"
+    # conversions between forms of one protein are not drawn as regulation
+    assert ("irs1_py", "irs1_ps") not in edges["muscle"]
+    assert ("ir_p", "irs1_ps") not in edges["muscle"]
+    # hepatocytes have no GLUT4 node; muscle has no HSL
+    assert not any("glut4_pm" in pair for pair in edges["liver"])
+    assert not any("hsl" in pair for pair in edges["muscle"])
+
+
+def test_pathway_diagram_draws_every_edge_and_the_saved_values(real_run: Path) -> None:
+    from sim.viz.pathway_diagram import diagram_graph, node_values, pathway_diagram_figure
+
+    run = load_run(real_run)
+    ts = run.timeseries
+    fig = pathway_diagram_figure(run, "muscle", time_min=62.0)
+    patches = {p.get_gid() for ax in fig.axes for p in ax.patches if p.get_gid()}
+    g = diagram_graph("muscle")
+    expected = {f"edge:{'+' if d['sign'] > 0 else '-'}:{a}>{b}" for a, b, d in g.edges(data=True)}
+    assert patches == expected
+    row = ts.iloc[(ts["time_min"] - 62.0).abs().argmin()]
+    assert row["time_min"] == 60.0
+    values = node_values(run, "muscle", 62.0)
+    assert values["akt_p"] == row["muscle.akt_p"] and values["ins_nM"] == row["insulin_uU_ml"]
+    labels = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert f"akt_p\n{row['muscle.akt_p']:.2f}" in labels
+
+
+# ---------------------------------------------------------------- sweep folders
+
+
+def write_sweep(folder: Path) -> pd.DataFrame:
+    """A 2 x 3 grid with 3 replicates, one failed run and one NaN metric."""
+    rows = []
+    rng = np.random.default_rng(0)
+    for i, dose in enumerate([0.1, 2.0]):
+        for j, inten in enumerate([0.3, 0.5, 0.7]):
+            for r in range(3):
+                rows.append(
+                    {
+                        "run_id": f"p{i * 3 + j:04d}-r{r:02d}",
+                        "point": i * 3 + j,
+                        "interventions.0.dose_mg": dose,
+                        "interventions.1.intensity_vo2max": inten,
+                        "seed": int(rng.integers(1e6)),
+                        "replicate": r,
+                        "status": "completed",
+                        "error": None,
+                        "m_value_mg_kg_min": 5.0 - dose + 3 * inten + rng.normal(0, 0.3),
+                        "glucose_mean_mM": 5.0 + rng.normal(0, 0.1),
+                        "wall_seconds": 1.0,
+                    }
+                )
+    summary = pd.DataFrame(rows)
+    summary.loc[4, "status"] = "failed"
+    summary.loc[4, "m_value_mg_kg_min"] = 99.0  # must not count: the run failed
+    summary.loc[7, "m_value_mg_kg_min"] = np.nan
+    folder.mkdir(parents=True)
+    summary.to_parquet(folder / "summary.parquet")
+    spec = {
+        "name": "synthetic_sweep",
+        "design": {
+            "kind": "grid",
+            "parameters": {
+                "interventions.0.dose_mg": [0.1, 2.0],
+                "interventions.1.intensity_vo2max": [0.3, 0.5, 0.7],
+            },
+        },
+    }
+    (folder / "sweep.yaml").write_text(yaml.safe_dump(spec))
+    return summary
+
+
+def test_sweep_heatmap_values_are_the_summary_means(tmp_path: Path) -> None:
+    from sim.viz.sweep import load_sweep, sweep_curves_figure, sweep_heatmap_figure
+
+    summary = write_sweep(tmp_path / "sweep")
+    ok = summary[(summary["status"] == "completed") & summary["m_value_mg_kg_min"].notna()]
+    means = ok.groupby(["interventions.1.intensity_vo2max", "interventions.0.dose_mg"])[
+        "m_value_mg_kg_min"
+    ].mean()
+    expected = means.unstack().to_numpy()  # rows: intensity, columns: dose
+    sweep = load_sweep(tmp_path / "sweep")
+    fig = sweep_heatmap_figure(sweep, "m_value_mg_kg_min")
+    mesh = artist_by_gid(fig, "sweep_heatmap:m_value_mg_kg_min")
+    np.testing.assert_allclose(np.ma.filled(mesh.get_array(), np.nan).reshape(3, 2), expected)
+    assert 99.0 not in np.asarray(mesh.get_array())
+    curves = sweep_curves_figure(sweep, "m_value_mg_kg_min")
+    line = line_by_gid(curves, "sweep_mean:interventions.0.dose_mg:0.5")
+    np.testing.assert_allclose(line.get_ydata(), expected[1])
+    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in curves.axes)
+
+
+def test_plot_sweep_folder_via_cli(tmp_path: Path, capsys) -> None:
+    from sim.cli import main
+
+    write_sweep(tmp_path / "sweep")
+    assert main(["plot", str(tmp_path / "sweep")]) == 0
+    assert sorted(p.name for p in (tmp_path / "sweep" / "figures").iterdir()) == [
+        "sweep_curves.png",
+        "sweep_heatmap.png",
+    ]
+    assert main(["plot", str(tmp_path / "sweep"), "--metric", "bogus"]) == 2
+    assert "allowed: m_value_mg_kg_min, glucose_mean_mM" in capsys.readouterr().err
+    assert main(["plot", str(tmp_path)]) == 2  # not a run, sweep or compare folder
+
+
+def test_plot_compare_folder_calls_plot_compare(tmp_path: Path, monkeypatch) -> None:
+    figures = pytest.importorskip(
+        "sim.compare.figures", reason="sim.compare.figures (hypothesis-testing engineer) absent"
+    )
+    from sim.viz.commands import plot_folder
+
+    calls = []
+    monkeypatch.setattr(figures, "plot_compare", lambda f: calls.append(Path(f)) or [])
+    (tmp_path / "cmp").mkdir()
+    pd.DataFrame({"outcome": ["x"], "arm": ["a"]}).to_parquet(tmp_path / "cmp" / "effects.parquet")
+    assert plot_folder(tmp_path / "cmp") == [] and calls == [tmp_path / "cmp"]

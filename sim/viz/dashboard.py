@@ -35,12 +35,12 @@ from mesa.visualization.utils import update_counter
 from sim.model import PhysiologyModel
 from sim.viz.data import RunData, node_unit
 from sim.viz.figures import glucose_flux_figure, pathway_overlay_figure, whole_body_figure
+from sim.viz.style import grid_figure
 from sim.viz.tissue_graph import (
     CMAP,
     TissueLayout,
     _cell_size,
     _draw_static,
-    _grid,
     tissue_layout,
 )
 
@@ -205,7 +205,7 @@ def graph_figure(model: DashboardModel, tissue: str, node: str) -> Figure:
     lay = _layout(model, tissue)
     t = model.tissues[tissue]
     values = pd.Series(t.y[t.names.index(node)], index=t.layout.nodes.astype(int))
-    fig, (ax,) = _grid(1, 1, 5.0, 4.2)
+    fig, (ax,) = grid_figure(1, 1, 5.0, 4.2)
     _draw_static(ax, lay)
     v = values.reindex(lay.cell_ids).to_numpy(float)
     vmax = 1.0 if node_unit(node) == "fraction" else max(float(np.nanmax(v)), 1e-9)

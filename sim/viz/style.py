@@ -213,6 +213,20 @@ def new_figure(
     return fig, axes[:n_panels]
 
 
+def grid_figure(nrows: int, ncols: int, w: float, h: float) -> tuple[Figure, list[Axes]]:
+    """A constrained-layout Agg figure of independent (unshared) panels, row-major.
+
+    Args:
+        nrows: grid rows.
+        ncols: grid columns.
+        w: width of one panel (inches).
+        h: height of one panel (inches).
+    """
+    fig = Figure(figsize=(w * ncols + 1.2, h * nrows + 0.6), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, list(fig.subplots(nrows, ncols, squeeze=False).ravel())
+
+
 def figure_title(run: RunData, what: str) -> str:
     """Figure title: scenario name (or run folder name) and what is shown."""
     return f"{run.scenario.get('name') or run.run_dir.name} — {what}"

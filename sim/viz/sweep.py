@@ -24,7 +24,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from sim.scenario import ScenarioError
-from sim.viz.style import new_figure
+from sim.viz.style import grid_figure, new_figure
 
 logger = logging.getLogger(__name__)
 
@@ -213,8 +213,11 @@ def sweep_heatmap_figure(sweep: SweepData, metric: str) -> Figure | None:
 def sweep_curves_figure(sweep: SweepData, metric: str) -> Figure:
     """``metric`` against each swept key: every run as a dot, the mean over replicates as a
     line with a ±1 SD band (one line per level of the second key when it has few levels)."""
-    fig, axes = new_figure(len(sweep.keys), min(2, len(sweep.keys)), 5.5, 3.8)
-    for ax, key in zip(axes, sweep.keys, strict=True):
+    ncols = min(2, len(sweep.keys))
+    fig, axes = grid_figure(-(-len(sweep.keys) // ncols), ncols, 5.5, 3.8)
+    for ax in axes[len(sweep.keys) :]:
+        fig.delaxes(ax)
+    for ax, key in zip(axes, sweep.keys, strict=False):
         done = completed(sweep.summary)
         ax.plot(
             done[key],

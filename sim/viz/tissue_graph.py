@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 from matplotlib import animation
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
@@ -35,7 +34,7 @@ from matplotlib.figure import Figure
 from sim.graph import build as build_graph
 from sim.scenario import ScenarioError
 from sim.viz.data import TISSUES, RunData, cell_node_values, node_unit, run_tissues
-from sim.viz.style import figure_title
+from sim.viz.style import figure_title, grid_figure
 
 logger = logging.getLogger(__name__)
 
@@ -251,13 +250,6 @@ def _cell_size(n: int) -> float:
     return float(np.clip(4000.0 / max(n, 1), 4.0, 60.0))
 
 
-def _grid(nrows: int, ncols: int, w: float, h: float) -> tuple[Figure, list[Axes]]:
-    """A constrained-layout Agg figure with independent (unshared) panels, row-major."""
-    fig = Figure(figsize=(w * ncols + 1.2, h * nrows + 0.6), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, list(fig.subplots(nrows, ncols, squeeze=False).ravel())
-
-
 def default_times(cells: pd.DataFrame, n: int = 4) -> list[float]:
     """``n`` snapshot times spread evenly over the run (first and last included)."""
     times = np.unique(cells["time_min"].to_numpy(dtype=float))
@@ -291,7 +283,7 @@ def tissue_graph_figure(
         graph = rebuild_graph(run)
         layouts = {t: tissue_layout(graph, t) for t in tissues}
     times = list(times_min) if times_min else default_times(run.cells)
-    fig, axes = _grid(len(tissues), len(times), 3.2, 3.0)
+    fig, axes = grid_figure(len(tissues), len(times), 3.2, 3.0)
     for r, tissue in enumerate(tissues):
         lay, norm = layouts[tissue], _norm(run.cells, tissue, node)
         row = axes[r * len(times) : (r + 1) * len(times)]
@@ -340,7 +332,7 @@ def animate_graph(
     graph = rebuild_graph(run)
     lays = [tissue_layout(graph, t) for t in tissues]
     times = np.unique(run.cells["time_min"].to_numpy(dtype=float))
-    fig, axes = _grid(1, len(lays), 4.2, 4.2)
+    fig, axes = grid_figure(1, len(lays), 4.2, 4.2)
     scatters = []
     for ax, lay in zip(axes, lays, strict=True):
         _draw_static(ax, lay)
