@@ -115,6 +115,8 @@ def prepare(
     """
     if not sources:
         raise sp.CompareError("sim compare: give a hypothesis file or at least two scenarios")
+    if replicates is not None and replicates < 2:
+        raise sp.CompareError(f"--replicates {replicates}: a paired test needs at least 2")
     first = sp.read_yaml(Path(sources[0]))
     if len(sources) == 1 and sp.is_hypothesis_file(first):
         spec, root, label = sp.load_study(sources[0]), Path(sources[0]).parent, sources[0]
@@ -127,8 +129,6 @@ def prepare(
         (spec, root), label = sp.study_from_scenarios(sources, replicates or 8), "sim compare"
     if replicates is not None:
         spec = spec.model_copy(update={"replicates": replicates})
-        if replicates < 2:
-            raise sp.CompareError(f"--replicates {replicates}: a paired test needs at least 2")
     traits = spec.population.traits
     mappings: dict[str, dict[str, Any]] = {}
     arms: dict[str, Scenario] = {}

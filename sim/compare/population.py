@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -49,14 +50,16 @@ TRAITS: tuple[Trait, ...] = (
         ("muscle.k_ir_on", "liver.k_ir_on", "adipose.k_ir_on"),
         0.30,
         "insulin binding to mononuclear leukocytes of 21 healthy adults 1.92 +/- 0.58 % "
-        "(CV 0.30), Beck-Nielsen 1979; k_ir_on lumps receptor number x affinity",
+        "(CV 0.30; Beck-Nielsen, 'The insulin receptor in normal and obese persons'); "
+        "k_ir_on lumps receptor number x affinity",
     ),
     Trait(
         "irs1_signalling",
         ("muscle.k_irs1_py", "liver.k_irs1_py", "adipose.k_irs1_py"),
         0.30,
         "IR kinase -> IRS-1 capacity; no direct population CV published, set to the CV of "
-        "the receptor trait so the clamp M-value spread matches Hollenbeck & Reaven 1987 "
+        "the receptor trait; with glut4_content checked against the clamp M-value spread of "
+        "Hollenbeck & Reaven 1987 (JCEM 64:1169) "
         "(see docs/compare.md)",
     ),
     Trait(
@@ -64,8 +67,9 @@ TRAITS: tuple[Trait, ...] = (
         ("muscle.glut4_total", "adipose.glut4_total"),
         0.25,
         "muscle GLUT4 protein tracks clamp glucose disposal (r = 0.77, Diabetologia 1991; "
-        "34:763) and differs 21 % between trained and sedentary men (Andersen 1993); "
-        "CV set so the M-value spread matches Hollenbeck & Reaven 1987",
+        "34:763) and is 21 % higher in athletes than sedentary men (Acta Physiol Scand "
+        "1993;149:393); "
+        "CV checked against the M-value spread of Hollenbeck & Reaven 1987",
     ),
     Trait(
         "type_I_fibre_fraction",
@@ -85,7 +89,8 @@ TRAITS: tuple[Trait, ...] = (
         "visceral_share",
         ("body.visceral_fraction",),
         0.50,
-        "visceral fat mass 542 +/- 451 g in healthy men (CV 0.83, Miazgowski 2017), of "
+        "visceral fat mass 542 +/- 451 g in healthy men (CV 0.83; Miazgowski 2017, PLoS One "
+        "12:e0180614), of "
         "which the total-fat part is drawn by fat_fraction; the remaining visceral/total "
         "share set to CV 0.5",
     ),
@@ -94,14 +99,14 @@ TRAITS: tuple[Trait, ...] = (
         ("body.beta_capacity",),
         0.35,
         "acute insulin response varies several-fold among normoglycaemic adults along the "
-        "Si x AIRg hyperbola (Utzschneider 2006, 219 subjects); order of magnitude",
+        "Si x AIRg hyperbola (Utzschneider 2006, Diabetes Care 29:356); order of magnitude",
     ),
     Trait(
         "gh_pulse_mass",
         ("body.gh_pulse_ug_kg",),
         0.50,
         "24-h GH secretion varies several-fold with age, sex and BMI in 130 healthy adults "
-        "(Roelfsema & Veldhuis 2016); within-subject CV alone 35 % over a year "
+        "(Neuroendocrinology 2016;103:335); within-subject CV alone 35 % over a year "
         "(24-h profiles, 6 men, Oxford); between-subject set to 0.5",
     ),
     Trait(
@@ -161,12 +166,17 @@ def subject_seed(population_seed: int, index: int) -> int:
     return int(state[0]) >> 1
 
 
+@lru_cache(maxsize=1)
+def _params() -> dict[str, Any]:
+    return all_params()
+
+
 def _centre(target: str, phenotype: str, subject: dict[str, Any]) -> tuple[float, float, float]:
     if target.startswith("subject."):
         key = target.split(".", 1)[1]
         lo, hi = SUBJECT_BOUNDS[key]
         return float(subject.get(key, SUBJECT_DEFAULTS[key])), lo, hi
-    param = all_params()[target]
+    param = _params()[target]
     centre = PHENOTYPES[phenotype].get(target, param.value)
     return float(centre), *param.bounds
 

@@ -23,6 +23,13 @@ def _f(x: float | None, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
+def _pct(x: float) -> str:
+    """A percentage with sensible precision (no exponent)."""
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.2g}"
+
+
 def _p(x: float) -> str:
     if not math.isfinite(x):
         return "n/a"
@@ -80,7 +87,7 @@ def _verdict_lines(meta: dict, eff: pd.DataFrame) -> list[str]:
         pct = 100 * r.mean_difference / abs(r.control_mean) if r.control_mean else float("nan")
         lines.append(
             f"| `{r.arm}` | `{r.outcome}` | {r.hypothesis} | {_f(r.mean_difference)} "
-            f"({_f(r.ci_low)} to {_f(r.ci_high)}) | {_f(pct, 2)} % | {_p(r.p_holm)} | "
+            f"({_f(r.ci_low)} to {_f(r.ci_high)}) | {_pct(pct)} % | {_p(r.p_holm)} | "
             f"**{r.verdict}** |"
         )
     return lines
@@ -113,7 +120,7 @@ def _attribution_lines(att: pd.DataFrame) -> list[str]:
         lines.append(
             f"| {r.mechanism} (`{r.counterfactual}` vs `{r.control}`) | `{r.outcome}` | "
             f"{_f(r.full_effect)} | {_f(r.counterfactual_effect)} | "
-            f"{_f(100 * r.share, 2)} % ({_f(100 * r.ci_low, 2)} to {_f(100 * r.ci_high, 2)} %) |"
+            f"{_pct(100 * r.share)} % ({_pct(100 * r.ci_low)} to {_pct(100 * r.ci_high)} %) |"
         )
     return lines
 
