@@ -140,30 +140,43 @@ def model_state(model: PhysiologyModel) -> ModelState:
         "recorder_columns": columns,
         "datacollector_keys": list(collected),
         "params": params,
-        "body_params": vars(model.ctx.bp),
+        "body_params": _split("param.body", model.ctx.bp, arrays),
     }
     return ModelState(meta, {k: np.array(v, copy=True) for k, v in arrays.items()})
+
+
+def _saved_params(state: ModelState, tissue: str, scalars: dict[str, Any]) -> dict[str, Any]:
+    prefix = f"param.{tissue}."
+    out = dict(scalars)
+    out.update({k[len(prefix) :]: v for k, v in state.arrays.items() if k.startswith(prefix)})
+    return out
+
+
+def _param_differences(label: str, saved: dict[str, Any], now: SimpleNamespace) -> list[str]:
+    current = vars(now)
+    return [
+        f"parameter {label}.{key}"
+        for key in sorted(set(saved) | set(current))
+        if key not in saved
+        or key not in current
+        or not np.array_equal(np.asarray(saved[key]), np.asarray(current[key]))
+    ]
 
 
 def _differences(model: PhysiologyModel, state: ModelState) -> list[str]:
     """What differs between a freshly built model and the one that wrote ``state``."""
     meta, arrays = state.meta, state.arrays
-    out = []
     if set(meta["params"]) != set(model.tissues):
         return [f"tissues {sorted(meta['params'])} vs {sorted(model.tissues)}"]
+    out = []
     for name, tissue in model.tissues.items():
-        saved = {**meta["params"][name]}
-        saved.update(
-            {k.split(".", 2)[2]: v for k, v in arrays.items() if k.startswith(f"param.{name}.")}
-        )
-        for key, value in vars(tissue.params).items():
-            if key not in saved or not np.array_equal(np.asarray(saved[key]), np.asarray(value)):
-                out.append(f"parameter {name}.{key}")
+        saved = _saved_params(state, name, meta["params"][name])
+        out += _param_differences(name, saved, tissue.params)
         if arrays[f"tissue.{name}.y"].shape != tissue.y.shape:
             out.append(f"{name} state shape {arrays[f'tissue.{name}.y'].shape} vs {tissue.y.shape}")
-    for key, value in vars(model.ctx.bp).items():
-        if meta["body_params"].get(key) != value:
-            out.append(f"parameter body.{key}")
+    out += _param_differences(
+        "body", _saved_params(state, "body", meta["body_params"]), model.ctx.bp
+    )
     if not np.array_equal(arrays["schedule.gh_pulses"], model.ctx.sch.gh_pulses):
         out.append("GH pulse schedule")
     if not np.array_equal(arrays["body.x0"], model.recorder.x0):

@@ -1,8 +1,11 @@
 """Checkpoint and resume: a killed or interrupted run resumes to tables identical (bit for bit)
 to an uninterrupted run; foreign or missing checkpoints are refused with exit status 2.
 
-Runs are short and small (few cells); what is compared is exact equality of the Parquet
-tables read back from disk and of the summaries, never a tolerance.
+Runs are short and small (few cells), and the model's pre-run warm-up is shortened
+(:data:`SHORT_WARMUP`: the checkpoint mechanics do not depend on its length, and every run
+of a comparison uses the same one) to keep the default suite fast; the slow test runs the
+default scenario at full size with the real warm-up. What is compared is exact equality of
+the Parquet tables read back from disk and of the summaries, never a tolerance.
 """
 
 from __future__ import annotations
@@ -21,15 +24,18 @@ import pytest
 import yaml
 
 import sim
+import sim.model as sim_model
 from sim import checkpoint
 from sim.cli import main
 from sim.model import PhysiologyModel
 from sim.numerics import NumericalError
 
+REAL_WARMUP = {"WARMUP_MIN": sim_model.WARMUP_MIN, "PREWARM_MIN": sim_model.PREWARM_MIN}
+
 SCENARIO = {
     "name": "ck",
     "seed": 5,
-    "duration_min": 120,
+    "duration_min": 80,
     "record_every_min": 5,
     "cell_record_every_min": 30,
     "cells": {"muscle": 5, "liver": 4, "adipose": 4},
@@ -37,15 +43,34 @@ SCENARIO = {
         {"kind": "meal", "at_min": 10, "carbs_g": 60, "protein_g": 10, "fat_g": 10},
         {
             "kind": "exercise",
-            "start_min": 60,
-            "duration_min": 30,
+            "start_min": 40,
+            "duration_min": 15,
             "intensity_vo2max": 0.6,
             "mode": "aerobic",
         },
-        {"kind": "gh_injection", "at_min": 90, "dose_mg": 0.5, "route": "sc"},
+        {"kind": "gh_injection", "at_min": 60, "dose_mg": 0.5, "route": "sc"},
     ],
 }
 EVERY = 10.0
+SHORT_WARMUP = {"WARMUP_MIN": 30.0, "PREWARM_MIN": 20.0}
+"""Warm-up lengths (min) for the fast tests, set on :mod:`sim.model`."""
+SHORT_WARMUP_MAIN = (
+    "import sys\n"
+    "import sim.model\n"
+    f"sim.model.WARMUP_MIN = {SHORT_WARMUP['WARMUP_MIN']}\n"
+    f"sim.model.PREWARM_MIN = {SHORT_WARMUP['PREWARM_MIN']}\n"
+    "from sim.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+"""``python -c`` program: the command line with the short warm-up."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def short_warmup():
+    with pytest.MonkeyPatch.context() as m:
+        for name, value in SHORT_WARMUP.items():
+            m.setattr(sim_model, name, value)
+        yield
 
 
 def _yaml(path: Path, data: dict) -> Path:
@@ -72,7 +97,7 @@ def assert_identical(a: Path, b: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> Path:
+def reference(tmp_path_factory, short_warmup) -> Path:
     """The uninterrupted run, without checkpointing."""
     out = tmp_path_factory.mktemp("ref") / "run"
     sim.run(sim.load_scenario(SCENARIO)).save(out)
@@ -91,24 +116,28 @@ def _interrupt_after(monkeypatch: pytest.MonkeyPatch, n_steps: int, exc: BaseExc
     monkeypatch.setattr(PhysiologyModel, "step", step)
 
 
-def test_sigkill_after_checkpoint_resumes_identically(tmp_path, reference):
-    scn = _yaml(tmp_path / "s.yaml", SCENARIO)
-    out = tmp_path / "run"
+def _kill_after_checkpoints(cmd: list[str], out: Path, n: int, timeout_s: float) -> None:
+    """Run ``sim run`` in a subprocess and SIGKILL it once its ``n``-th checkpoint exists."""
     state = checkpoint.folder_for(out) / checkpoint.STATE_FILE
-    cmd = [sys.executable, "-m", "sim", "run", str(scn), "--out", str(out), "-q"]
-    proc = subprocess.Popen(
-        [*cmd, "--checkpoint-every-min", str(EVERY)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 120
-    while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen: set[int] = set()
+    deadline = time.monotonic() + timeout_s
+    while len(seen) < n and proc.poll() is None and time.monotonic() < deadline:
+        if state.exists():
+            seen.add(state.stat().st_mtime_ns)
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
     assert not out.exists(), "the run finished before it was killed"
     assert state.exists()
+
+
+def test_sigkill_after_checkpoint_resumes_identically(tmp_path, reference):
+    scn = _yaml(tmp_path / "s.yaml", SCENARIO)
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-c", SHORT_WARMUP_MAIN, "run", str(scn), "--out", str(out), "-q"]
+    _kill_after_checkpoints([*cmd, "--checkpoint-every-min", str(EVERY)], out, 1, 120)
     assert main([*cmd[3:], "--resume"]) == 0
     assert_identical(out, reference)
     assert not checkpoint.folder_for(out).exists(), "checkpoint not removed after success"
@@ -122,20 +151,20 @@ def test_interrupted_run_resumes_identically(tmp_path, reference, monkeypatch, c
     out = tmp_path / "run"
     args = ["run", str(scn), "--out", str(out), "-q", "--checkpoint-every-min", str(EVERY)]
     with monkeypatch.context() as m:
-        _interrupt_after(m, 55, KeyboardInterrupt())
+        _interrupt_after(m, 45, KeyboardInterrupt())
         assert main(args) == 130
     assert "--resume" in capsys.readouterr().err
     assert not out.exists()
     saved = checkpoint.load(checkpoint.folder_for(out), sim.load_scenario(SCENARIO))
-    assert saved.time_min == 50.0  # the last multiple of EVERY before the interruption
+    assert saved.time_min == 40.0  # the last multiple of EVERY before the interruption
     # The resume takes its interval from the checkpoint when none is given.
     assert main(["run", str(scn), "--out", str(out), "-q", "--resume"]) == 0
     assert_identical(out, reference)
-    assert json.loads((out / "manifest.json").read_text())["resumed_at_min"] == [50.0]
+    assert json.loads((out / "manifest.json").read_text())["resumed_at_min"] == [40.0]
 
 
 @pytest.fixture(scope="module")
-def failed_run(tmp_path_factory) -> tuple[Path, Path]:
+def failed_run(tmp_path_factory, short_warmup) -> tuple[Path, Path]:
     """A tiny run that fails numerically after its first checkpoint: (scenario, out)."""
     root = tmp_path_factory.mktemp("failed")
     tiny = {
@@ -225,3 +254,20 @@ def test_bad_checkpoint_interval_exits_2(tmp_path, capsys, every):
     assert main(["run", str(scn), "--out", str(out), "-q", "--checkpoint-every-min", every]) == 2
     assert "--checkpoint-every-min" in capsys.readouterr().err
     assert not out.exists() and not checkpoint.folder_for(out).exists()
+
+
+@pytest.mark.slow
+def test_full_size_two_day_run_killed_and_resumed_is_identical(tmp_path, monkeypatch):
+    """The default scenario at full size (1,100 cells) over 48 h, killed with SIGKILL after its
+    second 6-hourly checkpoint. Run: ``.venv/bin/python -m pytest tests/test_checkpoint.py
+    -m slow -n 0`` (about 3 min on 2 cores)."""
+    for name, value in REAL_WARMUP.items():
+        monkeypatch.setattr(sim_model, name, value)
+    base = Path(__file__).resolve().parent.parent / "configs" / "baseline.yaml"
+    cmd = ["run", str(base), "--set", "duration_min=2880", "-q"]
+    ref, out = tmp_path / "ref", tmp_path / "run"
+    assert main([*cmd, "--out", str(ref)]) == 0
+    sub = [sys.executable, "-m", "sim", *cmd, "--out", str(out), "--checkpoint-every-min", "360"]
+    _kill_after_checkpoints(sub, out, 2, 600)
+    assert main([*cmd, "--out", str(out), "--resume"]) == 0
+    assert_identical(out, ref)

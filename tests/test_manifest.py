@@ -2,7 +2,8 @@
 ``sim run --from-manifest`` reproduces a run bit for bit, refusing an altered scenario.
 
 Expected values come from independent sources (importlib metadata, the platform module,
-``git rev-parse``, hashing the saved file), not from the code under test.
+``git rev-parse``, hashing the saved file), not from the code under test. The model's
+warm-up is shortened for speed, the same for the run and its re-run.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 
+import sim.model as sim_model
 from sim.cli import main
 from sim.io import MANIFEST_KEYS
 
@@ -33,8 +35,19 @@ SCENARIO = {
 }
 
 
+SHORT_WARMUP = {"WARMUP_MIN": 30.0, "PREWARM_MIN": 20.0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def short_warmup():
+    with pytest.MonkeyPatch.context() as m:
+        for name, value in SHORT_WARMUP.items():
+            m.setattr(sim_model, name, value)
+        yield
+
+
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory) -> Path:
+def run_dir(tmp_path_factory, short_warmup) -> Path:
     root = tmp_path_factory.mktemp("manifest")
     scn = root / "s.yaml"
     scn.write_text(yaml.safe_dump(SCENARIO))
