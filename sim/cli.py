@@ -184,6 +184,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"error: --port {args.port}: must be 1-65535", file=sys.stderr)
         return 2
+    if args.cells is not None and not 20 <= args.cells <= 3000:
+        print(f"error: --cells {args.cells}: must be 20-3000", file=sys.stderr)
+        return 2
     if args.measure is not None:
         from sim.viz.dashboard import measure_step_seconds
 
@@ -192,7 +195,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from sim.viz.commands import serve_dashboard
 
     try:
-        return serve_dashboard(args.host, args.port)
+        return serve_dashboard(args.host, args.port, args.cells)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -375,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--cells", type=int, help="starting cell count, 20-3000 (default 300)")
     p.add_argument(
         "--measure",
         type=int,

@@ -100,8 +100,10 @@ def plot_folder(
     )
 
 
-def serve_dashboard(host: str = LOOPBACK, port: int = 8765) -> int:
+def serve_dashboard(host: str = LOOPBACK, port: int = 8765, cells: int | None = None) -> int:
     """Serve the dashboard with ``solara run`` (blocks until interrupted).
+
+    ``cells`` sets the starting cell count (the page's slider changes it later).
 
     Prints the address it binds to, and whether that is loopback only (DESIGN: bound to
     127.0.0.1 unless the user asks otherwise).
@@ -114,6 +116,12 @@ def serve_dashboard(host: str = LOOPBACK, port: int = 8765) -> int:
             f"the dashboard needs the 'dashboard' extra (mesa[viz], solara): {exc}; "
             'install with: pip install -e ".[dashboard]"'
         ) from exc
+    if cells is not None:
+        import os
+
+        from sim.viz.dashboard import CELLS_ENV
+
+        os.environ[CELLS_ENV] = str(cells)
     scope = (
         "loopback only: reachable from this machine only"
         if host in (LOOPBACK, "localhost", "::1")

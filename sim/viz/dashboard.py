@@ -21,6 +21,7 @@ carbohydrate load), 45 min cycling at 60 % VO2max, 0.5 mg sc rhGH
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -300,7 +301,7 @@ MODEL_PARAMS: dict[str, dict[str, Any]] = {
     "n_cells": {
         "type": "SliderInt",
         "value": 300,
-        "min": 30,
+        "min": 20,
         "max": 3000,
         "step": 10,
         "label": "cells (all tissues)",
@@ -322,15 +323,28 @@ MODEL_PARAMS: dict[str, dict[str, Any]] = {
 COMPONENTS = [StatusView, PlasmaView, UptakeView, PathwayView, GraphView]
 
 
+CELLS_ENV = "SIM_DASHBOARD_CELLS"
+"""Environment variable with the starting cell count (``sim dashboard --cells N`` sets it)."""
+
+
+def model_params() -> dict[str, dict[str, Any]]:
+    """``MODEL_PARAMS`` with the starting cell count from ``CELLS_ENV`` when set."""
+    params = {k: dict(v) for k, v in MODEL_PARAMS.items()}
+    if os.environ.get(CELLS_ENV):
+        params["n_cells"]["value"] = int(os.environ[CELLS_ENV])
+    return params
+
+
 @solara.component
 def Page() -> None:
     """The dashboard page served by ``sim dashboard``."""
-    defaults = {k: v["value"] for k, v in MODEL_PARAMS.items()}
+    params = model_params()
+    defaults = {k: v["value"] for k, v in params.items()}
     model = solara.use_memo(lambda: DashboardModel(**defaults), [])
     SolaraViz(
         model,
         components=COMPONENTS,
-        model_params=MODEL_PARAMS,
+        model_params=params,
         name="sim: insulin, GH, FFA and exercise signalling",
         play_interval=50,
     )
