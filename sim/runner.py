@@ -198,8 +198,16 @@ def _loop(
         model.step()
         bar.update()
         if due is not None and model.running and model.time_min >= due - 1e-9:
-            checkpoint.save(model, folder, every, wall(), prov.get("resumed_at_min", []))
-            bar.set_postfix_str(f"checkpoint at {model.time_min:g} min", refresh=False)
+            try:
+                checkpoint.save(model, folder, every, wall(), prov.get("resumed_at_min", []))
+                bar.set_postfix_str(f"checkpoint at {model.time_min:g} min", refresh=False)
+            except OSError as exc:  # keep computing: the run folder may still be writable
+                log.warning(
+                    "checkpoint at t = %g min not written (%s); the last one stays in %s",
+                    model.time_min,
+                    exc,
+                    folder,
+                )
             due = (math.floor(model.time_min / every + 1e-9) + 1) * every
 
 

@@ -271,3 +271,15 @@ def test_full_size_two_day_run_killed_and_resumed_is_identical(tmp_path, monkeyp
     _kill_after_checkpoints(sub, out, 2, 600)
     assert main([*cmd, "--out", str(out), "--resume"]) == 0
     assert_identical(out, ref)
+
+
+def test_unwritable_checkpoint_warns_and_the_run_goes_on(tmp_path, caplog):
+    """A checkpoint that cannot be written (here its folder's path is a file) is reported
+    and the run continues to its result."""
+    blocked = tmp_path / "blocked.checkpoint"
+    blocked.write_text("not a folder")
+    tiny = {**SCENARIO, "duration_min": 20, "cells": {"muscle": 2, "liver": 2, "adipose": 2}}
+    tiny["interventions"] = SCENARIO["interventions"][:1]
+    result = sim.run(tiny, checkpoint_dir=blocked, checkpoint_every_min=5)
+    assert result.status == "completed" and len(result.timeseries) == 5
+    assert "not written" in caplog.text and str(blocked) in caplog.text
