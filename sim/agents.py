@@ -57,6 +57,7 @@ class TissueCell(FixedAgent):
             dt,
             n_sub,
             self.tissue.acc_rows,
+            kernel="numpy",  # plain per-agent Python: the reference the engines are held to
         )
 
 

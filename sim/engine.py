@@ -11,6 +11,7 @@ in (3), so whole-body glucose mass balance holds to round-off.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -19,6 +20,7 @@ import numpy as np
 from sim import numerics
 from sim.graph import CellLayout
 from sim.kinetics import body as bk
+from sim.kinetics import compiled
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import cell_rhs, stiffness_bound
 from sim.parameters import BODY, tissue_params
@@ -120,6 +122,34 @@ class CellRHS:
         return cell_rhs(self.tissue, y, self.u, self.p)
 
 
+BLOCK_CELLS = 8192
+"""Cells advanced together by the numpy path: a block's work arrays (31 species x 8192 x 8 B
+= 2 MiB each) stay in the 4 MiB L2 cache, so the cost per cell-step does not grow with the
+population, and work memory is bounded (docs/performance.md)."""
+
+
+def block_namespace(ns: SimpleNamespace, a: int, b: int, n: int) -> SimpleNamespace:
+    """The per-cell entries of ``ns`` cut to cells ``a:b`` (views); scalars unchanged."""
+    return SimpleNamespace(
+        **{
+            k: (v[a:b] if isinstance(v, np.ndarray) and v.shape == (n,) else v)
+            for k, v in vars(ns).items()
+        }
+    )
+
+
+def default_kernel() -> str:
+    """The cell kernel: ``numpy`` unless ``SIM_KERNEL=numba`` asks for the compiled one and
+    numba is installed (the ``fast`` extra); without numba it falls back to ``numpy``.
+
+    The compiled kernel is opt-in because compiling it takes minutes of CPU (measured in
+    docs/performance.md), which only long, large runs recover.
+    """
+    if os.environ.get("SIM_KERNEL", "") == "numba" and compiled.available():
+        return "numba"
+    return "numpy"
+
+
 def advance_cells(
     tissue: str,
     y: FloatArray,
@@ -128,11 +158,28 @@ def advance_cells(
     dt: float,
     n_sub: int,
     acc_rows: list[int],
+    kernel: str | None = None,
 ) -> FloatArray:
-    """Advance cells over ``dt`` with frozen inputs; accumulators restart from zero."""
+    """Advance cells over ``dt`` with frozen inputs; accumulators restart from zero.
+
+    Every operation is elementwise over cells, so cells are advanced block by block
+    (:data:`BLOCK_CELLS`) with the same result as all at once. ``kernel="numba"`` runs the
+    compiled copy of the same rate laws (:mod:`sim.kinetics.compiled`); ``None`` picks
+    :func:`default_kernel`.
+    """
     y = y.copy()
     y[acc_rows] = 0.0
-    return numerics.rk4(CellRHS(tissue, u, p), 0.0, y, dt, n_sub)
+    n = y.shape[1]
+    if (kernel or default_kernel()) == "numba":
+        return compiled.advance(tissue, y, u, p, dt, n_sub)
+    if n <= BLOCK_CELLS:
+        return numerics.rk4_inplace(CellRHS(tissue, u, p), 0.0, y, dt, n_sub)
+    out = np.empty_like(y)
+    for a in range(0, n, BLOCK_CELLS):
+        b = min(a + BLOCK_CELLS, n)
+        rhs = CellRHS(tissue, block_namespace(u, a, b, n), block_namespace(p, a, b, n))
+        out[:, a:b] = numerics.rk4_inplace(rhs, 0.0, np.ascontiguousarray(y[:, a:b]), dt, n_sub)
+    return out
 
 
 def cell_substeps(dt: float, tissue: Tissue, u: SimpleNamespace) -> int:

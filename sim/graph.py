@@ -37,34 +37,66 @@ class CellLayout:
     params: dict[str, FloatArray]
 
 
-@dataclass
 class TissueGraph:
-    """The whole interaction graph and what the engine needs from it."""
+    """The whole interaction graph and what the engine needs from it.
 
-    graph: nx.Graph
-    geometry: Geometry
-    layouts: dict[str, CellLayout]
+    Construction is vectorised: node ids, edge lists and the sparse operators are numpy and
+    scipy arrays. The networkx graph itself (about 1 KiB of Python objects per node) is
+    assembled from those arrays the first time :attr:`graph` is read, with the same nodes,
+    attributes, edges and insertion order; a run that never asks for it never pays for it.
+    """
+
+    def __init__(self, builder: _Builder, geometry: Geometry, layouts: dict[str, CellLayout]):
+        self._builder = builder
+        self._graph: nx.Graph | None = None
+        self.geometry = geometry
+        self.layouts = layouts
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The networkx interaction graph (built on first access, then kept)."""
+        if self._graph is None:
+            self._graph = self._builder.to_networkx()
+        return self._graph
+
+    @property
+    def n_nodes(self) -> int:
+        return self._builder.next_id
 
 
 class _Builder:
+    """Records node blocks and edge lists as arrays; :meth:`to_networkx` replays them."""
+
     def __init__(self) -> None:
-        self.g = nx.Graph()
+        self.blocks: list[tuple[str, object, object, dict[str, object]]] = []
         self.next_id = 0
 
     def node(self, **attrs: object) -> int:
         nid = self.next_id
-        self.g.add_node(nid, **attrs)
+        self.blocks.append(("node", nid, None, attrs))
         self.next_id += 1
         return nid
 
     def nodes(self, n: int, **attrs: object) -> np.ndarray:
         ids = np.arange(self.next_id, self.next_id + n)
-        self.g.add_nodes_from((int(i), attrs) for i in ids)
+        self.blocks.append(("nodes", ids, None, attrs))
         self.next_id += n
         return ids
 
     def edges(self, a: np.ndarray, b: np.ndarray, kind: str) -> None:
-        self.g.add_edges_from(zip(a.tolist(), b.tolist(), strict=True), kind=kind)
+        a, b = np.broadcast_arrays(np.asarray(a), np.asarray(b))
+        self.blocks.append(("edges", a.copy(), b.copy(), {"kind": kind}))
+
+    def to_networkx(self) -> nx.Graph:
+        g = nx.Graph()
+        for what, a, b, attrs in self.blocks:
+            if what == "node":
+                g.add_node(a, **attrs)
+            elif what == "nodes":
+                g.add_nodes_from((int(i), attrs) for i in a)
+            else:
+                g.add_edges_from(zip(a.tolist(), b.tolist(), strict=True), **attrs)
+        return g
 
 
 def _laplacian(n: int, a: np.ndarray, b: np.ndarray) -> sp.csr_matrix:
@@ -209,11 +241,11 @@ def build(
     b = _Builder()
     plasma = b.node(kind="plasma", tissue="body")
     portal = b.node(kind="portal_vein", tissue="body")
-    b.g.add_edge(portal, plasma, kind="hepatic_passage")
+    b.edges(np.array([portal]), np.array([plasma]), "hepatic_passage")
     muscle, a_m, lap_m, kte_m = _muscle(b, plasma, n_cells["muscle"], type_i_frac, cv, rng)
     liver, atten = _liver(b, portal, n_cells["liver"], extraction)
     adipose, a_a, lap_a, kte_a, visceral = _adipose(
         b, plasma, portal, n_cells["adipose"], visceral_frac, cv, rng
     )
     geo = Geometry(a_m, lap_m, kte_m, a_a, lap_a, kte_a, atten, extraction, visceral)
-    return TissueGraph(b.g, geo, {"muscle": muscle, "liver": liver, "adipose": adipose})
+    return TissueGraph(b, geo, {"muscle": muscle, "liver": liver, "adipose": adipose})

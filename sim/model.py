@@ -13,6 +13,7 @@ import logging
 from types import SimpleNamespace
 
 import mesa
+import networkx as nx
 import numpy as np
 from mesa.discrete_space import Network
 
@@ -87,8 +88,11 @@ class PhysiologyModel(mesa.Model):
             scn.heterogeneity_cv,
             self.rng,
         )
-        self.graph = tg.graph
-        self.space = Network(tg.graph, random=self.random)
+        # The networkx graph, the Mesa space and the agents are built on first access
+        # (graph, space, agents): the engine needs only the arrays and sparse operators.
+        self._tissue_graph = tg
+        self._space: Network | None = None
+        self._agents_built = False
         self.tissues = {}
         for t in TISSUES:
             p = en.build_params(
@@ -117,9 +121,6 @@ class PhysiologyModel(mesa.Model):
                 "liver": self.ctx.masses.liver,
                 "adipose": self.ctx.masses.fat_sc0 + self.ctx.masses.fat_visc0,
             }[t]
-            cls = AGENT_CLASSES[t]
-            for i, node in enumerate(tissue.layout.nodes):
-                cls(self, tissue, i, self.space._cells[int(node)])
         self.x = self._initial_body()
         self.step_inputs: dict[str, tuple] = {}
         self.datacollector = mesa.DataCollector(
@@ -129,6 +130,52 @@ class PhysiologyModel(mesa.Model):
         self.recorder = Recorder(self)
         self.recorder.record(force_cells=True)
         self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ graph, space, agents
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The tissue interaction graph (networkx), assembled on first access."""
+        return self._tissue_graph.graph
+
+    @property
+    def space(self) -> Network:
+        """The ``mesa.discrete_space.Network`` over :attr:`graph`, built on first access."""
+        if self._space is None:
+            self._space = Network(self.graph, random=self.random)
+        return self._space
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All cell agents (``FixedAgent`` on :attr:`space`), created on first access."""
+        self._materialise_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        self._materialise_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self._materialise_agents()
+        return super().agent_types
+
+    def _materialise_agents(self) -> None:
+        """One Mesa agent per cell, placed on its node; a view on its tissue's arrays.
+
+        Agents own no state of their own (they read and write their column of the tissue
+        array), so creating them late changes nothing the engine computes; a vectorised run
+        that never asks for them skips about 2 KiB of Python objects per cell.
+        """
+        if self._agents_built:
+            return
+        self._agents_built = True
+        cells = self.space._cells
+        for t, tissue in self.tissues.items():
+            cls = AGENT_CLASSES[t]
+            for i, node in enumerate(tissue.layout.nodes.tolist()):
+                cls(self, tissue, i, cells[node])
 
     # ------------------------------------------------------------------ set-up
 

@@ -43,7 +43,9 @@ def michaelis(glc_mM: FloatArray, km_mM: float) -> FloatArray:
 def recruitment(u: SimpleNamespace, p: SimpleNamespace) -> FloatArray:
     """E1: Henneman recruitment: type I fibres work from low intensities, type II fibres are
     recruited progressively above ``recruit_II_start`` (fraction of VO2max)."""
-    recruit_ii = np.clip((u.intensity - p.recruit_II_start) / p.recruit_II_span, 0.0, 1.0)
+    # clip to [0, 1] written as minimum/maximum so the compiled copy accepts scalars too
+    share = (u.intensity - p.recruit_II_start) / p.recruit_II_span
+    recruit_ii = np.minimum(np.maximum(share, 0.0), 1.0)
     return p.is_type_I + (1.0 - p.is_type_I) * recruit_ii
 
 

@@ -1,0 +1,374 @@
+"""Engine throughput: cell-steps per second of the full model, per-agent against vectorised.
+
+One run measures, each case in its own subprocess (so peak memory is the case's own):
+
+- cell-steps per second (cells x steps / wall seconds of ``model.step()``) of the FULL model:
+  every pathway of every cell, insulin exchange through the graph's sparse operators, the
+  closed-loop body, the recorder at the default cadences (``record_every_min`` 5,
+  ``cell_record_every_min`` 60) and Mesa's DataCollector every step; for the per-agent engine
+  (``engine: agent``: each Mesa agent's ``step()``), the vectorised numpy path and, where
+  numba is installed, the compiled kernel; at 1,000, 10,000 and 100,000 cells (vectorised
+  also 1,000,000);
+- peak resident memory of the case's process, and the bytes per cell of state, per-cell
+  parameters and exchange structure;
+- the build time of graph, Mesa space, agents and arrays (the fasting warm-up is timed
+  separately: it is ``WARMUP`` steps of the same engine);
+- import + set-up time of a cheap run (1,000 cells, 24 h), in a fresh interpreter;
+- the cost of data collection at a 5-min cadence (same run with and without recording);
+- a numpy streaming bound: one read-modify-write pass over an array of the same state size
+  per cell-step (memory bandwidth, no arithmetic to speak of).
+
+The stepping cases start from the state the model is built in, without the warm-up (its cost
+is that of the same steps; at 10^6 cells it alone would take minutes), with a 75 g meal at
+t = 0 so that every arm is moving. The per-agent engine is timed over only a few steps at
+10,000 cells and above (each step is the same work, so the rate does not depend on how
+many); the JSON says how many steps each case ran.
+
+Usage::
+
+    python benchmarks/engine_throughput.py            # full run (~10 min on 2 cores)
+    python benchmarks/engine_throughput.py --quick    # 1,000 and 10,000 cells only (~2 min)
+    python benchmarks/engine_throughput.py --out benchmarks/results/engine_throughput.json
+
+Writes the JSON and a Markdown table next to it (``.md``). Timings on a shared machine are
+depressed; ratios measured side by side in one run are the meaningful figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_OUT = HERE / "results" / "engine_throughput.json"
+SPLIT = {"muscle": 5, "liver": 3, "adipose": 3}
+"""Cells per tissue in the proportions of configs/baseline.yaml (500 / 300 / 300)."""
+
+FULL_CASES = [
+    ("agent", 1_000, 3),
+    ("agent", 10_000, 1),
+    ("agent", 100_000, 1),
+    ("numpy", 1_000, 60),
+    ("numpy", 10_000, 20),
+    ("numpy", 100_000, 6),
+    ("numpy", 1_000_000, 2),
+    ("numba", 1_000, 60),
+    ("numba", 10_000, 30),
+    ("numba", 100_000, 10),
+    ("numba", 1_000_000, 3),
+]
+QUICK_CASES = [
+    ("agent", 1_000, 2),
+    ("numpy", 1_000, 30),
+    ("numpy", 10_000, 10),
+    ("numba", 1_000, 30),
+    ("numba", 10_000, 10),
+]
+
+
+def cells_for(n: int) -> dict[str, int]:
+    total = sum(SPLIT.values())
+    counts = {t: n * k // total for t, k in SPLIT.items()}
+    counts["muscle"] += n - sum(counts.values())
+    return counts
+
+
+def scenario(n: int, engine: str, duration_min: float = 1440.0, record: bool = True) -> dict:
+    scn = {
+        "name": "bench",
+        "seed": 0,
+        "duration_min": duration_min,
+        "cells": cells_for(n),
+        "engine": "agent" if engine == "agent" else "vector",
+        "interventions": [{"kind": "meal", "at_min": 0, "carbs_g": 75, "protein_g": 10}],
+    }
+    if not record:
+        scn["record_every_min"] = duration_min
+        scn["cell_record_every_min"] = duration_min
+    return scn
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def bytes_per_cell(model) -> dict[str, float]:  # noqa: ANN001
+    """State, per-cell parameters and exchange structure, per cell."""
+    n = sum(t.n for t in model.tissues.values())
+    state = sum(t.y.nbytes for t in model.tissues.values())
+    params = sum(
+        v.nbytes
+        for t in model.tissues.values()
+        for v in vars(t.params).values()
+        if isinstance(v, np.ndarray)
+    )
+    geo = model.ctx.geo
+    exchange = sum(
+        (a.data.nbytes + a.indices.nbytes + a.indptr.nbytes)
+        for a in (geo.a_muscle, geo.a_adipose, geo.lap_muscle, geo.lap_adipose)
+    ) + sum(v.nbytes for v in (geo.kte_muscle, geo.kte_adipose, geo.liver_atten, geo.visceral))
+    return {
+        "state": state / n,
+        "params": params / n,
+        "exchange": exchange / n,
+        "total": (state + params + exchange) / n,
+    }
+
+
+def run_case(engine: str, n: int, steps: int, record: bool = True) -> dict:
+    """One case, in this process: build without warm-up, then time ``steps`` model steps."""
+    os.environ["SIM_KERNEL"] = "numba" if engine == "numba" else "numpy"
+    from sim import model as sm
+
+    warm_up = sm.PhysiologyModel._warm_up
+    sm.PhysiologyModel._warm_up = _no_warm_up
+    t0 = time.perf_counter()
+    model = sm.PhysiologyModel(scenario(n, engine, record=record))
+    build_s = time.perf_counter() - t0
+    sm.PhysiologyModel._warm_up = warm_up
+    sampled = _sample_agents(n) if engine == "agent" else None
+    model.step()  # the first step compiles the numba kernel when there is one
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    wall = time.perf_counter() - t0
+    if sampled is not None:  # per-agent time of the sample, scaled to every agent
+        # agent_s and count cover steps + 1 steps (the untimed first one included)
+        wall += sampled["agent_s"] * steps * (n / sampled["count"] - 1.0 / (steps + 1))
+    return {
+        "engine": engine,
+        "kernel": _kernel_of(model),
+        "cells": n,
+        "steps": steps,
+        "agents_timed_per_step": n if sampled is None else sampled["count"] // (steps + 1),
+        "wall_s": wall,
+        "cell_steps_per_s": n * steps / wall,
+        "build_s": build_s,
+        "peak_rss_mib": peak_rss_mib(),
+        "bytes_per_cell": bytes_per_cell(model),
+    }
+
+
+AGENT_SAMPLE = 2000
+"""Above this many cells the per-agent engine steps every k-th agent only (the others are
+skipped), times those agent steps, and scales that time to all agents; each agent's step is
+the same work whatever the population, so the estimate is the full step's cost."""
+
+
+def _sample_agents(n: int) -> dict | None:
+    if n <= AGENT_SAMPLE:
+        return None
+    from sim.agents import TissueCell
+
+    stride = n // AGENT_SAMPLE
+    step = TissueCell.step
+    stats = {"count": 0, "agent_s": 0.0}
+
+    def sampled_step(self) -> None:  # noqa: ANN001
+        if self.i % stride:
+            return
+        t0 = time.perf_counter()
+        step(self)
+        stats["agent_s"] += time.perf_counter() - t0
+        stats["count"] += 1
+
+    TissueCell.step = sampled_step
+    return stats
+
+
+def _kernel_of(model) -> str:  # noqa: ANN001
+    from sim.engine import default_kernel
+
+    return "agent" if model.scenario.engine == "agent" else default_kernel()
+
+
+def _no_warm_up(self) -> None:  # noqa: ANN001
+    from types import SimpleNamespace
+
+    self.ctx.last_flux = SimpleNamespace(ffa_release_visc=0.0, tnf_visceral=0.0)
+    self._advance(-self.dt, self.dt)  # one coupled step, so the body has cell fluxes
+
+
+def setup_case(kernel: str) -> dict:
+    """Import and set-up (build + warm-up) of a 1,000-cell, 24-h run in this fresh process."""
+    os.environ["SIM_KERNEL"] = kernel
+    t0 = time.perf_counter()
+    from sim.model import PhysiologyModel
+    from sim.scenario import load_scenario
+
+    t1 = time.perf_counter()
+    model = PhysiologyModel(load_scenario(scenario(1000, kernel)))
+    t2 = time.perf_counter()
+    return {
+        "import_s": t1 - t0,
+        "setup_s": t2 - t1,
+        "total_s": t2 - t0,
+        "kernel": _kernel_of(model),
+    }
+
+
+def compile_case() -> dict:
+    """Build (or load from the cache) the compiled kernels: one step of a small model."""
+    os.environ["SIM_KERNEL"] = "numba"
+    from sim.kinetics import compiled
+
+    t0 = time.perf_counter()
+    run_case("numba", 33, 1)
+    return {"seconds": time.perf_counter() - t0, "cache": str(compiled.cache_dir())}
+
+
+def streaming_case(n: int, species: int, reps: int = 20) -> dict:
+    """A memory-bandwidth-bound update of an array the size of the state."""
+    y = np.random.default_rng(0).random((species, n))
+    y *= 1.0  # touch
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        y *= 0.999999  # one read + one write of every value, in place
+    wall = time.perf_counter() - t0
+    return {"cells": n, "species": species, "cell_steps_per_s": n * reps / wall}
+
+
+def in_subprocess(kind: str, *args: object) -> dict:
+    """Run one case in a fresh interpreter; its peak memory is its own."""
+    cmd = [sys.executable, __file__, "--case", json.dumps([kind, *args])]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1:] or ["failed"], "args": args}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(res: dict) -> str:
+    """The Markdown table of a result."""
+    rows = [
+        "| engine | cells | steps | cell-steps/s | x per-agent | build s | peak RSS MiB | B/cell |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    agent = {c["cells"]: c["cell_steps_per_s"] for c in res["cases"] if c.get("engine") == "agent"}
+    for c in res["cases"]:
+        if "error" in c:
+            rows.append(f"| {c['args'][0]} | {c['args'][1]:,} | failed: {c['error']} |")
+            continue
+        ratio = c["cell_steps_per_s"] / agent[c["cells"]] if c["cells"] in agent else None
+        rows.append(
+            f"| {c['engine'] if c['engine'] == 'agent' else 'vector/' + c['kernel']} "
+            f"| {c['cells']:,} | {c['steps']} | {c['cell_steps_per_s']:.3g} "
+            f"| {'' if ratio is None else f'{ratio:.0f}x'} | {c['build_s']:.1f} "
+            f"| {c['peak_rss_mib']:.0f} | {c['bytes_per_cell']['total']:.0f} |"
+        )
+    rec = res["recording"]
+    stream = res["streaming"]
+    rows.append("")
+    for kernel in ("numpy", "numba"):
+        cost = {
+            c["cells"]: 1e9 / c["cell_steps_per_s"]
+            for c in res["cases"]
+            if c.get("engine") == kernel and c["cells"] >= 10_000
+        }
+        if len(cost) > 1:
+            rows.append(
+                f"- {kernel}: cost per cell-step {min(cost.values()):.0f}-"
+                f"{max(cost.values()):.0f} ns from {min(cost):,} to {max(cost):,} cells "
+                f"(max/min {max(cost.values()) / min(cost.values()):.2f})"
+            )
+    for key in ("setup", "setup_numba"):
+        s = res.get(key)
+        if s and "total_s" in s:
+            rows.append(
+                f"- import + set-up of a 1,000-cell 24-h run ({s['kernel']}): "
+                f"{s['total_s']:.2f} s (import {s['import_s']:.2f} s, "
+                f"build + warm-up {s['setup_s']:.2f} s)"
+            )
+    if res.get("numba_compile"):
+        rows.append(
+            f"- numba kernels compiled or loaded from the cache in "
+            f"{res['numba_compile'].get('seconds', float('nan')):.1f} s"
+        )
+    rows += [
+        f"- data collection at a 5-min cadence ({rec['cells']:,} cells, {rec['kernel']}): "
+        f"+{100 * rec['overhead']:.1f} % ({rec['with']:.3g} vs {rec['without']:.3g} cell-steps/s)",
+        f"- numpy streaming bound ({stream['species']} species): "
+        f"{stream['cell_steps_per_s']:.3g} cell-steps/s (one read+write pass per cell-step)",
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="examples:\n  python benchmarks/engine_throughput.py --quick\n"
+        "  python benchmarks/engine_throughput.py --out /tmp/bench.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("--quick", action="store_true", help="1,000 and 10,000 cells only")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON path (and .md beside)")
+    ap.add_argument("--case", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.case:
+        kind, *rest = json.loads(args.case)
+        fn = {
+            "step": run_case,
+            "setup": setup_case,
+            "stream": streaming_case,
+            "compile": compile_case,
+        }[kind]
+        print(json.dumps(fn(*rest)))
+        return 0
+    from tqdm import tqdm
+
+    cases = QUICK_CASES if args.quick else FULL_CASES
+    from sim.kinetics import compiled
+
+    if not compiled.available():
+        cases = [c for c in cases if c[0] != "numba"]
+    else:  # compile once (minutes when the cache is cold); the cases then load the cache
+        res_compile = in_subprocess("compile")
+    res: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "load_avg_at_start": os.getloadavg(),
+        },
+        "quick": args.quick,
+        "cases": [],
+        "numba_compile": res_compile if compiled.available() else None,
+    }
+    for engine, n, steps in tqdm(cases, desc="engine cases", file=sys.stderr):
+        res["cases"].append(in_subprocess("step", engine, n, steps))
+    n_rec = 10_000
+    rec_steps = 60 if args.quick else 120
+    fastest = "numba" if compiled.available() else "numpy"
+    with_rec = in_subprocess("step", fastest, n_rec, rec_steps, True)
+    without = in_subprocess("step", fastest, n_rec, rec_steps, False)
+    res["recording"] = {
+        "cells": n_rec,
+        "steps": rec_steps,
+        "kernel": with_rec.get("kernel"),
+        "with": with_rec.get("cell_steps_per_s", float("nan")),
+        "without": without.get("cell_steps_per_s", float("nan")),
+    }
+    res["recording"]["overhead"] = res["recording"]["without"] / res["recording"]["with"] - 1.0
+    res["setup"] = in_subprocess("setup", "numpy")
+    if compiled.available():
+        res["setup_numba"] = in_subprocess("setup", "numba")
+    res["streaming"] = in_subprocess("stream", 100_000, 31)
+    res["machine"]["load_avg_at_end"] = os.getloadavg()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(res, indent=2) + "\n")
+    md = table(res)
+    args.out.with_suffix(".md").write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

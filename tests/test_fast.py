@@ -1,0 +1,145 @@
+"""The fast paths compute what the reference paths compute.
+
+- the block-wise, in-place numpy RK4 against :func:`sim.numerics.rk4` over all cells at once
+  (bit for bit: the same operations in the same order);
+- the sparse exchange operators against the networkx graph they stand for, now that the
+  graph is assembled lazily from arrays;
+- lazily created Mesa agents: real agents on their graph nodes, views on the tissue arrays;
+- the compiled (numba) kernel against the numpy path to 1e-12 (marked slow: compiling the
+  three tissue kernels takes minutes of CPU; run with ``pytest tests/test_fast.py -m slow``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sim import engine as en
+from sim import numerics
+from sim.graph import build as build_graph
+from sim.model import PhysiologyModel
+
+CELLS = {"muscle": 23, "liver": 21, "adipose": 19}
+
+
+@pytest.fixture(scope="module")
+def model() -> PhysiologyModel:
+    """A small warmed-up model with spread between cells and a meal under way."""
+    m = PhysiologyModel(
+        {
+            "name": "fast",
+            "seed": 5,
+            "duration_min": 30,
+            "cells": CELLS,
+            "heterogeneity_cv": 0.3,
+            "interventions": [{"kind": "meal", "at_min": 0, "carbs_g": 75}],
+        }
+    )
+    for _ in range(10):
+        m.step()
+    return m
+
+
+def _tissue_step(model: PhysiologyModel, name: str):  # noqa: ANN202
+    t = model.tissues[name]
+    base = en.systemic_inputs(model.time_min, model.x, model.ctx)
+    u = en.tissue_inputs(model.time_min, model.x, model.ctx, t, base)
+    return t, u, en.cell_substeps(1.0, t, u)
+
+
+@pytest.mark.parametrize("name", ["muscle", "liver", "adipose"])
+def test_blockwise_inplace_numpy_equals_plain_rk4(model, name, monkeypatch):
+    t, u, n_sub = _tissue_step(model, name)
+    y0 = t.y.copy()
+    y0[t.acc_rows] = 0.0
+    reference = numerics.rk4(en.CellRHS(name, u, t.params), 0.0, y0, 1.0, n_sub)
+    monkeypatch.setattr(en, "BLOCK_CELLS", 4)  # several blocks and a ragged last one
+    blocked = en.advance_cells(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numpy")
+    np.testing.assert_array_equal(blocked, reference)
+    assert np.any(blocked != y0)  # it did advance
+
+
+def test_rk4_inplace_is_rk4_and_fourth_order():
+    """Same numbers as rk4, input untouched, and the error against exp falls as h^4."""
+    rate = np.array([[0.3], [1.7], [-0.9]])
+
+    def rhs(t: float, y: np.ndarray) -> np.ndarray:
+        return -rate * y + 0.1 * np.cos(t)
+
+    y0 = np.ones((3, 5))
+    keep = y0.copy()
+    np.testing.assert_array_equal(
+        numerics.rk4_inplace(rhs, 0.2, y0, 1.3, 7), numerics.rk4(rhs, 0.2, y0, 1.3, 7)
+    )
+    np.testing.assert_array_equal(y0, keep)
+    decay = lambda t, y: -rate * y  # noqa: E731
+    exact = np.exp(-rate * 2.0) * y0
+    errs = [np.abs(numerics.rk4_inplace(decay, 0.0, y0, 2.0, n) - exact).max() for n in (4, 8)]
+    assert 12.0 < errs[0] / errs[1] < 20.0  # 2^4 = 16
+
+
+def test_sparse_operators_match_the_lazily_built_graph():
+    """a_muscle / a_adipose are the fibre/adipocyte-to-capillary edges of the graph, and the
+    Laplacians its capillary-to-capillary edges: derived here from networkx independently."""
+    tg = build_graph({"muscle": 37, "liver": 25, "adipose": 31}, 0.5, 0.2, 0.5, 0.1, _rng())
+    g = tg.graph
+    assert g.number_of_nodes() == tg.n_nodes
+    for tissue, kind, op, lap in (
+        ("muscle", "capillary_segment", tg.geometry.a_muscle, tg.geometry.lap_muscle),
+        ("adipose", "depot_capillary", tg.geometry.a_adipose, tg.geometry.lap_adipose),
+    ):
+        caps = [n for n, d in g.nodes(data=True) if d["kind"] == kind]
+        col = {c: j for j, c in enumerate(caps)}
+        cells = tg.layouts[tissue].nodes
+        inc = np.zeros(op.shape)
+        for i, c in enumerate(cells):
+            for nb in g.neighbors(int(c)):
+                inc[i, col[nb]] = 1.0
+        np.testing.assert_array_equal(op.toarray(), inc)
+        sub = g.subgraph(caps)
+        ref = sp.csr_matrix(
+            np.diag([sub.degree(c) for c in caps])
+            - np.array([[1.0 if sub.has_edge(a, b) else 0.0 for b in caps] for a in caps])
+        )
+        np.testing.assert_array_equal(lap.toarray(), ref.toarray())
+    hep = tg.layouts["liver"].nodes
+    assert all(g.nodes[int(h)]["kind"] == "cell" for h in hep)
+
+
+def _rng() -> np.random.Generator:
+    return np.random.default_rng(11)
+
+
+def test_agents_are_created_on_demand_and_are_real_mesa_agents(model):
+    m = model  # built and stepped by the vectorised engine, which never needs the agents
+    assert not m._agents_built
+    agents = list(m.agents)
+    assert len(agents) == sum(CELLS.values())
+    assert len({a.unique_id for a in agents}) == len(agents)
+    for a in agents:
+        assert a.cell.coordinate == int(a.tissue.layout.nodes[a.i])
+        assert a in a.cell.agents and a.model is m
+    a = agents[-1]
+    np.testing.assert_array_equal(a.state, a.tissue.y[:, a.i])
+    assert m.space.G is m.graph
+
+
+def test_kernel_choice_falls_back_to_numpy(monkeypatch):
+    monkeypatch.setenv("SIM_KERNEL", "numba")
+    monkeypatch.setattr(en.compiled, "available", lambda: False)
+    assert en.default_kernel() == "numpy"
+    monkeypatch.setenv("SIM_KERNEL", "numpy")
+    assert en.default_kernel() == "numpy"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba not installed")
+@pytest.mark.parametrize("name", ["muscle", "liver", "adipose"])
+def test_numba_kernel_matches_numpy(model, name):
+    t, u, n_sub = _tissue_step(model, name)
+    ref = en.advance_cells(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numpy")
+    fast = en.advance_cells(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numba")
+    np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-15)
