@@ -4,6 +4,7 @@ virtual population's distribution (sim.compare.population)."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -115,3 +116,13 @@ def test_population_factors_are_lognormal_with_the_declared_cv():
         assert np.median(f) == pytest.approx(1.0, abs=0.05)
         assert np.std(np.log(f)) == pytest.approx(lognormal_sigma(trait.cv), rel=0.06)
         assert np.std(f) / np.mean(f) == pytest.approx(trait.cv, rel=0.15)
+
+
+def test_docs_trait_table_matches_the_code():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "compare.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): line for line in doc.splitlines() if "| `" in line}
+    for trait in TRAITS:
+        assert trait.name in rows, trait.name
+        assert f"| {trait.cv:.2f} |" in rows[trait.name], trait.name
+        for target in trait.targets:
+            assert f"`{target}`" in rows[trait.name]

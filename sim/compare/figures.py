@@ -55,10 +55,17 @@ def plot_forest(meta: dict, eff: pd.DataFrame, path: Path) -> Path:
         lo, hi = sub["ci_low_pct"].to_numpy(float), sub["ci_high_pct"].to_numpy(float)
         sig = (sub["p_holm"].to_numpy(float) < meta.get("alpha", 0.05)) & np.isfinite(x)
         c = colours(j % 10)
-        ax.errorbar(x, y, xerr=[x - lo, hi - x], fmt="none", ecolor=c, elinewidth=1.4, capsize=3)
-        ax.scatter(
-            x[sig], y[sig], color=c, s=36, zorder=3, label=f"{arm} vs {meta['arms'][0]['name']}"
+        ax.errorbar(
+            x,
+            y,
+            xerr=[x - lo, hi - x],
+            fmt="none",
+            ecolor=c,
+            elinewidth=1.4,
+            capsize=3,
+            label=f"{arm} vs {meta['arms'][0]['name']}",
         )
+        ax.scatter(x[sig], y[sig], color=c, s=36, zorder=3)
         ax.scatter(x[~sig], y[~sig], facecolor="white", edgecolor=c, s=36, zorder=3)
     ax.axvline(0, color="0.3", lw=0.8)
     ax.set_yticks(np.arange(len(outcomes)), outcomes, fontsize=8)

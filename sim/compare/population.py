@@ -56,11 +56,11 @@ TRAITS: tuple[Trait, ...] = (
     Trait(
         "irs1_signalling",
         ("muscle.k_irs1_py", "liver.k_irs1_py", "adipose.k_irs1_py"),
-        0.30,
-        "IR kinase -> IRS-1 capacity; no direct population CV published, set to the CV of "
-        "the receptor trait; with glut4_content checked against the clamp M-value spread of "
-        "Hollenbeck & Reaven 1987 (JCEM 64:1169) "
-        "(see docs/compare.md)",
+        0.50,
+        "IR kinase -> IRS-1 capacity; no population CV published: calibrated so that the "
+        "population's clamp M-value (100 uU/mL, 16 healthy subjects) has CV 0.36 and a "
+        "top/bottom quartile-mean ratio of 2.55, against ~0.34 and 2.49 (349/140 mg/m2/min) "
+        "in 100 normoglycaemic adults, Hollenbeck & Reaven 1987 (JCEM 64:1169)",
     ),
     Trait(
         "glut4_content",
@@ -68,8 +68,7 @@ TRAITS: tuple[Trait, ...] = (
         0.25,
         "muscle GLUT4 protein tracks clamp glucose disposal (r = 0.77, Diabetologia 1991; "
         "34:763) and is 21 % higher in athletes than sedentary men (Acta Physiol Scand "
-        "1993;149:393); "
-        "CV checked against the M-value spread of Hollenbeck & Reaven 1987",
+        "1993;149:393); CV of that order (no population CV found)",
     ),
     Trait(
         "type_I_fibre_fraction",
