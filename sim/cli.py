@@ -238,7 +238,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 EXAMPLES_COMPARE = """examples:
   sim compare configs/hypotheses/a_gh_secretagogue_muscle.yaml --workers 2
-  sim compare configs/sleep_ctrl.yaml configs/scenarios/sleep_restriction.yaml --replicates 10
+  sim compare CONTROL.yaml TREATED.yaml OTHER.yaml --replicates 10 --workers 2
   sim compare A.yaml B.yaml --outcome muscle.akt_p:600-720:mean --set cells.muscle=20
   sim compare STUDY.yaml --out outputs/compare/study --resume
   sim compare STUDY.yaml --scheduler tcp://10.0.0.5:8786 --replicates 200
