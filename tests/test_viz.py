@@ -287,6 +287,11 @@ def test_periods_from_scenario_and_sleep(run_dir: Path) -> None:
     }
     steps = [(p.start_min, p.end_min) for p in scenario_periods(clamp)]
     assert steps == [(120.0, 180.0), (180.0, 270.0)]
+    contract_clamp = {
+        "protocol": {"kind": "clamp", "insulin_uU_ml": [20, 100], "step_min": 120, "start_min": 60}
+    }
+    steps = [(p.start_min, p.end_min) for p in scenario_periods(contract_clamp)]
+    assert steps == [(60.0, 180.0), (180.0, 300.0)]
 
 
 def test_missing_optional_data_does_not_crash(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ SUBTYPE_ORDER: tuple[str, ...] = (
 """Display order of cell subtypes; unknown subtypes follow alphabetically."""
 
 RELATIVE_NODES: frozenset[str] = frozenset(
-    {"lcfa", "dag", "amp_atp", "glut4_content", "mito", "pgc1a"}
+    {"lcfa", "dag", "amp_atp", "glut4_content", "mito", "ampk_content", "pgc1a"}
 )
 """Pathway nodes expressed relative to a reference level rather than as a 0-1 fraction."""
 

@@ -141,9 +141,22 @@ def protocol_periods(protocol: Any) -> list[Period]:
     for value in protocol.values():
         if isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
             periods += _step_periods(value, kind, own_start or 0.0)
+    if not periods and protocol.get("step_min") is not None:
+        periods += _insulin_steps(protocol, kind, own_start or 0.0)
     if not periods and own_start is not None:
         periods.append(_period(protocol, kind, own_start, kind))
     return periods
+
+
+def _insulin_steps(protocol: Mapping[str, Any], kind: str, start: float) -> list[Period]:
+    """Clamp steps of ``step_min`` each, one per ``insulin_uU_ml`` level (a number or list)."""
+    levels = protocol.get("insulin_uU_ml")
+    levels = levels if isinstance(levels, list) else [levels]
+    step = float(protocol["step_min"])
+    return [
+        Period(kind, start + k * step, start + (k + 1) * step, f"{kind} step")
+        for k in range(len(levels))
+    ]
 
 
 def _step_periods(steps: list[Any], kind: str, cursor: float) -> list[Period]:
