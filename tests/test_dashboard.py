@@ -97,7 +97,11 @@ def dashboard():
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     try:
-        first = proc.stdout.readline()
+        first = ""
+        for _ in range(50):  # the address line comes first, but tolerate stray log lines
+            first = proc.stdout.readline()
+            if "serving on" in first or not first:
+                break
         url = f"http://127.0.0.1:{port}/"
         _wait_http(url, proc)
         yield url, first, port
