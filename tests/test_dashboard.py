@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -71,7 +72,7 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout_s: float = 120.0) -> No
     end = time.monotonic() + timeout_s
     while time.monotonic() < end:
         if proc.poll() is not None:
-            pytest.fail(f"sim dashboard exited early:\n{proc.stdout.read()}")
+            pytest.fail(f"sim dashboard exited early with status {proc.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
@@ -102,6 +103,8 @@ def dashboard():
             first = proc.stdout.readline()
             if "serving on" in first or not first:
                 break
+        log: list[str] = []  # keep draining the server's output so its pipe never fills
+        threading.Thread(target=lambda: log.extend(proc.stdout), daemon=True).start()
         url = f"http://127.0.0.1:{port}/"
         _wait_http(url, proc)
         yield url, first, port
