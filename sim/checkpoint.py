@@ -14,10 +14,14 @@ state at t = 0 (reached by the 420-min warm-up, so any change to the rate laws o
 values shows up there). If anything differs, resuming is refused rather than mixing two
 models in one result.
 
-On disk a checkpoint is one ``state.npz`` (numpy arrays plus the metadata as a JSON string;
-loaded with ``allow_pickle=False``) in ``<out>.checkpoint/``, replaced atomically
-(temporary file, fsync, ``os.replace``), so a kill at any moment leaves either the previous
-or the new checkpoint, never a torn one. ``scenario.yaml`` beside it is for people to read.
+On disk a checkpoint lives in ``<out>.checkpoint/``: ``state.npz`` (numpy arrays plus the
+metadata as a JSON string; loaded with ``allow_pickle=False``) and the per-cell snapshots in
+append-only chunk files ``snapshots-<first>-<end>.npz``, one per checkpoint holding only
+the snapshots taken since the previous one, so writing a checkpoint costs what is new, not
+the whole run so far. Every file is written to a temporary name, fsynced and renamed
+(``os.replace``); chunks first, then ``state.npz``, which lists the chunks it needs. A kill
+at any moment therefore leaves the previous or the new checkpoint whole, never a torn one.
+``scenario.yaml`` beside them is for people to read.
 """
 
 from __future__ import annotations
@@ -42,10 +46,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 """Version of the checkpoint layout; a reader refuses other versions."""
 STATE_FILE = "state.npz"
 META_KEY = "__meta__"
+SNAPSHOT_KEYS = "recorder.snapshot"
+"""Prefix of the arrays that hold cell snapshots (stored in chunk files)."""
 
 
 class CheckpointError(ScenarioError):
@@ -71,6 +77,8 @@ class Checkpoint:
     wall_seconds: float
     time_min: float
     meta: dict[str, Any]
+    chunks: list[dict[str, Any]]
+    """Snapshot chunk files the checkpoint is made of (continued by the next save)."""
 
 
 def folder_for(out: str | Path) -> Path:
@@ -108,8 +116,26 @@ def _rows_matrix(rows: list[dict[str, float]]) -> tuple[list[str], np.ndarray]:
     )
 
 
-def model_state(model: PhysiologyModel) -> ModelState:
-    """Capture everything that changes while ``model`` runs (see the module docstring)."""
+def _snapshot_arrays(model: PhysiologyModel, first: int) -> dict[str, np.ndarray]:
+    """Cell snapshots ``first:`` as arrays: times, and per tissue (snapshot, species, cell)."""
+    snaps = model.recorder.snapshots[first:]
+    out = {"recorder.snapshot_times": np.array([t for t, _ in snaps], dtype=np.float64)}
+    for name, tissue in model.tissues.items():
+        out[f"recorder.snapshots.{name}"] = (
+            np.stack([s[name] for _, s in snaps])
+            if snaps
+            else np.zeros((0, *tissue.y.shape), dtype=np.float32)
+        )
+    return out
+
+
+def model_state(model: PhysiologyModel, snapshots_from: int = 0) -> ModelState:
+    """Capture everything that changes while ``model`` runs (see the module docstring).
+
+    Args:
+        snapshots_from: leave out the cell snapshots before this one (already on disk);
+            :func:`load_model_state` needs them all.
+    """
     arrays: dict[str, np.ndarray] = {
         "body.x": model.x,
         "body.x0": model.recorder.x0,
@@ -123,9 +149,7 @@ def model_state(model: PhysiologyModel) -> ModelState:
         params[name] = _split(f"param.{name}", tissue.params, arrays)
     rec = model.recorder
     columns, arrays["recorder.rows"] = _rows_matrix(rec.rows)
-    arrays["recorder.snapshot_times"] = np.array([t for t, _ in rec.snapshots], dtype=np.float64)
-    for name in model.tissues:
-        arrays[f"recorder.snapshots.{name}"] = np.stack([s[name] for _, s in rec.snapshots])
+    arrays.update(_snapshot_arrays(model, snapshots_from))
     collected = model.datacollector.model_vars
     for key, values in collected.items():
         arrays[f"datacollector.{key}"] = np.asarray(values, dtype=np.float64)
@@ -141,6 +165,8 @@ def model_state(model: PhysiologyModel) -> ModelState:
         "datacollector_keys": list(collected),
         "params": params,
         "body_params": _split("param.body", model.ctx.bp, arrays),
+        "snapshots_from": snapshots_from,
+        "n_snapshots": len(rec.snapshots),
     }
     return ModelState(meta, {k: np.array(v, copy=True) for k, v in arrays.items()})
 
@@ -198,6 +224,8 @@ def load_model_state(model: PhysiologyModel, state: ModelState) -> None:
             "parameter values changed since; start the run again without --resume"
         )
     meta, arrays = state.meta, state.arrays
+    if meta.get("snapshots_from", 0) != 0:
+        raise ValueError("load_model_state needs every cell snapshot (snapshots_from = 0)")
     model.time_min = float(meta["time_min"])
     model.steps = int(meta["steps"])
     model.running = bool(meta["running"])
@@ -261,23 +289,41 @@ def _write_atomic(path: Path, write: Any) -> None:
         raise
 
 
+def _chunk_name(first: int, end: int) -> str:
+    return f"snapshots-{first:07d}-{end:07d}.npz"
+
+
 def save(
     model: PhysiologyModel,
     folder: str | Path,
     every_min: float | None,
     wall_seconds: float,
     resumed_at_min: list[float] | tuple[float, ...] = (),
-) -> Path:
+    chunks: list[dict[str, Any]] | tuple = (),
+) -> list[dict[str, Any]]:
     """Write a checkpoint of ``model`` into ``folder`` (atomically replacing the last one).
 
     Args:
         every_min: the checkpoint interval, reused by a resume that does not give one.
         wall_seconds: wall time spent on the run so far (all its segments).
         resumed_at_min: simulated times at which earlier segments resumed (for the manifest).
+        chunks: the snapshot chunks the previous checkpoint of this run wrote (as returned
+            by the previous call, or :attr:`Checkpoint.chunks`); empty for a new run.
+
+    Returns:
+        The chunk list of this checkpoint, to pass to the next call.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    state = model.state_dict()
+    chunks = [dict(c) for c in chunks]
+    first = chunks[-1]["end"] if chunks else 0
+    state = model.state_dict() if first == 0 else model_state(model, first)
+    snaps = {k: state.arrays.pop(k) for k in list(state.arrays) if k.startswith(SNAPSHOT_KEYS)}
+    end = state.meta["n_snapshots"]
+    if end > first:
+        name = _chunk_name(first, end)
+        _write_atomic(folder / name, lambda fh: np.savez(fh, **snaps))
+        chunks.append({"file": name, "first": first, "end": end})
     scenario_yaml = to_yaml(model.scenario)
     meta = {
         "format": FORMAT,
@@ -289,18 +335,40 @@ def save(
         "every_min": every_min,
         "wall_seconds": wall_seconds,
         "resumed_at_min": list(resumed_at_min),
+        "snapshot_chunks": chunks,
         "written_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "model": state.meta,
+        "model": {**state.meta, "snapshots_from": 0},
     }
     arrays = dict(state.arrays)
     arrays[META_KEY] = np.array(json.dumps(meta, default=_json_default))
-    path = folder / STATE_FILE
-    _write_atomic(path, lambda fh: np.savez(fh, **arrays))
+    _write_atomic(folder / STATE_FILE, lambda fh: np.savez(fh, **arrays))
+    keep = {c["file"] for c in chunks}
+    for stale in folder.glob("snapshots-*.npz"):  # left by a checkpoint that never completed
+        if stale.name not in keep:
+            stale.unlink(missing_ok=True)
     readable = folder / "scenario.yaml"
     if not readable.exists():
         _write_atomic(readable, lambda fh: fh.write(scenario_yaml.encode()))
-    log.info("checkpoint at t = %g min written to %s", model.time_min, path)
-    return path
+    log.info("checkpoint at t = %g min written to %s", model.time_min, folder)
+    return chunks
+
+
+def _read_chunks(folder: Path, chunks: list[dict[str, Any]]) -> dict[str, np.ndarray]:
+    """The cell snapshots of a checkpoint, joined from its chunk files."""
+    parts: dict[str, list[np.ndarray]] = {}
+    for c in chunks:
+        path = folder / c["file"]
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                for k in npz.files:
+                    parts.setdefault(k, []).append(npz[k])
+        except (OSError, ValueError) as exc:
+            raise CheckpointError(
+                f"{path}: snapshot chunk of the checkpoint unreadable ({exc})"
+            ) from None
+        if len(parts["recorder.snapshot_times"][-1]) != c["end"] - c["first"]:
+            raise CheckpointError(f"{path}: holds the wrong number of snapshots")
+    return {k: np.concatenate(v) for k, v in parts.items()}
 
 
 def _read(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -354,6 +422,10 @@ def load(folder: str | Path, scenario: Scenario) -> Checkpoint:
             path,
             meta.get("git_commit"),
         )
+    chunks = meta.get("snapshot_chunks", [])
+    arrays.update(_read_chunks(folder, chunks))
+    if len(arrays.get("recorder.snapshot_times", ())) != meta["model"]["n_snapshots"]:
+        raise CheckpointError(f"{path}: cell snapshot chunks missing from {folder}")
     return Checkpoint(
         folder,
         ModelState(meta["model"], arrays),
@@ -361,6 +433,7 @@ def load(folder: str | Path, scenario: Scenario) -> Checkpoint:
         float(meta.get("wall_seconds", 0.0)),
         float(meta["model"]["time_min"]),
         meta,
+        chunks,
     )
 
 

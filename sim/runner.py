@@ -154,6 +154,7 @@ def run(
     prov: dict[str, Any] = {}
     prior_wall = 0.0
     every = checkpoint_every_min
+    chunks = [] if saved is None else saved.chunks
     if saved is not None:
         model.load_state_dict(saved.state)
         prior_wall, every = saved.wall_seconds, every or saved.every_min
@@ -174,7 +175,7 @@ def run(
         desc=scn.name,
     )
     try:
-        _loop(model, bar, checkpoint_dir, every, wall, prov)
+        _loop(model, bar, checkpoint_dir, every, wall, prov, chunks)
     except NumericalError as exc:
         raise RunFailedError(str(exc), _result(model, wall(), "failed", prov)) from exc
     finally:
@@ -190,16 +191,20 @@ def _loop(
     every: float | None,
     wall: Callable[[], float],
     prov: dict[str, Any],
+    chunks: list[dict[str, Any]],
 ) -> None:
     """Step to the end, writing a checkpoint each time simulated time passes a multiple of
-    ``every`` (the last step excepted: the run folder follows)."""
+    ``every`` (the last step excepted: the run folder follows); ``chunks`` tracks the
+    snapshot files already written (:func:`sim.checkpoint.save`)."""
     due = None if every is None else (math.floor(model.time_min / every + 1e-9) + 1) * every
     while model.running:
         model.step()
         bar.update()
         if due is not None and model.running and model.time_min >= due - 1e-9:
             try:
-                checkpoint.save(model, folder, every, wall(), prov.get("resumed_at_min", []))
+                chunks[:] = checkpoint.save(
+                    model, folder, every, wall(), prov.get("resumed_at_min", []), chunks
+                )
                 bar.set_postfix_str(f"checkpoint at {model.time_min:g} min", refresh=False)
             except OSError as exc:  # keep computing: the run folder may still be writable
                 log.warning(

@@ -157,10 +157,15 @@ def test_interrupted_run_resumes_identically(tmp_path, reference, monkeypatch, c
     assert not out.exists()
     saved = checkpoint.load(checkpoint.folder_for(out), sim.load_scenario(SCENARIO))
     assert saved.time_min == 40.0  # the last multiple of EVERY before the interruption
-    # The resume takes its interval from the checkpoint when none is given.
-    assert main(["run", str(scn), "--out", str(out), "-q", "--resume"]) == 0
+    # The resume takes its interval from the checkpoint when none is given; interrupted
+    # again, it has written checkpoints (and cell-snapshot chunks) of its own.
+    resume = ["run", str(scn), "--out", str(out), "-q", "--resume"]
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 65, KeyboardInterrupt())
+        assert main(resume) == 130
+    assert main(resume) == 0
     assert_identical(out, reference)
-    assert json.loads((out / "manifest.json").read_text())["resumed_at_min"] == [40.0]
+    assert json.loads((out / "manifest.json").read_text())["resumed_at_min"] == [40.0, 60.0]
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +208,16 @@ def test_resume_with_modified_scenario_exits_2(failed_run, tmp_path, capsys):
     assert main([*args, "--set", "interventions.0.carbs_g=61"]) == 2
     assert "different scenario" in capsys.readouterr().err
     assert main([*args, "--seed", "6"]) == 2
+    assert not out.exists()
+
+
+def test_resume_with_a_snapshot_chunk_missing_exits_2(failed_run, tmp_path, capsys):
+    scn, out = _copy_checkpoint(failed_run, tmp_path)
+    chunks = sorted(checkpoint.folder_for(out).glob("snapshots-*.npz"))
+    assert chunks
+    chunks[0].unlink()
+    assert main(["run", str(scn), "--out", str(out), "-q", "--resume"]) == 2
+    assert chunks[0].name in capsys.readouterr().err
     assert not out.exists()
 
 
