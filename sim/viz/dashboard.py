@@ -201,6 +201,20 @@ def _layout(model: DashboardModel, tissue: str) -> TissueLayout:
     return _LAYOUTS[key]
 
 
+def session_max(model: DashboardModel, tissue: str, node: str) -> float:
+    """Largest value of a node in a tissue's cells so far (one colour scale for the session,
+    so colours stay comparable between steps)."""
+    current = model.tissues[tissue]
+    values = [current.y[current.names.index(node)]]
+    values += [
+        s.loc[s["tissue"] == tissue, node].to_numpy(float)
+        for s in model.snapshots
+        if node in s.columns
+    ]
+    top = max(float(np.nanmax(v)) if np.isfinite(v).any() else 0.0 for v in values)
+    return max(top, 1e-6)
+
+
 def graph_figure(model: DashboardModel, tissue: str, node: str) -> Figure:
     """The tissue graph with each cell coloured by its current ``node`` value."""
     lay = _layout(model, tissue)
@@ -209,7 +223,7 @@ def graph_figure(model: DashboardModel, tissue: str, node: str) -> Figure:
     fig, (ax,) = grid_figure(1, 1, 5.0, 4.2)
     _draw_static(ax, lay)
     v = values.reindex(lay.cell_ids).to_numpy(float)
-    vmax = 1.0 if node_unit(node) == "fraction" else max(float(np.nanmax(v)), 1e-9)
+    vmax = session_max(model, tissue, node)
     sc = ax.scatter(
         lay.cell_xy[:, 0],
         lay.cell_xy[:, 1],
