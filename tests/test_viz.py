@@ -597,3 +597,16 @@ def test_plot_compare_folder_calls_plot_compare(tmp_path: Path, monkeypatch) -> 
     (tmp_path / "cmp").mkdir()
     pd.DataFrame({"outcome": ["x"], "arm": ["a"]}).to_parquet(tmp_path / "cmp" / "effects.parquet")
     assert plot_folder(tmp_path / "cmp") == [] and calls == [tmp_path / "cmp"]
+
+
+def test_nearly_constant_heatmap_is_not_stretched(tmp_path: Path) -> None:
+    cells = make_cells()
+    muscle = cells["tissue"] == "muscle"
+    cells.loc[muscle, "nfkb"] = 0.0857 + 1e-6 * cells.loc[muscle, "time_min"] / 720.0
+    run = load_run(write_run(tmp_path / "flat", cells=cells))
+    mesh = artist_by_gid(heatmap_figure(run, "muscle"), "heatmap:nfkb")
+    lo, hi = mesh.get_clim()
+    assert hi - lo >= 0.02 * 0.0857 * 0.999 and lo < 0.0857 < hi
+    varied = artist_by_gid(heatmap_figure(run, "muscle"), "heatmap:akt_p")
+    values = heatmap_matrix(run.cells, "muscle", "akt_p").to_numpy()
+    assert varied.get_clim() == (np.nanmin(values), np.nanmax(values))  # real changes: full range

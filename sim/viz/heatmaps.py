@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 
 from sim.viz.data import RunData, cell_node_values, cell_order, heatmap_matrix, node_unit
@@ -33,6 +34,23 @@ def _edges(centres: np.ndarray) -> np.ndarray:
         return np.array([centres[0] - 0.5, centres[0] + 0.5])
     mids = (centres[:-1] + centres[1:]) / 2.0
     return np.concatenate(([2 * centres[0] - mids[0]], mids, [2 * centres[-1] - mids[-1]]))
+
+
+FLAT_SPAN = 0.02
+"""Smallest colour range, relative to the node's magnitude: a node that moves less than this
+is drawn nearly uniform instead of having round-off-sized changes stretched over the map."""
+
+
+def _widen_flat_range(mesh: QuadMesh, values: np.ndarray) -> None:
+    """Give a nearly constant node a colour range of at least ``FLAT_SPAN`` of its size."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return
+    lo, hi = float(finite.min()), float(finite.max())
+    span = FLAT_SPAN * max(abs(lo), abs(hi), 1e-3)
+    if hi - lo < span:
+        mid = 0.5 * (lo + hi)
+        mesh.set_clim(mid - span / 2, mid + span / 2)
 
 
 def heatmap_nodes(cells: pd.DataFrame, tissue: str) -> list[str]:
@@ -63,6 +81,7 @@ def _draw_heatmap(fig: Figure, ax: Axes, run: RunData, tissue: str, node: str) -
         cmap="viridis",
         gid=f"heatmap:{node}",
     )
+    _widen_flat_range(mesh, matrix.to_numpy(dtype=float))
     fig.colorbar(
         mesh, ax=ax, label=f"{node} ({node_unit(node, run.units, tissue)})", fraction=0.05, pad=0.02
     )
