@@ -116,7 +116,11 @@ def reference_for(target: Target) -> Measured | None:
     """The target's libroadrunner reference run, or None (no model, or not installed)."""
     if target.reference is None or not ref.available():
         return None
-    return target.reference()
+    try:
+        return target.reference()
+    except RuntimeError as exc:  # a solver failure loses the overlay, not the target
+        log.warning("%s: reference model run failed: %s", target.id, exc)
+        return None
 
 
 def run_targets(
@@ -153,7 +157,7 @@ def run_targets(
                 continue
             try:
                 outcomes.append(judge(t, seed, t.measure(runs), refm))
-            except (ValueError, RuntimeError, KeyError, ZeroDivisionError) as exc:
+            except Exception as exc:  # noqa: BLE001 - one target's bug must not lose the others
                 msg = f"measuring {t.id}: {type(exc).__name__}: {exc}"
                 log.warning(msg)
                 outcomes.append(Outcome(t, seed, [], {}, refm, error=msg))
