@@ -156,10 +156,8 @@ def run(
     every = checkpoint_every_min
     chunks = [] if saved is None else saved.chunks
     if saved is not None:
-        model.load_state_dict(saved.state)
-        prior_wall, every = saved.wall_seconds, every or saved.every_min
-        prov["resumed_at_min"] = [*saved.meta.get("resumed_at_min", []), saved.time_min]
-        log.info("resumed %s at t = %g min from %s", scn.name, saved.time_min, saved.folder)
+        prior_wall = _continue_from(model, saved, prov)
+        every = every or saved.every_min
     if every is not None:
         prov["checkpoint_every_min"] = every
 
@@ -184,6 +182,20 @@ def run(
     return _result(model, wall(), "completed", prov)
 
 
+def _continue_from(
+    model: PhysiologyModel, saved: checkpoint.Checkpoint, prov: dict[str, Any]
+) -> float:
+    """Put a checkpoint into a freshly built model and carry its manifest entries over;
+    returns the wall seconds the run had taken up to the checkpoint."""
+    model.load_state_dict(saved.state)
+    prov.update(saved.meta.get("provenance", {}))
+    prov["resumed_at_min"] = [*prov.get("resumed_at_min", []), saved.time_min]
+    if saved.meta.get("source_sha256") != io.source_sha256():
+        prov["resumed_with_changed_source"] = True
+    log.info("resumed %s at t = %g min from %s", model.scenario.name, saved.time_min, saved.folder)
+    return saved.wall_seconds
+
+
 def _loop(
     model: PhysiologyModel,
     bar: tqdm,
@@ -202,9 +214,7 @@ def _loop(
         bar.update()
         if due is not None and model.running and model.time_min >= due - 1e-9:
             try:
-                chunks[:] = checkpoint.save(
-                    model, folder, every, wall(), prov.get("resumed_at_min", []), chunks
-                )
+                chunks[:] = checkpoint.save(model, folder, every, wall(), prov, chunks)
                 bar.set_postfix_str(f"checkpoint at {model.time_min:g} min", refresh=False)
             except OSError as exc:  # keep computing: the run folder may still be writable
                 log.warning(

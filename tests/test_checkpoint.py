@@ -163,9 +163,13 @@ def test_interrupted_run_resumes_identically(tmp_path, reference, monkeypatch, c
     with monkeypatch.context() as m:
         _interrupt_after(m, 65, KeyboardInterrupt())
         assert main(resume) == 130
+    # Resumed by a package whose source differs (the hash is faked): allowed, but recorded.
+    monkeypatch.setattr(sim.io, "source_sha256", lambda: "0" * 64)
     assert main(resume) == 0
     assert_identical(out, reference)
-    assert json.loads((out / "manifest.json").read_text())["resumed_at_min"] == [40.0, 60.0]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["resumed_at_min"] == [40.0, 60.0]
+    assert manifest["resumed_with_changed_source"] is True
 
 
 @pytest.fixture(scope="module")
