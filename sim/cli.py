@@ -11,9 +11,10 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from sim.io import OutputExistsError
-from sim.scenario import ScenarioError, load_scenario, scenario_schema
+from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_schema
 
 EXAMPLES_RUN = """examples:
   sim run configs/baseline.yaml
@@ -34,7 +35,7 @@ def _default_out(name: str, seed: int) -> Path:
     return Path("outputs") / f"{name}-seed{seed}"
 
 
-def _run_target(args: argparse.Namespace):  # noqa: ANN202
+def _run_target(args: argparse.Namespace) -> tuple[Scenario, Path, dict[str, Any]]:
     """The scenario to run, its run folder, and manifest entries for a re-run."""
     from sim.runner import scenario_from_manifest
 
