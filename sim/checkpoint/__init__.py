@@ -219,8 +219,8 @@ def load(folder: str | Path, scenario: Scenario) -> Checkpoint:
         raise CheckpointError(
             f"{path}: the checkpoint was written for a different scenario (scenario_sha256 "
             f"{meta['scenario_sha256'][:12]}..., this scenario {want[:12]}...; its scenario is "
-            f"in {folder / 'scenario.yaml'}). Resume with the same scenario file, --set and "
-            "--seed, or start again without --resume"
+            f"in {folder / 'scenario.yaml'}). Resume with the same scenario file, --set, "
+            "--seed and --engine, or start again without --resume"
         )
     version = io.package_version()
     if meta["package_version"] != version:
