@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -109,7 +110,8 @@ def plot_paired(meta: dict, res: pd.DataFrame, eff: pd.DataFrame, path: Path) ->
         ax.plot(x, wide.mean().to_numpy(float), color="C3", lw=2.2, marker="D", ms=5, label="mean")
         ax.set_xticks(x, wide.columns, rotation=25, ha="right", fontsize=7)
         ax.set_title(name, fontsize=9)
-        ax.set_ylabel(described.get(name, name)[:48], fontsize=7)
+        label = textwrap.wrap(described.get(name, name), 40)
+        ax.set_ylabel("\n".join(label[:2]) + ("..." if len(label) > 2 else ""), fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         ax.grid(axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(names) :]:
