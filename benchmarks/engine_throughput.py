@@ -116,11 +116,20 @@ def bytes_per_cell(model) -> dict[str, float]:  # noqa: ANN001
         (a.data.nbytes + a.indices.nbytes + a.indptr.nbytes)
         for a in (geo.a_muscle, geo.a_adipose, geo.lap_muscle, geo.lap_adipose)
     ) + sum(v.nbytes for v in (geo.kte_muscle, geo.kte_adipose, geo.liver_atten, geo.visceral))
+    from sim.engine import BLOCK_CELLS
+
+    # advance_cells writes into one new state-sized array and uses ~8 block-sized work arrays
+    # (block copy, stage, sum, k1-k4, temporaries), whatever the population
+    species = max(t.y.shape[0] for t in model.tissues.values())
+    work = state + 8 * species * min(BLOCK_CELLS, n) * 8
+    snapshots = sum(t.y.shape[0] * 4 for t in model.tissues.values()) / 3 * 25
     return {
         "state": state / n,
         "params": params / n,
         "exchange": exchange / n,
-        "total": (state + params + exchange) / n,
+        "work": work / n,
+        "total": (state + params + exchange + work) / n,
+        "cell_snapshots_per_day": snapshots,
     }
 
 
@@ -131,19 +140,23 @@ def run_case(engine: str, n: int, steps: int, record: bool = True) -> dict:
 
     warm_up = sm.PhysiologyModel._warm_up
     sm.PhysiologyModel._warm_up = _no_warm_up
+    sampled = _sample_agents(n) if engine == "agent" else None
     t0 = time.perf_counter()
     model = sm.PhysiologyModel(scenario(n, engine, record=record))
-    build_s = time.perf_counter() - t0
+    build_s = time.perf_counter() - t0 - model._bench_first_step_s
     sm.PhysiologyModel._warm_up = warm_up
-    sampled = _sample_agents(n) if engine == "agent" else None
+    if sampled is not None:  # the first (build) step is not part of the timed steps
+        sampled.update(count=0, agent_s=0.0, agent_cpu_s=0.0)
     model.step()  # the first step compiles the numba kernel when there is one
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         model.step()
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     if sampled is not None:  # per-agent time of the sample, scaled to every agent
         # agent_s and count cover steps + 1 steps (the untimed first one included)
-        wall += sampled["agent_s"] * steps * (n / sampled["count"] - 1.0 / (steps + 1))
+        scale = steps * (n / sampled["count"] - 1.0 / (steps + 1))
+        wall += sampled["agent_s"] * scale
+        cpu += sampled["agent_cpu_s"] * scale
     return {
         "engine": engine,
         "kernel": _kernel_of(model),
@@ -151,7 +164,9 @@ def run_case(engine: str, n: int, steps: int, record: bool = True) -> dict:
         "steps": steps,
         "agents_timed_per_step": n if sampled is None else sampled["count"] // (steps + 1),
         "wall_s": wall,
+        "cpu_s": cpu,
         "cell_steps_per_s": n * steps / wall,
+        "cell_steps_per_cpu_s": n * steps / cpu,
         "build_s": build_s,
         "peak_rss_mib": peak_rss_mib(),
         "bytes_per_cell": bytes_per_cell(model),
@@ -171,14 +186,15 @@ def _sample_agents(n: int) -> dict | None:
 
     stride = n // AGENT_SAMPLE
     step = TissueCell.step
-    stats = {"count": 0, "agent_s": 0.0}
+    stats = {"count": 0, "agent_s": 0.0, "agent_cpu_s": 0.0}
 
     def sampled_step(self) -> None:  # noqa: ANN001
         if self.i % stride:
             return
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         step(self)
         stats["agent_s"] += time.perf_counter() - t0
+        stats["agent_cpu_s"] += time.process_time() - c0
         stats["count"] += 1
 
     TissueCell.step = sampled_step
@@ -194,8 +210,12 @@ def _kernel_of(model) -> str:  # noqa: ANN001
 def _no_warm_up(self) -> None:  # noqa: ANN001
     from types import SimpleNamespace
 
+    if self.scenario.engine == "agent":
+        self._materialise_agents()  # part of the build: the per-agent engine needs them
     self.ctx.last_flux = SimpleNamespace(ffa_release_visc=0.0, tnf_visceral=0.0)
+    t0 = time.perf_counter()
     self._advance(-self.dt, self.dt)  # one coupled step, so the body has cell fluxes
+    self._bench_first_step_s = time.perf_counter() - t0
 
 
 def setup_case(kernel: str) -> dict:
@@ -213,6 +233,73 @@ def setup_case(kernel: str) -> dict:
         "setup_s": t2 - t1,
         "total_s": t2 - t0,
         "kernel": _kernel_of(model),
+    }
+
+
+def recording_case(engine: str, n: int, steps: int) -> dict:
+    """Time spent inside data collection (the recorder at the default 5-min / 60-min
+    cadences and Mesa's DataCollector every step) as a share of the stepping time.
+
+    Timing the calls themselves, in one process, is immune to the load swings that make two
+    separate runs (with and without recording) differ by tens of per cent on a shared machine.
+    """
+    os.environ["SIM_KERNEL"] = "numba" if engine == "numba" else "numpy"
+    from sim import model as sm
+
+    sm.PhysiologyModel._warm_up = _no_warm_up
+    model = sm.PhysiologyModel(scenario(n, engine))
+    spent = {"s": 0.0}
+    record, collect = model.recorder.record, model.datacollector.collect
+
+    def timed_record(force_cells: bool = False) -> None:
+        t0 = time.perf_counter()
+        record(force_cells)
+        spent["s"] += time.perf_counter() - t0
+
+    def timed_collect(m) -> None:  # noqa: ANN001
+        t0 = time.perf_counter()
+        collect(m)
+        spent["s"] += time.perf_counter() - t0
+
+    model.recorder.record, model.datacollector.collect = timed_record, timed_collect
+    model.step()
+    spent["s"] = 0.0
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    wall = time.perf_counter() - t0
+    return {
+        "engine": engine,
+        "cells": n,
+        "steps": steps,
+        "collect_s": spent["s"],
+        "step_s": wall,
+        "overhead": spent["s"] / (wall - spent["s"]),
+        "rows": len(model.recorder.rows),
+        "cell_snapshots": len(model.recorder.snapshots),
+    }
+
+
+def materialise_case(n: int) -> dict:
+    """Build with the networkx graph, the Mesa space and every agent created (what the
+    per-agent engine, the dashboard or ``model.agents`` ask for), timed and measured."""
+    os.environ["SIM_KERNEL"] = "numpy"
+    from sim import model as sm
+
+    sm.PhysiologyModel._warm_up = _no_warm_up
+    t0 = time.perf_counter()
+    model = sm.PhysiologyModel(scenario(n, "numpy"))
+    lazy = time.perf_counter() - t0 - model._bench_first_step_s
+    t1 = time.perf_counter()
+    agents = len(model.agents)
+    full = time.perf_counter() - t1
+    return {
+        "cells": n,
+        "agents": agents,
+        "graph_nodes": model.graph.number_of_nodes(),
+        "build_lazy_s": lazy,
+        "graph_space_agents_s": full,
+        "peak_rss_mib": peak_rss_mib(),
     }
 
 
@@ -249,33 +336,39 @@ def in_subprocess(kind: str, *args: object) -> dict:
 def table(res: dict) -> str:
     """The Markdown table of a result."""
     rows = [
-        "| engine | cells | steps | cell-steps/s | x per-agent | build s | peak RSS MiB | B/cell |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine | cells | steps | cell-steps/s (wall) | x per-agent | cell-steps/CPU-s "
+        "| x per-agent | build s | peak RSS MiB | B/cell |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     agent = {c["cells"]: c["cell_steps_per_s"] for c in res["cases"] if c.get("engine") == "agent"}
+    agent_cpu = {
+        c["cells"]: c["cell_steps_per_cpu_s"] for c in res["cases"] if c.get("engine") == "agent"
+    }
     for c in res["cases"]:
         if "error" in c:
             rows.append(f"| {c['args'][0]} | {c['args'][1]:,} | failed: {c['error']} |")
             continue
         ratio = c["cell_steps_per_s"] / agent[c["cells"]] if c["cells"] in agent else None
+        cpu = c["cell_steps_per_cpu_s"]
+        ratio_cpu = cpu / agent_cpu[c["cells"]] if c["cells"] in agent_cpu else None
         rows.append(
             f"| {c['engine'] if c['engine'] == 'agent' else 'vector/' + c['kernel']} "
             f"| {c['cells']:,} | {c['steps']} | {c['cell_steps_per_s']:.3g} "
-            f"| {'' if ratio is None else f'{ratio:.0f}x'} | {c['build_s']:.1f} "
+            f"| {'' if ratio is None else f'{ratio:.0f}x'} | {cpu:.3g} "
+            f"| {'' if ratio_cpu is None else f'{ratio_cpu:.0f}x'} | {c['build_s']:.1f} "
             f"| {c['peak_rss_mib']:.0f} | {c['bytes_per_cell']['total']:.0f} |"
         )
-    rec = res["recording"]
     stream = res["streaming"]
     rows.append("")
     for kernel in ("numpy", "numba"):
         cost = {
-            c["cells"]: 1e9 / c["cell_steps_per_s"]
+            c["cells"]: 1e9 / c["cell_steps_per_cpu_s"]
             for c in res["cases"]
             if c.get("engine") == kernel and c["cells"] >= 10_000
         }
         if len(cost) > 1:
             rows.append(
-                f"- {kernel}: cost per cell-step {min(cost.values()):.0f}-"
+                f"- {kernel}: CPU cost per cell-step {min(cost.values()):.0f}-"
                 f"{max(cost.values()):.0f} ns from {min(cost):,} to {max(cost):,} cells "
                 f"(max/min {max(cost.values()) / min(cost.values()):.2f})"
             )
@@ -287,14 +380,27 @@ def table(res: dict) -> str:
                 f"{s['total_s']:.2f} s (import {s['import_s']:.2f} s, "
                 f"build + warm-up {s['setup_s']:.2f} s)"
             )
+    for m in res.get("materialise", []):
+        if "cells" in m:
+            rows.append(
+                f"- {m['cells']:,} cells: arrays and sparse operators built in "
+                f"{m['build_lazy_s']:.1f} s; networkx graph ({m['graph_nodes']:,} nodes), Mesa "
+                f"space and {m['agents']:,} agents on demand in {m['graph_space_agents_s']:.1f} s "
+                f"(peak RSS {m['peak_rss_mib']:.0f} MiB)"
+            )
     if res.get("numba_compile"):
         rows.append(
             f"- numba kernels compiled or loaded from the cache in "
             f"{res['numba_compile'].get('seconds', float('nan')):.1f} s"
         )
     rows += [
-        f"- data collection at a 5-min cadence ({rec['cells']:,} cells, {rec['kernel']}): "
-        f"+{100 * rec['overhead']:.1f} % ({rec['with']:.3g} vs {rec['without']:.3g} cell-steps/s)",
+        *(
+            f"- data collection at the default cadences ({r['cells']:,} cells, {r['steps']} "
+            f"steps, {r['rows']} rows, {r['cell_snapshots']} cell snapshots): "
+            f"+{100 * r['overhead']:.1f} % of the stepping time"
+            for r in res["recording"]
+            if "overhead" in r
+        ),
         f"- numpy streaming bound ({stream['species']} species): "
         f"{stream['cell_steps_per_s']:.3g} cell-steps/s (one read+write pass per cell-step)",
     ]
@@ -319,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
             "setup": setup_case,
             "stream": streaming_case,
             "compile": compile_case,
+            "materialise": materialise_case,
+            "recording": recording_case,
         }[kind]
         print(json.dumps(fn(*rest)))
         return 0
@@ -346,17 +454,10 @@ def main(argv: list[str] | None = None) -> int:
         res["cases"].append(in_subprocess("step", engine, n, steps))
     n_rec = 10_000
     rec_steps = 60 if args.quick else 120
-    fastest = "numba" if compiled.available() else "numpy"
-    with_rec = in_subprocess("step", fastest, n_rec, rec_steps, True)
-    without = in_subprocess("step", fastest, n_rec, rec_steps, False)
-    res["recording"] = {
-        "cells": n_rec,
-        "steps": rec_steps,
-        "kernel": with_rec.get("kernel"),
-        "with": with_rec.get("cell_steps_per_s", float("nan")),
-        "without": without.get("cell_steps_per_s", float("nan")),
-    }
-    res["recording"]["overhead"] = res["recording"]["without"] / res["recording"]["with"] - 1.0
+    res["recording"] = [in_subprocess("recording", "numpy", n, rec_steps) for n in (1_000, n_rec)]
+    res["materialise"] = [
+        in_subprocess("materialise", n) for n in ((10_000,) if args.quick else (100_000, 1_000_000))
+    ]
     res["setup"] = in_subprocess("setup", "numpy")
     if compiled.available():
         res["setup_numba"] = in_subprocess("setup", "numba")

@@ -123,9 +123,10 @@ class CellRHS:
 
 
 BLOCK_CELLS = 8192
-"""Cells advanced together by the numpy path: a block's work arrays (31 species x 8192 x 8 B
-= 2 MiB each) stay in the 4 MiB L2 cache, so the cost per cell-step does not grow with the
-population, and work memory is bounded (docs/performance.md)."""
+"""Cells advanced together by the numpy path. A block's arrays (31 species x 8192 x 8 B =
+2 MiB each, ~10 live) stay in cache instead of streaming from memory ~300 times per
+right-hand side: about 2x less CPU per cell-step at 10^5 cells, and work memory no longer
+grows with the population (measured in docs/performance.md)."""
 
 
 def block_namespace(ns: SimpleNamespace, a: int, b: int, n: int) -> SimpleNamespace:
@@ -162,23 +163,23 @@ def advance_cells(
 ) -> FloatArray:
     """Advance cells over ``dt`` with frozen inputs; accumulators restart from zero.
 
-    Every operation is elementwise over cells, so cells are advanced block by block
-    (:data:`BLOCK_CELLS`) with the same result as all at once. ``kernel="numba"`` runs the
+    Every operation is elementwise over cells, so cells are advanced in equal blocks of at
+    most :data:`BLOCK_CELLS` with the same result as all at once. ``kernel="numba"`` runs the
     compiled copy of the same rate laws (:mod:`sim.kinetics.compiled`); ``None`` picks
     :func:`default_kernel`.
     """
-    y = y.copy()
-    y[acc_rows] = 0.0
     n = y.shape[1]
     if (kernel or default_kernel()) == "numba":
+        y = y.copy()
+        y[acc_rows] = 0.0
         return compiled.advance(tissue, y, u, p, dt, n_sub)
-    if n <= BLOCK_CELLS:
-        return numerics.rk4_inplace(CellRHS(tissue, u, p), 0.0, y, dt, n_sub)
-    out = np.empty_like(y)
-    for a in range(0, n, BLOCK_CELLS):
-        b = min(a + BLOCK_CELLS, n)
+    out = np.empty_like(y)  # the only population-sized work array
+    edges = np.linspace(0, n, -(-n // BLOCK_CELLS) + 1).astype(int).tolist()  # equal blocks
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        yb = y[:, a:b].copy()
+        yb[acc_rows] = 0.0
         rhs = CellRHS(tissue, block_namespace(u, a, b, n), block_namespace(p, a, b, n))
-        out[:, a:b] = numerics.rk4_inplace(rhs, 0.0, np.ascontiguousarray(y[:, a:b]), dt, n_sub)
+        out[:, a:b] = numerics.rk4_inplace(rhs, 0.0, yb, dt, n_sub)
     return out
 
 
