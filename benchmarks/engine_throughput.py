@@ -10,28 +10,36 @@ One run measures, each case in its own subprocess (so peak memory is the case's 
   numba is installed, the compiled kernel; at 1,000, 10,000 and 100,000 cells (vectorised
   also 1,000,000);
 - peak resident memory of the case's process, and the bytes per cell of state, per-cell
-  parameters and exchange structure;
-- the build time of graph, Mesa space, agents and arrays (the fasting warm-up is timed
-  separately: it is ``WARMUP`` steps of the same engine);
+  parameters, exchange structure and work arrays (and of the per-cell snapshots per day);
+- the build time of the arrays and sparse operators (what a vectorised run pays), and of the
+  networkx graph, Mesa space and every agent when they are asked for (at 10^5 and 10^6
+  cells); the fasting warm-up is part of the set-up figure below;
 - import + set-up time of a cheap run (1,000 cells, 24 h), in a fresh interpreter;
-- the cost of data collection at a 5-min cadence (same run with and without recording);
+- the cost of data collection at the default cadences: the time spent inside the recorder and
+  DataCollector calls as a share of the stepping time (timed in one process: comparing two
+  runs with and without recording measures the load swings of a shared machine instead);
+- the compile (cold cache) or load (warm cache) time of the numba kernels;
 - a numpy streaming bound: one read-modify-write pass over an array of the same state size
   per cell-step (memory bandwidth, no arithmetic to speak of).
 
 The stepping cases start from the state the model is built in, without the warm-up (its cost
 is that of the same steps; at 10^6 cells it alone would take minutes), with a 75 g meal at
-t = 0 so that every arm is moving. The per-agent engine is timed over only a few steps at
-10,000 cells and above (each step is the same work, so the rate does not depend on how
-many); the JSON says how many steps each case ran.
+t = 0 so that every arm is moving. The per-agent engine runs only a few steps, and above
+``AGENT_SAMPLE`` cells it steps every k-th agent (about 2,000 per step), times those agent
+steps and scales that time to every agent (each agent's step is the same work whatever the
+population); the JSON says how many steps and timed agents each case had.
 
 Usage::
 
     python benchmarks/engine_throughput.py            # full run (~10 min on 2 cores)
     python benchmarks/engine_throughput.py --quick    # 1,000 and 10,000 cells only (~2 min)
+    SIM_NUMBA_CACHE=/tmp/nb python benchmarks/engine_throughput.py   # numba cache elsewhere
     python benchmarks/engine_throughput.py --out benchmarks/results/engine_throughput.json
 
-Writes the JSON and a Markdown table next to it (``.md``). Timings on a shared machine are
-depressed; ratios measured side by side in one run are the meaningful figures.
+With numba installed the first run on a machine first compiles the kernels (several minutes,
+reported as ``numba_compile``). Writes the JSON and a Markdown table next to it (``.md``).
+Timings on a shared machine are depressed; ratios measured side by side in one run are the
+meaningful figures, and CPU-time rates are reported beside wall-clock ones.
 """
 
 from __future__ import annotations
