@@ -302,23 +302,27 @@ def _v05_measure(runs: dict[str, RunData]) -> Measured:
 
 def _v05_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
     b, s = out.curves["basal"], out.curves["steps"]
-    fig, (a1,) = fg.panels(1, title, width=6.5)
+    fig, (a1,) = fg.panels(1, title, width=9.5)
     x = np.arange(3)
-    for k, (col, lab, sign) in enumerate(
-        (
-            ("egp_mg_kg_min", "EGP suppression", -1),
-            ("ffa_release_umol_kg_min", "lipolysis (FFA Ra) suppression", -1),
-            ("rd_mg_kg_min", "Rd rise", 1),
-        )
-    ):
+    series = (
+        ("egp_mg_kg_min", "EGP suppression", -1),
+        ("ffa_release_umol_kg_min", "lipolysis (FFA Ra) suppression", -1),
+        ("rd_mg_kg_min", "Rd rise", 1),
+    )
+    for k, (col, lab, sign) in enumerate(series):
         vals = [sign * (st[col] / b[col] - 1) * 100 for st in s]
         a1.bar(x + (k - 1) * 0.25, vals, width=0.25, label=lab)
-    a1.plot(x - 0.25, [69, 74, 90], "k*", label="Conte 2012 (obese)")
-    a1.plot(x, [52, 68, 79], "k*")
-    a1.plot(x + 0.25, [24, 0, 253], "k*")
+    a1.plot([-0.25, 0.75, 1.75], [69, 74, 90], "k*", label="Conte 2012 (obese)")
+    a1.plot([0, 1, 2], [52, 68, 79], "k*")
+    a1.plot([0.25, 2.25], [24, 253], "k*")
+    # accepted bounds: low step EGP >= 60 %, lipolysis >= 45 %, Rd <= 40 %; high step Rd >= 150 %
+    for xc, y, mark in ((-0.25, 60, "^"), (0.0, 45, "^"), (0.25, 40, "v"), (2.25, 150, "^")):
+        a1.hlines(y, xc - 0.12, xc + 0.12, color="tab:purple", lw=3, zorder=3)
+        a1.plot([xc], [y], mark, color="tab:purple", ms=7, zorder=3)
+    a1.plot([], [], "^", color="tab:purple", label="accepted bound (^ at least, v at most)")
     a1.set_xticks(x, [f"{v:g} uU/mL" for v in V05_LEVELS])
+    a1.set_xlabel("clamp step (plasma insulin)")
     a1.set_ylabel("% change from basal")
-    a1.axhspan(45, 60, xmin=0.0, xmax=0.33, **fg.BAND, label="accepted (low step: >=45/>=60 %)")
     return fig
 
 
