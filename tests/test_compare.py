@@ -191,3 +191,21 @@ def test_bad_command_line_exits_2(tmp_path, capsys):
     )
     assert proc.returncode == 2 and "nothing to compare" in proc.stderr
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_same_tables_as_serial(tmp_path):
+    """`.venv/bin/python -m pytest tests/test_compare.py -m slow`: the dask backend."""
+    distributed = pytest.importorskip("dask.distributed")
+    a = _scenario(tmp_path, "ctrl", [])
+    b = _scenario(tmp_path, "more", [{"kind": "meal", "at_min": 10, "carbs_g": 30}])
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        dask = run_compare([str(a), str(b)], out=tmp_path / "d", replicates=2,
+                           scheduler=cluster.scheduler_address, progress=False)  # fmt: skip
+    serial = run_compare([str(a), str(b)], out=tmp_path / "s", replicates=2, workers=1,
+                         progress=False)  # fmt: skip
+    cols = [c for c in serial.results.columns if c != "wall_seconds"]
+    pd.testing.assert_frame_equal(dask.results[cols], serial.results[cols])
+    pd.testing.assert_frame_equal(dask.effects, serial.effects)
