@@ -49,11 +49,13 @@ def _arm_lines(meta: dict) -> list[str]:
             )
             for iv in a["interventions"]
         )
-        role = " (control)" if k == 0 else ""
+        role = " (control)" if k == 0 and a["name"] != "control" else ""
+        h = float(a["start_clock_h"])
+        clock = f"{int(h):02d}:{int(round(h % 1 * 60)):02d}"
         params = f"; parameters {a['parameters']}" if a["parameters"] else ""
         lines.append(
             f"| `{a['name']}`{role} | {a['description'] or ''}{params} | "
-            f"{_f(a['duration_min'])} min from {a['start_clock_h']:g} h | {proto} | {ivs or '-'} |"
+            f"{_f(a['duration_min'])} min from {clock} | {proto} | {ivs or '-'} |"
         )
     return lines
 
