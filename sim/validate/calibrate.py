@@ -183,8 +183,8 @@ def calibrate(
                 **{f"loss_{o.target.id}_s{o.seed}": o.loss for o in outs},
             }
         )
+        bar.set_postfix(best=min(r["loss"] for r in rows), refresh=False)
         bar.update()
-        bar.set_postfix(best=min(r["loss"] for r in rows))
         return value
 
     t0 = time.perf_counter()
