@@ -196,6 +196,8 @@ def pack_params(p: SimpleNamespace) -> tuple[tuple[str, ...], tuple[str, ...], l
         np.ascontiguousarray(values[k], dtype=np.float64) if k in per_cell else float(values[k])
         for k in names
     ]
+    if len(_PACKED) >= 64:  # a long-lived sweep worker must not keep every run's parameters
+        _PACKED.clear()
     _PACKED[id(p)] = (p, key, (names, per_cell, vals))
     return names, per_cell, vals
 
