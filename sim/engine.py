@@ -200,10 +200,7 @@ def slice_namespace(ns: SimpleNamespace, i: int, n: int) -> SimpleNamespace:
 # ---------------------------------------------------------------- inputs to the cells
 
 
-def catecholamine_drive(intensity: float, glucose_mM: float) -> float:
-    """Adrenergic/glucagon drive: exercise (steep above ~30 % VO2max; Galbo 1975) and
-    hypoglycaemic counter-regulation below ~3.6 mM (Cryer 1981)."""
-    return (max(intensity - 0.3, 0.0) / 0.7) ** 2 + max(3.6 - glucose_mM, 0.0)
+catecholamine_drive = bk.catecholamine_drive
 
 
 def diet_level(t: float, start: float, end: float) -> float:

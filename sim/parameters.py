@@ -54,8 +54,14 @@ CELL_COMMON: tuple[Param, ...] = (
     P("k_ir_int", 0.25, "1/min", "IR-P endocytosis; Brannmark 2010 internalisation, V09", (0.0, 5)),
     P("k_ir_rec", 0.2, "1/min", "endosomal recycling; calibrated to V09 overshoot", (0.001, 5)),
     # I2, F2, N1, S1, G3, N3 on IRS-1
-    P("k_irs1_py", 2.5, "1/min", "IR kinase on IRS-1; calibrated to V10 EC50", (0.01, 20), cv=1.0),
-    P("k_irs1_dpy", 0.5, "1/min", "PTP1B on IRS-1-pY; " + SED, (0.01, 10)),
+    P("k_irs1_py", 5.0, "1/min", "IR kinase on IRS-1; calibrated to V09/V10", (0.01, 20), cv=1.0),
+    P(
+        "k_irs1_dpy",
+        1.0,
+        "1/min",
+        "PTP1B on IRS-1-pY; " + SED + "; V09 overshoot timing",
+        (0.01, 10),
+    ),
     P("k_ps_basal", 0.005, "1/min", "basal serine kinase tone (model scale)", (0.0, 1)),
     P("k_ps_pkc", 0.05, "1/min", "PKC-theta on IRS-1 Ser1101; Li 2004; calibrated to V04", (0, 1)),
     P("k_ps_nfkb", 0.05, "1/min", "IKK-beta on IRS-1 Ser307; Gao 2002; calibrated to V04", (0, 1)),
@@ -70,8 +76,14 @@ CELL_COMMON: tuple[Param, ...] = (
     P("k_irs1_dps", 0.1, "1/min", "PP2A on IRS-1-pS (model scale)", (0.001, 5)),
     P("k_irs1_turn", 0.0019, "1/min", "IRS-1 protein half-life ~6 h; Zhande 2002", (1e-4, 0.05)),
     P("k_irs1_deg_socs", 0.005, "1/min", "SOCS1/3-targeted IRS-1 degradation; Rui 2002", (0, 0.1)),
-    P("K_socs1_ir", 0.5, "1", "SOCS1 level halving IR kinase activity; Ueki 2004", (0.01, 10)),
-    P("K_socs3_ir", 0.5, "1", "SOCS3 level halving IR kinase activity; Emanuelli 2001", (0.01, 10)),
+    P("K_socs1_ir", 1.0, "1", "SOCS1 level halving IR kinase activity; Ueki 2004; V06", (0.01, 10)),
+    P(
+        "K_socs3_ir",
+        1.0,
+        "1",
+        "SOCS3 level halving IR kinase activity; Emanuelli 2001; V06",
+        (0.01, 10),
+    ),
     # I3
     P("k_pi3k_on", 2.0, "1/min", "PI3K recruitment by IRS-1-pY; " + SED, (0.01, 50)),
     P("k_pi3k_off", 1.0, "1/min", "PTEN/SHIP2 PIP3 turnover; " + SED, (0.01, 50)),
@@ -86,9 +98,9 @@ CELL_COMMON: tuple[Param, ...] = (
     # G1
     P(
         "k_gh_on",
-        0.3,
+        0.1,
         "1/(nM*min)",
-        "GH-GHR association; Haugh 2004; calibrated to V07/V08",
+        "GH-GHR association; Haugh 2004; calibrated to V07 (pSTAT5 x2 after 0.5 mg iv)",
         (0.01, 10),
     ),
     P("k_gh_off", 0.1, "1/min", "GH dissociation from the dimer; Haugh 2004", (0.001, 5)),
@@ -111,7 +123,7 @@ CELL_COMMON: tuple[Param, ...] = (
     P("k_stat5_dp", 0.1, "1/min", "nuclear STAT5 dephosphorylation; " + BACH, (0.01, 5)),
     P(
         "K_socs3_jak",
-        0.3,
+        0.08,
         "1",
         "SOCS3 level halving JAK2 activity (KIR domain); Bachmann 2011",
         (0.01, 10),
@@ -212,7 +224,7 @@ GLUT4: tuple[Param, ...] = (
     ),
     P(
         "k_exo_basal",
-        0.0008,
+        0.003,
         "1/min",
         "basal GLUT4 exocytosis: 4 % at the membrane; Sedaghat 2002",
         (0, 0.1),
@@ -249,10 +261,18 @@ MUSCLE: tuple[Param, ...] = (
     *GLUT4,
     P(
         "v_glut4",
-        65.0,
+        17.0,
         "mg/(kg*min)",
         "GLUT4 capacity per kg muscle; calibrated to V01/V03",
         (1, 1000),
+    ),
+    P(
+        "k_exo_contraction",
+        0.3,
+        "1/min",
+        "AMPK-independent contraction-stimulated GLUT4 exocytosis (Ca2+/CaMKII, Rac1) per "
+        "unit intensity of a recruited fibre; Sylow 2017; calibrated to V11",
+        (0, 1),
     ),
     P(
         "v_glut1",
@@ -265,9 +285,10 @@ MUSCLE: tuple[Param, ...] = (
     P("w_randle", 0.5, "1", "Randle cycle strength; Roden 1996", (0, 5)),
     P(
         "w_gs_akt",
-        1.0,
+        8.0,
         "1",
-        "Akt->GSK3->GS relief of G6P; Shulman 1990 (glycogen 90 % of Rd)",
+        "Akt->GSK3->GS and hexokinase relief of G6P; Shulman 1990 (glycogen 90 % of Rd); "
+        "uptake fold (x20) exceeds GLUT4 translocation fold (x10); calibrated to V01/V10",
         (0, 10),
     ),
     P("w_gs_glycogen", 0.5, "1", "GS activation when glycogen is low; Jensen 2006", (0, 10)),
@@ -333,10 +354,17 @@ MUSCLE: tuple[Param, ...] = (
 
 LIVER: tuple[Param, ...] = (
     P(
-        "k_ir_on",
-        0.6,
+        "k_gh_on",
+        0.3,
         "1/(nM*min)",
-        "hepatocytes carry more IR (~2.5e5/cell); calibrated V01",
+        "hepatocytes carry the most GHR; Haugh 2004; calibrated to V08",
+        (0.01, 10),
+    ),
+    P(
+        "k_ir_on",
+        0.25,
+        "1/(nM*min)",
+        "hepatocyte IR binding; calibrated to V01 (EGP EC50 20-40 uU/mL) and V05",
         (0.01, 10),
     ),
     P(
@@ -352,7 +380,14 @@ LIVER: tuple[Param, ...] = (
     P("w_foxo_akt", 10.0, "1", "Akt acceleration of FOXO1 export; calibrated to V01", (0, 100)),
     P("k_pepck", 0.01, "1/min", "PEPCK mRNA half-life ~70 min; Hanson 1997", (1e-4, 1)),
     P("w_pepck_cort", 0.5, "1", "glucocorticoid induction of PEPCK (GRE); Hanson 1997", (0, 5)),
-    P("w_gng_ffa", 0.3, "1", "FFA oxidation drive of gluconeogenesis; Rebrin 1996 (F3)", (0, 5)),
+    P(
+        "w_gng_ffa",
+        1.5,
+        "1",
+        "FFA oxidation drive of gluconeogenesis (indirect insulin action via lipolysis); "
+        "Rebrin 1996 (F3); calibrated to V05",
+        (0, 5),
+    ),
     P(
         "v_gng",
         150.0,
@@ -385,7 +420,7 @@ LIVER: tuple[Param, ...] = (
     P("w_gly_catechol", 2.0, "1", "adrenergic/glucagon drive in exercise; Wasserman 1989", (0, 20)),
     P(
         "n_akt_liver",
-        4.0,
+        5.0,
         "1",
         "cooperativity of Akt control of hepatic glucose output "
         "(multi-site GS/phosphorylase/G6Pase control); calibrated to V01 (EGP Hill ~3)",
@@ -393,21 +428,21 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "K_gly_akt",
-        0.25,
+        0.2,
         "fraction",
-        "Akt (PP1, phosphorylase a) halving glycogenolysis; V01",
+        "Akt (PP1, phosphorylase a) halving glycogenolysis; calibrated to V01/V05",
         (0.001, 1),
     ),
     P(
         "K_gs_room",
-        0.05,
+        0.01,
         "fraction",
         "glycogen synthase slows as the store fills (fraction of capacity left); V01",
         (0.001, 0.5),
     ),
     P(
         "K_g6p_akt",
-        0.38,
+        0.22,
         "fraction",
         "Akt directing gluconeogenic G6P to glycogen (GS on, G6Pase down); calibrated to V01",
         (0.001, 1),
@@ -453,7 +488,7 @@ ADIPOSE: tuple[Param, ...] = (
     ),
     P(
         "v_glut4",
-        15.0,
+        22.0,
         "mg/(kg*min)",
         "adipose GLUT4 capacity; calibrated to V03 (<=10 %)",
         (0, 500),
@@ -466,13 +501,26 @@ ADIPOSE: tuple[Param, ...] = (
         "GH lipolytic programme ~100 min; Jorgensen 2006 (V07)",
         (1e-4, 1),
     ),
-    P("hsl_basal", 0.05, "1", "basal PKA drive of HSL (model scale)", (0, 5)),
-    P("w_hsl_gh", 0.15, "1", "GH drive of lipolysis; calibrated to V07 (+52 % FFA)", (0, 5)),
+    P(
+        "hsl_basal",
+        0.15,
+        "1",
+        "basal PKA drive of HSL (model scale); fasting FFA ~0.5 mM, V02",
+        (0, 5),
+    ),
+    P("w_hsl_gh", 3.0, "1", "GH drive of lipolysis; calibrated to V07 (+52 % FFA)", (0, 5)),
     P("w_hsl_catechol", 2.0, "1", "catecholamine drive during exercise; Horowitz 1997", (0, 20)),
     P("w_hsl_cort", 0.03, "1", "glucocorticoid lipolysis; Djurhuus 2002", (0, 5)),
     P("k_hsl_on", 0.1, "1/min", "PKA on HSL (model scale)", (0.001, 5)),
     P("k_hsl_off", 0.05, "1/min", "HSL dephosphorylation (model scale)", (0.001, 5)),
-    P("w_hsl_akt", 10.0, "1", "insulin/PDE3B antilipolysis; calibrated to V05", (0, 100)),
+    P(
+        "w_hsl_akt",
+        50.0,
+        "1",
+        "insulin/PDE3B antilipolysis: lipolysis very sensitive to small insulin rises "
+        "(Conte 2012); V05",
+        (0, 100),
+    ),
     P("f_reester_basal", 0.2, "1", "basal FA re-esterification in adipocytes; Reshef 2003", (0, 1)),
     P(
         "f_reester_akt",
@@ -569,13 +617,22 @@ BODY: tuple[Param, ...] = (
         "insulin at which the feedback factor is 1 (fasting level); V02",
         (1, 30),
     ),
+    P(
+        "w_beta_catechol",
+        2.0,
+        "1",
+        "alpha2-adrenergic inhibition of insulin secretion in exercise (insulin falls "
+        "30-50 % in prolonged exercise; Galbo 1975)",
+        (0, 10),
+    ),
     P("beta_capacity", 1.0, "1", "beta-cell capacity (1 healthy); phenotype presets", (0, 3)),
     P("k_incretin", 0.08, "1/(mg/kg/min)", "GLP-1/GIP gain per oral Ra; Nauck 1986", (0, 2)),
     P(
         "k_isf_insulin",
-        0.067,
+        0.09,
         "1/min",
-        "transendothelial insulin transport ~15 min; Yang 1989",
+        "transendothelial insulin transport ~11 min (Yang 1989: 10-20 min); ISF ~70 % of "
+        "plasma; calibrated to V01 (Rd EC50)",
         (0.001, 1),
         cv=1.0,
     ),
@@ -688,7 +745,7 @@ BODY: tuple[Param, ...] = (
     ),
     P(
         "K_duodenal",
-        50.0,
+        150.0,
         "mg/kg",
         "intestinal carbohydrate halving gastric emptying; sets ~2 kcal/min for a 75 g "
         "drink (Brener 1983); calibrated to V15/V16",
@@ -741,8 +798,8 @@ PHENOTYPES: dict[str, dict[str, float]] = {
         "body.visceral_fraction": 0.25,
         "muscle.glut4_total": 0.6,
         "adipose.glut4_total": 0.4,
-        "muscle.k_irs1_py": 0.35,
-        "liver.k_irs1_py": 0.35,
+        "muscle.k_irs1_py": 2.5,
+        "liver.k_irs1_py": 2.5,
         "muscle.k_ps_basal": 0.015,
         "liver.k_ps_basal": 0.015,
         "body.beta_capacity": 0.45,

@@ -148,6 +148,12 @@ def renal_loss(g_mM: float, bp: SimpleNamespace) -> float:
     return bp.k_renal * max(g_mM - bp.renal_threshold_mM, 0.0) * 18.016 * bp.vg_dl_kg
 
 
+def catecholamine_drive(intensity: float, glucose_mM: float) -> float:
+    """Adrenergic/glucagon drive: exercise (steep above ~30 % VO2max; Galbo 1975) and
+    hypoglycaemic counter-regulation below ~3.6 mM (Cryer 1981)."""
+    return (max(intensity - 0.3, 0.0) / 0.7) ** 2 + max(3.6 - glucose_mM, 0.0)
+
+
 def beta_static(g_mM: float, ra: float, bp: SimpleNamespace) -> float:
     """B1: steady-state secretion (pmol/kg/min) for glucose, with the incretin gain of oral Ra."""
     g = max(g_mM, 0.0) ** bp.beta_n
@@ -263,7 +269,9 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     # releasable pool in proportion to the rate of glucose rise (Dalla Man 2007, K dG/dt).
     # Circulating insulin inhibits its own secretion (Elahi 1982), so under a clamp the
     # beta cells keep secreting at a reduced rate and the liver sees portal insulin on top.
-    secretion_gain = sch.modulator("insulin_secretion", "all", t)
+    # Exercise catecholamines inhibit secretion through beta-cell alpha2-adrenoceptors.
+    adrenergic = 1.0 + bp.w_beta_catechol * catecholamine_drive(sch.intensity(t), g)
+    secretion_gain = sch.modulator("insulin_secretion", "all", t) / adrenergic
     feedback = (bp.beta_fb_K_uU + bp.beta_fb_ref_uU) / (bp.beta_fb_K_uU + ins / 6.0)
     sr_target = secretion_gain * feedback * beta_static(g, ra, bp)
     dx[IDX["beta_y"]] = bp.beta_alpha * (sr_target - s["beta_y"])

@@ -26,11 +26,13 @@ def glut4_translocation(
     p: SimpleNamespace,
     insulin_drive: FloatArray,
     ampk_drive: FloatArray,
+    contraction_drive: FloatArray | float = 0.0,
 ) -> None:
-    """I4/E2/S1: Akt (via AS160) and AMPK (via TBC1D1) add to GLUT4 exocytosis; cortisol
+    """I4/E2/S1: Akt (via AS160), AMPK (via TBC1D1) and AMPK-independent contraction signals
+    (Ca2+/CaMKII, Rac1, mechanical stress; Sylow 2017) add to GLUT4 exocytosis; cortisol
     impairs it; endocytosis is constitutive."""
     exo = p.k_exo_basal + (
-        p.k_exo_ins * insulin_drive + p.k_exo_ampk * ampk_drive
+        p.k_exo_ins * insulin_drive + p.k_exo_ampk * ampk_drive + contraction_drive
     ) * u.mod_glut4_translocation / (1.0 + p.w_cort_glut4 * u.cort_excess)
     d.glut4_pm[:] = exo * (1.0 - s.glut4_pm) - p.k_endo * s.glut4_pm
 
@@ -65,10 +67,13 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     load = muscle_load(u, p, recruit, s.mito)
     akt = sig.common(s, d, u, p, oxidation, load, s.ampk_content)
     ampk = s.ampk_p
-    depleted = 1.0 - s.glycogen
+    depleted = np.maximum(1.0 - s.glycogen, 0.0)  # a trained, enlarged store can overfill
     insulin_drive = akt * (1.0 + p.w_e3_sens * depleted)  # E3: low glycogen sensitises AS160
-    # E2: contraction-activated AMPK (above its resting level) adds GLUT4 exocytosis.
-    glut4_translocation(s, d, u, p, insulin_drive, np.maximum(ampk - p.ampk_rest, 0.0))
+    # E2: AMPK-independent contraction signals of a recruited fibre scale with its work rate.
+    contraction = p.k_exo_contraction * recruit * u.intensity
+    # E2: AMPK above its resting activity (scaled by the cell's AMPK content) adds exocytosis.
+    ampk_excess = np.maximum(ampk - p.ampk_rest * s.ampk_content, 0.0)
+    glut4_translocation(s, d, u, p, insulin_drive, ampk_excess, contraction)
     # F1 Randle cycle: acyl-CoA oxidation (citrate, acetyl-CoA, G6P) limits glucose disposal.
     randle = (1.0 + p.w_randle) / (1.0 + p.w_randle * s.lcfa)
     # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase.
@@ -82,8 +87,11 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     synthesis = uptake * p.f_glycogen_store * depleted / (depleted + p.K_glycogen_full)
     use = p.v_glycogen_use * recruit * u.intensity**2 * s.glycogen / (s.glycogen + 0.05)
     d.glycogen[:] = (synthesis - use) / cap
-    # E4: PGC-1alpha integrates AMPK activity above rest; GLUT4 and mitochondria follow.
-    d.pgc1a[:] = p.k_pgc * np.maximum(ampk - p.ampk_rest, 0.0) - p.k_pgc_decay * s.pgc1a
+    # E4: PGC-1alpha integrates the AMPK activity FRACTION above rest (not the amount, which
+    # training itself raises: that would close a runaway loop through AMPK content);
+    # GLUT4, mitochondria and AMPK protein follow PGC-1alpha.
+    active = np.maximum(ampk / s.ampk_content - p.ampk_rest, 0.0)
+    d.pgc1a[:] = p.k_pgc * active - p.k_pgc_decay * s.pgc1a
     d.glut4_content[:] = p.k_glut4_turn * (1.0 + p.g_glut4_pgc * s.pgc1a - s.glut4_content)
     d.mito[:] = p.k_mito_turn * (1.0 + p.g_mito_pgc * s.pgc1a - s.mito)
     d.ampk_content[:] = p.k_glut4_turn * (1.0 + p.g_ampk_pgc * s.pgc1a - s.ampk_content)
