@@ -237,7 +237,7 @@ GLUT4: tuple[Param, ...] = (
         (0, 2),
         cv=1.0,
     ),
-    P("k_exo_ampk", 0.1, "1/min", "AMPK/TBC1D1-driven exocytosis; calibrated to V11", (0, 2)),
+    P("k_exo_ampk", 0.5, "1/min", "AMPK/TBC1D1-driven exocytosis; calibrated to V11", (0, 2)),
     P(
         "w_cort_glut4",
         0.3,
@@ -268,7 +268,7 @@ MUSCLE: tuple[Param, ...] = (
     ),
     P(
         "k_exo_contraction",
-        0.3,
+        0.06,
         "1/min",
         "AMPK-independent contraction-stimulated GLUT4 exocytosis (Ca2+/CaMKII, Rac1) per "
         "unit intensity of a recruited fibre; Sylow 2017; calibrated to V11",

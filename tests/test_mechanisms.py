@@ -680,9 +680,10 @@ def test_E2_ampk_translocates_glut4_without_insulin(runs):
     assert span(ex, "uptake_muscle_mg_kg_min", start, end).mean() > 2 * at(
         ex, "uptake_muscle_mg_kg_min", 0
     )
-    # (b) knockout AMPK: the contraction-driven translocation is essentially gone
+    # (b) knockout AMPK: the AMPK share of contraction-driven translocation is gone; the
+    # AMPK-independent contraction signals (Ca2+/CaMKII, Rac1; Sylow 2017) remain
     gain_ko = at(ko, "muscle.glut4_pm", end) - at(ko, "muscle.glut4_pm", start)
-    assert gain_ko < 0.25 * gain_wt
+    assert 0.0 < gain_ko < 0.7 * gain_wt
 
 
 def test_E2_ampk_and_insulin_add_on_glut4():
@@ -695,13 +696,22 @@ def test_E2_ampk_and_insulin_add_on_glut4():
     basal_g, insulin, exercise, both = g
     assert insulin > basal_g and exercise > basal_g
     assert both > insulin and both > exercise
-    # (b) no AMPK protein: exercise alone adds nothing, and nothing on top of insulin
+    # (b) no AMPK protein: AMPK carries a substantial share (30-70 %) of the exercise gain
+    # (alpha2-AMPK kinase-dead muscle keeps part of contraction-stimulated uptake; Mu 2001)
     p_ko = cell_params("muscle", 4, expr_ampk=0.0)
     y = advance(
         "muscle", y0, cell_inputs("muscle", p_ko, 4, ins_nM=ins, intensity=intensity), p_ko, 20
     )
     g_ko = row("muscle", y, "glut4_pm")
-    assert g_ko[2] - g_ko[0] < 0.1 * (exercise - basal_g)
+    gain = exercise - basal_g
+    assert 0.3 * gain < g_ko[2] - g_ko[0] < 0.7 * gain
+    # (c) neither AMPK nor the AMPK-independent contraction signal: exercise adds nothing
+    p_off = cell_params("muscle", 4, expr_ampk=0.0, k_exo_contraction=0.0)
+    y = advance(
+        "muscle", y0, cell_inputs("muscle", p_off, 4, ins_nM=ins, intensity=intensity), p_off, 20
+    )
+    g_off = row("muscle", y, "glut4_pm")
+    assert abs(g_off[2] - g_off[0]) < 0.05 * gain
 
 
 def test_E3_glycogen_depletion_raises_post_exercise_insulin_action(runs):

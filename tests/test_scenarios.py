@@ -114,7 +114,10 @@ CASES = [
         None,
         [
             ("cortisol", mean("cortisol_nM"), +1),
-            ("glucose mean", mean("glucose_mM"), +1),
+            # cortisol-driven insulin resistance, compensated by insulin (the closed loop
+            # holds glucose within 0.1 % in one day): IRS-1 serine tone and insulin rise
+            ("muscle IRS-1-pS", mean("muscle.irs1_ps"), +1),
+            ("insulin mean", mean("insulin_uU_ml"), +1),
             ("liver PEPCK", mean("liver.pepck"), +1),
         ],
     ),
