@@ -382,7 +382,7 @@ LIVER: tuple[Param, ...] = (
     P("w_pepck_cort", 0.5, "1", "glucocorticoid induction of PEPCK (GRE); Hanson 1997", (0, 5)),
     P(
         "w_gng_ffa",
-        1.5,
+        1.0,
         "1",
         "FFA oxidation drive of gluconeogenesis (indirect insulin action via lipolysis); "
         "Rebrin 1996 (F3); calibrated to V05",
@@ -405,7 +405,7 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "v_glycogenolysis",
-        320.0,
+        290.0,
         "mg/(kg*min)",
         "glycogenolysis ~50 % of fasting EGP; V02",
         (0, 2000),
@@ -428,7 +428,7 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "K_gly_akt",
-        0.2,
+        0.24,
         "fraction",
         "Akt (PP1, phosphorylase a) halving glycogenolysis; calibrated to V01/V05",
         (0.001, 1),
@@ -442,7 +442,7 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "K_g6p_akt",
-        0.22,
+        0.25,
         "fraction",
         "Akt directing gluconeogenic G6P to glycogen (GS on, G6Pase down); calibrated to V01",
         (0.001, 1),
@@ -745,7 +745,7 @@ BODY: tuple[Param, ...] = (
     ),
     P(
         "K_duodenal",
-        150.0,
+        250.0,
         "mg/kg",
         "intestinal carbohydrate halving gastric emptying; sets ~2 kcal/min for a 75 g "
         "drink (Brener 1983); calibrated to V15/V16",
