@@ -362,20 +362,24 @@ def _format_error(source: str, err: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml_mapping(
+    path: Path,
+    what: str,
+    error: type[ScenarioError] = ScenarioError,
+    expected: str = "a YAML mapping",
+) -> dict[str, Any]:
+    """A YAML mapping from ``path`` (safe loading only); any problem raises ``error`` naming the
+    file: unreadable, not YAML, or not a mapping. ``what`` names the file kind in messages."""
     try:
         text = path.read_text()
     except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
+        raise error(f"{path}: cannot read {what} ({exc.strerror})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
+        raise error(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{path}: a scenario must be a YAML mapping with at least `name`, "
-            f"got {type(data).__name__}"
-        )
+        raise error(f"{path}: {what} must be {expected}, got {type(data).__name__}")
     return data
 
 
@@ -437,7 +441,10 @@ def load_scenario(
     if isinstance(source, dict):
         data, label = copy.deepcopy(source), "<scenario>"
     else:
-        data, label = _read_yaml(Path(source)), str(source)
+        data = read_yaml_mapping(
+            Path(source), "a scenario file", expected="a YAML mapping with at least `name`"
+        )
+        label = str(source)
     for assignment in overrides or []:
         data = apply_set(data, assignment)
     if seed is not None:

@@ -13,12 +13,11 @@ import copy
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sim.compare import outcomes as oc
 from sim.compare.population import TRAIT_NAMES, varied_keys
-from sim.scenario import Scenario, ScenarioError, apply_set, load_scenario
+from sim.scenario import Scenario, ScenarioError, apply_set, load_scenario, read_yaml_mapping
 
 Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -120,15 +119,7 @@ def _fmt(label: str, err: ValidationError) -> str:
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping from ``path`` (safe loading), or CompareError naming the file."""
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise CompareError(f"{path}: cannot read file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise CompareError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise CompareError(f"{path}: expected a YAML mapping, got {type(data).__name__}")
-    return data
+    return read_yaml_mapping(path, "the file", CompareError)
 
 
 def is_hypothesis_file(data: dict[str, Any]) -> bool:

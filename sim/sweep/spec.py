@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.scenario import ScenarioError
+from sim.scenario import ScenarioError, read_yaml_mapping
 
 DesignKind = Literal["grid", "random", "lhs", "sobol", "morris"]
 SAMPLES_MEANING = {
@@ -101,18 +101,6 @@ def _format_error(source: str, err: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise SweepError(f"{path}: cannot read sweep file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise SweepError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise SweepError(f"{path}: a sweep file must be a YAML mapping, got {type(data).__name__}")
-    return data
-
-
 def parse_sweep(data: dict[str, Any], label: str = "<sweep>") -> SweepSpec:
     """Validate a sweep mapping.
 
@@ -135,7 +123,8 @@ def load_sweep(source: str | Path | dict[str, Any]) -> tuple[SweepSpec, dict[str
         data, label, folder = dict(source), "<sweep>", Path.cwd()
     else:
         path = Path(source)
-        data, label, folder = _read_yaml(path), str(path), path.parent
+        data = read_yaml_mapping(path, "a sweep file", SweepError)
+        label, folder = str(path), path.parent
     spec = parse_sweep(data, label)
     if isinstance(spec.base, str):
         base_path = folder / spec.base

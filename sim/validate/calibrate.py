@@ -40,7 +40,7 @@ from scipy.optimize import differential_evolution, minimize
 from tqdm import tqdm
 
 from sim.parameters import all_params
-from sim.scenario import ScenarioError
+from sim.scenario import ScenarioError, read_yaml_mapping
 from sim.validate.core import Outcome
 from sim.validate.suite import all_targets, run_targets, select
 
@@ -92,14 +92,7 @@ class CalibrationConfig(BaseModel):
 def load_config(path: str | Path) -> CalibrationConfig:
     """Read and validate a calibration YAML file; errors name the file, key and value."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read calibration file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: a calibration file must be a YAML mapping")
+    data = read_yaml_mapping(path, "a calibration file")
     try:
         return CalibrationConfig.model_validate(data)
     except ValidationError as err:
