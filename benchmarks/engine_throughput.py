@@ -226,22 +226,53 @@ def _no_warm_up(self) -> None:  # noqa: ANN001
     self._bench_first_step_s = time.perf_counter() - t0
 
 
-def setup_case(kernel: str) -> dict:
-    """Import and set-up (build + warm-up) of a 1,000-cell, 24-h run in this fresh process."""
+def setup_case(kernel: str, cache: str = "off") -> dict:
+    """Import and set-up (build + warm-up, or the warmed-up state loaded from the cache) of a
+    1,000-cell, 24-h run in this fresh process; ``cache`` is the ``SIM_WARM_CACHE`` value."""
     os.environ["SIM_KERNEL"] = kernel
-    t0 = time.perf_counter()
+    os.environ["SIM_WARM_CACHE"] = cache
+    t0, c0 = time.perf_counter(), time.process_time()
     from sim.model import PhysiologyModel
     from sim.scenario import load_scenario
 
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     model = PhysiologyModel(load_scenario(scenario(1000, kernel)))
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     return {
         "import_s": t1 - t0,
         "setup_s": t2 - t1,
         "total_s": t2 - t0,
+        "import_cpu_s": c1 - c0,
+        "setup_cpu_s": c2 - c1,
+        "total_cpu_s": c2 - c0,
         "kernel": _kernel_of(model),
+        "warm_start": model.warm_start,
+        "cache": cache,
     }
+
+
+def setup_cases(kernel: str, repeats: int = 3) -> dict:
+    """First start (no cache entry: warm-up, then the entry written) and repeat start (the
+    entry loaded), each in a fresh interpreter with a private cache folder; the minimum
+    over ``repeats`` of each (CPU and wall separately), every try kept in ``tries``."""
+    import shutil
+    import tempfile
+
+    tries: dict[str, list[dict]] = {"first": [], "repeat": []}
+    for _ in range(repeats):
+        cache = tempfile.mkdtemp(prefix="sim-warm-bench-")
+        try:
+            tries["first"].append(in_subprocess("setup", kernel, cache))
+            tries["repeat"].append(in_subprocess("setup", kernel, cache))
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+    out: dict = {"kernel": kernel, "repeats": repeats, "tries": tries}
+    for case, runs in tries.items():
+        ok = [r for r in runs if "total_s" in r]
+        if ok:
+            out[case] = {k: min(r[k] for r in ok) for k in ok[0] if k.endswith("_s")}
+            out[case]["warm_start"] = sorted({r["warm_start"] for r in ok})
+    return out
 
 
 def recording_case(engine: str, n: int, steps: int) -> dict:
@@ -332,13 +363,138 @@ def streaming_case(n: int, species: int, reps: int = 20) -> dict:
     return {"cells": n, "species": species, "cell_steps_per_s": n * reps / wall}
 
 
-def in_subprocess(kind: str, *args: object) -> dict:
-    """Run one case in a fresh interpreter; its peak memory is its own."""
+def current_rss_mib() -> float:
+    """Resident memory of this process now (Linux /proc)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def memory_case(n: int, hours: float) -> dict:
+    """A whole run as ``sim run`` does it (build, fasting warm-up, ``hours`` simulated hours
+    at the default cadences, then the run folder written), with resident memory sampled at
+    every cell snapshot (each simulated hour) and the peak after writing the run folder.
+
+    The warm-state cache is switched off: this is a first start. The run folder goes to a
+    temporary folder and is deleted afterwards (its file sizes are reported).
+    """
+    import shutil
+    import tempfile
+
+    os.environ["SIM_KERNEL"] = "numpy"
+    os.environ["SIM_WARM_CACHE"] = "off"
+    from sim import recorder as rec
+    from sim.runner import run
+
+    samples: list[dict] = []
+    t0, c0 = time.perf_counter(), time.process_time()
+    record = rec.Recorder.record
+
+    def sampled(self, force_cells: bool = False) -> None:  # noqa: ANN001
+        record(self, force_cells)
+        t = self.model.time_min
+        if force_cells or rec._on_cadence(t, self.cell_every):
+            samples.append(
+                {
+                    "time_min": t,
+                    "rss_mib": current_rss_mib(),
+                    "peak_rss_mib": peak_rss_mib(),
+                    "wall_s": time.perf_counter() - t0,
+                    "cpu_s": time.process_time() - c0,
+                }
+            )
+            print(json.dumps(samples[-1]), file=sys.stderr, flush=True)
+
+    rec.Recorder.record = sampled
+    res = run(scenario(n, "numpy", duration_min=60.0 * hours))
+    run_wall, run_cpu, peak_run = time.perf_counter() - t0, time.process_time() - c0, peak_rss_mib()
+    cells_type = type(res.cells).__name__
+    tmp = Path(tempfile.mkdtemp(prefix="sim-memory-day-"))
+    try:
+        t1 = time.perf_counter()
+        folder = res.save(tmp / "run")
+        save_wall = time.perf_counter() - t1
+        sizes = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()}
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(folder / "cells.parquet").metadata
+        cells_rows = meta.num_rows
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "cells": n,
+        "hours": hours,
+        "cell_snapshots": len(res.model.recorder.snapshots),
+        "cells_parquet_rows": cells_rows,
+        "result_cells_type": cells_type,
+        "run_wall_s": run_wall,
+        "run_cpu_s": run_cpu,
+        "save_wall_s": save_wall,
+        "peak_rss_mib_run": peak_run,
+        "peak_rss_mib": peak_rss_mib(),
+        "file_bytes": sizes,
+        "samples": samples,
+    }
+
+
+def memory_table(res: dict) -> str:
+    """Markdown of a ``--memory-day`` result."""
+    m = res["memory"]
+    if "error" in m:
+        return f"memory run failed: {m['error']}\n"
+    rows = [
+        f"Whole run of {m['cells']:,} cells over {m['hours']:g} simulated h (numpy kernel, "
+        f"cold start: build + 420-min warm-up + steps, then the run folder written); "
+        f"load average {res['machine']['load_avg_at_start']} at the start, "
+        f"{res['machine']['load_avg_at_end']} at the end.",
+        "",
+        "| simulated h | RSS MiB | peak RSS MiB | wall s | CPU s |",
+        "|---:|---:|---:|---:|---:|",
+        *(
+            f"| {s['time_min'] / 60:g} | {s['rss_mib']:.0f} | {s['peak_rss_mib']:.0f} "
+            f"| {s['wall_s']:.0f} | {s['cpu_s']:.0f} |"
+            for s in m["samples"]
+        ),
+        "",
+        f"- peak RSS of the whole process (run + writing the run folder): "
+        f"{m['peak_rss_mib']:.0f} MiB ({m['peak_rss_mib'] / 1024:.2f} GiB); during the run "
+        f"{m['peak_rss_mib_run']:.0f} MiB",
+        f"- run {m['run_wall_s']:.0f} s wall / {m['run_cpu_s']:.0f} s CPU; run folder written "
+        f"in {m['save_wall_s']:.0f} s; `RunResult.cells` was a {m['result_cells_type']}",
+        f"- cells.parquet: {m['cells_parquet_rows']:,} rows ({m['cell_snapshots']} snapshots), "
+        f"{m['file_bytes'].get('cells.parquet', 0) / 2**30:.2f} GiB",
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def in_subprocess(kind: str, *args: object, live: bool = False) -> dict:
+    """Run one case in a fresh interpreter; its peak memory is its own. ``live``: its
+    stderr (progress) goes straight to ours."""
     cmd = [sys.executable, __file__, "--case", json.dumps([kind, *args])]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        cmd, stdout=subprocess.PIPE, stderr=None if live else subprocess.PIPE, text=True
+    )
     if out.returncode != 0:
-        return {"error": out.stderr.strip().splitlines()[-1:] or ["failed"], "args": args}
+        err = (out.stderr or "").strip().splitlines()[-1:] or [f"exit {out.returncode}"]
+        return {"error": err, "args": args}
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def setup_lines(res: dict) -> list[str]:
+    """Markdown lines of the set-up measurements of a result."""
+    rows = []
+    for key in ("setup", "setup_numba"):
+        s = res.get(key)
+        for case, what in (("first", "first start, warm-up"), ("repeat", "repeat start, cache")):
+            c = (s or {}).get(case)
+            if c:
+                rows.append(
+                    f"- import + set-up of a 1,000-cell 24-h run ({s['kernel']}, {what}; min "
+                    f"of {s['repeats']}): {c['total_s']:.2f} s wall / {c['total_cpu_s']:.2f} s "
+                    f"CPU (import {c['import_s']:.2f} / {c['import_cpu_s']:.2f} s, build + "
+                    f"{'warm-up' if case == 'first' else 'load'} {c['setup_s']:.2f} / "
+                    f"{c['setup_cpu_s']:.2f} s)"
+                )
+    return rows
 
 
 def table(res: dict) -> str:
@@ -380,14 +536,7 @@ def table(res: dict) -> str:
                 f"{max(cost.values()):.0f} ns from {min(cost):,} to {max(cost):,} cells "
                 f"(max/min {max(cost.values()) / min(cost.values()):.2f})"
             )
-    for key in ("setup", "setup_numba"):
-        s = res.get(key)
-        if s and "total_s" in s:
-            rows.append(
-                f"- import + set-up of a 1,000-cell 24-h run ({s['kernel']}): "
-                f"{s['total_s']:.2f} s (import {s['import_s']:.2f} s, "
-                f"build + warm-up {s['setup_s']:.2f} s)"
-            )
+    rows += setup_lines(res)
     for m in res.get("materialise", []):
         if "cells" in m:
             rows.append(
@@ -424,6 +573,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--quick", action="store_true", help="1,000 and 10,000 cells only")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON path (and .md beside)")
+    ap.add_argument(
+        "--memory-day",
+        action="store_true",
+        help="only the memory measurement: a whole run of --cells cells over --hours hours "
+        "(writes memory_day.json/.md unless --out is given)",
+    )
+    ap.add_argument("--cells", type=int, default=1_000_000, help="--memory-day: cells")
+    ap.add_argument("--hours", type=float, default=24.0, help="--memory-day: simulated hours")
+    ap.add_argument(
+        "--setup",
+        action="store_true",
+        help="only the import + set-up of a 1,000-cell run, first and repeat start "
+        "(writes setup.json/.md unless --out is given)",
+    )
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.case:
@@ -435,8 +598,37 @@ def main(argv: list[str] | None = None) -> int:
             "compile": compile_case,
             "materialise": materialise_case,
             "recording": recording_case,
+            "memory": memory_case,
         }[kind]
         print(json.dumps(fn(*rest)))
+        return 0
+    if args.setup:
+        from sim.kinetics import compiled
+
+        out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("setup.json")
+        res = {"machine": {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}}
+        res["setup"] = setup_cases("numpy")
+        if compiled.available():
+            res["setup_numba"] = setup_cases("numba")
+        res["machine"]["load_avg_at_end"] = os.getloadavg()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(res, indent=2) + "\n")
+        md = "\n".join(line for line in setup_lines(res)) + "\n"
+        md += f"- load average {res['machine']['load_avg_at_start']} at the start, "
+        md += f"{res['machine']['load_avg_at_end']} at the end\n"
+        out.with_suffix(".md").write_text(md)
+        print(md)
+        return 0
+    if args.memory_day:
+        out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("memory_day.json")
+        res = {"machine": {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}}
+        res["memory"] = in_subprocess("memory", args.cells, args.hours, live=True)
+        res["machine"]["load_avg_at_end"] = os.getloadavg()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(res, indent=2) + "\n")
+        md = memory_table(res)
+        out.with_suffix(".md").write_text(md)
+        print(md)
         return 0
     from tqdm import tqdm
 
@@ -466,9 +658,9 @@ def main(argv: list[str] | None = None) -> int:
     res["materialise"] = [
         in_subprocess("materialise", n) for n in ((10_000,) if args.quick else (100_000, 1_000_000))
     ]
-    res["setup"] = in_subprocess("setup", "numpy")
+    res["setup"] = setup_cases("numpy")
     if compiled.available():
-        res["setup_numba"] = in_subprocess("setup", "numba")
+        res["setup_numba"] = setup_cases("numba")
     res["streaming"] = in_subprocess("stream", 100_000, 31)
     res["machine"]["load_avg_at_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim import checkpoint
     from sim.runner import RunFailedError, run
 
+    if args.no_warm_cache:
+        os.environ["SIM_WARM_CACHE"] = "off"
     scn, out, prov = _run_target(args)
     if out.exists() and not args.force:
         raise OutputExistsError(f"{out} exists; pass --force to replace it")
@@ -319,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="continue from the checkpoint of the same scenario and --out after a kill "
         "(refused if the scenario or package version differs)",
+    )
+    p.add_argument(
+        "--no-warm-cache",
+        action="store_true",
+        help="always run the fasting warm-up; do not read or write the warm-state cache "
+        "(same as SIM_WARM_CACHE=off; the cache gives bit-identical results, see "
+        "docs/performance.md)",
     )
     p.add_argument(
         "--from-manifest",

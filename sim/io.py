@@ -196,7 +196,9 @@ def write_run(out: Path, files: dict[str, Any], force: bool = False, figures: An
 
     Args:
         out: destination folder.
-        files: name -> content (str for text, DataFrame for Parquet, dict/list for JSON).
+        files: name -> content (str for text, DataFrame for Parquet, dict/list for JSON; an
+            object with ``write_parquet(path)``, such as :class:`sim.recorder.CellTable`,
+            writes its own Parquet file).
         force: replace an existing folder.
         figures: optional callable ``f(tmp_dir)`` that draws figures into the temp folder.
     """
@@ -209,6 +211,8 @@ def write_run(out: Path, files: dict[str, Any], force: bool = False, figures: An
             path = tmp / name
             if isinstance(content, pd.DataFrame):
                 content.to_parquet(path, index=False)
+            elif hasattr(content, "write_parquet"):  # a table too large for memory, streamed
+                content.write_parquet(path)
             elif isinstance(content, str):
                 path.write_text(content)
             else:

@@ -18,7 +18,7 @@ import numpy as np
 from mesa.discrete_space import Network
 
 from sim import engine as en
-from sim import numerics
+from sim import numerics, warmcache
 from sim.agents import AGENT_CLASSES
 from sim.graph import build as build_graph
 from sim.kinetics import body as bk
@@ -126,10 +126,25 @@ class PhysiologyModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={"glucose_mM": glucose_mM, "insulin_uU_ml": insulin_uU_ml}
         )
+        self.warm_start = self._warm_start()
+
+    def _warm_start(self) -> str:
+        """Reach the state at t = 0: the fasting warm-up, then the first record; or that
+        same state loaded from the warm-state cache (:mod:`sim.warmcache`) when an entry
+        with this model's key exists. Returns ``"cache"`` or ``"computed"``."""
+        key = warmcache.key(self, (WARMUP_MIN, PREWARM_MIN))
+        state = warmcache.load(key) if key is not None else None
+        if state is not None:
+            self.recorder = Recorder(self)
+            if warmcache.restore(self, state):
+                return "cache"
         self._warm_up()
         self.recorder = Recorder(self)
         self.recorder.record(force_cells=True)
         self.datacollector.collect(self)
+        if key is not None:
+            warmcache.store(self, key)
+        return "computed"
 
     # ------------------------------------------------------------------ graph, space, agents
 

@@ -2,11 +2,22 @@
 
 Rows hold plasma concentrations at the recorded time and fluxes averaged over the step that
 ended there; per-tissue columns are means over cells of each pathway node.
+
+Per-cell snapshots are not kept in memory: each is written, as it is taken, to an anonymous
+temporary file per tissue (:class:`SnapshotStore`; float32, the values the table holds), so
+a long run at 10^6 cells (about 124 B per cell per snapshot, ~3 GiB per simulated day at the
+default hourly cadence) needs no memory for them. ``cells.parquet`` is built from that store
+at the end: in memory as before when the table is small (:data:`CELLS_IN_MEMORY_MIB`), and
+otherwise as a :class:`CellTable` that writes the same table one (tissue, snapshot) block at
+a time.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,16 +42,99 @@ def _on_cadence(t: float, every: float) -> bool:
     return abs(t - k * every) < 1e-6
 
 
+CELLS_IN_MEMORY_MIB = 1024.0
+"""Above this estimated size (MiB; environment variable ``SIM_CELLS_IN_MEMORY_MIB``) the
+cells table of a run is not built in memory: :meth:`Recorder.cells` returns a
+:class:`CellTable`, which ``RunResult.save`` streams into ``cells.parquet``."""
+
+
+def _write_all(fd: int, data: memoryview, offset: int) -> None:
+    done = 0
+    while done < len(data):
+        done += os.pwrite(fd, data[done:], offset + done)
+
+
+def _read_all(fd: int, out: memoryview, offset: int) -> None:
+    done = 0
+    while done < len(out):
+        got = os.preadv(fd, [out[done:]], offset + done)
+        if got == 0:
+            raise OSError(f"cell snapshot file ended {len(out) - done} bytes early")
+        done += got
+
+
+class SnapshotStore:
+    """Cell snapshots on disk: one anonymous temporary file per tissue (float32 state arrays,
+    one after the other), so they take no memory however long the run.
+
+    A sequence of ``(time_min, {tissue: float32 array (species, cells)})`` like the list it
+    replaces (the checkpoint code slices and counts it); :meth:`get` reads one tissue of one
+    snapshot. The files have no name (``tempfile.TemporaryFile``), so a killed process leaves
+    nothing behind. They go where ``tempfile`` puts temporary files (``TMPDIR``).
+    """
+
+    def __init__(self, items: Any = ()) -> None:
+        self.times: list[float] = []
+        self._files: dict[str, Any] = {}
+        self._shapes: dict[str, tuple[int, ...]] = {}
+        for t, arrays in items:
+            self.append(t, arrays)
+
+    def append(self, t: float, arrays: dict[str, np.ndarray]) -> None:
+        k = len(self.times)
+        for name, y in arrays.items():
+            a = np.ascontiguousarray(y, dtype=np.float32)
+            if name not in self._files:
+                if k:
+                    raise ValueError(f"snapshot {k} has a tissue {name!r} the earlier ones lack")
+                self._files[name] = tempfile.TemporaryFile(prefix="sim-snapshots-")
+                self._shapes[name] = a.shape
+            if a.shape != self._shapes[name]:
+                raise ValueError(f"{name} snapshot shape {a.shape}, earlier {self._shapes[name]}")
+            _write_all(self._files[name].fileno(), memoryview(a).cast("B"), k * a.nbytes)
+        self.times.append(t)
+
+    def get(self, name: str, k: int) -> np.ndarray:
+        """Tissue ``name`` in snapshot ``k`` (a new float32 array)."""
+        if not -len(self.times) <= k < len(self.times):
+            raise IndexError(k)
+        k %= len(self.times)
+        out = np.empty(self._shapes[name], dtype=np.float32)
+        _read_all(self._files[name].fileno(), memoryview(out).cast("B"), k * out.nbytes)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def __getitem__(self, k: int | slice) -> Any:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        return self.times[k], {name: self.get(name, k) for name in self._files}
+
+    def __iter__(self) -> Iterator[tuple[float, dict[str, np.ndarray]]]:
+        for k in range(len(self)):
+            yield self[k]
+
+
 class Recorder:
     """Collects time-series rows and cell snapshots from a running model."""
 
     def __init__(self, model: PhysiologyModel) -> None:
         self.model = model
         self.rows: list[dict[str, float]] = []
-        self.snapshots: list[tuple[float, dict[str, np.ndarray]]] = []
+        self._snapshots = SnapshotStore()
         self.x0 = model.x.copy()
         self.every = model.scenario.record_every_min
         self.cell_every = model.scenario.cell_record_every_min
+
+    @property
+    def snapshots(self) -> SnapshotStore:
+        """The cell snapshots taken so far (on disk)."""
+        return self._snapshots
+
+    @snapshots.setter
+    def snapshots(self, items: Any) -> None:  # a checkpoint being resumed
+        self._snapshots = items if isinstance(items, SnapshotStore) else SnapshotStore(items)
 
     def due(self, t: float) -> bool:
         return _on_cadence(t, self.every)
@@ -51,7 +145,7 @@ class Recorder:
         if force_cells or self.due(t):
             self.rows.append(self._row())
         if force_cells or _on_cadence(t, self.cell_every):
-            self.snapshots.append((t, {n: ts.y.astype(np.float32) for n, ts in m.tissues.items()}))
+            self._snapshots.append(t, {n: ts.y for n, ts in m.tissues.items()})
 
     def _row(self) -> dict[str, float]:
         m = self.model
@@ -111,16 +205,53 @@ class Recorder:
     def timeseries(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
 
-    def cells(self) -> pd.DataFrame:
-        """Per-cell snapshots (CONTRACT cells.parquet)."""
-        m = self.model
-        all_nodes = sorted({n for t in m.tissues for n in _NODES[t]})
-        frames = []
+    def cells(self) -> pd.DataFrame | CellTable:
+        """Per-cell snapshots (CONTRACT cells.parquet): a DataFrame, or a :class:`CellTable`
+        (the same table, streamed when saved) when it would exceed
+        :data:`CELLS_IN_MEMORY_MIB`."""
+        table = CellTable(self)
+        limit = float(os.environ.get("SIM_CELLS_IN_MEMORY_MIB", CELLS_IN_MEMORY_MIB))
+        return table.to_pandas() if table.estimated_bytes() <= limit * 2**20 else table
+
+
+class CellTable:
+    """The cells table of a run, built from its snapshot store one (tissue, snapshot) block
+    at a time: the rows, row order, columns, types and categories of the in-memory
+    DataFrame (:meth:`to_pandas`), without holding more than one block."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        m = recorder.model
+        self.all_nodes = sorted({n for t in m.tissues for n in _NODES[t]})
+
+    @property
+    def columns(self) -> list[str]:
+        return [
+            "cell_id",
+            "tissue",
+            "subtype",
+            "zone",
+            "time_min",
+            *self.all_nodes,
+            "uptake_mg_kg_min",
+        ]
+
+    def __len__(self) -> int:
+        return len(self.recorder.snapshots) * sum(t.n for t in self.recorder.model.tissues.values())
+
+    def estimated_bytes(self) -> int:
+        """Size of the DataFrame (float32 columns, int64 ids, one-byte category codes)."""
+        return len(self) * (8 + 2 + 4 * (len(self.columns) - 3))
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        """One block per tissue and snapshot, tissue by tissue, in time order; ``tissue``
+        and ``subtype`` as plain strings."""
+        m, store = self.recorder.model, self.recorder.snapshots
         for name, tissue in m.tissues.items():
             names = tissue.names
             lay = tissue.layout
-            for t, arrays in self.snapshots:
-                y = arrays[name]
+            for k, t in enumerate(store.times):
+                y = store.get(name, k)
                 df = pd.DataFrame(
                     {
                         "cell_id": lay.nodes.astype(np.int64),
@@ -130,14 +261,48 @@ class Recorder:
                         "time_min": np.float32(t),
                     }
                 )
-                for node in all_nodes:
+                for node in self.all_nodes:
                     df[node] = y[names.index(node)] if node in _NODES[name] else np.float32(np.nan)
                 df["uptake_mg_kg_min"] = y[names.index("cum_glc")] / np.float32(m.dt)
-                frames.append(df)
-        out = pd.concat(frames, ignore_index=True)
+                yield df
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The whole table in memory."""
+        out = pd.concat(list(self.frames()), ignore_index=True)
         out["tissue"] = out["tissue"].astype("category")
         out["subtype"] = out["subtype"].astype("category")
         return out
+
+    def categories(self) -> dict[str, list[str]]:
+        """The categories ``to_pandas`` gives ``tissue`` and ``subtype`` (sorted values)."""
+        tissues = {
+            n: t for n, t in self.recorder.model.tissues.items() if t.n and self.recorder.snapshots
+        }
+        return {
+            "tissue": sorted(tissues),
+            "subtype": sorted({str(s) for t in tissues.values() for s in t.layout.subtype}),
+        }
+
+    def write_parquet(self, path: str | os.PathLike) -> None:
+        """Write the table to ``path`` block by block (one Parquet row group per block)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        cats = self.categories()
+        writer = None
+        try:
+            for df in self.frames():
+                for col, values in cats.items():
+                    df[col] = pd.Categorical(df[col], categories=values)
+                if writer is None:
+                    schema = pa.Schema.from_pandas(df, preserve_index=False)
+                    writer = pq.ParquetWriter(path, schema)
+                writer.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False))
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            raise ValueError("no cell snapshots to write")
 
 
 _NODES = {t: set(node_names(t)) for t in ("muscle", "liver", "adipose")}

@@ -24,6 +24,7 @@ LAYER = {  # module (relative to sim) -> layer number
     "recorder": 4,
     "model": 4,
     "checkpoint": 4,
+    "warmcache": 4,
     "reference": 5,
     "runner": 5,
     "sweep": 6,

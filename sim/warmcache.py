@@ -1,0 +1,228 @@
+"""Exact cache of a model's warmed-up state, so a repeated start skips the fasting warm-up.
+
+Building a :class:`~sim.model.PhysiologyModel` ends with a 420-min fasting warm-up (330
+small steps; at 1,000 cells ~3 s of a ~4-s start, at 10^6 cells many minutes). Its result
+is a deterministic function of the resolved scenario (every default filled in: subject,
+parameters, cells, seed, heterogeneity, protocol, interventions, cadences), the warm-up
+lengths, the cell kernel, the code and the numerical libraries. So the state the model has at
+t = 0 (:meth:`~sim.model.PhysiologyModel.state_dict`, the same state a checkpoint holds) is
+stored under a key hashed from all of these, and a later build with the same key loads it
+(:meth:`~sim.model.PhysiologyModel.load_state_dict`, which also checks per-cell and body
+parameters and the GH pulse train against the freshly built model) instead of integrating
+again. A run started from the cache is bit for bit the run warmed up from scratch
+(``tests/test_warmcache.py``).
+
+The key (:func:`key`) hashes: the scenario YAML with every default (``to_yaml``), the
+warm-up lengths, the kernel (numpy or numba), a hash of every ``.py`` file of the package (an
+edited rate law, or any other edit, misses), and the versions of Python, numpy, scipy (and
+numba when it is the kernel), the machine type and numpy's enabled CPU features (SIMD paths
+may round differently). The per-agent engine (``engine: agent``) is never cached.
+
+Where: ``SIM_WARM_CACHE`` names the folder (default ``~/.cache/sim/warm``); ``off`` (or
+``0``, ``no``, ``false``, ``none``) disables it, as does ``sim run --no-warm-cache``. An
+entry is one ``<key>.npz`` (numpy arrays plus the metadata as JSON; read with
+``allow_pickle=False``), written to a temporary name and renamed into place. The folder is
+kept under ``SIM_WARM_CACHE_MAX_MIB`` (default 256): the least recently used entries go
+first, and a state larger than the limit (about 10^5 cells and up) is not stored. Failing to
+read or write the cache never fails a run: it warms up as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.checkpoint.state import ModelState
+    from sim.model import PhysiologyModel
+
+log = logging.getLogger(__name__)
+
+ENV = "SIM_WARM_CACHE"
+MAX_ENV = "SIM_WARM_CACHE_MAX_MIB"
+DEFAULT_MAX_MIB = 256.0
+FORMAT = 1
+"""Layout of an entry; part of the key."""
+META_KEY = "__meta__"
+OFF = frozenset({"off", "0", "no", "false", "none"})
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+_source_hash: str | None = None
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when the cache is switched off."""
+    value = os.environ.get(ENV, "").strip()
+    if value.lower() in OFF:
+        return None
+    return Path(value).expanduser() if value else Path.home() / ".cache" / "sim" / "warm"
+
+
+def source_sha256() -> str:
+    """Hash of every ``.py`` file of the package (relative path and content), computed once
+    per process: the code this process imported."""
+    global _source_hash
+    if _source_hash is None:
+        h = hashlib.sha256()
+        for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+            h.update(path.relative_to(PACKAGE_ROOT).as_posix().encode() + b"\0")
+            h.update(path.read_bytes() + b"\0")
+        _source_hash = h.hexdigest()
+    return _source_hash
+
+
+def _cpu_features() -> list[str]:
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:  # pragma: no cover - numpy < 2
+        return []
+    return sorted(k for k, v in __cpu_features__.items() if v)
+
+
+def key_parts(model: PhysiologyModel, warm_up_min: tuple[float, float]) -> dict[str, Any]:
+    """Everything the warmed-up state depends on (hashed by :func:`key`)."""
+    import scipy
+
+    from sim.engine import default_kernel
+    from sim.scenario import to_yaml
+
+    kernel = default_kernel()
+    parts: dict[str, Any] = {
+        "format": FORMAT,
+        "scenario": to_yaml(model.scenario),
+        "warm_up_min": [float(v) for v in warm_up_min],
+        "kernel": kernel,
+        "source_sha256": source_sha256(),
+        "python": sys.version,
+        "machine": platform.machine(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "cpu_features": _cpu_features(),
+    }
+    if kernel == "numba":
+        import numba
+
+        parts["numba"] = numba.__version__
+    return parts
+
+
+def key(model: PhysiologyModel, warm_up_min: tuple[float, float]) -> str | None:
+    """The cache key of ``model``'s warmed-up state; None when it is not cached (cache off,
+    or the per-agent engine)."""
+    if folder() is None or model.scenario.engine != "vector":
+        return None
+    text = json.dumps(key_parts(model, warm_up_min), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _path(k: str) -> Path:
+    base = folder()
+    assert base is not None
+    return base / f"{k}.npz"
+
+
+def load(k: str) -> ModelState | None:
+    """The state stored under ``k``, or None (absent or unreadable)."""
+    from sim.checkpoint.state import ModelState
+
+    path = _path(k)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        meta = json.loads(str(arrays.pop(META_KEY)))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        log.warning("warm-state cache entry %s unreadable (%s); warming up instead", path, exc)
+        return None
+    if meta.get("key") != k or meta.get("format") != FORMAT:
+        return None
+    try:
+        os.utime(path)  # least recently used goes first
+    except OSError:
+        pass
+    return ModelState(meta["state"], arrays)
+
+
+def restore(model: PhysiologyModel, state: ModelState) -> bool:
+    """Put a cached warmed-up ``state`` into ``model`` (built, not warmed up, with a fresh
+    recorder). False, with ``model`` untouched, when the state does not fit the model."""
+    from sim.checkpoint.state import CheckpointError
+
+    arrays = state.arrays
+    need = ["body.x", "body.x0", "recorder.rows", "recorder.snapshot_times"]
+    for name, tissue in model.tissues.items():
+        need += [f"tissue.{name}.y", f"recorder.snapshots.{name}"]
+        if arrays.get(f"tissue.{name}.y", np.empty(0)).shape != tissue.y.shape:
+            return False
+    if any(n not in arrays for n in need) or arrays["body.x"].shape != model.x.shape:
+        return False
+    # load_state_dict checks the recorder's x0 (the state the warm-up reached) against the
+    # rebuilt model's, to catch a changed warm-up; here the key stands for that check.
+    model.recorder.x0 = arrays["body.x0"].copy()
+    try:
+        model.load_state_dict(state)
+    except CheckpointError as exc:  # raised before anything is changed
+        log.warning("warm-state cache entry does not fit this model (%s); warming up", exc)
+        return False
+    return True
+
+
+def store(model: PhysiologyModel, k: str) -> None:
+    """Store ``model``'s state (just warmed up) under ``k``, keeping the folder within its
+    size limit; a failure to write is logged and otherwise ignored."""
+    from sim.checkpoint import _json_default, _write_atomic
+
+    limit = float(os.environ.get(MAX_ENV, DEFAULT_MAX_MIB)) * 2**20
+    if sum(t.y.nbytes for t in model.tissues.values()) > limit:
+        return  # too large, without copying it first (the state is a copy)
+    state = model.state_dict()
+    if sum(a.nbytes for a in state.arrays.values()) > limit:
+        return
+    arrays = dict(state.arrays)
+    meta = {"format": FORMAT, "key": k, "state": state.meta}
+    arrays[META_KEY] = np.array(json.dumps(meta, default=_json_default))
+    path = _path(k)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, lambda fh: np.savez(fh, **arrays))
+        _evict(path.parent, limit)
+    except OSError as exc:
+        log.warning("warm-state cache: could not write %s (%s)", path, exc)
+
+
+def _evict(base: Path, limit: float) -> None:
+    """Delete the least recently used entries until the folder is within ``limit`` bytes."""
+    entries = []
+    for p in base.glob("*.npz"):
+        try:
+            st = p.stat()
+        except FileNotFoundError:  # removed by another process
+            continue
+        entries.append((st.st_mtime, st.st_size, p))
+    total = sum(size for _, size, _ in entries)
+    for _, size, p in sorted(entries, key=lambda e: e[0]):
+        if total <= limit:
+            break
+        p.unlink(missing_ok=True)
+        total -= size
+
+
+def clear() -> int:
+    """Delete every entry of the cache folder; returns how many."""
+    base = folder()
+    if base is None or not base.is_dir():
+        return 0
+    n = 0
+    for p in base.glob("*.npz"):
+        p.unlink(missing_ok=True)
+        n += 1
+    return n

@@ -1,0 +1,174 @@
+"""The warm-state cache (sim.warmcache): a run started from a cached warmed-up state is bit
+for bit the run warmed up from scratch, and anything that changes the warm state misses.
+
+Each test has its own cache folder (``SIM_WARM_CACHE`` = a temporary folder). The identity
+test uses the real warm-up lengths; the others shorten the warm-up (part of the key) to keep
+the suite fast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim.model as sim_model
+from sim import warmcache
+from sim.model import PhysiologyModel
+from sim.runner import run
+
+SCENARIO = {
+    "name": "warm",
+    "seed": 7,
+    "duration_min": 90,
+    "cells": {"muscle": 9, "liver": 7, "adipose": 6},
+    "heterogeneity_cv": 0.3,
+    "cell_record_every_min": 30,
+    "interventions": [
+        {"kind": "meal", "at_min": 0, "carbs_g": 75, "protein_g": 10},
+        {"kind": "gh_injection", "at_min": 20, "dose_mg": 0.3, "route": "sc"},
+    ],
+}
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "warm"
+    monkeypatch.setenv(warmcache.ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def short_warmup(monkeypatch):
+    monkeypatch.setattr(sim_model, "WARMUP_MIN", 20.0)
+    monkeypatch.setattr(sim_model, "PREWARM_MIN", 10.0)
+
+
+def _entries(folder):
+    return sorted(folder.glob("*.npz")) if folder.exists() else []
+
+
+def _assert_identical(a, b) -> None:
+    """Every output and the final state, exactly."""
+    pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
+    pd.testing.assert_frame_equal(a.cells, b.cells, check_exact=True)
+    assert a.summary == b.summary
+    ma, mb = a.model, b.model
+    assert np.array_equal(ma.x, mb.x)
+    assert np.array_equal(ma.recorder.x0, mb.recorder.x0)
+    for name in ma.tissues:
+        assert np.array_equal(ma.tissues[name].y, mb.tissues[name].y), name
+    assert ma.rng.bit_generator.state == mb.rng.bit_generator.state
+    assert ma.random.getstate() == mb.random.getstate()
+    pd.testing.assert_frame_equal(
+        ma.datacollector.get_model_vars_dataframe(),
+        mb.datacollector.get_model_vars_dataframe(),
+        check_exact=True,
+    )
+
+
+def test_run_from_cache_is_bit_identical_to_a_fresh_warm_up(cache, monkeypatch):
+    """Real warm-up lengths: off (reference), first start (writes), repeat start (loads)."""
+    monkeypatch.setenv(warmcache.ENV, "off")
+    reference = run(SCENARIO)
+    assert reference.model.warm_start == "computed"
+    assert _entries(cache) == []
+    monkeypatch.setenv(warmcache.ENV, str(cache))
+    first = run(SCENARIO)
+    assert first.model.warm_start == "computed"
+    assert len(_entries(cache)) == 1
+    repeat = run(SCENARIO)
+    assert repeat.model.warm_start == "cache"
+    _assert_identical(reference, first)
+    _assert_identical(reference, repeat)
+    assert len(reference.cells) == 22 * 4  # 4 snapshots (0, 30, 60, 90 min) of 22 cells
+
+
+def test_a_changed_parameter_seed_or_cell_count_misses(cache, short_warmup):
+    base = PhysiologyModel(SCENARIO)
+    assert base.warm_start == "computed"
+    assert PhysiologyModel(SCENARIO).warm_start == "cache"
+    changed = [
+        {**SCENARIO, "parameters": {"muscle.glut4_total": 1.1}},
+        {**SCENARIO, "seed": 8},
+        {**SCENARIO, "cells": {**SCENARIO["cells"], "liver": 8}},
+        {**SCENARIO, "heterogeneity_cv": 0.2},
+        {**SCENARIO, "subject": {"phenotype": "obese"}},
+    ]
+    for k, scn in enumerate(changed, start=2):
+        m = PhysiologyModel(scn)
+        assert m.warm_start == "computed", scn
+        assert len(_entries(cache)) == k
+    # and the changed parameter's warm state really differs from the cached one
+    glut4 = PhysiologyModel(changed[0])
+    assert glut4.warm_start == "cache"
+    assert not np.array_equal(glut4.tissues["muscle"].y, base.tissues["muscle"].y)
+
+
+def test_changed_source_warm_up_length_or_kernel_misses(cache, short_warmup, monkeypatch):
+    assert PhysiologyModel(SCENARIO).warm_start == "computed"
+    monkeypatch.setattr(warmcache, "_source_hash", "0" * 64)  # an edited rate law
+    assert PhysiologyModel(SCENARIO).warm_start == "computed"
+    monkeypatch.setattr(sim_model, "WARMUP_MIN", 22.0)
+    assert PhysiologyModel(SCENARIO).warm_start == "computed"
+    parts = warmcache.key_parts(PhysiologyModel(SCENARIO), (22.0, 10.0))
+    assert parts["kernel"] in ("numpy", "numba") and parts["source_sha256"] == "0" * 64
+    assert len(_entries(cache)) == 3
+
+
+def test_off_agent_engine_and_oversized_states_are_not_cached(cache, short_warmup, monkeypatch):
+    monkeypatch.setenv(warmcache.ENV, "off")
+    assert PhysiologyModel(SCENARIO).warm_start == "computed"
+    monkeypatch.setenv(warmcache.ENV, str(cache))
+    agent = {**SCENARIO, "engine": "agent", "cells": {"muscle": 2, "liver": 2, "adipose": 2}}
+    assert PhysiologyModel(agent).warm_start == "computed"
+    monkeypatch.setenv(warmcache.MAX_ENV, "0.01")  # 10 KiB: smaller than the state
+    assert PhysiologyModel(SCENARIO).warm_start == "computed"
+    assert _entries(cache) == []
+
+
+def test_least_recently_used_entries_are_evicted(cache, short_warmup, monkeypatch):
+    PhysiologyModel(SCENARIO)
+    size = _entries(cache)[0].stat().st_size
+    monkeypatch.setenv(warmcache.MAX_ENV, str(2.5 * size / 2**20))  # room for two entries
+    PhysiologyModel({**SCENARIO, "seed": 1})
+    assert PhysiologyModel(SCENARIO).warm_start == "cache"  # touches the first entry
+    PhysiologyModel({**SCENARIO, "seed": 2})  # evicts seed 1, the least recently used
+    assert len(_entries(cache)) == 2
+    assert PhysiologyModel(SCENARIO).warm_start == "cache"
+    assert PhysiologyModel({**SCENARIO, "seed": 1}).warm_start == "computed"
+
+
+def test_a_corrupt_or_foreign_entry_is_ignored(cache, short_warmup):
+    fresh = PhysiologyModel(SCENARIO)
+    (entry,) = _entries(cache)
+    entry.write_bytes(b"not a numpy file")
+    again = PhysiologyModel(SCENARIO)
+    assert again.warm_start == "computed"
+    assert np.array_equal(again.tissues["muscle"].y, fresh.tissues["muscle"].y)
+    # an entry whose per-cell parameters do not match the model is refused (and not used)
+    other = PhysiologyModel({**SCENARIO, "seed": 99})
+    (entry_other,) = [e for e in _entries(cache) if e != entry]
+    entry_other.replace(entry)  # seed 99's state under this scenario's key
+    refused = PhysiologyModel(SCENARIO)
+    assert refused.warm_start == "computed"
+    assert not np.array_equal(other.tissues["muscle"].y, refused.tissues["muscle"].y)
+    assert np.array_equal(refused.tissues["muscle"].y, fresh.tissues["muscle"].y)
+
+
+def test_cli_no_warm_cache_flag(cache, short_warmup, tmp_path, monkeypatch):
+    from sim import cli
+
+    scn = tmp_path / "s.yaml"
+    scn.write_text(
+        "name: cli\nduration_min: 10\ncells: {muscle: 3, liver: 2, adipose: 2}\n"
+        "cell_record_every_min: 10\n"
+    )
+    assert cli.main(["run", str(scn), "--out", str(tmp_path / "a"), "-q", "--no-warm-cache"]) == 0
+    assert _entries(cache) == []
+    monkeypatch.setenv(warmcache.ENV, str(cache))
+    assert cli.main(["run", str(scn), "--out", str(tmp_path / "b"), "-q"]) == 0
+    assert len(_entries(cache)) == 1
+    a = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
