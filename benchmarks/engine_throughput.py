@@ -14,7 +14,9 @@ One run measures, each case in its own subprocess (so peak memory is the case's 
 - the build time of the arrays and sparse operators (what a vectorised run pays), and of the
   networkx graph, Mesa space and every agent when they are asked for (at 10^5 and 10^6
   cells); the fasting warm-up is part of the set-up figure below;
-- import + set-up time of a cheap run (1,000 cells, 24 h), in a fresh interpreter;
+- import (what ``sim run`` imports) + set-up time of a cheap run (1,000 cells, 24 h), in a
+  fresh interpreter: first start (fasting warm-up, then the warm-state cache entry written)
+  and repeat start (the warmed-up state loaded from that entry), min of 3 each;
 - the cost of data collection at the default cadences: the time spent inside the recorder and
   DataCollector calls as a share of the stepping time (timed in one process: comparing two
   runs with and without recording measures the load swings of a shared machine instead);
@@ -232,6 +234,8 @@ def setup_case(kernel: str, cache: str = "off") -> dict:
     os.environ["SIM_KERNEL"] = kernel
     os.environ["SIM_WARM_CACHE"] = cache
     t0, c0 = time.perf_counter(), time.process_time()
+    import sim.cli  # noqa: F401  (what `sim run` imports before it builds the model)
+    import sim.runner  # noqa: F401
     from sim.model import PhysiologyModel
     from sim.scenario import load_scenario
 

@@ -115,6 +115,11 @@ class SnapshotStore:
         for k in range(len(self)):
             yield self[k]
 
+    def __reduce__(self) -> tuple:
+        """Pickled (or deep-copied) with its snapshots read into memory; the copy writes
+        them to files of its own."""
+        return (SnapshotStore, (list(self),))
+
 
 class Recorder:
     """Collects time-series rows and cell snapshots from a running model."""

@@ -3,6 +3,7 @@ whether it is built in memory or streamed block by block (sim.recorder)."""
 
 from __future__ import annotations
 
+import pickle
 import tracemalloc
 
 import numpy as np
@@ -59,6 +60,9 @@ def test_snapshot_store_round_trips_and_holds_no_memory():
             assert got[n].dtype == np.float32 and np.array_equal(got[n], want[n])
     assert np.array_equal(store.get("muscle", -1), kept[-1]["muscle"])
     assert [t for t, _ in store[10:]] == [100.0, 110.0]
+    copy = pickle.loads(pickle.dumps(store))  # e.g. a result sent back by a worker process
+    assert len(copy) == 12 and np.array_equal(copy.get("muscle", 5), kept[1]["muscle"])
+    assert copy._files["muscle"] is not store._files["muscle"]
     with pytest.raises(ValueError, match="shape"):
         store.append(120.0, {"muscle": np.zeros((31, 5)), "liver": np.zeros((30, 3))})
 
