@@ -172,3 +172,24 @@ def test_cli_no_warm_cache_flag(cache, short_warmup, tmp_path, monkeypatch):
     a = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
     b = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
     pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"protocol": {"kind": "clamp", "insulin_uU_ml": [20, 80], "step_min": 30}},
+        {"protocol": {"kind": "medium", "insulin_nM": [[0, 0.0], [10, 1.0]], "gh_ug_l": 5.0}},
+        {"interventions": [{"kind": "sleep_restriction", "nights": 3, "hours": 4}]},
+        {"interventions": [{"kind": "knockout", "target": "akt", "tissue": "muscle"}]},
+    ],
+    ids=["clamp", "medium", "sleep_restriction", "knockout"],
+)
+def test_protocols_from_cache_are_bit_identical(cache, short_warmup, monkeypatch, extra):
+    scn = {**SCENARIO, "duration_min": 60, "interventions": [], **extra}
+    monkeypatch.setenv(warmcache.ENV, "off")
+    reference = run(scn)
+    monkeypatch.setenv(warmcache.ENV, str(cache))
+    assert run(scn).model.warm_start == "computed"
+    repeat = run(scn)
+    assert repeat.model.warm_start == "cache"
+    _assert_identical(reference, repeat)
