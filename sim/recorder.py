@@ -64,43 +64,45 @@ def _read_all(fd: int, out: memoryview, offset: int) -> None:
 
 
 class SnapshotStore:
-    """Cell snapshots on disk: one anonymous temporary file per tissue (float32 state arrays,
-    one after the other), so they take no memory however long the run.
+    """Cell snapshots on disk: one anonymous temporary file holding every snapshot's float32
+    state arrays one after the other, so they take no memory however long the run.
 
     A sequence of ``(time_min, {tissue: float32 array (species, cells)})`` like the list it
     replaces (the checkpoint code slices and counts it); :meth:`get` reads one tissue of one
-    snapshot. The files have no name (``tempfile.TemporaryFile``), so a killed process leaves
-    nothing behind. They go where ``tempfile`` puts temporary files (``TMPDIR``).
+    snapshot. The file has no name (``tempfile.TemporaryFile``), so a killed process leaves
+    nothing behind; it goes where ``tempfile`` puts temporary files (``TMPDIR``).
     """
 
     def __init__(self, items: Any = ()) -> None:
         self.times: list[float] = []
-        self._files: dict[str, Any] = {}
+        self._file: Any = None
         self._shapes: dict[str, tuple[int, ...]] = {}
+        self._offsets: list[dict[str, int]] = []
+        self._end = 0
         for t, arrays in items:
             self.append(t, arrays)
 
     def append(self, t: float, arrays: dict[str, np.ndarray]) -> None:
-        k = len(self.times)
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="sim-snapshots-")
+            self._shapes = {name: np.shape(y) for name, y in arrays.items()}
+        if set(arrays) != set(self._shapes):
+            raise ValueError(f"snapshot tissues {sorted(arrays)}, earlier {sorted(self._shapes)}")
+        offsets = {}
         for name, y in arrays.items():
             a = np.ascontiguousarray(y, dtype=np.float32)
-            if name not in self._files:
-                if k:
-                    raise ValueError(f"snapshot {k} has a tissue {name!r} the earlier ones lack")
-                self._files[name] = tempfile.TemporaryFile(prefix="sim-snapshots-")
-                self._shapes[name] = a.shape
             if a.shape != self._shapes[name]:
                 raise ValueError(f"{name} snapshot shape {a.shape}, earlier {self._shapes[name]}")
-            _write_all(self._files[name].fileno(), memoryview(a).cast("B"), k * a.nbytes)
+            _write_all(self._file.fileno(), memoryview(a).cast("B"), self._end)
+            offsets[name] = self._end
+            self._end += a.nbytes
+        self._offsets.append(offsets)
         self.times.append(t)
 
     def get(self, name: str, k: int) -> np.ndarray:
         """Tissue ``name`` in snapshot ``k`` (a new float32 array)."""
-        if not -len(self.times) <= k < len(self.times):
-            raise IndexError(k)
-        k %= len(self.times)
         out = np.empty(self._shapes[name], dtype=np.float32)
-        _read_all(self._files[name].fileno(), memoryview(out).cast("B"), k * out.nbytes)
+        _read_all(self._file.fileno(), memoryview(out).cast("B"), self._offsets[k][name])
         return out
 
     def __len__(self) -> int:
@@ -109,7 +111,7 @@ class SnapshotStore:
     def __getitem__(self, k: int | slice) -> Any:
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
-        return self.times[k], {name: self.get(name, k) for name in self._files}
+        return self.times[k], {name: self.get(name, k) for name in self._shapes}
 
     def __iter__(self) -> Iterator[tuple[float, dict[str, np.ndarray]]]:
         for k in range(len(self)):

@@ -62,7 +62,7 @@ def test_snapshot_store_round_trips_and_holds_no_memory():
     assert [t for t, _ in store[10:]] == [100.0, 110.0]
     copy = pickle.loads(pickle.dumps(store))  # e.g. a result sent back by a worker process
     assert len(copy) == 12 and np.array_equal(copy.get("muscle", 5), kept[1]["muscle"])
-    assert copy._files["muscle"] is not store._files["muscle"]
+    assert copy._file is not store._file
     with pytest.raises(ValueError, match="shape"):
         store.append(120.0, {"muscle": np.zeros((31, 5)), "liver": np.zeros((30, 3))})
 
