@@ -37,6 +37,12 @@ Usage::
     python benchmarks/engine_throughput.py --quick    # 1,000 and 10,000 cells only (~2 min)
     SIM_NUMBA_CACHE=/tmp/nb python benchmarks/engine_throughput.py   # numba cache elsewhere
     python benchmarks/engine_throughput.py --out benchmarks/results/engine_throughput.json
+    python benchmarks/engine_throughput.py --setup --no-numba   # first/repeat start only
+    nice -n 10 python benchmarks/engine_throughput.py --memory-day --cells 1000000 --hours 4
+
+``--setup`` writes ``setup.{json,md}``; ``--memory-day`` runs one whole run (build, warm-up,
+``--hours`` simulated hours, run folder written to a temporary folder) and writes
+``memory_day.{json,md}`` with the resident memory at every simulated hour and the peak.
 
 With numba installed the first run on a machine first compiles the kernels (several minutes,
 reported as ``numba_compile``). Writes the JSON and a Markdown table next to it (``.md``).
@@ -591,6 +597,12 @@ def main(argv: list[str] | None = None) -> int:
         help="only the import + set-up of a 1,000-cell run, first and repeat start "
         "(writes setup.json/.md unless --out is given)",
     )
+    ap.add_argument(
+        "--no-numba",
+        action="store_true",
+        help="--setup: skip the numba kernel (its first use after a rate-law edit compiles "
+        "for minutes)",
+    )
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.case:
@@ -612,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
         out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("setup.json")
         res = {"machine": {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}}
         res["setup"] = setup_cases("numpy")
-        if compiled.available():
+        if compiled.available() and not args.no_numba:
             res["setup_numba"] = setup_cases("numba")
         res["machine"]["load_avg_at_end"] = os.getloadavg()
         out.parent.mkdir(parents=True, exist_ok=True)
