@@ -379,13 +379,15 @@ def current_rss_mib() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def memory_case(n: int, hours: float) -> dict:
+def memory_case(n: int, hours: float, cell_every: float = 60.0, warm_up: bool = True) -> dict:
     """A whole run as ``sim run`` does it (build, fasting warm-up, ``hours`` simulated hours
     at the default cadences, then the run folder written), with resident memory sampled at
     every cell snapshot (each simulated hour) and the peak after writing the run folder.
 
     The warm-state cache is switched off: this is a first start. The run folder goes to a
-    temporary folder and is deleted afterwards (its file sizes are reported).
+    temporary folder and is deleted afterwards (its file sizes are reported). ``cell_every``:
+    the cell-snapshot cadence (min; 5 puts a default day's 25 snapshots into 2 h);
+    ``warm_up=False`` replaces the warm-up by one coupled step (the stepping cases' start).
     """
     import shutil
     import tempfile
@@ -415,7 +417,13 @@ def memory_case(n: int, hours: float) -> dict:
             print(json.dumps(samples[-1]), file=sys.stderr, flush=True)
 
     rec.Recorder.record = sampled
-    res = run(scenario(n, "numpy", duration_min=60.0 * hours))
+    if not warm_up:
+        from sim import model as sm
+
+        sm.PhysiologyModel._warm_up = _no_warm_up
+    scn = scenario(n, "numpy", duration_min=60.0 * hours)
+    scn["cell_record_every_min"] = cell_every
+    res = run(scn)
     run_wall, run_cpu, peak_run = time.perf_counter() - t0, time.process_time() - c0, peak_rss_mib()
     cells_type = type(res.cells).__name__
     tmp = Path(tempfile.mkdtemp(prefix="sim-memory-day-"))
@@ -433,6 +441,9 @@ def memory_case(n: int, hours: float) -> dict:
     return {
         "cells": n,
         "hours": hours,
+        "cell_record_every_min": cell_every,
+        "warm_up": warm_up,
+        "cells_in_memory_mib": os.environ.get("SIM_CELLS_IN_MEMORY_MIB", "default"),
         "cell_snapshots": len(res.model.recorder.snapshots),
         "cells_parquet_rows": cells_rows,
         "result_cells_type": cells_type,
@@ -446,6 +457,11 @@ def memory_case(n: int, hours: float) -> dict:
     }
 
 
+def _load(res: dict, when: str) -> str:
+    """The 1-, 5- and 15-min load averages recorded at the start or end of a run."""
+    return " / ".join(f"{x:.2f}" for x in res["machine"][f"load_avg_at_{when}"])
+
+
 def memory_table(res: dict) -> str:
     """Markdown of a ``--memory-day`` result."""
     m = res["memory"]
@@ -453,9 +469,11 @@ def memory_table(res: dict) -> str:
         return f"memory run failed: {m['error']}\n"
     rows = [
         f"Whole run of {m['cells']:,} cells over {m['hours']:g} simulated h (numpy kernel, "
-        f"cold start: build + 420-min warm-up + steps, then the run folder written); "
-        f"load average {res['machine']['load_avg_at_start']} at the start, "
-        f"{res['machine']['load_avg_at_end']} at the end.",
+        f"cold start: build + "
+        f"{'420-min warm-up' if m.get('warm_up', True) else 'one coupled step (no warm-up)'}"
+        f" + steps, cell snapshots every {m.get('cell_record_every_min', 60):g} min, then "
+        f"the run folder written); "
+        f"load average {_load(res, 'start')} at the start, {_load(res, 'end')} at the end.",
         "",
         "| simulated h | RSS MiB | peak RSS MiB | wall s | CPU s |",
         "|---:|---:|---:|---:|---:|",
@@ -592,6 +610,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cells", type=int, default=1_000_000, help="--memory-day: cells")
     ap.add_argument("--hours", type=float, default=24.0, help="--memory-day: simulated hours")
     ap.add_argument(
+        "--cell-every",
+        type=float,
+        default=60.0,
+        help="--memory-day: cell-snapshot cadence in min (default 60; 5 puts a default "
+        "day's 25 snapshots into 2 h)",
+    )
+    ap.add_argument(
+        "--no-warm-up",
+        action="store_true",
+        help="--memory-day: one coupled step instead of the 420-min warm-up",
+    )
+    ap.add_argument(
         "--setup",
         action="store_true",
         help="only the import + set-up of a 1,000-cell run, first and repeat start "
@@ -630,15 +660,16 @@ def main(argv: list[str] | None = None) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(res, indent=2) + "\n")
         md = "\n".join(line for line in setup_lines(res)) + "\n"
-        md += f"- load average {res['machine']['load_avg_at_start']} at the start, "
-        md += f"{res['machine']['load_avg_at_end']} at the end\n"
+        md += f"- load average {_load(res, 'start')} at the start, {_load(res, 'end')} at the end\n"
         out.with_suffix(".md").write_text(md)
         print(md)
         return 0
     if args.memory_day:
         out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("memory_day.json")
         res = {"machine": {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}}
-        res["memory"] = in_subprocess("memory", args.cells, args.hours, live=True)
+        res["memory"] = in_subprocess(
+            "memory", args.cells, args.hours, args.cell_every, not args.no_warm_up, live=True
+        )
         res["machine"]["load_avg_at_end"] = os.getloadavg()
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(res, indent=2) + "\n")

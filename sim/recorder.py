@@ -42,7 +42,7 @@ def _on_cadence(t: float, every: float) -> bool:
     return abs(t - k * every) < 1e-6
 
 
-CELLS_IN_MEMORY_MIB = 1024.0
+CELLS_IN_MEMORY_MIB = 512.0
 """Above this estimated size (MiB; environment variable ``SIM_CELLS_IN_MEMORY_MIB``) the
 cells table of a run is not built in memory: :meth:`Recorder.cells` returns a
 :class:`CellTable`, which ``RunResult.save`` streams into ``cells.parquet``."""
