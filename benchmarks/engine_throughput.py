@@ -484,8 +484,8 @@ def memory_table(res: dict) -> str:
         ),
         "",
         f"- peak RSS of the whole process (run + writing the run folder): "
-        f"{m['peak_rss_mib']:.0f} MiB ({m['peak_rss_mib'] / 1024:.2f} GiB); during the run "
-        f"{m['peak_rss_mib_run']:.0f} MiB",
+        f"{m['peak_rss_mib']:.0f} MiB ({m['peak_rss_mib'] / 1024:.2f} GiB); when `sim.run` "
+        f"returned (stepping, and `RunResult.cells` made) {m['peak_rss_mib_run']:.0f} MiB",
         f"- run {m['run_wall_s']:.0f} s wall / {m['run_cpu_s']:.0f} s CPU; run folder written "
         f"in {m['save_wall_s']:.0f} s; `RunResult.cells` was a {m['result_cells_type']}",
         f"- cells.parquet: {m['cells_parquet_rows']:,} rows ({m['cell_snapshots']} snapshots), "
