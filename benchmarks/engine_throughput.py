@@ -475,10 +475,10 @@ def memory_table(res: dict) -> str:
         f"the run folder written); "
         f"load average {_load(res, 'start')} at the start, {_load(res, 'end')} at the end.",
         "",
-        "| simulated h | RSS MiB | peak RSS MiB | wall s | CPU s |",
+        "| simulated min | RSS MiB | peak RSS MiB | wall s | CPU s |",
         "|---:|---:|---:|---:|---:|",
         *(
-            f"| {s['time_min'] / 60:g} | {s['rss_mib']:.0f} | {s['peak_rss_mib']:.0f} "
+            f"| {s['time_min']:g} | {s['rss_mib']:.0f} | {s['peak_rss_mib']:.0f} "
             f"| {s['wall_s']:.0f} | {s['cpu_s']:.0f} |"
             for s in m["samples"]
         ),
