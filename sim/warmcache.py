@@ -140,7 +140,7 @@ def load(k: str) -> ModelState | None:
         meta = json.loads(str(arrays.pop(META_KEY)))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - truncated zip, bad JSON ...: warm up instead
         log.warning("warm-state cache entry %s unreadable (%s); warming up instead", path, exc)
         return None
     if meta.get("key") != k or meta.get("format") != FORMAT:
