@@ -268,7 +268,8 @@ class PhysiologyModel(mesa.Model):
         ):
             x_mid = en.advance_body(t, self.x, self.ctx.last_flux, self.ctx, 0.5 * dt)
         self._advance_cells(t, dt, x_mid)
-        cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx)
+        work = self.ctx.sch.intensity(t + 0.5 * dt)
+        cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx, work)
         self.ctx.last_flux = cf
         self.x_prev = self.x
         if self.ctx.medium is None:

@@ -292,6 +292,15 @@ MUSCLE: tuple[Param, ...] = (
         (0, 10),
     ),
     P("w_gs_glycogen", 0.5, "1", "GS activation when glycogen is low; Jensen 2006", (0, 10)),
+    P(
+        "w_disposal_work",
+        2.0,
+        "1",
+        "glycolytic G6P removal in a working fibre relieves hexokinase (per unit intensity x "
+        "recruitment); Fueger 2004 (distributed control of exercise uptake); calibrated to V11 "
+        "heavy uptake, held down so postprandial exercise keeps glucose above 3.8 mM",
+        (0, 20),
+    ),
     P("w_e3_sens", 1.0, "1", "post-exercise insulin sensitisation via AS160; Cartee 2015", (0, 10)),
     P("w_ox_ampk", 1.0, "1", "AMPK->ACC->CPT1 oxidation gain; Hardie 2011", (0, 10)),
     P(
@@ -313,7 +322,7 @@ MUSCLE: tuple[Param, ...] = (
         (0, 1),
     ),
     P("recruit_II_span", 0.4, "VO2max", "range over which type II fibres are recruited", (0.05, 1)),
-    P("g_load", 5.0, "1", "AMP:ATP gain per unit excess demand; calibrated to V11", (0, 100)),
+    P("g_load", 3.7, "1", "AMP:ATP gain per unit excess demand; calibrated to V11", (0, 100)),
     P("demand_threshold", 0.45, "1", "demand covered by oxidation; calibrated to V11", (0, 2)),
     P("oxidative_capacity", 1.0, "relative", "set per fibre: type I 1.2, type II 0.8", (0.1, 5)),
     P("is_type_I", 1.0, "1", "multiplied per fibre by its type (1 type I, 0 type II)", (0, 1)),
@@ -479,6 +488,16 @@ LIVER: tuple[Param, ...] = (
 ADIPOSE: tuple[Param, ...] = (
     *GLUT4,
     P(
+        "k_irs1_py",
+        10.0,
+        "1/min",
+        "adipocyte IR kinase on IRS-1 (IRS-1-pY peaks at 1-2 min); calibrated to V09 "
+        "(Cedersund 2008, Brannmark 2010)",
+        (0.01, 20),
+        cv=1.0,
+    ),
+    P("k_irs1_dpy", 2.0, "1/min", "adipocyte PTP1B on IRS-1-pY; calibrated to V09", (0.01, 10)),
+    P(
         "v_ffa_uptake",
         2.0,
         "umol/(kg*min*mM)",
@@ -496,9 +515,10 @@ ADIPOSE: tuple[Param, ...] = (
     P("v_glut1", 0.13, "mg/(kg*min)", "adipose basal uptake; calibrated to V02", (0, 10)),
     P(
         "k_gh_lipo",
-        0.01,
+        0.015,
         "1/min",
-        "GH lipolytic programme ~100 min; Jorgensen 2006 (V07)",
+        "GH lipolytic transcription and turnover, each stage; calibrated to V07 (FFA peak 155 "
+        "min after a bolus, Jorgensen 2006) and V06 (lipolysis after ~2 h of GH, Moller 1989)",
         (1e-4, 1),
     ),
     P(
@@ -508,7 +528,7 @@ ADIPOSE: tuple[Param, ...] = (
         "basal PKA drive of HSL (model scale); fasting FFA ~0.5 mM, V02",
         (0, 5),
     ),
-    P("w_hsl_gh", 3.0, "1", "GH drive of lipolysis; calibrated to V07 (+52 % FFA)", (0, 5)),
+    P("w_hsl_gh", 4.5, "1", "GH drive of lipolysis; calibrated to V07 (+52 % FFA)", (0, 20)),
     P("w_hsl_catechol", 2.0, "1", "catecholamine drive during exercise; Horowitz 1997", (0, 20)),
     P("w_hsl_cort", 0.03, "1", "glucocorticoid lipolysis; Djurhuus 2002", (0, 5)),
     P("k_hsl_on", 0.1, "1/min", "PKA on HSL (model scale)", (0.001, 5)),
@@ -604,6 +624,14 @@ BODY: tuple[Param, ...] = (
         (0, 200),
     ),
     P(
+        "beta_fp_threshold_mM",
+        4.2,
+        "mM",
+        "glucose below which the first phase is off (ramp to full at +0.5 mM); Dalla Man 2007 "
+        "(derivative control only above basal glucose)",
+        (0, 10),
+    ),
+    P(
         "beta_fb_K_uU",
         100.0,
         "uU/mL",
@@ -657,6 +685,14 @@ BODY: tuple[Param, ...] = (
         "umol/(kg*min*mM)",
         "FFA uptake by other tissues (heart, kidney)",
         (0, 50),
+    ),
+    P(
+        "w_ffa_uptake_ex",
+        4.0,
+        "1",
+        "rise of muscle FFA uptake per unit exercise intensity (blood flow, CD36 translocation); "
+        "Romijn 1993 (FFA Rd x2-3 at 65 % VO2max); calibrated to V11",
+        (0, 20),
     ),
     P("gh_vd_l_kg", 0.07, "L/kg", "GH distribution volume ~7 % BW; Holl 1993", (0.01, 0.5)),
     P("gh_half_life_min", 18.0, "min", "GH plasma half-life 14-26 min; Holl 1993 (V13)", (5, 60)),
@@ -745,7 +781,7 @@ BODY: tuple[Param, ...] = (
     ),
     P(
         "K_duodenal",
-        250.0,
+        400.0,
         "mg/kg",
         "intestinal carbohydrate halving gastric emptying; sets ~2 kcal/min for a 75 g "
         "drink (Brener 1983); calibrated to V15/V16",
@@ -766,6 +802,15 @@ BODY: tuple[Param, ...] = (
     P("clamp_kp", 5.0, "(mg/kg/min)/mM", "clamp controller proportional gain", (0, 100)),
     P("clamp_ti_min", 10.0, "min", "clamp controller integral time", (0.5, 100)),
     P("capillary_recruit", 2.0, "1", "exercise capillary recruitment of insulin delivery", (0, 10)),
+    P("k_flow_on", 0.2, "1/min", "rise of exercise hyperaemia (t1/2 ~3 min); Saltin 1998", (0, 5)),
+    P(
+        "k_flow_off",
+        0.004,
+        "1/min",
+        "decay of raised muscle perfusion after exercise (t1/2 ~3 h); Sjoberg 2017 (higher "
+        "insulin-stimulated microvascular perfusion 4 h after one-legged exercise)",
+        (0, 1),
+    ),
     P(
         "fat_storage_share_visceral",
         0.1,
@@ -798,8 +843,8 @@ PHENOTYPES: dict[str, dict[str, float]] = {
         "body.visceral_fraction": 0.25,
         "muscle.glut4_total": 0.6,
         "adipose.glut4_total": 0.4,
-        "muscle.k_irs1_py": 2.5,
-        "liver.k_irs1_py": 2.5,
+        "muscle.k_irs1_py": 3.5,
+        "liver.k_irs1_py": 3.5,
         "muscle.k_ps_basal": 0.015,
         "liver.k_ps_basal": 0.015,
         "body.beta_capacity": 0.45,

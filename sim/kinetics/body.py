@@ -42,6 +42,7 @@ SCALARS: tuple[str, ...] = (
     "sto_slow",
     "chylo",
     "clamp_int",
+    "flow",
     "fat_sc",
     "fat_visc",
     "acc_egp",
@@ -276,7 +277,10 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     sr_target = secretion_gain * feedback * beta_static(g, ra, bp)
     dx[IDX["beta_y"]] = bp.beta_alpha * (sr_target - s["beta_y"])
     dg_dt = dx[IDX["q_glc"]] / bp.vg_dl_kg / 18.016
-    first_phase = secretion_gain * bp.beta_capacity * bp.beta_k_dgdt * max(dg_dt, 0.0)
+    # Derivative control acts only above basal glucose (Dalla Man 2007); a 0.5 mM ramp keeps
+    # the right-hand side continuous (a rebound from hypoglycaemia triggers no first phase).
+    gate = min(max((g - bp.beta_fp_threshold_mM) / 0.5, 0.0), 1.0)
+    first_phase = gate * secretion_gain * bp.beta_capacity * bp.beta_k_dgdt * max(dg_dt, 0.0)
     dx[IDX["ins_p"]] = (
         (1.0 - geo.hepatic_extraction) * (s["beta_y"] + first_phase)
         + _sum_on(sch.insulin_inf, t)
@@ -316,7 +320,12 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     visc = bp.fat_storage_share_visceral
     dx[IDX["fat_sc"]] = (1 - visc) * stored - cf.ffa_release_sc * bp.body_mass_kg * 256e-9
     dx[IDX["fat_visc"]] = visc * stored - cf.ffa_release_visc * bp.body_mass_kg * 256e-9
-    _isf_rhs(x, dx, ins, sch.intensity(t), bp, geo)
+    # B1/E3: muscle microvascular perfusion follows work rate quickly and stays raised for
+    # hours after exercise (Sjoberg 2017), so insulin reaches the fibres faster post exercise.
+    work = sch.intensity(t)
+    k_flow = bp.k_flow_on if work > s["flow"] else bp.k_flow_off
+    dx[IDX["flow"]] = k_flow * (work - s["flow"])
+    _isf_rhs(x, dx, ins, s["flow"], bp, geo)
     return dx
 
 
@@ -365,7 +374,7 @@ def _isf_rhs(
     x: FloatArray,
     dx: FloatArray,
     ins_pmol_l: float,
-    intensity: float,
+    flow: float,
     bp: SimpleNamespace,
     geo: Geometry,
 ) -> None:
@@ -374,7 +383,7 @@ def _isf_rhs(
     n_m, n_a = geo.n_isf
     isf_m = x[N_SCALARS : N_SCALARS + n_m]
     isf_a = x[N_SCALARS + n_m :]
-    recruit = 1.0 + bp.capillary_recruit * intensity
+    recruit = 1.0 + bp.capillary_recruit * flow
     dx[N_SCALARS : N_SCALARS + n_m] = (
         bp.k_isf_insulin * recruit * geo.kte_muscle * (ins_pmol_l - isf_m)
         - bp.k_isf_degrade * isf_m

@@ -76,8 +76,14 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     glut4_translocation(s, d, u, p, insulin_drive, ampk_excess, contraction)
     # F1 Randle cycle: acyl-CoA oxidation (citrate, acetyl-CoA, G6P) limits glucose disposal.
     randle = (1.0 + p.w_randle) / (1.0 + p.w_randle * s.lcfa)
-    # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase.
-    disposal = 1.0 + p.w_gs_akt * akt + p.w_gs_glycogen * depleted
+    # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase;
+    # E1: in a working fibre glycolysis pulls G6P too (uptake control shifts to transport).
+    disposal = (
+        1.0
+        + p.w_gs_akt * akt
+        + p.w_gs_glycogen * depleted
+        + p.w_disposal_work * recruit * u.intensity
+    )
     glut4 = p.glut4_total * s.glut4_content * p.expr_glut4 * s.glut4_pm
     uptake = p.v_glut4 * glut4 * randle * disposal * michaelis(
         u.glc_mM, p.km_glut4_mM
@@ -141,8 +147,11 @@ def adipose_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespa
     d.cum_glc[:] = p.v_glut4 * p.glut4_total * p.expr_glut4 * s.glut4_pm * michaelis(
         u.glc_mM, p.km_glut4_mM
     ) + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
-    # G5: GH induces a slow lipolytic programme (lower PDE3B, higher ATGL) through STAT5.
-    d.gh_lipo[:] = p.k_gh_lipo * (s.stat5_p * p.expr_stat5 - s.gh_lipo)
+    # G5: GH induces a slow lipolytic programme through STAT5: transcription (FSP27/G0S2
+    # down), then protein turnover (less PDE3B, more ATGL activity): two first-order stages,
+    # a gamma-distributed delay of mean 2/k_gh_lipo, so the FFA rise peaks ~2 h after a bolus.
+    d.gh_lipo_m[:] = p.k_gh_lipo * (s.stat5_p * p.expr_stat5 - s.gh_lipo_m)
+    d.gh_lipo[:] = p.k_gh_lipo * (s.gh_lipo_m - s.gh_lipo)
     drive = (
         p.hsl_basal * p.size_rel
         + p.w_hsl_gh * s.gh_lipo
@@ -182,7 +191,30 @@ def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNam
     # State-dependent activations, with headroom for growth within the step.
     pi3k = min(1.0, 1.5 * float(np.max(y[idx["pi3k"]])) + 0.05)
     ir_p = min(1.0, 1.5 * float(np.max(y[idx["ir_p"]])) + 0.05)
+    akt = min(1.0, 1.5 * float(np.max(y[idx["akt_p"]])) + 0.05)
+
+    # Tissue-specific first-order rates (zero where a tissue has no such node).
+    def glut4() -> float:
+        return p.k_endo + p.k_exo_basal + p.k_exo_ins * 2.0 * akt + p.k_exo_ampk
+
+    extra = {
+        "liver": lambda: p.k_foxo_in + p.k_foxo_out * (1.0 + p.w_foxo_akt * akt) + p.k_pepck,
+        "adipose": lambda: (
+            glut4()
+            + p.k_gh_lipo
+            + p.k_hsl_off * (1.0 + p.w_hsl_akt * akt)
+            + p.k_hsl_on
+            * (
+                p.hsl_basal * p.size_rel
+                + p.w_hsl_gh * float(np.max(y[idx["gh_lipo"]]))
+                + p.w_hsl_catechol * u.catechol
+                + p.w_hsl_cort * u.cort_excess
+            )
+        ),
+        "muscle": lambda: glut4() + p.k_exo_contraction,
+    }[tissue]()
     rates = (
+        extra,
         p.k_ir_on * ins + p.k_ir_off + p.k_ir_autop,
         p.k_ir_dephos + p.k_ir_int,
         p.k_irs1_py * ir_p + p.k_irs1_dpy,
