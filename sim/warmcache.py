@@ -23,8 +23,10 @@ Where: ``SIM_WARM_CACHE`` names the folder (default ``~/.cache/sim/warm``); ``of
 entry is one ``<key>.npz`` (numpy arrays plus the metadata as JSON; read with
 ``allow_pickle=False``), written to a temporary name and renamed into place. The folder is
 kept under ``SIM_WARM_CACHE_MAX_MIB`` (default 256): the least recently used entries go
-first, and a state larger than the limit (about 10^5 cells and up) is not stored. Failing to
-read or write the cache never fails a run: it warms up as if there were no cache.
+first, and a state larger than a quarter of the limit is not stored (an entry is ~0.5 kB
+per cell: 0.56 MB at 1,100 cells, so by default up to ~10^5 cells; a 10^6-cell warm-up is
+cached with ``SIM_WARM_CACHE_MAX_MIB=2048``). Failing to read or write the cache never
+fails a run: it warms up as if there were no cache.
 """
 
 from __future__ import annotations
@@ -182,14 +184,14 @@ def store(model: PhysiologyModel, k: str) -> None:
     from sim.checkpoint import _json_default, _write_atomic
 
     limit = float(os.environ.get(MAX_ENV, DEFAULT_MAX_MIB)) * 2**20
-    if sum(t.y.nbytes for t in model.tissues.values()) > limit:
+    if sum(t.y.nbytes for t in model.tissues.values()) > limit / 4:
         return  # too large, without copying it first (the state is a copy)
     state = model.state_dict()
-    if sum(a.nbytes for a in state.arrays.values()) > limit:
-        return
     arrays = dict(state.arrays)
     meta = {"format": FORMAT, "key": k, "state": state.meta}
     arrays[META_KEY] = np.array(json.dumps(meta, default=_json_default))
+    if sum(a.nbytes for a in arrays.values()) > limit / 4:
+        return  # one entry may take a quarter of the folder at most
     path = _path(k)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

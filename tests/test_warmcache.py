@@ -130,13 +130,22 @@ def test_off_agent_engine_and_oversized_states_are_not_cached(cache, short_warmu
 def test_least_recently_used_entries_are_evicted(cache, short_warmup, monkeypatch):
     PhysiologyModel(SCENARIO)
     size = _entries(cache)[0].stat().st_size
-    monkeypatch.setenv(warmcache.MAX_ENV, str(2.5 * size / 2**20))  # room for two entries
-    PhysiologyModel({**SCENARIO, "seed": 1})
+    monkeypatch.setenv(warmcache.MAX_ENV, str(4.5 * size / 2**20))  # room for four entries
+    for seed in (1, 2, 3):
+        PhysiologyModel({**SCENARIO, "seed": seed})
+    assert len(_entries(cache)) == 4
     assert PhysiologyModel(SCENARIO).warm_start == "cache"  # touches the first entry
-    PhysiologyModel({**SCENARIO, "seed": 2})  # evicts seed 1, the least recently used
-    assert len(_entries(cache)) == 2
+    PhysiologyModel({**SCENARIO, "seed": 4})  # evicts seed 1, the least recently used
+    assert len(_entries(cache)) == 4
     assert PhysiologyModel(SCENARIO).warm_start == "cache"
+    assert PhysiologyModel({**SCENARIO, "seed": 2}).warm_start == "cache"
     assert PhysiologyModel({**SCENARIO, "seed": 1}).warm_start == "computed"
+    # an entry may take a quarter of the folder at most
+    before = _entries(cache)
+    monkeypatch.setenv(warmcache.MAX_ENV, str(3.5 * size / 2**20))
+    PhysiologyModel({**SCENARIO, "seed": 5})
+    assert _entries(cache) == before
+    assert PhysiologyModel({**SCENARIO, "seed": 5}).warm_start == "computed"
 
 
 def test_a_corrupt_or_foreign_entry_is_ignored(cache, short_warmup):
