@@ -315,14 +315,9 @@ def _per_body(
 
 
 def cell_fluxes(
-    tissues: dict[str, Tissue],
-    x: FloatArray,
-    dt: float,
-    ctx: SimpleNamespace,
-    intensity: float = 0.0,
+    tissues: dict[str, Tissue], x: FloatArray, dt: float, ctx: SimpleNamespace
 ) -> SimpleNamespace:
-    """Whole-body fluxes (per kg body mass per minute) from the cells' step accumulators;
-    ``intensity`` is the exercise intensity (fraction of VO2max) over the step."""
+    """Whole-body fluxes (per kg body mass per minute) from the cells' step accumulators."""
     bw = ctx.masses.body
     mu, li, ad = tissues["muscle"], tissues["liver"], tissues["adipose"]
     visc = ctx.geo.visceral
@@ -342,11 +337,11 @@ def cell_fluxes(
         # F1: cellular FFA uptake is first order in plasma FFA (CD36/FATP), so the body
         # applies it to its current FFA (umol/kg BW/min per mM): a frozen flux could drain
         # the small, fast plasma pool below zero within one step. E1/F1: working muscle takes
-        # up more FFA (blood flow and sarcolemmal CD36 rise with work rate).
+        # up more FFA (its perfusion, body state `flow`, and sarcolemmal CD36 follow work).
         ffa_clearance=(
             float(np.mean(mu.params.v_ffa_uptake))
             * ctx.masses.muscle
-            * (1.0 + ctx.bp.w_ffa_uptake_ex * intensity)
+            * (1.0 + ctx.bp.w_ffa_uptake_ex * float(x[bk.IDX["flow"]]))
             + float(np.mean(li.params.v_ffa_uptake)) * ctx.masses.liver
             + float(np.mean(ad.params.v_ffa_uptake)) * fat
         )

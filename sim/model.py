@@ -268,8 +268,7 @@ class PhysiologyModel(mesa.Model):
         ):
             x_mid = en.advance_body(t, self.x, self.ctx.last_flux, self.ctx, 0.5 * dt)
         self._advance_cells(t, dt, x_mid)
-        work = self.ctx.sch.intensity(t + 0.5 * dt)
-        cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx, work)
+        cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx)
         self.ctx.last_flux = cf
         self.x_prev = self.x
         if self.ctx.medium is None:

@@ -294,11 +294,11 @@ MUSCLE: tuple[Param, ...] = (
     P("w_gs_glycogen", 0.5, "1", "GS activation when glycogen is low; Jensen 2006", (0, 10)),
     P(
         "w_disposal_work",
-        2.0,
+        5.0,
         "1",
         "glycolytic G6P removal in a working fibre relieves hexokinase (per unit intensity x "
         "recruitment); Fueger 2004 (distributed control of exercise uptake); calibrated to V11 "
-        "heavy uptake, held down so postprandial exercise keeps glucose above 3.8 mM",
+        "(x5 at 50 %, x10-20 at 75 % VO2max)",
         (0, 20),
     ),
     P("w_e3_sens", 1.0, "1", "post-exercise insulin sensitisation via AS160; Cartee 2015", (0, 10)),
@@ -426,7 +426,14 @@ LIVER: tuple[Param, ...] = (
         "glycogen level halving phosphorylase flux (model scale)",
         (0.01, 1),
     ),
-    P("w_gly_catechol", 2.0, "1", "adrenergic/glucagon drive in exercise; Wasserman 1989", (0, 20)),
+    P(
+        "w_gly_catechol",
+        2.0,
+        "1",
+        "adrenergic/glucagon drive of glycogenolysis in exercise, not suppressed by insulin; "
+        "Wasserman 1989; glucose within ~0.7 mM of basal at 75 % VO2max (EGP x3)",
+        (0, 20),
+    ),
     P(
         "n_akt_liver",
         5.0,

@@ -49,8 +49,7 @@ class CoupledSystem:
             u = en.tissue_inputs(t, x, m.ctx, view, base)
             dys[name] = cell_rhs(name, ys[name], u, tissue.params)
             rates[name] = en.Tissue(name, dys[name], tissue.params, tissue.layout, tissue.mass_kg)
-        # instantaneous rates (dt = 1 min)
-        cf = en.cell_fluxes(rates, x, 1.0, m.ctx, m.ctx.sch.intensity(t))
+        cf = en.cell_fluxes(rates, x, 1.0, m.ctx)  # instantaneous rates (dt = 1 min)
         m.ctx.last_flux = cf
         dx = en.bk.body_rhs(t, x, cf, m.ctx) if m.ctx.medium is None else np.zeros_like(x)
         return np.concatenate([dx] + [dys[t].ravel() for t in self.shapes])

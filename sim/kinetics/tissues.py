@@ -118,13 +118,14 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     n = p.n_akt_liver
     room = 1.0 - s.glycogen  # glycogen synthase stops as the store fills
     to_glycogen = akt**n / (p.K_g6p_akt**n + akt**n) * room / (room + p.K_gs_room)
-    # I5: insulin (Akt -> PP1) and glucose inhibit phosphorylase; adrenergic drive stimulates.
+    # I5: insulin (Akt -> PP1) and glucose inhibit phosphorylase; E1: the exercise
+    # glucagon/adrenergic drive (PKA -> phosphorylase kinase) adds a share that insulin does
+    # not switch off, so EGP rises during exercise even after a meal (Wasserman 1989).
     glycogenolysis = (
         p.v_glycogenolysis
         * s.glycogen
         / (s.glycogen + p.K_glycogenolysis)
-        * (1.0 + p.w_gly_catechol * u.catechol)
-        / (1.0 + (akt / p.K_gly_akt) ** n)
+        * (1.0 / (1.0 + (akt / p.K_gly_akt) ** n) + p.w_gly_catechol * u.catechol)
         / (1.0 + (u.glc_mM / p.K_gly_glc_mM) ** 2)
     )
     # I5: glucokinase (sigmoid in glucose) with Akt-dependent glycogen synthase.
