@@ -468,9 +468,10 @@ LIVER: tuple[Param, ...] = (
     P("n_gk", 1.7, "1", "glucokinase Hill coefficient; Matschinsky 1996", (1, 3)),
     P(
         "v_glycogen_synth",
-        600.0,
+        400.0,
         "mg/(kg*min)",
-        "hepatic glycogen synthesis; calibrated V15",
+        "hepatic glycogen synthesis (first-pass uptake of oral glucose); calibrated to V15, "
+        "V16 (meal glucose peak at three seeds) and V02",
         (0, 3000),
     ),
     P(
