@@ -343,7 +343,13 @@ MUSCLE: tuple[Param, ...] = (
         "GLUT4 protein turnover ~1 week (detraining)",
         (1e-6, 0.01),
     ),
-    P("g_glut4_pgc", 0.8, "1", "GLUT4 gain per unit PGC-1alpha; Houmard 1993 x1.8 (V17)", (0, 10)),
+    P(
+        "g_glut4_pgc",
+        2.4,
+        "1",
+        "GLUT4 gain per unit PGC-1alpha; calibrated to V17 (Houmard 1993 x1.8)",
+        (0, 10),
+    ),
     P(
         "g_ampk_pgc",
         0.3,
