@@ -261,7 +261,7 @@ MUSCLE: tuple[Param, ...] = (
     *GLUT4,
     P(
         "v_glut4",
-        17.0,
+        20.0,
         "mg/(kg*min)",
         "GLUT4 capacity per kg muscle; calibrated to V01/V03",
         (1, 1000),
@@ -282,7 +282,37 @@ MUSCLE: tuple[Param, ...] = (
         (0, 50),
         cv=1.0,
     ),
-    P("w_randle", 0.5, "1", "Randle cycle strength; Roden 1996", (0, 5)),
+    P(
+        "w_randle",
+        0.2,
+        "1",
+        "acute Randle cycle strength; weak: FFA raise no G6P in human muscle and inhibit "
+        "transport only after ~3 h (Roden 1996); calibrated to V06 (muscle onset)",
+        (0, 5),
+    ),
+    P(
+        "k_ps_pkc",
+        0.25,
+        "1/min",
+        "PKC-theta on IRS-1 Ser1101 in muscle (Li 2004): the slow DAG route carries "
+        "lipid-induced muscle insulin resistance (Itani 2002); calibrated to V06",
+        (0, 1),
+    ),
+    P(
+        "K_socs1_ir",
+        10.0,
+        "1",
+        "SOCS1 level halving muscle IR kinase: weak, GH insulin resistance in muscle is "
+        "FFA-mediated (abolished by acipimox; Nielsen 2001); calibrated to V06",
+        (0.01, 10),
+    ),
+    P(
+        "K_socs3_ir",
+        10.0,
+        "1",
+        "SOCS3 level halving muscle IR kinase: weak, as K_socs1_ir (Nielsen 2001); V06",
+        (0.01, 10),
+    ),
     P(
         "w_gs_akt",
         8.0,
@@ -420,7 +450,7 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "v_glycogenolysis",
-        290.0,
+        235.0,
         "mg/(kg*min)",
         "glycogenolysis ~50 % of fasting EGP; V02",
         (0, 2000),
@@ -442,15 +472,16 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "n_akt_liver",
-        5.0,
+        7.0,
         "1",
         "cooperativity of Akt control of hepatic glucose output "
-        "(multi-site GS/phosphorylase/G6Pase control); calibrated to V01 (EGP Hill ~3)",
-        (1, 5),
+        "(multi-site GS/phosphorylase/G6Pase control); calibrated to V01 (EGP Hill ~3; "
+        "steeper than 5 once hepatic action is delayed)",
+        (1, 8),
     ),
     P(
         "K_gly_akt",
-        0.24,
+        0.235,
         "fraction",
         "Akt (PP1, phosphorylase a) halving glycogenolysis; calibrated to V01/V05",
         (0.001, 1),
@@ -464,12 +495,28 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "K_g6p_akt",
-        0.25,
+        0.245,
         "fraction",
         "Akt directing gluconeogenic G6P to glycogen (GS on, G6Pase down); calibrated to V01",
         (0.001, 1),
     ),
-    P("K_gly_glc_mM", 10.0, "mM", "glucose inhibition of phosphorylase a; Bollen 1998", (1, 100)),
+    P(
+        "k_hgo_delay",
+        0.012,
+        "1/min",
+        "rate of the delayed insulin restraint of hepatic glycogenolysis (half-time ~1 h); "
+        "Dalla Man 2007 delayed insulin action ki 0.0079/min; calibrated to V15 (OGTT EGP "
+        "0-120 min: Dalla Man 2007 reference 0.53) with V01 and V06 (liver onset ~120 min)",
+        (0.001, 1),
+    ),
+    P(
+        "K_gly_glc_mM",
+        40.0,
+        "mM",
+        "glucose inhibition of phosphorylase a (Bollen 1998), seen as portal glucose; sets "
+        "hepatic autoregulation near Dalla Man 2007 kp2 (~1-4 %/mM); calibrated to V15",
+        (1, 100),
+    ),
     P("km_gk_mM", 8.0, "mM", "glucokinase S0.5 ~8 mM; Matschinsky 1996", (2, 20)),
     P("n_gk", 1.7, "1", "glucokinase Hill coefficient; Matschinsky 1996", (1, 3)),
     P(

@@ -436,7 +436,10 @@ def test_I5_insulin_suppresses_hepatic_glucose_output_and_fills_glycogen(runs):
     wt, ko = runs["med_insulin"], runs["med_insulin_ko"]  # ko: IR kinase dead in liver
     assert decreasing(steps(wt, "liver.foxo1"))
     assert decreasing(steps(wt, "liver.pepck"))
-    assert decreasing(steps(wt, "egp_mg_kg_min"))
+    # EGP falls with the dose; within 30-min doses the delayed restraint (about 1 h) has
+    # not caught up, so the two top doses may differ by the glycogen filling meanwhile.
+    egp = steps(wt, "egp_mg_kg_min")
+    assert egp[1] < egp[0] and max(egp[2:]) < 0.6 * egp[1]
     assert increasing(steps(wt, "liver.glycogen"))
     clamp = runs["clamp"]
     fasting_egp = span(clamp, "egp_mg_kg_min", 0, CLAMP_START).mean()
@@ -444,8 +447,35 @@ def test_I5_insulin_suppresses_hepatic_glucose_output_and_fills_glycogen(runs):
     # (b) without IR signalling the liver keeps its glucose output and PEPCK
     egp_wt, egp_ko = steps(wt, "egp_mg_kg_min"), steps(ko, "egp_mg_kg_min")
     pepck_wt, pepck_ko = steps(wt, "liver.pepck"), steps(ko, "liver.pepck")
-    assert egp_ko[0] - egp_ko[-1] < 0.1 * (egp_wt[0] - egp_wt[-1])
+    assert egp_ko[-1] > 0.9 * egp_ko[0] and egp_wt[-1] < 0.6 * egp_wt[0]
     assert pepck_ko[0] - pepck_ko[-1] < 0.1 * (pepck_wt[0] - pepck_wt[-1])
+
+
+def test_I5_hepatic_restraint_follows_akt_with_a_delay_and_settles_on_the_hill_law():
+    """After an insulin step Akt settles in minutes, but the insulin restraint of hepatic
+    glycogenolysis closes half its gap in ln 2 / k_hgo_delay and then sits on the Akt Hill
+    law; with a fast delay rate it settles within minutes (the delay is the only lag)."""
+
+    def course(**params: float) -> tuple[np.ndarray, float]:
+        p = cell_params("liver", **params)
+        u = cell_inputs("liver", p, ins_nM=1.0)
+        y = basal("liver").copy()
+        out = [float(row("liver", y, "hgo_restraint")[0])]
+        for _ in range(60):
+            y = advance("liver", y, u, p, 10)
+            out.append(float(row("liver", y, "hgo_restraint")[0]))
+        akt, n = float(row("liver", y, "akt_p")[0]), p.n_akt_liver
+        return np.array(out), akt**n / (p.K_gly_akt**n + akt**n)
+
+    k = cell_params("liver").k_hgo_delay
+    r, hill = course()
+    assert r[-1] == pytest.approx(hill, abs=1e-3)  # steady state: the direct Hill law
+    assert r[-1] > r[0] + 0.2  # insulin raises the restraint
+    t_half = np.log(2.0) / k
+    done = (np.interp(t_half, np.arange(len(r)) * 10.0, r) - r[0]) / (r[-1] - r[0])
+    assert 0.35 < done < 0.65
+    fast, _ = course(k_hgo_delay=1.0)
+    assert (fast[1] - fast[0]) / (fast[-1] - fast[0]) > 0.9
 
 
 def test_I6_insulin_suppresses_adipocyte_lipolysis(runs):

@@ -128,7 +128,8 @@ CASES = [
         [
             ("muscle NF-kB", mean("muscle.nfkb"), -1),
             ("liver NF-kB", mean("liver.nfkb"), -1),
-            ("muscle IRS-1 pS", mean("muscle.irs1_ps"), -1),
+            ("liver IRS-1 pS", mean("liver.irs1_ps"), -1),
+            ("adipose IRS-1 pS", mean("adipose.irs1_ps"), -1),
         ],
     ),
     (
@@ -137,7 +138,8 @@ CASES = [
         1440,
         [
             ("muscle NF-kB", mean("muscle.nfkb"), -1),
-            ("muscle IRS-1 pS", mean("muscle.irs1_ps"), -1),
+            ("liver IRS-1 pS", mean("liver.irs1_ps"), -1),
+            ("adipose IRS-1 pS", mean("adipose.irs1_ps"), -1),
         ],
     ),
     (

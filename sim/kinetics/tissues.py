@@ -116,16 +116,24 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     gng = p.v_gng * p.zone_gng * s.pepck * np.maximum(lipid, 0.0) * u.mod_gluconeogenesis
     # I5: Akt (GSK3 off -> GS on; G6Pase down) sends gluconeogenic G6P into glycogen.
     n = p.n_akt_liver
+    akt_n = akt**n
     room = 1.0 - s.glycogen  # glycogen synthase stops as the store fills
-    to_glycogen = akt**n / (p.K_g6p_akt**n + akt**n) * room / (room + p.K_gs_room)
-    # I5: insulin (Akt -> PP1) and glucose inhibit phosphorylase; E1: the exercise
-    # glucagon/adrenergic drive (PKA -> phosphorylase kinase) adds a share that insulin does
-    # not switch off, so EGP rises during exercise even after a meal (Wasserman 1989).
+    to_glycogen = akt_n / (p.K_g6p_akt**n + akt_n) * room / (room + p.K_gs_room)
+    # I5: insulin (Akt -> PP1) restrains phosphorylase with a delay: the insulin restraint of
+    # hepatic glycogenolysis follows its Akt-driven target at k_hgo_delay (indirect routes
+    # such as intra-islet glucagon suppression; the "delayed insulin action" on EGP of
+    # Dalla Man 2007). Clamp plateaus sit on the Hill law, but after oral glucose EGP falls
+    # over about an hour, as in the Dalla Man 2007 meal model built on triple-tracer data
+    # (Basu 2003), instead of by ~85 % within 15 min. Glucose inhibits phosphorylase too;
+    # E1: the exercise glucagon/adrenergic drive (PKA -> phosphorylase kinase) adds a share
+    # that insulin does not switch off, so EGP rises during exercise even after a meal
+    # (Wasserman 1989).
+    d.hgo_restraint[:] = p.k_hgo_delay * (akt_n / (p.K_gly_akt**n + akt_n) - s.hgo_restraint)
     glycogenolysis = (
         p.v_glycogenolysis
         * s.glycogen
         / (s.glycogen + p.K_glycogenolysis)
-        * (1.0 / (1.0 + (akt / p.K_gly_akt) ** n) + p.w_gly_catechol * u.catechol)
+        * (1.0 - s.hgo_restraint + p.w_gly_catechol * u.catechol)
         / (1.0 + (u.glc_mM / p.K_gly_glc_mM) ** 2)
     )
     # I5: glucokinase (sigmoid in glucose) with Akt-dependent glycogen synthase.
@@ -199,7 +207,9 @@ def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNam
         return p.k_endo + p.k_exo_basal + p.k_exo_ins * 2.0 * akt + p.k_exo_ampk
 
     extra = {
-        "liver": lambda: p.k_foxo_in + p.k_foxo_out * (1.0 + p.w_foxo_akt * akt) + p.k_pepck,
+        "liver": lambda: (
+            p.k_foxo_in + p.k_foxo_out * (1.0 + p.w_foxo_akt * akt) + p.k_pepck + p.k_hgo_delay
+        ),
         "adipose": lambda: (
             glut4()
             + p.k_gh_lipo
