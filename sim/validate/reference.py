@@ -161,7 +161,7 @@ def sedaghat(doses_nM: tuple[float, ...] = V10_DOSES_NM, t_end: float = 60.0) ->
 def dallaman(t_end: float = 420.0) -> Measured:
     """Plasma glucose and insulin after a 78 g meal (78 kg subject)."""
     rr = _load("dallaman")
-    a = _simulate(rr, t_end, int(t_end) + 1, ["G", "I"])
+    a = _simulate(rr, t_end, int(t_end) + 1, ["G", "I", "EGP"])
     t, g, ins = a["time"], a["G"] / MG_DL_PER_MM, a["I"] / PMOL_PER_UU
     tg, vg = mx.peak(t, g)
     ti, vi = mx.peak(t, ins)
@@ -171,5 +171,6 @@ def dallaman(t_end: float = 420.0) -> Measured:
         "ref_insulin_peak_uU_ml": vi,
         "ref_insulin_peak_min": ti,
         "ref_glucose_300_rel": abs(mx.value_at(t, g, 300.0) - g[0]) / g[0],
+        "ref_egp_supp_120": 1.0 - mx.window_mean(t, a["EGP"], 0.0, 120.0) / a["EGP"][0],
     }
-    return Measured(values, {"t": t, "glucose_mM": g, "insulin_uU_ml": ins})
+    return Measured(values, {"t": t, "glucose_mM": g, "insulin_uU_ml": ins, "egp": a["EGP"]})

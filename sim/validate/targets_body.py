@@ -511,6 +511,7 @@ def _v16_measure(runs: dict[str, RunData]) -> Measured:
     r = runs["meal"]
     t, g = _ts(r, "glucose_mM")
     _, ins = _ts(r, "insulin_uU_ml")
+    _, egp = _ts(r, "egp_mg_kg_min")
     tg, vg = mx.peak(t, g)
     ti, vi = mx.peak(t, ins)
     values = {
@@ -519,6 +520,8 @@ def _v16_measure(runs: dict[str, RunData]) -> Measured:
         "insulin_peak_uU_ml": vi,
         "insulin_peak_min": ti,
         "glucose_300_rel": abs(mx.value_at(t, g, 300.0) - g[0]) / g[0],
+        # not a criterion: compared with the reference model's (ref_egp_supp_120)
+        "egp_supp_120": 1.0 - mx.window_mean(t, egp, 0.0, 120.0) / egp[0],
     }
     return Measured(values, {"t": t, "g": g, "ins": ins})
 
