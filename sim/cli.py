@@ -212,11 +212,30 @@ EXAMPLES_SWEEP = """examples:
 """
 
 
+def _bad_workers(args: argparse.Namespace) -> bool:
+    """Report a ``--workers`` below 1 (the caller exits 2)."""
+    if args.workers is not None and args.workers < 1:
+        print(f"error: --workers {args.workers}: must be >= 1", file=sys.stderr)
+        return True
+    return False
+
+
+def _batch_status(res: Any, written: Path, failed_hint: str) -> int:
+    """Print what a sweep or comparison wrote; 1 if any run failed, else 0."""
+    print(
+        f"wrote {res.out}  ({res.n_runs} runs, {res.n_ran} run now, {res.n_failed} failed; "
+        f"{written})"
+    )
+    if res.n_failed:
+        print(f"error: {res.n_failed} runs failed; see {failed_hint}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.sweep import run_sweep
 
-    if args.workers is not None and args.workers < 1:
-        print(f"error: --workers {args.workers}: must be >= 1", file=sys.stderr)
+    if _bad_workers(args):
         return 2
     res = run_sweep(
         args.sweep,
@@ -227,17 +246,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         force=args.force,
         progress=not args.quiet,
     )
-    print(
-        f"wrote {res.out}  ({res.n_runs} runs, {res.n_ran} run now, {res.n_failed} failed;"
-        f" table {res.out / 'summary.parquet'})"
-    )
-    if res.n_failed:
-        print(
-            f"error: {res.n_failed} runs failed; see status/error in summary.parquet",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    return _batch_status(res, res.out / "summary.parquet", "status/error in summary.parquet")
 
 
 EXAMPLES_COMPARE = """examples:
@@ -255,8 +264,7 @@ alone; otherwise the first scenario is the control. See docs/compare.md.
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.compare import run_compare
 
-    if args.workers is not None and args.workers < 1:
-        print(f"error: --workers {args.workers}: must be >= 1", file=sys.stderr)
+    if _bad_workers(args):
         return 2
     res = run_compare(
         args.files,
@@ -270,14 +278,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         overrides=args.set,
         extra_outcomes=args.outcome,
     )
-    print(
-        f"wrote {res.out}  ({res.n_runs} runs, {res.n_ran} run now, {res.n_failed} failed; "
-        f"{res.out / 'report.md'})"
-    )
-    if res.n_failed:
-        print(f"error: {res.n_failed} runs failed; see results.parquet", file=sys.stderr)
-        return 1
-    return 0
+    return _batch_status(res, res.out / "report.md", "results.parquet")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,10 +24,10 @@ from sim.compare import outcomes as oc
 from sim.compare import spec as sp
 from sim.compare.population import VirtualSubject, draw_population
 from sim.scenario import Scenario, ScenarioError, load_scenario
-from sim.sweep.core import _execute
+from sim.sweep.core import execute_tasks
 from sim.sweep.design import RunTask
 from sim.sweep.execute import Outcome
-from sim.sweep.results import ResultStore, _atomic_parquet, _atomic_text
+from sim.sweep.results import ResultStore, atomic_parquet, atomic_text
 
 log = logging.getLogger(__name__)
 KEYS = ["arm", "subject"]
@@ -229,7 +229,7 @@ def run_compare(
     done = store.done()
     todo = [t for t in plan.tasks if t.run_id not in done]
     log.info("compare %s: %d runs, %d to run", plan.spec.name, len(plan.tasks), len(todo))
-    n_failed = _execute(
+    n_failed = execute_tasks(
         store, todo, workers or os.cpu_count() or 1, scheduler, progress, len(plan.tasks)
     )
     summary = store.write_summary()
@@ -237,12 +237,10 @@ def run_compare(
     from sim.compare.analysis import analyse
 
     results, effects, attribution = analyse(plan, summary)
-    _atomic_parquet(results, folder / "results.parquet")
-    _atomic_parquet(effects, folder / "effects.parquet")
-    _atomic_parquet(attribution, folder / "attribution.parquet")
-    _atomic_text(
-        json.dumps(study_meta(plan, summary), indent=2, default=str), folder / "study.json"
-    )
+    atomic_parquet(results, folder / "results.parquet")
+    atomic_parquet(effects, folder / "effects.parquet")
+    atomic_parquet(attribution, folder / "attribution.parquet")
+    atomic_text(json.dumps(study_meta(plan, summary), indent=2, default=str), folder / "study.json")
     from sim.compare.report import write_report
 
     write_report(folder)

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from sim.sweep import execute, sensitivity
 from sim.sweep.design import RunTask, plan
-from sim.sweep.results import ResultStore
+from sim.sweep.results import ResultStore, atomic_parquet
 from sim.sweep.spec import SweepSpec, load_sweep, to_yaml
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def run_sweep(
     done = store.done()
     todo = [t for t in tasks if t.run_id not in done]
     log.info("sweep %s: %d runs, %d to run", spec.name, len(tasks), len(todo))
-    n_failed = _execute(
+    n_failed = execute_tasks(
         store, todo, workers or os.cpu_count() or 1, scheduler, progress, len(tasks)
     )
     summary = store.write_summary()
@@ -100,7 +100,7 @@ def run_sweep(
     return SweepOutcome(folder, summary, len(tasks), len(todo), n_failed, indices)
 
 
-def _execute(
+def execute_tasks(
     store: ResultStore,
     todo: list[RunTask],
     workers: int,
@@ -108,6 +108,9 @@ def _execute(
     progress: bool,
     total: int,
 ) -> int:
+    """Run ``todo`` on local processes or a dask scheduler, adding each outcome to
+    ``store`` as it arrives, with a progress bar over ``total`` runs; returns the number
+    that failed (shared by ``sim sweep`` and ``sim compare``)."""
     failed = 0
     bar = tqdm(
         total=total,
@@ -135,13 +138,7 @@ def _execute(
 
 def _analyse(spec: SweepSpec, summary: pd.DataFrame, folder: Path) -> pd.DataFrame:
     indices = sensitivity.analyse(spec.design, summary, spec.seed)
-    _atomic_table(indices, folder / "sensitivity.parquet")
+    atomic_parquet(indices, folder / "sensitivity.parquet")
     if len(indices):
         sensitivity.plot(indices, spec.design.kind, folder / "sensitivity.png", spec.name)
     return indices
-
-
-def _atomic_table(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, path)

@@ -29,7 +29,9 @@ REFRESH_S = 5.0
 """Minimum seconds between rewrites of ``summary.parquet`` while a sweep runs."""
 
 
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+def atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` to ``path`` through a temporary file in the same folder, renamed when
+    complete (a reader never sees half a table; a failure leaves no temporary file)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
@@ -40,11 +42,16 @@ def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
         raise
 
 
-def _atomic_text(text: str, path: Path) -> None:
+def atomic_text(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` atomically, as :func:`atomic_parquet`."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def table(records: list[dict[str, Any]], keys: list[str]) -> pd.DataFrame:
@@ -86,7 +93,7 @@ class ResultStore:
             if out.exists():
                 _remove_sweep_folder(out)
             out.mkdir(parents=True)
-            _atomic_text(sweep_yaml, out / "sweep.yaml")
+            atomic_text(sweep_yaml, out / "sweep.yaml")
         self.parts.mkdir(exist_ok=True)
         if self.keep != "none":
             self.runs.mkdir(exist_ok=True)
@@ -133,14 +140,14 @@ class ResultStore:
             os.replace(tmp, folder / "summary.json")
         elif self.keep == "full" and outcome.result is not None:
             outcome.result.save(self.runs / rid, force=True)
-        _atomic_parquet(pd.DataFrame([rec]), self.parts / f"{rid}.parquet")
+        atomic_parquet(pd.DataFrame([rec]), self.parts / f"{rid}.parquet")
         if time.monotonic() - self._written > REFRESH_S:
             self.write_summary()
 
     def write_summary(self) -> pd.DataFrame:
         """Rewrite ``summary.parquet`` (atomically) from every record so far."""
         df = table(list(self.records.values()), self.keys)
-        _atomic_parquet(df, self.out / "summary.parquet")
+        atomic_parquet(df, self.out / "summary.parquet")
         self._written = time.monotonic()
         return df
 
