@@ -138,8 +138,7 @@ CASES = [
         1440,
         [
             ("muscle NF-kB", mean("muscle.nfkb"), -1),
-            ("liver IRS-1 pS", mean("liver.irs1_ps"), -1),
-            ("adipose IRS-1 pS", mean("adipose.irs1_ps"), -1),
+            ("muscle IRS-1 pS", mean("muscle.irs1_ps"), -1),
         ],
     ),
     (
