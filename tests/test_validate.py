@@ -18,8 +18,10 @@ from sim.cli import main
 from sim.scenario import ScenarioError, load_scenario
 from sim.validate import calibrate as cal
 from sim.validate import metrics as mx
-from sim.validate.core import Criterion, Measured, Target, judge
+from sim.validate.core import COHORT, Criterion, Measured, Target, cohort_seeds, judge
 from sim.validate.suite import all_targets, check_overrides, select
+
+COHORT_TARGETS = ("V01", "V07")  # targets that report group means of virtual subjects
 
 # ----------------------------------------------------------------- metric extractors
 
@@ -133,7 +135,15 @@ def test_all_seventeen_targets_build_valid_scenarios():
         assert t.criteria and t.source and t.protocol
         for name, scn in t.scenarios(1).items():
             s = load_scenario(scn)  # CONTRACT keys only: validation raises otherwise
-            assert s.seed == 1, (t.id, name)
+            assert s.seed in ([1] if t.id not in COHORT_TARGETS else cohort_seeds(1)), name
+
+
+def test_cohort_targets_average_distinct_subjects_and_seeds_give_disjoint_cohorts():
+    for tid in COHORT_TARGETS:
+        t = all_targets()[tid]
+        seeds = {load_scenario(s).seed for s in t.scenarios(0).values()}
+        assert len(seeds) == COHORT  # one seed per subject (shared by a subject's two arms)
+        assert seeds.isdisjoint({load_scenario(s).seed for s in t.scenarios(1).values()})
 
 
 def test_unknown_ids_and_out_of_range_overrides_are_refused():

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 SMALL_CELLS = {"muscle": 30, "liver": 20, "adipose": 20}
@@ -207,6 +208,23 @@ def judge(target: Target, seed: int, measured: Measured, ref: Measured | None) -
             CriterionResult(c.key, c.label, v, c.band(), c.band_text(), c.passes(v), c.distance(v))
         )
     return Outcome(target, seed, results, measured.curves, ref, values=dict(measured.values))
+
+
+COHORT = 6
+"""Virtual subjects per seed where a target reports group means (V01, V07): endogenous GH
+pulses differ between subjects, and one subject's pulse during a critical window would
+otherwise decide the result (Rizza 1981 studied 15 subjects, Jørgensen 2006 six)."""
+
+
+def cohort_seeds(seed: int) -> list[int]:
+    """The subjects' own seeds; different suite seeds give disjoint cohorts."""
+    return [seed * COHORT + i for i in range(COHORT)]
+
+
+def cohort_mean(runs: dict[str, RunData], arm: str, column: str) -> np.ndarray:
+    """Group mean of a timeseries column over the runs ``{arm}_0`` .. ``{arm}_{COHORT-1}``."""
+    cols = [runs[f"{arm}_{i}"].timeseries[column].to_numpy(float) for i in range(COHORT)]
+    return np.mean(cols, axis=0)
 
 
 def scenario(name: str, seed: int, **keys: Any) -> dict[str, Any]:

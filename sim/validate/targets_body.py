@@ -8,7 +8,7 @@ import numpy as np
 from sim.validate import figures as fg
 from sim.validate import metrics as mx
 from sim.validate import reference as ref
-from sim.validate.core import Criterion, Measured, RunData, Target, scenario
+from sim.validate.core import Criterion, Measured, RunData, Target, cohort_seeds, scenario
 
 BASAL = (30.0, 60.0)
 """Window (min) before a clamp started at 60 min over which basal fluxes are averaged."""
@@ -28,18 +28,26 @@ V01_LEVELS = [5.0, 10.0, 20.0, 40.0, 60.0, 100.0, 200.0, 700.0]
 
 
 def _v01_scn(seed: int) -> dict:
+    """A cohort of virtual subjects (Rizza 1981 reports group means of 15)."""
     proto = {"kind": "clamp", "insulin_uU_ml": V01_LEVELS, "step_min": 120, "start_min": 60}
-    return {"clamp": scenario("V01_stepwise_clamp", seed, protocol=proto)}
+    return {
+        f"clamp_{i}": scenario(f"V01_stepwise_clamp_{i}", sub, protocol=proto)
+        for i, sub in enumerate(cohort_seeds(seed))
+    }
+
+
+def _v01_subject(r: RunData) -> np.ndarray:
+    """(3, 1 + steps): insulin, EGP and Rd, basal then the last 30 min of every step."""
+    steps = r.summary["clamp_steps"]
+    cols = [("insulin_uU_ml", "insulin_uU_ml"), ("egp_mg_kg_min",) * 2, ("rd_mg_kg_min",) * 2]
+    return np.array([[_mean(r, c, *BASAL)] + [s[k] for s in steps] for c, k in cols])
 
 
 def _v01_measure(runs: dict[str, RunData]) -> Measured:
-    r = runs["clamp"]
-    steps = r.summary["clamp_steps"]
-    ins = np.array([_mean(r, "insulin_uU_ml", *BASAL)] + [s["insulin_uU_ml"] for s in steps])
-    egp = np.array([_mean(r, "egp_mg_kg_min", *BASAL)] + [s["egp_mg_kg_min"] for s in steps])
-    rd = np.array([_mean(r, "rd_mg_kg_min", *BASAL)] + [s["rd_mg_kg_min"] for s in steps])
+    """Hill fits to the group-mean insulin, EGP and Rd of every step."""
+    ins, egp, rd = np.mean([_v01_subject(r) for r in runs.values()], axis=0)
     f_egp, f_rd = mx.fit_hill(ins, egp), mx.fit_hill(ins, rd)
-    at60 = steps[V01_LEVELS.index(60.0)]["egp_mg_kg_min"]
+    at60 = egp[1 + V01_LEVELS.index(60.0)]
     values = {
         "ec50_egp": f_egp.ec50,
         "ec50_rd": f_rd.ec50,
@@ -55,7 +63,9 @@ def _v01_draw(fig_title: str, out) -> fg.Figure:  # noqa: ANN001
     fig, (a1, a2) = fg.panels(2, fig_title)
     xs = np.geomspace(1, 1000, 200)
     for ax, key, fit, col in ((a1, "egp", c["fit_egp"], 0), (a2, "rd", c["fit_rd"], 1)):
-        ax.semilogx(c["ins"], c[key], "o", color="tab:blue", label="simulated (last 30 min)")
+        ax.semilogx(
+            c["ins"], c[key], "o", color="tab:blue", label="simulated, means of 6 (last 30 min)"
+        )
         ax.semilogx(xs, fit(xs), **fg.OURS, label=f"Hill fit, EC50 {fit.ec50:.0f} uU/mL")
         lo, hi = out.target.criteria[col].low, out.target.criteria[col].high
         fg.vband(ax, lo, hi, label="accepted EC50")
@@ -70,9 +80,9 @@ V01 = Target(
     "V01",
     "stepwise euglycaemic clamp 5-700 uU/mL: EC50 of EGP suppression and of Rd",
     "Rizza, Mandarino, Gerich 1981, Am J Physiol 240:E630",
-    "healthy, fasting; clamp at 5, 10, 20, 40, 60, 100, 200, 700 uU/mL, 2 h per step, "
-    "glucose 5 mM; steady state = mean of the last 30 min of each step; Hill fits with the "
-    "basal (pre-clamp) point",
+    "healthy, fasting; a cohort of six virtual subjects clamped at 5, 10, 20, 40, 60, 100, "
+    "200, 700 uU/mL, 2 h per step, glucose 5 mM; steady state = mean of the last 30 min of "
+    "each step; Hill fits to the group means with the basal (pre-clamp) point",
     (
         Criterion("ec50_egp", "EC50 of EGP suppression", 20.0, 40.0, "uU/mL"),
         Criterion("ec50_rd", "EC50 of Rd", 40.0, 75.0, "uU/mL"),
