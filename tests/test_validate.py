@@ -11,6 +11,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -18,7 +19,7 @@ from sim.cli import main
 from sim.scenario import ScenarioError, load_scenario
 from sim.validate import calibrate as cal
 from sim.validate import metrics as mx
-from sim.validate.core import COHORT, Criterion, Measured, Target, cohort_seeds, judge
+from sim.validate.core import COHORT, Criterion, Measured, RunData, Target, cohort_seeds, judge
 from sim.validate.suite import all_targets, check_overrides, select
 
 COHORT_TARGETS = ("V01", "V07")  # targets that report group means of virtual subjects
@@ -138,12 +139,39 @@ def test_all_seventeen_targets_build_valid_scenarios():
             assert s.seed in ([1] if t.id not in COHORT_TARGETS else cohort_seeds(1)), name
 
 
-def test_cohort_targets_average_distinct_subjects_and_seeds_give_disjoint_cohorts():
+def test_cohort_targets_run_distinct_subjects_and_seeds_give_disjoint_cohorts():
     for tid in COHORT_TARGETS:
         t = all_targets()[tid]
         seeds = {load_scenario(s).seed for s in t.scenarios(0).values()}
         assert len(seeds) == COHORT  # one seed per subject (shared by a subject's two arms)
         assert seeds.isdisjoint({load_scenario(s).seed for s in t.scenarios(1).values()})
+
+
+def test_v07_takes_the_ratio_of_group_means_so_one_subjects_pulse_is_diluted():
+    """Synthetic runs: every subject's GH arm is x2 after the bolus; one subject's saline
+    arm carries an endogenous pulse (x3) over the whole 30-60 min window, which adds nothing
+    to its already saturated GH arm. The value is (sum GH) / (sum saline), neither that
+    subject's ratio (2/3) nor the mean of the subjects' ratios."""
+    from sim.validate.targets_gh import V07, V07_AT
+
+    t = np.arange(0.0, V07_AT + 301.0)
+    cols = ("ffa_mM", "muscle.stat5_p", "adipose.stat5_p", "muscle.akt_p", "adipose.akt_p")
+
+    def run(scale: np.ndarray) -> RunData:
+        df = pd.DataFrame({"time_min": t} | {c: scale for c in cols})
+        return RunData(df, pd.DataFrame(), {})
+
+    bolus = np.where(t >= V07_AT, 2.0, 1.0)
+    pulse = np.where((t >= V07_AT + 20) & (t <= V07_AT + 70), 3.0, 1.0)
+    runs = {}
+    for i in range(COHORT):
+        runs[f"gh_{i}"] = run(bolus)
+        runs[f"saline_{i}"] = run(pulse if i == 0 else np.ones_like(t))
+    v = V07.measure(runs).values
+    expected = 2.0 * COHORT / (3.0 + (COHORT - 1))
+    assert v["muscle_pstat5_fold"] == pytest.approx(expected)
+    assert v["adipose_akt_change"] == pytest.approx(abs(expected - 1.0))
+    assert v["ffa_rise"] == pytest.approx(1.0)  # outside the pulse every subject is x2
 
 
 def test_unknown_ids_and_out_of_range_overrides_are_refused():

@@ -8,7 +8,15 @@ import numpy as np
 from sim.validate import figures as fg
 from sim.validate import metrics as mx
 from sim.validate import reference as ref
-from sim.validate.core import Criterion, Measured, RunData, Target, cohort_seeds, scenario
+from sim.validate.core import (
+    COHORT,
+    Criterion,
+    Measured,
+    RunData,
+    Target,
+    cohort_seeds,
+    scenario,
+)
 
 BASAL = (30.0, 60.0)
 """Window (min) before a clamp started at 60 min over which basal fluxes are averaged."""
@@ -39,8 +47,8 @@ def _v01_scn(seed: int) -> dict:
 def _v01_subject(r: RunData) -> np.ndarray:
     """(3, 1 + steps): insulin, EGP and Rd, basal then the last 30 min of every step."""
     steps = r.summary["clamp_steps"]
-    cols = [("insulin_uU_ml", "insulin_uU_ml"), ("egp_mg_kg_min",) * 2, ("rd_mg_kg_min",) * 2]
-    return np.array([[_mean(r, c, *BASAL)] + [s[k] for s in steps] for c, k in cols])
+    cols = ("insulin_uU_ml", "egp_mg_kg_min", "rd_mg_kg_min")
+    return np.array([[_mean(r, c, *BASAL)] + [s[c] for s in steps] for c in cols])
 
 
 def _v01_measure(runs: dict[str, RunData]) -> Measured:
@@ -64,7 +72,11 @@ def _v01_draw(fig_title: str, out) -> fg.Figure:  # noqa: ANN001
     xs = np.geomspace(1, 1000, 200)
     for ax, key, fit, col in ((a1, "egp", c["fit_egp"], 0), (a2, "rd", c["fit_rd"], 1)):
         ax.semilogx(
-            c["ins"], c[key], "o", color="tab:blue", label="simulated, means of 6 (last 30 min)"
+            c["ins"],
+            c[key],
+            "o",
+            color="tab:blue",
+            label=f"simulated, means of {COHORT} (last 30 min)",
         )
         ax.semilogx(xs, fit(xs), **fg.OURS, label=f"Hill fit, EC50 {fit.ec50:.0f} uU/mL")
         lo, hi = out.target.criteria[col].low, out.target.criteria[col].high
@@ -80,9 +92,9 @@ V01 = Target(
     "V01",
     "stepwise euglycaemic clamp 5-700 uU/mL: EC50 of EGP suppression and of Rd",
     "Rizza, Mandarino, Gerich 1981, Am J Physiol 240:E630",
-    "healthy, fasting; a cohort of six virtual subjects clamped at 5, 10, 20, 40, 60, 100, "
-    "200, 700 uU/mL, 2 h per step, glucose 5 mM; steady state = mean of the last 30 min of "
-    "each step; Hill fits to the group means with the basal (pre-clamp) point",
+    f"healthy, fasting; a cohort of {COHORT} virtual subjects clamped at 5, 10, 20, 40, 60, "
+    "100, 200, 700 uU/mL, 2 h per step, glucose 5 mM; steady state = mean of the last 30 min "
+    "of each step; Hill fits to the group means with the basal (pre-clamp) point",
     (
         Criterion("ec50_egp", "EC50 of EGP suppression", 20.0, 40.0, "uU/mL"),
         Criterion("ec50_rd", "EC50 of Rd", 40.0, 75.0, "uU/mL"),

@@ -8,6 +8,7 @@ import numpy as np
 from sim.validate import figures as fg
 from sim.validate import metrics as mx
 from sim.validate.core import (
+    COHORT,
     Criterion,
     Measured,
     RunData,
@@ -61,7 +62,7 @@ def _v07_measure(runs: dict[str, RunData]) -> Measured:
 def _v07_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
     c = out.curves
     fig, (a1, a2) = fg.panels(2, title)
-    a1.plot(c["t"], c["ffa"], **fg.OURS, label="plasma FFA, GH / saline (means of 6)")
+    a1.plot(c["t"], c["ffa"], **fg.OURS, label=f"plasma FFA, GH / saline (means of {COHORT})")
     fg.vband(a1, 120, 200, label="accepted peak time")
     a1.axhspan(1.3, 1.75, color="tab:purple", alpha=0.12, lw=0, label="accepted peak (+30-75 %)")
     a1.set_xlabel("time after 0.5 mg iv GH (min)")
@@ -77,7 +78,7 @@ def _v07_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
     a2.axvspan(30, 60, color="tab:green", alpha=0.1, lw=0, label="window: pSTAT5 >= x2, Akt +-10 %")
     a2.set_yscale("log")
     a2.set_xlabel("time after 0.5 mg iv GH (min)")
-    a2.set_ylabel("ratio to saline (means of 6, same seeds)")
+    a2.set_ylabel(f"ratio to saline (means of {COHORT}, same seeds)")
     return fig
 
 
@@ -85,7 +86,7 @@ V07 = Target(
     "V07",
     "0.5 mg iv GH bolus, fasting: FFA rise, pSTAT5 up, Akt unchanged",
     "Jørgensen et al. 2006, Am J Physiol Endocrinol Metab 291:E899 (+52 % FFA at 155 min)",
-    "healthy, fasting; six virtual subjects, each given 0.5 mg GH iv at 30 min and saline "
+    f"healthy, fasting; {COHORT} virtual subjects, each given 0.5 mg GH iv at 30 min and saline "
     "with the same seed (the same endogenous pulses), 300 min after; every value is the "
     "group-mean GH/saline ratio; pSTAT5 and Akt: mean 30-60 min after the bolus ('clearly "
     "up' read as >= 2-fold)",
