@@ -269,10 +269,10 @@ class PhysiologyModel(mesa.Model):
             x_mid = en.advance_body(t, self.x, self.ctx.last_flux, self.ctx, 0.5 * dt)
         self._advance_cells(t, dt, x_mid)
         cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx)
-        self.ctx.last_flux = cf
+        prev, self.ctx.last_flux = self.ctx.last_flux, cf
         self.x_prev = self.x
         if self.ctx.medium is None:
-            self.x = en.advance_body(t, self.x, cf, self.ctx, dt)
+            self.x = en.advance_body(t, self.x, cf, self.ctx, dt, prev)
         self._check_body(t + dt)
 
     def _check_body(self, t: float) -> None:

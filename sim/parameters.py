@@ -578,8 +578,9 @@ ADIPOSE: tuple[Param, ...] = (
         "k_gh_lipo",
         0.015,
         "1/min",
-        "GH lipolytic transcription and turnover, each stage; calibrated to V07 (FFA peak 155 "
-        "min after a bolus, Jorgensen 2006) and V06 (lipolysis after ~2 h of GH, Moller 1989)",
+        "GH lipolytic programme, each of three stages (transcription, protein synthesis, "
+        "turnover); calibrated to V07 (FFA peak 155 min after a bolus, Jorgensen 2006) and V06 "
+        "(lipolysis after ~2 h of GH, Moller 1989)",
         (1e-4, 1),
     ),
     P(
@@ -589,7 +590,14 @@ ADIPOSE: tuple[Param, ...] = (
         "basal PKA drive of HSL (model scale); fasting FFA ~0.5 mM, V02",
         (0, 5),
     ),
-    P("w_hsl_gh", 4.5, "1", "GH drive of lipolysis; calibrated to V07 (+52 % FFA)", (0, 20)),
+    P(
+        "w_hsl_gh",
+        6.0,
+        "1",
+        "GH drive of lipolysis; calibrated to V07 (+52 % FFA) and V06 (GIR -25 to -45 % at "
+        "240 min)",
+        (0, 20),
+    ),
     P("w_hsl_catechol", 2.0, "1", "catecholamine drive during exercise; Horowitz 1997", (0, 20)),
     P("w_hsl_cort", 0.03, "1", "glucocorticoid lipolysis; Djurhuus 2002", (0, 5)),
     P("k_hsl_on", 0.1, "1/min", "PKA on HSL (model scale)", (0.001, 5)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -113,3 +115,32 @@ def test_whole_body_does_not_depend_on_agent_count():
     auc = [r.summary["glucose_iauc_mM_min"] for r in runs]
     assert max(peaks) / min(peaks) < 1.03
     assert max(auc) / min(auc) < 1.08
+
+
+def test_glucose_fluxes_vary_within_a_step_but_keep_their_step_integral(small_scenario):
+    """The body sees each glucose flux as a line through its step mean (slope from the
+    previous step, limited to stay non-negative): the amount delivered in the step is the
+    cells' amount, whatever the slope, and no flux turns negative inside the step."""
+    from sim import engine as en
+    from sim.kinetics import body as bk
+
+    model = PhysiologyModel(small_scenario)
+    model.step()
+    cf, dt, t = model.ctx.last_flux, model.dt, model.time_min
+    rising = SimpleNamespace(**{**vars(cf), "egp": 3.0 * cf.egp, "u_muscle": 0.1 * cf.u_muscle})
+    flat = en.advance_body(t, model.x, cf, model.ctx, dt)
+    sloped = en.advance_body(t, model.x, cf, model.ctx, dt, prev=rising)
+    for name, flux in (("acc_egp", "egp"), ("acc_muscle", "u_muscle")):
+        i = bk.IDX[name]
+        delivered = sloped[i] - model.x[i]
+        assert delivered == pytest.approx(getattr(cf, flux) * dt, rel=1e-12)
+        assert delivered == pytest.approx(flat[i] - model.x[i], rel=1e-12)
+    rhs = en.BodyRHS(cf, model.ctx, t, dt, rising)
+    assert rhs.slopes["egp"] < 0 < rhs.slopes["u_muscle"]  # towards this step's values
+    for tau in (0.0, 0.5 * dt, dt):
+        inner = SimpleNamespace(**vars(cf))
+        for k, slope in rhs.slopes.items():
+            setattr(inner, k, getattr(cf, k) + slope * (tau - 0.5 * dt))
+        assert min(getattr(inner, k) for k in en.GLUCOSE_FLUXES) >= 0.0
+    # the glucose trajectory inside the step differs from the flat one
+    assert sloped[bk.IDX["q_glc"]] != flat[bk.IDX["q_glc"]]

@@ -470,7 +470,8 @@ DESIGN_EDGES = {
     ("liver", "cort_excess", "pepck"): 1,  # S1
     ("adipose", "akt_p", "hsl"): -1,  # I6
     ("adipose", "stat5_p", "gh_lipo_m"): 1,  # G5 (transcription)
-    ("adipose", "gh_lipo_m", "gh_lipo"): 1,  # G5 (protein turnover)
+    ("adipose", "gh_lipo_m", "gh_lipo_p"): 1,  # G5 (protein synthesis)
+    ("adipose", "gh_lipo_p", "gh_lipo"): 1,  # G5 (protein turnover)
     ("adipose", "gh_lipo", "hsl"): 1,  # G5
     ("adipose", "hsl", "cum_ffa_out"): 1,  # G5
 }

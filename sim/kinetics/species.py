@@ -68,6 +68,7 @@ ADIPOSE: tuple[Species, ...] = (
     *_RECEPTOR,
     Species("glut4_pm", F, "GLUT4 at the plasma membrane", 0.03),
     Species("gh_lipo_m", F, "GH lipolytic transcripts (STAT5 targets: FSP27/G0S2 down)", 0.0),
+    Species("gh_lipo_p", F, "GH lipolytic proteins being made and turned over", 0.0),
     Species("gh_lipo", F, "GH lipolytic programme (PDE3B loss / ATGL gain)", 0.0),
     Species("hsl", F, "hormone-sensitive lipase, active (phosphorylated)", 0.1),
     *_ACCUMULATORS,

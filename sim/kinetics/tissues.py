@@ -157,10 +157,14 @@ def adipose_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespa
         u.glc_mM, p.km_glut4_mM
     ) + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
     # G5: GH induces a slow lipolytic programme through STAT5: transcription (FSP27/G0S2
-    # down), then protein turnover (less PDE3B, more ATGL activity): two first-order stages,
-    # a gamma-distributed delay of mean 2/k_gh_lipo, so the FFA rise peaks ~2 h after a bolus.
+    # down), then synthesis and turnover of the proteins (less PDE3B, more ATGL activity)
+    # until the programme acts: three first-order stages (linear chain), a gamma-distributed
+    # delay of mean 3/k_gh_lipo whose response to a pulse peaks 2/k_gh_lipo (~2.2 h) after
+    # it, so the FFA rise peaks 2-3 h after a bolus (Jorgensen 2006) while sustained GH
+    # reaches 70 % of its full effect within 4 h (Moller 1989).
     d.gh_lipo_m[:] = p.k_gh_lipo * (s.stat5_p * p.expr_stat5 - s.gh_lipo_m)
-    d.gh_lipo[:] = p.k_gh_lipo * (s.gh_lipo_m - s.gh_lipo)
+    d.gh_lipo_p[:] = p.k_gh_lipo * (s.gh_lipo_m - s.gh_lipo_p)
+    d.gh_lipo[:] = p.k_gh_lipo * (s.gh_lipo_p - s.gh_lipo)
     drive = (
         p.hsl_basal * p.size_rel
         + p.w_hsl_gh * s.gh_lipo
