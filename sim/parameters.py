@@ -902,6 +902,7 @@ PHENOTYPES: dict[str, dict[str, float]] = {
         "body.fat_fraction": 0.35,
         "body.visceral_fraction": 0.2,
         "muscle.glut4_total": 0.8,
+        "muscle.expr_ir": 0.9,
         "adipose.glut4_total": 0.6,
         "muscle.k_ps_basal": 0.01,
         "liver.k_ps_basal": 0.01,
@@ -918,6 +919,27 @@ PHENOTYPES: dict[str, dict[str, float]] = {
         "liver.k_ps_basal": 0.015,
         "body.beta_capacity": 0.45,
     },
+}
+
+
+#: What each phenotype entry stands for, and where its size comes from (docs/parameters.md).
+PHENOTYPE_NOTES: dict[str, str] = {
+    "body.fat_fraction": "body fat share of an obese / diabetic adult (healthy 0.2)",
+    "body.visceral_fraction": "central obesity: visceral share of fat raised (Shen 2003 range)",
+    "muscle.glut4_total": "lumped post-receptor defect of muscle glucose transport; muscle "
+    "GLUT4 protein itself is near normal in obesity and lower in T2D (Garvey 1991); "
+    "calibrated to V04 (Golay 1988)",
+    "muscle.expr_ir": "fewer insulin receptors: obesity lowers insulin binding, shifting the "
+    "dose-response right (Kolterman 1980: ~30-40 % in adipocytes and monocytes); 10 % here, "
+    "calibrated to V05 (Rd +24 % at the low step, Conte 2012) without cutting the high-step rise",
+    "adipose.glut4_total": "adipocyte GLUT4 depleted in obesity and T2D (Garvey 1991)",
+    "muscle.k_ps_basal": "IRS-1 serine kinase tone (lipid and inflammatory kinases) raised; "
+    "calibrated to V04",
+    "liver.k_ps_basal": "hepatic IRS-1 serine kinase tone raised; calibrated to V04",
+    "muscle.k_irs1_py": "impaired IRS-1 tyrosine phosphorylation in T2D muscle (Cusi 2000)",
+    "liver.k_irs1_py": "impaired IRS-1 tyrosine phosphorylation in T2D liver (as muscle)",
+    "body.beta_capacity": "beta-cell capacity: compensatory hyperinsulinaemia in obesity, "
+    "about half of healthy function in T2D; calibrated to V04 and fasting insulin",
 }
 
 

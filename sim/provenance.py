@@ -5,7 +5,15 @@ Run ``python -m sim.provenance > docs/parameters.md``; a test checks the file is
 
 from __future__ import annotations
 
-from sim.parameters import BODY, CELL_COMMON, TISSUE_TABLES, Param
+from sim.parameters import (
+    BODY,
+    CELL_COMMON,
+    PHENOTYPE_NOTES,
+    PHENOTYPES,
+    TISSUE_TABLES,
+    Param,
+    all_params,
+)
 
 
 def _kind(p: Param) -> str:
@@ -49,6 +57,22 @@ def table() -> str:
     for tissue, params in TISSUE_TABLES.items():
         lines += [f"## {tissue} (overrides and additions)", "", *head, *_rows(params), ""]
     lines += ["## Body", "", *head, *_rows(BODY), ""]
+    lines += [
+        "## Phenotype presets",
+        "",
+        "`subject.phenotype` applies these values on top of the defaults (`healthy` changes "
+        "nothing); V04 checks the clamp M of each against Golay 1988.",
+        "",
+        "| preset | parameter | value | default | what it stands for |",
+        "|---|---|---|---|---|",
+    ]
+    defaults = {k: p.value for k, p in all_params().items()}
+    for preset, values in PHENOTYPES.items():
+        for key, value in values.items():
+            lines.append(
+                f"| {preset} | `{key}` | {value:g} | {defaults[key]:g} | {PHENOTYPE_NOTES[key]} |"
+            )
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -83,3 +83,16 @@ def test_every_parameter_has_unit_and_source():
     for name, p in all_params().items():
         assert p.unit and len(p.source) > 5, name
         assert p.bounds[0] <= p.value <= p.bounds[1], name
+
+
+def test_every_phenotype_change_is_a_named_parameter_in_range_with_a_reason():
+    from sim.parameters import PHENOTYPE_NOTES, PHENOTYPES, all_params
+
+    params = all_params()
+    assert PHENOTYPES["healthy"] == {}
+    for preset, values in PHENOTYPES.items():
+        for key, value in values.items():
+            lo, hi = params[key].bounds
+            assert lo <= value <= hi, f"{preset}: {key}={value} outside [{lo}, {hi}]"
+            assert value != params[key].value, f"{preset}: {key} equals the default"
+            assert len(PHENOTYPE_NOTES[key]) > 20, f"{preset}: {key} has no reason"
