@@ -401,7 +401,8 @@ def advance_body(
     dt: float,
     prev: SimpleNamespace | None = None,
 ) -> FloatArray:
-    """Advance the body over ``dt`` with the cells' fluxes of this step."""
+    """Advance the body over ``dt`` with the cells' fluxes of this step (``prev``, the last
+    step's, sets how the glucose fluxes vary across it: :class:`BodyRHS`)."""
     bp = ctx.bp
     geo = ctx.geo
     kte = max(float(np.max(geo.kte_muscle)), float(np.max(geo.kte_adipose, initial=1.0)))
