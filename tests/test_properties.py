@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import sim
@@ -71,6 +71,12 @@ PROTOCOLS = st.sampled_from(
     ivs=st.lists(INTERVENTIONS, max_size=3),
     protocol=PROTOCOLS,
     seed=st.integers(0, 2**32 - 1),
+)
+@example(  # found by hypothesis: basal + insulin re-esterification above 1 gave negative release
+    params={"adipose.f_reester_basal": 0.8644925308421072, "liver.k_ampk_off": 1.0},
+    ivs=[{"kind": "meal", "at_min": 5, "carbs_g": 60, "protein_g": 10, "fat_g": 10}],
+    protocol=None,
+    seed=0,
 )
 def test_valid_inputs_run_cleanly(params, ivs, protocol, seed):
     scn = {

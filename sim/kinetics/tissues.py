@@ -175,7 +175,9 @@ def adipose_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespa
     d.hsl[:] = (
         p.k_hsl_on * drive * (p.expr_hsl - s.hsl) - p.k_hsl_off * (1.0 + p.w_hsl_akt * akt) * s.hsl
     )
-    reesterified = p.f_reester_basal + p.f_reester_akt * akt
+    # at most all of the hydrolysed fatty acids can be re-esterified (the sum of the basal and
+    # insulin-stimulated shares exceeds 1 for some parameter values within their ranges)
+    reesterified = np.minimum(p.f_reester_basal + p.f_reester_akt * akt, 1.0)
     d.cum_ffa_out[:] = p.v_lipolysis * p.size_rel * s.hsl * u.mod_lipolysis * (1.0 - reesterified)
     # B4/N1: TNF-alpha secretion scales with adipocyte size, depot and NF-kB activity.
     d.cum_tnf[:] = p.v_tnf * p.size_rel**2 * p.depot_tnf * (p.tnf_basal_frac + s.nfkb)
