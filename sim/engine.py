@@ -383,14 +383,16 @@ class BodyRHS:
                 half = max(-mean, min(mean, 0.5 * change))  # flux >= 0 at both ends
                 self.slopes[k] = 2.0 * half / dt
 
+    def fluxes(self, t: float) -> SimpleNamespace:
+        """The cell fluxes the body sees at time ``t`` inside the step."""
+        if not self.slopes:
+            return self.cf
+        tau = t - self.t0 - 0.5 * self.dt
+        at_t = {k: getattr(self.cf, k) + slope * tau for k, slope in self.slopes.items()}
+        return SimpleNamespace(**{**vars(self.cf), **at_t})
+
     def __call__(self, t: float, x: FloatArray) -> FloatArray:
-        cf = self.cf
-        if self.slopes:
-            tau = t - self.t0 - 0.5 * self.dt
-            cf = SimpleNamespace(**vars(cf))
-            for k, slope in self.slopes.items():
-                setattr(cf, k, getattr(self.cf, k) + slope * tau)
-        return bk.body_rhs(t, x, cf, self.ctx)
+        return bk.body_rhs(t, x, self.fluxes(t), self.ctx)
 
 
 def advance_body(

@@ -137,10 +137,11 @@ def test_glucose_fluxes_vary_within_a_step_but_keep_their_step_integral(small_sc
         assert delivered == pytest.approx(flat[i] - model.x[i], rel=1e-12)
     rhs = en.BodyRHS(cf, model.ctx, t, dt, rising)
     assert rhs.slopes["egp"] < 0 < rhs.slopes["u_muscle"]  # towards this step's values
-    for tau in (0.0, 0.5 * dt, dt):
-        inner = SimpleNamespace(**vars(cf))
-        for k, slope in rhs.slopes.items():
-            setattr(inner, k, getattr(cf, k) + slope * (tau - 0.5 * dt))
-        assert min(getattr(inner, k) for k in en.GLUCOSE_FLUXES) >= 0.0
+    start, middle, end = (rhs.fluxes(t + f * dt) for f in (0.0, 0.5, 1.0))
+    for k in en.GLUCOSE_FLUXES:
+        assert min(getattr(start, k), getattr(end, k)) >= 0.0, k
+        assert getattr(middle, k) == pytest.approx(getattr(cf, k), rel=1e-12), k
+    assert start.egp == pytest.approx(2.0 * cf.egp)  # limited: the fall stops at zero
+    assert end.egp == pytest.approx(0.0, abs=1e-12)
     # the glucose trajectory inside the step differs from the flat one
     assert sloped[bk.IDX["q_glc"]] != flat[bk.IDX["q_glc"]]

@@ -1059,3 +1059,37 @@ def test_B4_visceral_fat_sets_tnf_and_portal_ffa_and_gh_lipolysis_shrinks_it(run
     assert loss(gh) > loss(ctrl) > 0
     # (b) lipolysis blocked: GH no longer mobilises visceral fat
     assert loss(blocked) < 0.05 * loss(gh)
+
+
+def test_G5_lipolytic_programme_lags_a_gh_pulse_by_a_three_stage_chain():
+    """G5: STAT5 drives the lipolytic programme through three first-order stages at
+    k_gh_lipo, so after a 10-min GH pulse the programme peaks about 2/k_gh_lipo later (a gamma(3)
+    kernel), long after pSTAT5; two stages would peak at about 1/k_gh_lipo."""
+    from sim.parameters import tissue_params
+
+    k = tissue_params("adipose")["k_gh_lipo"].value
+    res = sim.run(
+        {
+            "name": "g5_pulse",
+            "duration_min": 360,
+            "record_every_min": 2,
+            "cells": {"muscle": 1, "liver": 1, "adipose": 2},
+            "heterogeneity_cv": 0.0,
+            "protocol": {
+                "kind": "medium",
+                "insulin_nM": 0.0,
+                "gh_ug_l": [[0, 20.0], [10, 0.0]],
+                "glucose_mM": 5.0,
+                "ffa_mM": 0.5,
+            },
+        }
+    )
+    ts = res.timeseries
+    t = ts["time_min"].to_numpy(float)
+    stat5_peak = t[np.argmax(ts["adipose.stat5_p"].to_numpy(float))]
+    programme_peak = t[np.argmax(ts["adipose.gh_lipo"].to_numpy(float))]
+    assert stat5_peak < 30.0
+    assert 0.8 * 2.0 / k < programme_peak - stat5_peak < 1.3 * 2.0 / k, (stat5_peak, programme_peak)
+    # the middle stage peaks in between
+    middle_peak = t[np.argmax(ts["adipose.gh_lipo_p"].to_numpy(float))]
+    assert stat5_peak < middle_peak < programme_peak
