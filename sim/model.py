@@ -105,6 +105,7 @@ class PhysiologyModel(mesa.Model):
             np.random.default_rng([scn.seed, 1]),
             bp.gh_pulse_interval_min,
             bp.gh_sleep_pulse_gain,
+            bp.gh_presleep_share_per_h,
         )
         self.ctx = SimpleNamespace(
             bp=bp,

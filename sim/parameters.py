@@ -781,6 +781,16 @@ BODY: tuple[Param, ...] = (
         "sleep-onset pulse size vs daytime; Van Cauter 1996",
         (1, 10),
     ),
+    P(
+        "gh_presleep_share_per_h",
+        0.1,
+        "1/h",
+        "share of the sleep-onset GH pulse released as a pre-sleep-onset pulse per hour of "
+        "sleep debt at bedtime (at most half): after six 4-h nights GH secretion is biphasic, "
+        "a pre-sleep 'circadian' pulse and a post-onset pulse whose size falls as the first "
+        "rises, Spiegel 2000; 0.1/h makes the two equal at a 5-h debt",
+        (0, 0.5),
+    ),
     P("gh_pulse_tau_min", 5.0, "min", "secretory burst time constant; Veldhuis 1995", (1, 30)),
     P(
         "gh_glc_K_mM",

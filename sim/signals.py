@@ -129,13 +129,22 @@ def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
 
 
 def gh_pulse_train(
-    sch: Schedule, rng: np.random.Generator, interval_min: float, sleep_gain: float
+    sch: Schedule,
+    rng: np.random.Generator,
+    interval_min: float,
+    sleep_gain: float,
+    presleep_share_per_h: float = 0.0,
 ) -> np.ndarray:
-    """B3: endogenous GH bursts: (time, relative mass) with gamma-distributed intervals.
+    """B3/S1: endogenous GH bursts: (time, relative mass) with gamma-distributed intervals.
 
     Inter-pulse intervals are gamma distributed (shape 4, mean ``interval_min``), masses
     log-normal (CV 0.5); a pulse ``sleep_gain`` times larger follows each sleep onset by
     20-40 min (Van Cauter 1996). Pulses start 3 h before the run so t = 0 is not special.
+
+    Sleep debt does not lower GH secretion; it reshapes it (Spiegel 2000): a share
+    ``presleep_share_per_h`` x debt (at most half) of the sleep-onset pulse's mass is released
+    60-120 min before sleep onset instead, so the night's GH is biphasic and its total is
+    unchanged. Without debt no extra random numbers are drawn (rested runs are unchanged).
     """
     times, t = [], -180.0 + rng.uniform(0, interval_min)
     while t < sch.duration_min:
@@ -143,10 +152,20 @@ def gh_pulse_train(
         t += rng.gamma(4.0, interval_min / 4.0)
     mass = rng.lognormal(-0.5 * math.log(1.25), math.sqrt(math.log(1.25)), len(times))
     pulses = list(zip(times, mass, strict=True))
+
+    def clear(around: float) -> None:
+        pulses[:] = [(pt, m) for pt, m in pulses if abs(pt - around) > 45.0]
+
     for onset in sch.sleep_onsets():
         delay = rng.uniform(20.0, 40.0)
-        pulses = [(pt, m) for pt, m in pulses if abs(pt - onset - delay) > 45.0]
-        pulses.append((onset + delay, sleep_gain * rng.lognormal(0.0, 0.2)))
+        clear(onset + delay)
+        night = sleep_gain * rng.lognormal(0.0, 0.2)
+        pre = min(presleep_share_per_h * sch.sleep_debt_h(onset), 0.5)
+        if pre > 0.0:
+            lead = rng.uniform(60.0, 120.0)
+            clear(onset - lead)
+            pulses.append((onset - lead, pre * night))  # replaces a waking pulse near it
+        pulses.append((onset + delay, (1.0 - pre) * night))
     arr = np.array(sorted(pulses), dtype=float).reshape(-1, 2)
     return arr
 
@@ -225,7 +244,11 @@ def _add_training(sch: Schedule, iv: sc.Training, end: float) -> None:
 
 
 def build_schedule(
-    scn: sc.Scenario, rng: np.random.Generator, interval_min: float, sleep_gain: float
+    scn: sc.Scenario,
+    rng: np.random.Generator,
+    interval_min: float,
+    sleep_gain: float,
+    presleep_share_per_h: float = 0.0,
 ) -> Schedule:
     """Translate a validated scenario into a schedule of inputs."""
     end = float(scn.duration_min)
@@ -280,5 +303,5 @@ def build_schedule(
         sch.sleep.extend(_default_nights(sch, list(sch.sleep)))
     sch.sleep.sort(key=lambda s: s.start)
     sch.events.sort(key=lambda e: e.t)
-    sch.gh_pulses = gh_pulse_train(sch, rng, interval_min, sleep_gain)
+    sch.gh_pulses = gh_pulse_train(sch, rng, interval_min, sleep_gain, presleep_share_per_h)
     return sch

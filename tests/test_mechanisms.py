@@ -909,6 +909,7 @@ def test_S1_short_sleep_raises_cortisol_gluconeogenesis_and_lowers_insulin_actio
 def gh_day(
     *interventions: dict[str, Any],
     sermorelin_ug_kg: float = 0.0,
+    presleep_share_per_h: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Endogenous GH secretion (ug/kg/min) each minute of a day from 08:00, the times, and
     the sleep onset, from the body's rate law (B3) with the run's seeded pulse train and,
@@ -917,8 +918,9 @@ def gh_day(
     scn = sim.load_scenario(
         {"name": "day", "duration_min": 1440, "interventions": list(interventions)}
     )
+    share = bp.gh_presleep_share_per_h if presleep_share_per_h is None else presleep_share_per_h
     sch = build_schedule(
-        scn, np.random.default_rng(3), bp.gh_pulse_interval_min, bp.gh_sleep_pulse_gain
+        scn, np.random.default_rng(3), bp.gh_pulse_interval_min, bp.gh_sleep_pulse_gain, share
     )
     x = np.zeros(bk.N_SCALARS)
     x[bk.IDX["serm"]] = sermorelin_ug_kg
@@ -927,19 +929,28 @@ def gh_day(
     return t, sr, sch.sleep_onsets()[0]
 
 
-def test_S1_sleep_debt_raises_cortisol_and_blunts_nocturnal_gh():
+def test_S1_sleep_debt_raises_cortisol_and_splits_the_sleep_onset_gh_pulse():
     bp = en.body_params({})
     clock = np.arange(0.0, 24.0, 0.5)
     rested = np.array([bk.cortisol_target(h, 0.0, bp) for h in clock])
     short = np.array([bk.cortisol_target(h, 16.0, bp) for h in clock])
     assert np.all(short > rested)
+    # Spiegel 2000: in sleep debt GH is biphasic around sleep onset (a pre-sleep pulse, and a
+    # post-onset pulse that is smaller the larger the first), and the night's total is kept
+    # (within the mass of a waking pulse the pre-sleep pulse may replace).
     t, plain, onset = gh_day()
-    _, blunted, _ = gh_day(SLEEP_DEBT)
-    night = (t >= onset) & (t < onset + 90)
-    assert blunted[night].max() < plain[night].max()
-    # (b) no cortisol gain per hour of debt: no cortisol rise
+    _, debt, _ = gh_day(SLEEP_DEBT)
+    before = (t >= onset - 150) & (t < onset)
+    after = (t >= onset) & (t < onset + 90)
+    night = (t >= onset - 150) & (t < onset + 240)
+    assert debt[before].sum() > 2 * plain[before].sum()
+    assert debt[after].max() < 0.8 * plain[after].max()
+    assert debt[night].sum() == pytest.approx(plain[night].sum(), rel=0.1)
+    # (b) no cortisol gain per hour of debt: no cortisol rise; no pre-sleep share: no split
     flat = SimpleNamespace(**{**vars(bp), "cort_debt_gain": 0.0})
     assert np.allclose([bk.cortisol_target(h, 16.0, flat) for h in clock], rested)
+    _, unsplit, _ = gh_day(SLEEP_DEBT, presleep_share_per_h=0.0)
+    assert np.array_equal(unsplit, plain)
 
 
 def test_S1_cortisol_acts_through_pepck_irs1_serine_and_glut4():

@@ -179,8 +179,7 @@ def gh_secretion(t: float, x: FloatArray, sch, bp: SimpleNamespace, suppression:
     tau = bp.gh_pulse_tau_min
     burst = float(np.sum(pulses[on, 1] * dt[on] / tau**2 * np.exp(-dt[on] / tau)))
     serm = _drug_effect(x[IDX["serm"]], bp.body_mass_kg, SERM_MW, 0.25, 0.1)
-    debt_blunt = 1.0 / (1.0 + 0.1 * sch.sleep_debt_h(t))
-    pulsatile = bp.gh_pulse_ug_kg * burst * (1.0 + 2.0 * serm) * debt_blunt
+    pulsatile = bp.gh_pulse_ug_kg * burst * (1.0 + 2.0 * serm)
     return (bp.gh_basal_ug_kg_min + pulsatile) * suppression
 
 
