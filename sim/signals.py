@@ -122,8 +122,10 @@ def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
     t = first - DAY_MIN if first - DAY_MIN + 480.0 > 0 else first
     while t < sch.duration_min:
         night = Span(t, min(t + 480.0, sch.duration_min), 1.0)
+        # A night begun before the run keeps its real start: its sleep-onset GH pulse falls
+        # before t = 0 and its first hours are not counted as sleep lost.
         if night.end > max(night.start, 0.0) and not any(abs(g.start - t) < 12 * 60 for g in given):
-            out.append(Span(max(t, 0.0), night.end, 1.0))
+            out.append(night)
         t += DAY_MIN
     return out
 

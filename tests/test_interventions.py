@@ -207,3 +207,17 @@ def test_overlapping_interventions_compose_and_conserve_glucose():
 def test_bad_intervention_is_rejected_with_its_key(iv, needle):
     with pytest.raises(ScenarioError, match=needle):
         load_scenario({"name": "bad", "duration_min": 60, "interventions": [iv]})
+
+
+def test_a_run_that_starts_at_night_keeps_the_nights_real_start():
+    """A run from 02:00 is inside the night begun at 23:00: that night's sleep-onset GH pulse
+    came before the run, and its first three hours are not sleep lost."""
+    scn = load_scenario({"name": "night", "duration_min": 1440, "start_clock_h": 2.0})
+    sch = build_schedule(scn, np.random.default_rng(0), 110.0, 4.0)
+    assert sch.asleep(0.0)
+    assert sch.sleep_onsets()[0] == pytest.approx(-180.0)
+    assert sch.sleep_debt_h(600.0) == 0.0
+    times, mass = sch.gh_pulses[:, 0], sch.gh_pulses[:, 1]
+    onset_pulse = (times > -180.0 + 19.0) & (times < -180.0 + 41.0)
+    assert onset_pulse.sum() == 1 and mass[onset_pulse][0] > 2.0
+    assert not np.any((times >= 0.0) & (times < 60.0) & (mass > 2.0))
