@@ -111,9 +111,10 @@ class StateView:
     """Named, zero-copy access to the rows of a tissue state array.
 
     ``StateView(y, idx).akt_p`` is ``y[idx["akt_p"]]``: a view, so writes go to ``y``.
+    The view is kept on the instance at first access, so a rate law that reads a species
+    again pays for an attribute lookup only (a right-hand side reads ~110 rows; at small
+    blocks this Python overhead, not arithmetic, is the cost).
     """
-
-    __slots__ = ("_y", "_idx")
 
     def __init__(self, y: FloatArray, idx: dict[str, int]) -> None:
         self._y = y
@@ -121,6 +122,8 @@ class StateView:
 
     def __getattr__(self, name: str) -> FloatArray:
         try:
-            return self._y[self._idx[name]]
+            row = self._y[self._idx[name]]
         except KeyError:
             raise AttributeError(name) from None
+        self.__dict__[name] = row
+        return row
