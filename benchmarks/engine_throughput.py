@@ -26,10 +26,13 @@ One run measures, each case in its own subprocess (so peak memory is the case's 
 
 The stepping cases start from the state the model is built in, without the warm-up (its cost
 is that of the same steps; at 10^6 cells it alone would take minutes), with a 75 g meal at
-t = 0 so that every arm is moving. The per-agent engine runs only a few steps, and above
-``AGENT_SAMPLE`` cells it steps every k-th agent (about 2,000 per step), times those agent
-steps and scales that time to every agent (each agent's step is the same work whatever the
-population); the JSON says how many steps and timed agents each case had.
+t = 0 so that every arm is moving; every case runs ``UNTIMED_STEPS`` (10) steps untimed and
+then times its steps from t = 10 min, when the RK4 substeps per step have settled (the
+table reports them), so every size times the same kind of step. The per-agent engine runs
+only a few steps, and above ``AGENT_SAMPLE`` cells it steps every k-th agent (about 2,000
+per step), times those agent steps and scales that time to every agent (each agent's step
+is the same work whatever the population); the JSON says how many steps and timed agents
+each case had.
 
 Usage::
 
@@ -161,16 +164,22 @@ def run_case(engine: str, n: int, steps: int, record: bool = True) -> dict:
     model = sm.PhysiologyModel(scenario(n, engine, record=record))
     build_s = time.perf_counter() - t0 - model._bench_first_step_s
     sm.PhysiologyModel._warm_up = warm_up
-    if sampled is not None:  # the first (build) step is not part of the timed steps
+    # Untimed steps first (the first compiles the numba kernel when there is one), so every
+    # case times the same simulated window: after the meal at t = 0 the stiffness bound, and
+    # with it the RK4 substeps per step, rises for ~6 min (2-2-2 -> 2-4-3 in the three
+    # tissues); timing 3 steps at 10^6 cells against 30 at 10^4 compared different work.
+    for _ in range(UNTIMED_STEPS):
+        model.step()
+    if sampled is not None:  # only the timed steps' agent time counts
         sampled.update(count=0, agent_s=0.0, agent_cpu_s=0.0)
-    model.step()  # the first step compiles the numba kernel when there is one
+    substeps = _count_substeps()
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         model.step()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    cell_substeps = substeps["cells"]
     if sampled is not None:  # per-agent time of the sample, scaled to every agent
-        # agent_s and count cover steps + 1 steps (the untimed first one included)
-        scale = steps * (n / sampled["count"] - 1.0 / (steps + 1))
+        scale = steps * n / sampled["count"] - 1.0
         wall += sampled["agent_s"] * scale
         cpu += sampled["agent_cpu_s"] * scale
     return {
@@ -183,10 +192,35 @@ def run_case(engine: str, n: int, steps: int, record: bool = True) -> dict:
         "cpu_s": cpu,
         "cell_steps_per_s": n * steps / wall,
         "cell_steps_per_cpu_s": n * steps / cpu,
+        "untimed_steps_before": UNTIMED_STEPS,
+        "substeps_per_cell_step": cell_substeps / (n * steps),
+        "ns_per_cell_substep_cpu": cpu / cell_substeps * 1e9,
         "build_s": build_s,
         "peak_rss_mib": peak_rss_mib(),
         "bytes_per_cell": bytes_per_cell(model),
     }
+
+
+UNTIMED_STEPS = 10
+"""Model steps run before the timed ones in every stepping case (see :func:`run_case`)."""
+
+
+def _count_substeps() -> dict[str, int]:
+    """Count RK4 substeps x cells of every tissue from now on (all engines ask
+    :func:`sim.engine.cell_substeps` once per tissue and step)."""
+    from sim import engine as en
+
+    counter = {"cells": 0}
+    substeps = getattr(en.cell_substeps, "__wrapped__", en.cell_substeps)
+
+    def counted(dt: float, tissue, u) -> int:  # noqa: ANN001
+        k = substeps(dt, tissue, u)
+        counter["cells"] += k * tissue.n
+        return k
+
+    counted.__wrapped__ = substeps
+    en.cell_substeps = counted
+    return counter
 
 
 AGENT_SAMPLE = 2000
@@ -224,6 +258,10 @@ def _kernel_of(model) -> str:  # noqa: ANN001
 
 
 def _no_warm_up(self) -> None:  # noqa: ANN001
+    # A model built this way must never reach the warm-state cache: it would be stored under
+    # the key of a warmed-up model (and a cached entry would skip this function).
+    if os.environ.get("SIM_WARM_CACHE") != "off":
+        raise RuntimeError("set SIM_WARM_CACHE=off before building a model without warm-up")
     from types import SimpleNamespace
 
     if self.scenario.engine == "agent":
@@ -527,10 +565,11 @@ def setup_lines(res: dict) -> list[str]:
 
 def table(res: dict) -> str:
     """The Markdown table of a result."""
+    nan = float("nan")
     rows = [
-        "| engine | cells | steps | cell-steps/s (wall) | x per-agent | cell-steps/CPU-s "
-        "| x per-agent | build s | peak RSS MiB | B/cell |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine | cells | steps | RK4 substeps per cell-step | cell-steps/s (wall) "
+        "| x per-agent | cell-steps/CPU-s | x per-agent | build s | peak RSS MiB | B/cell |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     agent = {c["cells"]: c["cell_steps_per_s"] for c in res["cases"] if c.get("engine") == "agent"}
     agent_cpu = {
@@ -545,7 +584,8 @@ def table(res: dict) -> str:
         ratio_cpu = cpu / agent_cpu[c["cells"]] if c["cells"] in agent_cpu else None
         rows.append(
             f"| {c['engine'] if c['engine'] == 'agent' else 'vector/' + c['kernel']} "
-            f"| {c['cells']:,} | {c['steps']} | {c['cell_steps_per_s']:.3g} "
+            f"| {c['cells']:,} | {c['steps']} | {c.get('substeps_per_cell_step', nan):.2f} "
+            f"| {c['cell_steps_per_s']:.3g} "
             f"| {'' if ratio is None else f'{ratio:.0f}x'} | {cpu:.3g} "
             f"| {'' if ratio_cpu is None else f'{ratio_cpu:.0f}x'} | {c['build_s']:.1f} "
             f"| {c['peak_rss_mib']:.0f} | {c['bytes_per_cell']['total']:.0f} |"
@@ -559,10 +599,23 @@ def table(res: dict) -> str:
             if c.get("engine") == kernel and c["cells"] >= 10_000
         }
         if len(cost) > 1:
+            sub = {
+                c["cells"]: c["ns_per_cell_substep_cpu"]
+                for c in res["cases"]
+                if c.get("engine") == kernel
+                and c["cells"] >= 10_000
+                and "ns_per_cell_substep_cpu" in c
+            }
             rows.append(
                 f"- {kernel}: CPU cost per cell-step {min(cost.values()):.0f}-"
                 f"{max(cost.values()):.0f} ns from {min(cost):,} to {max(cost):,} cells "
                 f"(max/min {max(cost.values()) / min(cost.values()):.2f})"
+                + (
+                    f"; per cell-substep {min(sub.values()):.0f}-{max(sub.values()):.0f} ns "
+                    f"(max/min {max(sub.values()) / min(sub.values()):.2f})"
+                    if len(sub) == len(cost)
+                    else ""
+                )
             )
     rows += setup_lines(res)
     for m in res.get("materialise", []):
@@ -637,6 +690,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.case:
         kind, *rest = json.loads(args.case)
+        if kind != "setup":  # the set-up case times the cache itself
+            os.environ["SIM_WARM_CACHE"] = "off"
         fn = {
             "step": run_case,
             "setup": setup_case,

@@ -14,6 +14,7 @@ of ``--steps`` full model steps, plus wall times and cell-steps per second. Set
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from sim import model as sm
 
     if args.no_warm_up:
+        os.environ["SIM_WARM_CACHE"] = "off"  # a state without warm-up must not be cached
         sm.PhysiologyModel._warm_up = _no_warm_up
     prof = Profiler()
     prof.start()
