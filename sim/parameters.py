@@ -911,12 +911,13 @@ PHENOTYPES: dict[str, dict[str, float]] = {
     "obese": {
         "body.fat_fraction": 0.35,
         "body.visceral_fraction": 0.2,
-        "muscle.glut4_total": 0.8,
-        "muscle.expr_ir": 0.9,
+        "muscle.glut4_total": 0.9,
+        "muscle.expr_ir": 0.7,
         "adipose.glut4_total": 0.6,
         "muscle.k_ps_basal": 0.01,
         "liver.k_ps_basal": 0.01,
-        "body.beta_capacity": 1.3,
+        "body.beta_capacity": 0.95,
+        "body.hepatic_extraction": 0.45,
     },
     "t2d": {
         "body.fat_fraction": 0.33,
@@ -938,18 +939,27 @@ PHENOTYPE_NOTES: dict[str, str] = {
     "body.visceral_fraction": "central obesity: visceral share of fat raised (Shen 2003 range)",
     "muscle.glut4_total": "lumped post-receptor defect of muscle glucose transport; muscle "
     "GLUT4 protein itself is near normal in obesity and lower in T2D (Garvey 1991); "
-    "calibrated to V04 (Golay 1988)",
+    "calibrated to V04 (Golay 1988) and V05 (Rd +150 % at the high step, Conte 2012)",
     "muscle.expr_ir": "fewer insulin receptors: obesity lowers insulin binding, shifting the "
-    "dose-response right (Kolterman 1980: ~30-40 % in adipocytes and monocytes); 10 % here, "
-    "calibrated to V05 (Rd +24 % at the low step, Conte 2012) without cutting the high-step rise",
+    "dose-response right (Kolterman 1980: ~30-40 % in adipocytes and monocytes); 30 % here, "
+    "with V05 (Rd +24 % at the low step, Conte 2012) and V04",
     "adipose.glut4_total": "adipocyte GLUT4 depleted in obesity and T2D (Garvey 1991)",
     "muscle.k_ps_basal": "IRS-1 serine kinase tone (lipid and inflammatory kinases) raised; "
     "calibrated to V04",
     "liver.k_ps_basal": "hepatic IRS-1 serine kinase tone raised; calibrated to V04",
     "muscle.k_irs1_py": "impaired IRS-1 tyrosine phosphorylation in T2D muscle (Cusi 2000)",
     "liver.k_irs1_py": "impaired IRS-1 tyrosine phosphorylation in T2D liver (as muscle)",
-    "body.beta_capacity": "beta-cell capacity: compensatory hyperinsulinaemia in obesity, "
-    "about half of healthy function in T2D; calibrated to V04 and fasting insulin",
+    "body.beta_capacity": "beta-cell capacity per kg body mass: about half of healthy function "
+    "in T2D (calibrated to V04 and fasting insulin); in obesity near normal per kg here, since "
+    "the lower hepatic extraction alone lifts fasting insulin to ~1.35x healthy (14-15 uU/mL) at "
+    "a fasting glucose of ~5.2 mM (1.1 gives 5.0 mM, 1.3 gives 4.8 mM: lower than healthy). "
+    "Polonsky 1988 measured ~1.7x the secretion per m2 in obese subjects (~1.3x per kg of a "
+    "heavier body); the preset keeps the healthy body mass, so it understates secretion per kg",
+    "body.hepatic_extraction": "reduced first-pass hepatic insulin extraction in obesity "
+    "with fasting hyperinsulinaemia (Polonsky 1988, J Clin Invest 81, basal: 45 +/- 6 % "
+    "against 61 +/- 3 %; lower C-peptide:insulin molar ratios, Bonora 1983, Metabolism): the "
+    "liver sees less of the secreted insulin relative to plasma, and pericentral hepatocytes "
+    "more of the portal insulin; V05 (EGP -69 % at the low step, Conte 2012)",
 }
 
 

@@ -22,7 +22,7 @@ from sim.validate import metrics as mx
 from sim.validate.core import COHORT, Criterion, Measured, RunData, Target, cohort_seeds, judge
 from sim.validate.suite import all_targets, check_overrides, select
 
-COHORT_TARGETS = ("V01", "V07")  # targets that report group means of virtual subjects
+COHORT_TARGETS = ("V01", "V05", "V07")  # targets that report group means of virtual subjects
 
 # ----------------------------------------------------------------- metric extractors
 
@@ -172,6 +172,37 @@ def test_v07_takes_the_ratio_of_group_means_so_one_subjects_pulse_is_diluted():
     assert v["muscle_pstat5_fold"] == pytest.approx(expected)
     assert v["adipose_akt_change"] == pytest.approx(abs(expected - 1.0))
     assert v["ffa_rise"] == pytest.approx(1.0)  # outside the pulse every subject is x2
+
+
+def test_v05_takes_ratios_of_group_mean_fluxes():
+    """Synthetic runs: every subject's EGP falls from 2 to 0.6 at the low step except one,
+    whose basal window carries a transient (EGP 4) and whose step is 0.6 too. Group means
+    give 1 - 0.6 / ((4 + 2 (n - 1)) / n); one subject's value or the mean of the subjects'
+    ratios would differ. Rd doubles in every subject at every step."""
+    from sim.validate.targets_body import V05
+
+    t = np.arange(0.0, 421.0)
+    before = t <= 100.0  # values switch between the averaging windows, never inside one
+
+    def run(basal_egp: float) -> RunData:
+        df = pd.DataFrame(
+            {
+                "time_min": t,
+                "egp_mg_kg_min": np.where(before, basal_egp, 0.6),
+                "rd_mg_kg_min": np.where(before, 2.0, 4.0),
+                "ffa_release_umol_kg_min": np.where(before, 10.0, np.where(t <= 200, 3.0, 2.0)),
+            }
+        )
+        return RunData(df, pd.DataFrame(), {})
+
+    runs = {f"clamp_{i}": run(4.0 if i == 0 else 2.0) for i in range(COHORT)}
+    v = V05.measure(runs).values
+    basal_mean = (4.0 + 2.0 * (COHORT - 1)) / COHORT
+    assert v["egp_supp_low"] == pytest.approx(1.0 - 0.6 / basal_mean)
+    ratios = [1.0 - 0.6 / 4.0] + [1.0 - 0.6 / 2.0] * (COHORT - 1)
+    assert v["egp_supp_low"] != pytest.approx(np.mean(ratios))  # not the mean of the ratios
+    assert v["lipolysis_supp_low"] == pytest.approx(0.7)
+    assert v["rd_rise_low"] == pytest.approx(1.0) and v["rd_rise_high"] == pytest.approx(1.0)
 
 
 def test_unknown_ids_and_out_of_range_overrides_are_refused():

@@ -302,19 +302,29 @@ EC50 of 20-40 uU/mL (Rizza 1981) means < 50 % of the maximal suppression at 20 u
 
 
 def _v05_scn(seed: int) -> dict:
+    """A cohort of obese virtual subjects (Conte 2012 reports group means of 40)."""
     proto = {"kind": "clamp", "insulin_uU_ml": V05_LEVELS, "step_min": 120, "start_min": 60}
     obese = {"phenotype": "obese"}
-    return {"clamp": scenario("V05_three_step", seed, protocol=proto, subject=obese)}
+    return {
+        f"clamp_{i}": scenario("V05_three_step", sub, protocol=proto, subject=obese)
+        for i, sub in enumerate(cohort_seeds(seed))
+    }
+
+
+V05_COLUMNS = ("egp_mg_kg_min", "rd_mg_kg_min", "ffa_release_umol_kg_min")
+
+
+def _v05_windows(r: RunData) -> list[dict[str, float]]:
+    """One subject's basal window, then the last 30 min of every step."""
+    windows = [BASAL] + [(60 + 120 * (k + 1) - 30, 60 + 120 * (k + 1)) for k in range(3)]
+    return [{c: _mean(r, c, a, b) for c in V05_COLUMNS} for a, b in windows]
 
 
 def _v05_measure(runs: dict[str, RunData]) -> Measured:
-    r = runs["clamp"]
-    cols = ("egp_mg_kg_min", "rd_mg_kg_min", "ffa_release_umol_kg_min")
-    basal = {c: _mean(r, c, *BASAL) for c in cols}
-    step = [
-        {c: _mean(r, c, 60 + 120 * (k + 1) - 30, 60 + 120 * (k + 1)) for c in cols}
-        for k in range(3)
-    ]
+    """Every value from the group means of the fluxes (ratio of means, as a study reports)."""
+    subjects = [_v05_windows(runs[f"clamp_{i}"]) for i in range(COHORT)]
+    mean = [{c: float(np.mean([s[w][c] for s in subjects])) for c in V05_COLUMNS} for w in range(4)]
+    basal, step = mean[0], mean[1:]
     values = {
         "lipolysis_supp_low": 1
         - step[0]["ffa_release_umol_kg_min"] / basal["ffa_release_umol_kg_min"],
@@ -356,8 +366,9 @@ V05 = Target(
     "V05",
     "three-step clamp: liver and fat respond at low insulin, muscle only at high",
     "Conte et al. 2012, Diabetes Care 35:1316",
-    f"obese; 60 min basal then clamp steps {V05_LEVELS} uU/mL, 120 min each; last 30 min of "
-    "each step against the basal window; lipolysis = net FFA release into plasma (palmitate Ra)",
+    f"obese; a cohort of {COHORT} virtual subjects; 60 min basal then clamp steps {V05_LEVELS} "
+    "uU/mL, 120 min each; group means of the last 30 min of each step against the basal "
+    "window; lipolysis = net FFA release into plasma (palmitate Ra)",
     (
         Criterion("lipolysis_supp_low", "lipolysis suppression, low step", 0.45, None),
         Criterion("egp_supp_low", "EGP suppression, low step", 0.60, None),
