@@ -17,23 +17,27 @@ def _window_mean(ts: pd.DataFrame, col: str, t0: float, t1: float) -> float:
 
 
 def clamp_metrics(ts: pd.DataFrame, start: float, step: float, levels: list[float]) -> dict:
-    """M-value and per-step steady state (means over the last 30 min of each step)."""
+    """M-value and per-step steady state (means over the last 30 min of each step).
+
+    ``insulin_uU_ml`` is the plasma insulin measured over that window, as every other value:
+    a step set below the subject's own level cannot push insulin under what the beta cells
+    still secrete (the clamp infuses, it never removes), so the measured level, not the set
+    one, is where the step sits on a dose-response curve (Rizza 1981 plots the measured).
+    """
     steps = []
-    for k, level in enumerate(levels):
+    for k in range(len(levels)):
         t1 = start + (k + 1) * step
         t0 = t1 - min(LAST_MIN, step)
         steps.append(
             {
-                "insulin_uU_ml": level,
-                **{
-                    c: _window_mean(ts, c, t0, t1)
-                    for c in (
-                        "gir_mg_kg_min",
-                        "egp_mg_kg_min",
-                        "rd_mg_kg_min",
-                        "uptake_muscle_mg_kg_min",
-                    )
-                },
+                c: _window_mean(ts, c, t0, t1)
+                for c in (
+                    "insulin_uU_ml",
+                    "gir_mg_kg_min",
+                    "egp_mg_kg_min",
+                    "rd_mg_kg_min",
+                    "uptake_muscle_mg_kg_min",
+                )
             }
         )
     return {"m_value_mg_kg_min": steps[-1]["gir_mg_kg_min"], "clamp_steps": steps}

@@ -291,8 +291,12 @@ class PhysiologyModel(mesa.Model):
         self.x[mask] = part
 
     def _apply_events(self, t0: float, t1: float) -> None:
-        """Boluses due in [t0, t1): meals into the stomach, iv glucose, GH, peptide depots."""
+        """Boluses due in [t0, t1): meals into the stomach, iv glucose, GH, peptide depots;
+        and a clamp at ``basal`` glucose takes the subject's glucose when it starts."""
         bw, x = self.ctx.masses.body, self.x
+        clamp = self.ctx.clamp_at
+        if isinstance(clamp, _Clamp) and clamp.glucose is None and t0 <= clamp.start < t1:
+            x[bk.IDX["clamp_glc"]] = bk.glucose_mM(x, self.ctx.bp)  # basal: hold this level
         for ev in self.ctx.sch.due(t0, t1):
             a = ev.amounts
             if ev.kind == "meal":
@@ -352,7 +356,8 @@ def _clamp_function(scn: Scenario):  # noqa: ANN202
     proto = scn.protocol
     if proto is None or proto.kind != "clamp":
         return _no_clamp
-    return _Clamp(proto.start_min, proto.step_min, proto.insulin_steps(), proto.glucose_mM)
+    glucose = None if proto.glucose_mM == "basal" else float(proto.glucose_mM)
+    return _Clamp(proto.start_min, proto.step_min, proto.insulin_steps(), glucose)
 
 
 def _no_clamp(t: float) -> None:
@@ -360,10 +365,15 @@ def _no_clamp(t: float) -> None:
 
 
 class _Clamp:
-    def __init__(self, start: float, step: float, levels: list[float], glucose: float) -> None:
+    """Insulin steps and the glucose target; ``glucose`` None means the subject's own
+    glucose at the start, kept in the body state (``clamp_glc``) so checkpoints carry it."""
+
+    def __init__(
+        self, start: float, step: float, levels: list[float], glucose: float | None
+    ) -> None:
         self.start, self.step, self.levels, self.glucose = start, step, levels, glucose
 
-    def __call__(self, t: float) -> tuple[float, float] | None:
+    def __call__(self, t: float) -> tuple[float, float | None] | None:
         if t < self.start:
             return None
         k = min(int((t - self.start) // self.step), len(self.levels) - 1)

@@ -227,7 +227,9 @@ class Clamp(_Strict):
     kind: Literal["clamp"]
     insulin_uU_ml: Pos | list[Pos] = 100.0
     step_min: Annotated[float, Field(gt=0, le=MAX_DURATION_MIN)] = 120.0
-    glucose_mM: Annotated[float, Field(gt=1, le=30)] = 5.0
+    glucose_mM: Annotated[float, Field(gt=1, le=30)] | Literal["basal"] = 5.0
+    """Glucose target (mM), or ``basal``: the subject's own plasma glucose when the clamp
+    starts (a euglycaemic clamp in DeFronzo's sense, held at each subject's fasting level)."""
     start_min: NonNeg = 0.0
 
     def insulin_steps(self) -> list[float]:

@@ -221,3 +221,54 @@ def test_a_run_that_starts_at_night_keeps_the_nights_real_start():
     onset_pulse = (times > -180.0 + 19.0) & (times < -180.0 + 41.0)
     assert onset_pulse.sum() == 1 and mass[onset_pulse][0] > 2.0
     assert not np.any((times >= 0.0) & (times < 60.0) & (mass > 2.0))
+
+
+# ------------------------------------------------------------------ clamp protocol
+
+
+def _clamp(glucose, levels=(3.0, 100.0)) -> sim.RunResult:
+    proto = {
+        "kind": "clamp",
+        "insulin_uU_ml": list(levels),
+        "step_min": 60,
+        "start_min": 30,
+        "glucose_mM": glucose,
+    }
+    return sim.run(
+        {
+            "name": "clamp",
+            "duration_min": 150,
+            "cells": CELLS,
+            "heterogeneity_cv": 0.0,
+            "protocol": proto,
+        }
+    )
+
+
+def test_basal_clamp_holds_the_glucose_the_subject_had_when_it_started():
+    """`glucose_mM: basal` holds each subject's own level (DeFronzo's euglycaemic clamp): at
+    100 uU/mL glucose stays at the level of t = 30 min, while a 4.0 mM target pulls the
+    same subject down."""
+    basal, low = _clamp("basal"), _clamp(4.0)
+    ts = basal.timeseries
+    g_start = float(ts.loc[ts.time_min == 30, "glucose_mM"].iloc[0])
+    end = ts.time_min >= 120
+    assert abs(float(ts.loc[end, "glucose_mM"].mean()) - g_start) < 0.05 * g_start
+    assert float(ts.loc[end, "gir_mg_kg_min"].mean()) > 2.0  # it really clamps
+    assert g_start > 4.5
+    ts4 = low.timeseries  # a fixed 4.0 mM target pulls the same subject well below it
+    assert float(ts4.loc[ts4.time_min >= 120, "glucose_mM"].mean()) < g_start - 0.5
+
+
+def test_clamp_steps_report_the_measured_insulin_of_a_step_set_below_basal():
+    """CONTRACT: clamp_steps are means over the last 30 min; a step set below the subject's
+    own insulin cannot remove insulin (an infusion only adds), so it reports what was
+    measured there, above the set 3 uU/mL, while a reached step reports its level."""
+    steps = _clamp("basal").summary["clamp_steps"]
+    assert steps[0]["insulin_uU_ml"] > 3.0 * 1.5
+    assert steps[1]["insulin_uU_ml"] == pytest.approx(100.0, rel=0.02)
+
+
+def test_clamp_glucose_accepts_a_number_or_basal_only():
+    with pytest.raises(ScenarioError, match="glucose_mM"):
+        load_scenario({"name": "x", "protocol": {"kind": "clamp", "glucose_mM": "fasting"}})

@@ -205,6 +205,25 @@ def test_v05_takes_ratios_of_group_mean_fluxes():
     assert v["rd_rise_low"] == pytest.approx(1.0) and v["rd_rise_high"] == pytest.approx(1.0)
 
 
+def test_half_effect_dose_reads_the_half_way_level_off_the_measured_curve():
+    """Known answers on piecewise log-linear curves: a falling one (EGP) half-way from basal
+    2.0 to 0.0 at 700 crosses 1.0 half-way (in log dose) between 20 and 40; a rising one
+    (Rd) 60 % of the way between 20 and 40. Input order does not matter; no effect: nan."""
+    x = np.array([10.0, 20.0, 40.0, 700.0])
+    assert mx.half_effect_dose(x, [2.0, 1.5, 0.5, 0.0]) == pytest.approx(20.0 * 2**0.5)
+    assert mx.half_effect_dose(x, [2.0, 3.0, 8.0, 10.0]) == pytest.approx(20.0 * 2**0.6)
+    shuffled = [0, 3, 1, 2]  # basal first, the steps in any order
+    assert mx.half_effect_dose(x[shuffled], np.array([2.0, 1.5, 0.5, 0.0])[shuffled]) == (
+        pytest.approx(20.0 * 2**0.5)
+    )
+    # steps set below basal sit at the basal insulin: they do not move the read-off
+    xb = np.array([10.0, 10.5, 10.2, 20.0, 40.0, 700.0])
+    assert mx.half_effect_dose(xb, [2.0, 2.0, 2.0, 1.5, 0.5, 0.0]) == pytest.approx(20.0 * 2**0.5)
+    assert np.isnan(mx.half_effect_dose([10.0, 20.0, 700.0], [2.0, 2.5, 2.0]))  # no net effect
+    with pytest.raises(ValueError):
+        mx.half_effect_dose([0.0, 1.0], [1.0, 0.0])
+
+
 def test_unknown_ids_and_out_of_range_overrides_are_refused():
     with pytest.raises(ScenarioError, match="V42"):
         select(["V01", "V42"])

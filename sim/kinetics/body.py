@@ -42,6 +42,7 @@ SCALARS: tuple[str, ...] = (
     "sto_slow",
     "chylo",
     "clamp_int",
+    "clamp_glc",
     "flow",
     "fat_sc",
     "fat_visc",
@@ -244,7 +245,9 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     clamp = ctx.clamp_at(t)
     gir = 0.0
     if clamp is not None:
-        err = clamp[1] - g
+        # a clamp at "basal" holds the glucose the subject had when it started (clamp_glc,
+        # set by the model at the start and constant after)
+        err = (s["clamp_glc"] if clamp[1] is None else clamp[1]) - g
         gir = max(0.0, bp.clamp_kp * (err + s["clamp_int"] / bp.clamp_ti_min))
         dx[IDX["clamp_int"]] = err if (gir > 0.0 or err > 0.0) else 0.0
     infusion = _sum_on(sch.glucose_inf, t)

@@ -5,8 +5,11 @@ same functions measure our model and the libroadrunner reference models, so an a
 figure compares like with like.
 
 - :func:`fit_hill`: four-parameter Hill (log-logistic) dose-response by bounded least
-  squares (``scipy.optimize.curve_fit``), EC50 on a log scale (Rizza 1981 define half-maximal
-  insulin action this way).
+  squares (``scipy.optimize.curve_fit``), EC50 on a log scale.
+- :func:`half_effect_dose`: the dose at which a response has moved half-way from its basal
+  value to its value at the highest dose, read off the measured curve (log-linear
+  interpolation): the "concentration causing half-maximal suppression" of Rizza 1981, where
+  basal insulin already acts and the curve's top is the basal state, not an extrapolation.
 - :func:`half_time`: time to cover half of the rise (or fall) from the value at ``t0`` to the
   final value, by linear interpolation (Karlsson 2009 / Sedaghat 2002 GLUT4 t1/2).
 - :func:`peak`: time and value of the maximum of a curve inside a window.
@@ -73,6 +76,34 @@ def fit_hill(x: FloatArray, y: FloatArray) -> HillFit:
     )
     popt, _ = curve_fit(hill, x, y, p0=p0, bounds=bounds, maxfev=20000)
     return HillFit(float(popt[0]), float(popt[1]), float(math.exp(popt[2])), float(popt[3]))
+
+
+def half_effect_dose(x: FloatArray, y: FloatArray) -> float:
+    """Dose at which ``y`` first covers half of its change from the basal point to the
+    highest dose, interpolating linearly in log dose between measured points.
+
+    Args:
+        x: doses (> 0); ``x[0]`` is the basal (unstimulated) state, the rest the steps.
+        y: responses; ``y[0]`` basal, the response at ``max(x)`` the maximal effect.
+
+    Returns ``nan`` when the highest dose has no effect (nothing to be half-way through).
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) < 2 or len(x) != len(y) or np.any(x <= 0):
+        raise ValueError("half_effect_dose needs >= 2 paired points with positive doses")
+    y_max_dose = y[int(np.argmax(x))]
+    if y_max_dose == y[0]:
+        return float("nan")
+    half = 0.5 * (y[0] + y_max_dose)
+    order = np.argsort(x, kind="stable")
+    xs, side = x[order], np.sign(y[order] - half)
+    start = np.sign(y[0] - half)
+    for k in range(1, len(xs)):
+        if side[k] != start:
+            y0, y1 = y[order][k - 1], y[order][k]
+            f = (y0 - half) / (y0 - y1)
+            return float(math.exp(math.log(xs[k - 1]) + f * math.log(xs[k] / xs[k - 1])))
+    return float("nan")
 
 
 def half_time(t: FloatArray, y: FloatArray, t0: float = 0.0) -> float:

@@ -36,8 +36,15 @@ V01_LEVELS = [5.0, 10.0, 20.0, 40.0, 60.0, 100.0, 200.0, 700.0]
 
 
 def _v01_scn(seed: int) -> dict:
-    """A cohort of virtual subjects (Rizza 1981 reports group means of 15)."""
-    proto = {"kind": "clamp", "insulin_uU_ml": V01_LEVELS, "step_min": 120, "start_min": 60}
+    """A cohort of virtual subjects (Rizza 1981 reports group means of 15), each clamped at
+    its own fasting glucose (euglycaemic: DeFronzo 1979 holds the basal level)."""
+    proto = {
+        "kind": "clamp",
+        "insulin_uU_ml": V01_LEVELS,
+        "step_min": 120,
+        "start_min": 60,
+        "glucose_mM": "basal",
+    }
     return {
         f"clamp_{i}": scenario(f"V01_stepwise_clamp_{i}", sub, protocol=proto)
         for i, sub in enumerate(cohort_seeds(seed))
@@ -45,43 +52,45 @@ def _v01_scn(seed: int) -> dict:
 
 
 def _v01_subject(r: RunData) -> np.ndarray:
-    """(3, 1 + steps): insulin, EGP and Rd, basal then the last 30 min of every step."""
+    """(3, 1 + steps): measured insulin, EGP and Rd, basal then the last 30 min of every
+    step (a step set below the subject's own insulin sits at the level it measured)."""
     steps = r.summary["clamp_steps"]
     cols = ("insulin_uU_ml", "egp_mg_kg_min", "rd_mg_kg_min")
     return np.array([[_mean(r, c, *BASAL)] + [s[c] for s in steps] for c in cols])
 
 
 def _v01_measure(runs: dict[str, RunData]) -> Measured:
-    """Hill fits to the group-mean insulin, EGP and Rd of every step."""
+    """Group-mean insulin, EGP and Rd of every step; EC50 = the plasma insulin at which EGP
+    (Rd) has moved half-way from basal to its value at the highest step (Rizza 1981's
+    half-maximal suppression / stimulation), read off the measured curve."""
     ins, egp, rd = np.mean([_v01_subject(r) for r in runs.values()], axis=0)
-    f_egp, f_rd = mx.fit_hill(ins, egp), mx.fit_hill(ins, rd)
+    ec50_egp, ec50_rd = mx.half_effect_dose(ins, egp), mx.half_effect_dose(ins, rd)
     at60 = egp[1 + V01_LEVELS.index(60.0)]
     values = {
-        "ec50_egp": f_egp.ec50,
-        "ec50_rd": f_rd.ec50,
-        "ec50_ratio": f_rd.ec50 / f_egp.ec50,
+        "ec50_egp": ec50_egp,
+        "ec50_rd": ec50_rd,
+        "ec50_ratio": ec50_rd / ec50_egp,
         "egp_supp_60": 1.0 - at60 / egp[0],
         "rd_max": float(rd[-1]),
     }
-    return Measured(values, {"ins": ins, "egp": egp, "rd": rd, "fit_egp": f_egp, "fit_rd": f_rd})
+    return Measured(values, {"ins": ins, "egp": egp, "rd": rd, "ec50": (ec50_egp, ec50_rd)})
 
 
 def _v01_draw(fig_title: str, out) -> fg.Figure:  # noqa: ANN001
     c = out.curves
     fig, (a1, a2) = fg.panels(2, fig_title)
-    xs = np.geomspace(1, 1000, 200)
-    for ax, key, fit, col in ((a1, "egp", c["fit_egp"], 0), (a2, "rd", c["fit_rd"], 1)):
-        ax.semilogx(
-            c["ins"],
-            c[key],
-            "o",
-            color="tab:blue",
-            label=f"simulated, means of {COHORT} (last 30 min)",
-        )
-        ax.semilogx(xs, fit(xs), **fg.OURS, label=f"Hill fit, EC50 {fit.ec50:.0f} uU/mL")
+    order = np.argsort(c["ins"], kind="stable")
+    for ax, key, ec50, col in ((a1, "egp", c["ec50"][0], 0), (a2, "rd", c["ec50"][1], 1)):
+        y = c[key]
+        ax.semilogx(c["ins"][1:], y[1:], "o", color="tab:blue", label="clamp steps (last 30 min)")
+        ax.semilogx(c["ins"][:1], y[:1], "s", color="tab:blue", mfc="white", label="basal")
+        ax.semilogx(c["ins"][order], y[order], **fg.OURS, label=f"means of {COHORT} subjects")
+        half = 0.5 * (y[0] + y[-1])
+        ax.axhline(half, color="0.5", lw=0.8, ls=":", label="half-way, basal to maximal")
+        ax.axvline(ec50, color="tab:blue", lw=0.8, ls=":", label=f"EC50 {ec50:.0f} uU/mL")
         lo, hi = out.target.criteria[col].low, out.target.criteria[col].high
         fg.vband(ax, lo, hi, label="accepted EC50")
-        ax.set_xlabel("plasma insulin (uU/mL)")
+        ax.set_xlabel("plasma insulin, measured (uU/mL)")
     a1.set_ylabel("EGP (mg/kg/min)")
     a2.set_ylabel("glucose disposal Rd (mg/kg/min)")
     fg.hband(a2, 8.0, 13.0, label="accepted max Rd")
@@ -93,8 +102,10 @@ V01 = Target(
     "stepwise euglycaemic clamp 5-700 uU/mL: EC50 of EGP suppression and of Rd",
     "Rizza, Mandarino, Gerich 1981, Am J Physiol 240:E630",
     f"healthy, fasting; a cohort of {COHORT} virtual subjects clamped at 5, 10, 20, 40, 60, "
-    "100, 200, 700 uU/mL, 2 h per step, glucose 5 mM; steady state = mean of the last 30 min "
-    "of each step; Hill fits to the group means with the basal (pre-clamp) point",
+    "100, 200, 700 uU/mL, 2 h per step, glucose held at each subject's basal level; steady "
+    "state = mean of the last 30 min of each step, insulin as measured (the 5 and 10 steps "
+    "stay near the subject's own level); EC50 = insulin at half-way from basal to the "
+    "700-uU/mL response on the group-mean curve",
     (
         Criterion("ec50_egp", "EC50 of EGP suppression", 20.0, 40.0, "uU/mL"),
         Criterion("ec50_rd", "EC50 of Rd", 40.0, 75.0, "uU/mL"),
