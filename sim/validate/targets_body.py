@@ -307,9 +307,10 @@ V04 = Target(
 V05_LEVELS = [40.0, 60.0, 100.0]
 """uU/mL: low, medium, high physiological plasma insulin. Conte 2012 infused insulin to reach
 low, medium and high physiological concentrations in obese subjects (the abstract's numbers are
-the obese group's); the levels are our reading: the low step is 2.5x our obese fasting insulin
-(~16 uU/mL). A low step of 20 uU/mL in a healthy subject cannot pass together with V01: an EGP
-EC50 of 20-40 uU/mL (Rizza 1981) means < 50 % of the maximal suppression at 20 uU/mL."""
+the obese group's); the levels are our reading: the low step is ~2.7x our obese fasting
+insulin (14-15 uU/mL). A low step of 20 uU/mL in a healthy subject cannot pass together with
+V01: an EGP EC50 of 20-40 uU/mL (Rizza 1981) means < 50 % of the maximal suppression at
+20 uU/mL."""
 
 
 def _v05_scn(seed: int) -> dict:
@@ -368,7 +369,7 @@ def _v05_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
         a1.plot([xc], [y], mark, color="tab:purple", ms=7, zorder=3)
     a1.plot([], [], "^", color="tab:purple", label="accepted bound (^ at least, v at most)")
     a1.set_xticks(x, [f"{v:g} uU/mL" for v in V05_LEVELS])
-    a1.set_xlabel("clamp step (plasma insulin)")
+    a1.set_xlabel(f"clamp step (plasma insulin); group means of {COHORT} obese subjects")
     a1.set_ylabel("% change from basal")
     return fig
 
