@@ -111,14 +111,19 @@ class StateView:
     """Named, zero-copy access to the rows of a tissue state array.
 
     ``StateView(y, idx).akt_p`` is ``y[idx["akt_p"]]``: a view, so writes go to ``y``.
-    The view is kept on the instance at first access, so a rate law that reads a species
-    again pays for an attribute lookup only (a right-hand side reads ~110 rows; at small
-    blocks this Python overhead, not arithmetic, is the cost).
+    With ``ordered`` (``idx`` names every row of a 2-D ``y`` in order, as a tissue's
+    :func:`index` does) all row views are made at once by iterating ``y`` and stored on the
+    instance, so a rate law pays for a plain attribute lookup only; otherwise each view is
+    made and kept at its first access through ``__getattr__`` (~0.5 us each; a right-hand
+    side reads ~60 rows of each view, and at small blocks this Python overhead, not
+    arithmetic, is the cost).
     """
 
-    def __init__(self, y: FloatArray, idx: dict[str, int]) -> None:
+    def __init__(self, y: FloatArray, idx: dict[str, int], ordered: bool = False) -> None:
         self._y = y
         self._idx = idx
+        if ordered:
+            self.__dict__.update(zip(idx, y, strict=True))
 
     def __getattr__(self, name: str) -> FloatArray:
         try:

@@ -190,7 +190,7 @@ def cell_rhs(tissue: str, y: FloatArray, u: SimpleNamespace, p: SimpleNamespace)
     """Time derivative (per minute) of a tissue state array ``y`` of shape (n_species, n)."""
     dy = np.zeros_like(y)
     idx = _IDX[tissue]
-    _LAWS[tissue](StateView(y, idx), StateView(dy, idx), u, p)
+    _LAWS[tissue](StateView(y, idx, ordered=True), StateView(dy, idx, ordered=True), u, p)
     return dy
 
 
