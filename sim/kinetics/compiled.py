@@ -77,6 +77,13 @@ def _load(name: str, source: str) -> types.ModuleType:
         return sys.modules[name]
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    # The generated modules must also be importable by name: numba's on-disk index of a shared
+    # law (sig.common, ...) holds the overloads of every tissue's kernel, pickled with their
+    # argument types, which live in the kernel modules; a process that compiles one tissue
+    # while another process has already stored an overload for a second one unpickles that
+    # index and imports the second kernel's module (ModuleNotFoundError before this).
+    if str(folder) not in sys.path:
+        sys.path.append(str(folder))
     path = folder / f"{name}.py"
     if not path.exists() or path.read_text() != source:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
