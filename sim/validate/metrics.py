@@ -96,11 +96,11 @@ def half_effect_dose(x: FloatArray, y: FloatArray) -> float:
         return float("nan")
     half = 0.5 * (y[0] + y_max_dose)
     order = np.argsort(x, kind="stable")
-    xs, side = x[order], np.sign(y[order] - half)
-    start = np.sign(y[0] - half)
+    xs, ys = x[order], y[order]
+    side, start = np.sign(ys - half), np.sign(y[0] - half)
     for k in range(1, len(xs)):
         if side[k] != start:
-            y0, y1 = y[order][k - 1], y[order][k]
+            y0, y1 = ys[k - 1], ys[k]
             f = (y0 - half) / (y0 - y1)
             return float(math.exp(math.log(xs[k - 1]) + f * math.log(xs[k] / xs[k - 1])))
     return float("nan")

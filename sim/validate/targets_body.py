@@ -85,7 +85,7 @@ def _v01_draw(fig_title: str, out) -> fg.Figure:  # noqa: ANN001
         ax.semilogx(c["ins"][1:], y[1:], "o", color="tab:blue", label="clamp steps (last 30 min)")
         ax.semilogx(c["ins"][:1], y[:1], "s", color="tab:blue", mfc="white", label="basal")
         ax.semilogx(c["ins"][order], y[order], **fg.OURS, label=f"means of {COHORT} subjects")
-        half = 0.5 * (y[0] + y[-1])
+        half = 0.5 * (y[0] + y[int(np.argmax(c["ins"]))])  # as half_effect_dose reads it
         ax.axhline(half, color="0.5", lw=0.8, ls=":", label="half-way, basal to maximal")
         ax.axvline(ec50, color="tab:blue", lw=0.8, ls=":", label=f"EC50 {ec50:.0f} uU/mL")
         lo, hi = out.target.criteria[col].low, out.target.criteria[col].high
