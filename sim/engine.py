@@ -22,7 +22,7 @@ from sim.graph import CellLayout
 from sim.kinetics import body as bk
 from sim.kinetics import compiled
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
-from sim.kinetics.tissues import cell_rhs, stiffness_bound
+from sim.kinetics.tissues import BoundRHS, stiffness_bound
 from sim.parameters import BODY, tissue_params
 from sim.scenario import MODULATOR_TARGETS
 from sim.types import FloatArray
@@ -112,16 +112,6 @@ def initial_state(tissue: str, n: int, params: SimpleNamespace | None = None) ->
     return y
 
 
-class CellRHS:
-    """Right-hand side of one tissue with inputs and parameters bound (picklable)."""
-
-    def __init__(self, tissue: str, u: SimpleNamespace, p: SimpleNamespace) -> None:
-        self.tissue, self.u, self.p = tissue, u, p
-
-    def __call__(self, t: float, y: FloatArray) -> FloatArray:
-        return cell_rhs(self.tissue, y, self.u, self.p)
-
-
 BLOCK_CELLS = 8192
 """Cells advanced together by the numpy path. A block's arrays (31 species x 8192 x 8 B =
 2 MiB each, ~10 live) stay in cache instead of streaming from memory ~300 times per
@@ -178,7 +168,7 @@ def advance_cells(
     for a, b in zip(edges[:-1], edges[1:], strict=True):
         yb = y[:, a:b].copy()
         yb[acc_rows] = 0.0
-        rhs = CellRHS(tissue, block_namespace(u, a, b, n), block_namespace(p, a, b, n))
+        rhs = BoundRHS(tissue, block_namespace(u, a, b, n), block_namespace(p, a, b, n))
         out[:, a:b] = numerics.rk4_inplace(rhs, 0.0, yb, dt, n_sub)
     return out
 

@@ -53,29 +53,46 @@ def rk4(
 
 
 def rk4_inplace(
-    rhs: Callable[[float, FloatArray], FloatArray], t: float, y: FloatArray, dt: float, n: int
+    rhs: Callable[..., FloatArray], t: float, y: FloatArray, dt: float, n: int
 ) -> FloatArray:
-    """:func:`rk4` with its stage sums written into two reused work arrays.
+    """:func:`rk4` with its stage sums written into reused work arrays.
 
     The floating-point operations and their order are those of :func:`rk4` (addition is
     commutative in IEEE arithmetic), so the result is bit-for-bit the same; only numpy's
-    temporaries go. ``y`` is not modified.
+    temporaries go. When ``rhs.writes_into`` is true, ``rhs(t, y, out)`` writes the
+    derivative into ``out``, and the four stage derivatives and the substep results live in
+    arrays allocated once per call: a population-sized allocation is a fresh mapping whose
+    pages fault in on first write, which cost ~15 % of a step (docs/performance.md).
+    ``y`` is not modified.
     """
     h = dt / n
     stage = np.empty_like(y)
     acc = np.empty_like(y)
+    if getattr(rhs, "writes_into", False):
+        kb = [np.empty_like(y) for _ in range(4)]
+        yb = (np.empty_like(y), np.empty_like(y))
+
+        def f(ti: float, yi: FloatArray, j: int) -> FloatArray:
+            return rhs(ti, yi, kb[j])
+
+    else:
+        yb = None
+
+        def f(ti: float, yi: FloatArray, j: int) -> FloatArray:
+            return rhs(ti, yi)
+
     for i in range(n):
         ti = t + i * h
-        k1 = rhs(ti, y)
+        k1 = f(ti, y, 0)
         np.multiply(k1, 0.5 * h, out=stage)
         stage += y
-        k2 = rhs(ti + 0.5 * h, stage)
+        k2 = f(ti + 0.5 * h, stage, 1)
         np.multiply(k2, 0.5 * h, out=stage)
         stage += y
-        k3 = rhs(ti + 0.5 * h, stage)
+        k3 = f(ti + 0.5 * h, stage, 2)
         np.multiply(k3, h, out=stage)
         stage += y
-        k4 = rhs(ti + h, stage)
+        k4 = f(ti + h, stage, 3)
         # acc = k1 + 2 k2 + 2 k3 + k4, summed left to right as in rk4
         np.multiply(k2, 2.0, out=acc)
         acc += k1
@@ -83,7 +100,7 @@ def rk4_inplace(
         acc += k2
         acc += k4
         acc *= h / 6.0
-        y = acc + y
+        y = acc + y if yb is None else np.add(acc, y, out=yb[i % 2])
     return y
 
 

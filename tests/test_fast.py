@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from sim import engine as en
 from sim import numerics
 from sim.graph import build as build_graph
+from sim.kinetics.tissues import BoundRHS, cell_rhs
 from sim.model import PhysiologyModel
 
 CELLS = {"muscle": 23, "liver": 21, "adipose": 19}
@@ -55,7 +56,8 @@ def test_blockwise_inplace_numpy_equals_plain_rk4(model, name, monkeypatch):
     t, u, n_sub = _tissue_step(model, name)
     y0 = t.y.copy()
     y0[t.acc_rows] = 0.0
-    reference = numerics.rk4(en.CellRHS(name, u, t.params), 0.0, y0, 1.0, n_sub)
+    # reference: plain rk4 over all cells at once, a fresh derivative array per call
+    reference = numerics.rk4(lambda _t, y: cell_rhs(name, y, u, t.params), 0.0, y0, 1.0, n_sub)
     monkeypatch.setattr(en, "BLOCK_CELLS", 4)  # several blocks and a ragged last one
     blocked = en.advance_cells(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numpy")
     np.testing.assert_array_equal(blocked, reference)
@@ -79,6 +81,49 @@ def test_rk4_inplace_is_rk4_and_fourth_order():
     exact = np.exp(-rate * 2.0) * y0
     errs = [np.abs(numerics.rk4_inplace(decay, 0.0, y0, 2.0, n) - exact).max() for n in (4, 8)]
     assert 12.0 < errs[0] / errs[1] < 20.0  # 2^4 = 16
+
+
+@pytest.mark.parametrize("name", ["muscle", "liver", "adipose"])
+def test_rate_laws_write_every_derivative_row(model, name):
+    """cell_rhs and BoundRHS write into uninitialised arrays without zeroing them: every
+    row must be assigned by the rate laws, whatever was in the array before."""
+    t, u, _ = _tissue_step(model, name)
+    expected = cell_rhs(name, t.y, u, t.params, out=np.zeros_like(t.y))
+    for fill in (np.nan, 1e300):
+        out = np.full_like(t.y, fill)
+        np.testing.assert_array_equal(cell_rhs(name, t.y, u, t.params, out=out), expected)
+        out = np.full_like(t.y, fill)
+        np.testing.assert_array_equal(BoundRHS(name, u, t.params)(0.0, t.y, out), expected)
+
+
+def test_rk4_inplace_with_preallocated_derivatives_is_rk4():
+    """The writes_into path (work arrays reused across substeps, derivative written into
+    them) gives rk4's numbers bit for bit and leaves the input alone."""
+    rate = np.array([[0.3], [1.7], [-0.9]])
+
+    def rhs(t: float, y: np.ndarray) -> np.ndarray:
+        return -rate * y + 0.1 * np.cos(t)
+
+    class Into:
+        writes_into = True
+        arrays: set[int] = set()
+
+        def __call__(self, t: float, y: np.ndarray, out: np.ndarray) -> np.ndarray:
+            self.arrays.add(id(out))
+            out[...] = np.nan  # stale content must not leak into the result
+            np.multiply(-rate, y, out=out)
+            out += 0.1 * np.cos(t)
+            return out
+
+    y0 = np.ones((3, 5))
+    keep = y0.copy()
+    into = Into()
+    for n in (1, 2, 7):
+        np.testing.assert_array_equal(
+            numerics.rk4_inplace(into, 0.2, y0, 1.3, n), numerics.rk4(rhs, 0.2, y0, 1.3, n)
+        )
+    np.testing.assert_array_equal(y0, keep)
+    assert len(into.arrays) <= 3 * 4  # four derivative buffers per call, never more
 
 
 def test_sparse_operators_match_the_lazily_built_graph():

@@ -186,12 +186,48 @@ def adipose_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespa
 _LAWS = {"muscle": muscle_rhs, "liver": liver_rhs, "adipose": adipose_rhs}
 
 
-def cell_rhs(tissue: str, y: FloatArray, u: SimpleNamespace, p: SimpleNamespace) -> FloatArray:
-    """Time derivative (per minute) of a tissue state array ``y`` of shape (n_species, n)."""
-    dy = np.zeros_like(y)
+def cell_rhs(
+    tissue: str,
+    y: FloatArray,
+    u: SimpleNamespace,
+    p: SimpleNamespace,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """Time derivative (per minute) of a tissue state array ``y`` of shape (n_species, n).
+
+    The rate laws assign every row of the derivative (``d.name[:] = ...``; a test fills
+    ``out`` with NaN and checks), so ``out``, when given, is written without zeroing.
+    """
+    dy = np.empty_like(y) if out is None else out
     idx = _IDX[tissue]
     _LAWS[tissue](StateView(y, idx, ordered=True), StateView(dy, idx, ordered=True), u, p)
     return dy
+
+
+class BoundRHS:
+    """:func:`cell_rhs` of one tissue with its inputs and parameters bound, writing into a
+    given array (``writes_into``, for :func:`sim.numerics.rk4_inplace`).
+
+    An integrator passes the same few work arrays on every call, so the named row views of
+    each are made once and kept (they keep their array alive), instead of twice per call.
+    """
+
+    writes_into = True
+
+    def __init__(self, tissue: str, u: SimpleNamespace, p: SimpleNamespace) -> None:
+        self.tissue, self.u, self.p = tissue, u, p
+        self._law, self._idx = _LAWS[tissue], _IDX[tissue]
+        self._views: dict[int, tuple[FloatArray, StateView]] = {}
+
+    def _view(self, a: FloatArray) -> StateView:
+        hit = self._views.get(id(a))
+        if hit is None or hit[0] is not a:
+            hit = self._views[id(a)] = (a, StateView(a, self._idx, ordered=True))
+        return hit[1]
+
+    def __call__(self, t: float, y: FloatArray, out: FloatArray) -> FloatArray:
+        self._law(self._view(y), self._view(out), self.u, self.p)
+        return out
 
 
 def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNamespace) -> float:
