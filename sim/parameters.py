@@ -723,7 +723,15 @@ BODY: tuple[Param, ...] = (
         (0, 10),
     ),
     P("beta_capacity", 1.0, "1", "beta-cell capacity (1 healthy); phenotype presets", (0, 3)),
-    P("k_incretin", 0.08, "1/(mg/kg/min)", "GLP-1/GIP gain per oral Ra; Nauck 1986", (0, 2)),
+    P(
+        "k_incretin",
+        0.12,
+        "1/(mg/kg/min)",
+        "GLP-1/GIP gain per oral Ra: at the ~9 mg/kg/min Ra of a 75 g OGTT the incretin share "
+        "of the insulin response is ~50 % (Nauck 1986: 50-70 %; 0.08 gave ~42 %); calibrated "
+        "to V15/V16 group means",
+        (0, 2),
+    ),
     P(
         "k_isf_insulin",
         0.09,
@@ -860,10 +868,11 @@ BODY: tuple[Param, ...] = (
     ),
     P(
         "K_duodenal",
-        400.0,
+        300.0,
         "mg/kg",
-        "intestinal carbohydrate halving gastric emptying; sets ~2 kcal/min for a 75 g "
-        "drink (Brener 1983); calibrated to V15/V16",
+        "intestinal carbohydrate halving gastric emptying: a 75 g drink empties at ~3 kcal/min "
+        "at 30 min and ~2 kcal/min at 60 min (Brener 1983: ~2 kcal/min after a faster first "
+        "phase; 400 gave 3.1 and half-emptying at 33 min); calibrated to V15/V16 group means",
         (5, 1000),
     ),
     P("k_abs", 0.057, "1/min", "intestinal absorption; Dalla Man 2007 kabs", (0.001, 1)),

@@ -22,7 +22,8 @@ from sim.validate import metrics as mx
 from sim.validate.core import COHORT, Criterion, Measured, RunData, Target, cohort_seeds, judge
 from sim.validate.suite import all_targets, check_overrides, select
 
-COHORT_TARGETS = ("V01", "V05", "V07")  # targets that report group means of virtual subjects
+# targets that report group means of virtual subjects
+COHORT_TARGETS = ("V01", "V05", "V07", "V15", "V16")
 
 # ----------------------------------------------------------------- metric extractors
 
