@@ -502,11 +502,13 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "k_hgo_delay",
-        0.012,
+        0.018,
         "1/min",
-        "rate of the delayed insulin restraint of hepatic glycogenolysis (half-time ~1 h); "
-        "Dalla Man 2007 delayed insulin action ki 0.0079/min; calibrated to V15 (OGTT EGP "
-        "0-120 min: Dalla Man 2007 reference 0.53) with V01 and V06 (liver onset ~120 min)",
+        "rate of the delayed insulin restraint of hepatic glycogenolysis (half-time ~40 min; "
+        "Prager 1986: hepatic glucose output falls with a half-time of tens of minutes; "
+        "Dalla Man 2007's delayed action ki 0.0079/min is slower); calibrated to V01 (EGP "
+        ">= 90 % suppressed after 2 h at 60 uU/mL) with V06 (liver onset >= 90 min); V15's "
+        "OGTT EGP suppression (<= 0.5 over 0-120 min) asks for a slower one (0.006)",
         (0.001, 1),
     ),
     P(

@@ -21,9 +21,10 @@ from sim.validate import calibrate as cal
 from sim.validate import metrics as mx
 from sim.validate.core import COHORT, Criterion, Measured, RunData, Target, cohort_seeds, judge
 from sim.validate.suite import all_targets, check_overrides, select
+from sim.validate.targets_body import V01_COHORT
 
-# targets that report group means of virtual subjects
-COHORT_TARGETS = ("V01", "V05", "V07", "V15", "V16")
+# targets that report group means of virtual subjects, and how many subjects
+COHORT_TARGETS = {"V01": V01_COHORT, "V05": COHORT, "V07": COHORT, "V15": COHORT, "V16": COHORT}
 
 # ----------------------------------------------------------------- metric extractors
 
@@ -137,14 +138,15 @@ def test_all_seventeen_targets_build_valid_scenarios():
         assert t.criteria and t.source and t.protocol
         for name, scn in t.scenarios(1).items():
             s = load_scenario(scn)  # CONTRACT keys only: validation raises otherwise
-            assert s.seed in ([1] if t.id not in COHORT_TARGETS else cohort_seeds(1)), name
+            expected = cohort_seeds(1, COHORT_TARGETS[t.id]) if t.id in COHORT_TARGETS else [1]
+            assert s.seed in expected, name
 
 
 def test_cohort_targets_run_distinct_subjects_and_seeds_give_disjoint_cohorts():
-    for tid in COHORT_TARGETS:
+    for tid, size in COHORT_TARGETS.items():
         t = all_targets()[tid]
         seeds = {load_scenario(s).seed for s in t.scenarios(0).values()}
-        assert len(seeds) == COHORT  # one seed per subject (shared by a subject's two arms)
+        assert len(seeds) == size  # one seed per subject (shared by a subject's two arms)
         assert seeds.isdisjoint({load_scenario(s).seed for s in t.scenarios(1).values()})
 
 
@@ -204,6 +206,39 @@ def test_v05_takes_ratios_of_group_mean_fluxes():
     assert v["egp_supp_low"] != pytest.approx(np.mean(ratios))  # not the mean of the ratios
     assert v["lipolysis_supp_low"] == pytest.approx(0.7)
     assert v["rd_rise_low"] == pytest.approx(1.0) and v["rd_rise_high"] == pytest.approx(1.0)
+
+
+def test_v01_ec50_is_the_mean_of_the_subjects_half_effect_doses():
+    """Synthetic clamps: half the subjects' EGP halves at the 20-uU/mL step, the other
+    half's only at 60; Rizza 1981 report the mean of the subjects' EC50s (29 +/- 2), which
+    is not the EC50 of the group-mean curve. Suppression at 60 is from the group means."""
+    from sim.validate.targets_body import V01, V01_LEVELS
+
+    t = np.arange(0.0, 61.0)
+    levels = [10.5, 10.5, 20.0, 40.0, 60.0, 100.0, 200.0, 700.0]  # 5 and 10: own insulin
+
+    def run(egp_steps: list[float]) -> RunData:
+        df = pd.DataFrame(
+            {"time_min": t, "insulin_uU_ml": 10.5, "egp_mg_kg_min": 2.0, "rd_mg_kg_min": 2.0}
+        )
+        steps = [
+            {"insulin_uU_ml": i, "egp_mg_kg_min": e, "rd_mg_kg_min": 2.0 + 0.01 * i}
+            for i, e in zip(levels, egp_steps, strict=True)
+        ]
+        return RunData(df, pd.DataFrame(), {"clamp_steps": steps})
+
+    early = [2.0, 2.0, 1.0, 0.4, 0.2, 0.1, 0.0, 0.0]
+    late = [2.0, 2.0, 1.95, 1.9, 1.0, 0.3, 0.1, 0.0]
+    runs = {f"clamp_{i}": run(early if i % 2 else late) for i in range(V01_COHORT - 1)}
+    assert len(V01_LEVELS) == len(levels)
+    v = V01.measure(runs).values
+    ins = np.array([10.5, *levels])
+    each = [mx.half_effect_dose(ins, np.array([2.0, *e])) for e in (early, late)]
+    assert each == pytest.approx([20.0, 60.0])
+    assert v["ec50_egp"] == pytest.approx(np.mean(each))
+    group = mx.half_effect_dose(ins, np.array([2.0, *np.mean([early, late], axis=0)]))
+    assert abs(group - np.mean(each)) > 1.0  # the group curve would read something else
+    assert v["egp_supp_60"] == pytest.approx(1.0 - 0.6 / 2.0)
 
 
 def test_half_effect_dose_reads_the_half_way_level_off_the_measured_curve():

@@ -216,9 +216,9 @@ pulses differ between subjects, and one subject's pulse during a critical window
 otherwise decide the result (Rizza 1981 studied 15 subjects, Jørgensen 2006 six)."""
 
 
-def cohort_seeds(seed: int) -> list[int]:
-    """The subjects' own seeds; different suite seeds give disjoint cohorts."""
-    return [seed * COHORT + i for i in range(COHORT)]
+def cohort_seeds(seed: int, n: int = COHORT) -> list[int]:
+    """The ``n`` subjects' own seeds; different suite seeds give disjoint cohorts."""
+    return [seed * n + i for i in range(n)]
 
 
 def cohort_mean(runs: dict[str, RunData], arm: str, column: str) -> np.ndarray:
