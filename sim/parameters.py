@@ -505,7 +505,7 @@ LIVER: tuple[Param, ...] = (
         0.018,
         "1/min",
         "rate of the delayed insulin restraint of hepatic glycogenolysis (half-time ~40 min; "
-        "Prager 1986: hepatic glucose output falls with a half-time of tens of minutes; "
+        "the direct hepatic effect of insulin begins within minutes, Cherrington 2002; "
         "Dalla Man 2007's delayed action ki 0.0079/min is slower); calibrated to V01 (EGP "
         ">= 90 % suppressed after 2 h at 60 uU/mL) with V06 (liver onset >= 90 min); V15's "
         "OGTT EGP suppression (<= 0.5 over 0-120 min) asks for a slower one (0.006)",

@@ -211,9 +211,9 @@ def judge(target: Target, seed: int, measured: Measured, ref: Measured | None) -
 
 
 COHORT = 6
-"""Virtual subjects per seed where a target reports group means (V01, V07): endogenous GH
-pulses differ between subjects, and one subject's pulse during a critical window would
-otherwise decide the result (Rizza 1981 studied 15 subjects, Jørgensen 2006 six)."""
+"""Virtual subjects per seed where a target reports group means (V05, V07, V15, V16; V01
+uses Rizza's 15): endogenous GH pulses differ between subjects, and one subject's pulse
+during a critical window would otherwise decide the result (Jørgensen 2006 studied six)."""
 
 
 def cohort_seeds(seed: int, n: int = COHORT) -> list[int]:
