@@ -198,10 +198,7 @@ def cell_rhs(
     The rate laws assign every row of the derivative (``d.name[:] = ...``; a test fills
     ``out`` with NaN and checks), so ``out``, when given, is written without zeroing.
     """
-    dy = np.empty_like(y) if out is None else out
-    idx = _IDX[tissue]
-    _LAWS[tissue](StateView(y, idx, ordered=True), StateView(dy, idx, ordered=True), u, p)
-    return dy
+    return BoundRHS(tissue, u, p)(0.0, y, np.empty_like(y) if out is None else out)
 
 
 class BoundRHS:
