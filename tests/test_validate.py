@@ -241,6 +241,27 @@ def test_v01_ec50_is_the_mean_of_the_subjects_half_effect_doses():
     assert v["egp_supp_60"] == pytest.approx(1.0 - 0.6 / 2.0)
 
 
+def test_v15_reads_the_group_mean_curve_not_one_subject():
+    """Synthetic OGTTs: half the subjects peak at 30 min, half at 60, each +4 mM over 5 mM.
+    The group-mean curve (what the OGTT sources report) peaks between the two, ~2.1 mM over
+    its start; any one subject would give ~+4 mM at 30 or 60 min."""
+    from sim.validate.targets_body import V15
+
+    t = np.arange(0.0, 181.0)
+
+    def run(t_peak: float) -> RunData:
+        g = 5.0 + 4.0 * np.exp(-(((t - t_peak) / 20.0) ** 2))
+        df = pd.DataFrame({"time_min": t, "glucose_mM": g, "egp_mg_kg_min": 2.0})
+        return RunData(df, pd.DataFrame(), {})
+
+    runs = {f"ogtt_{i}": run(30.0 if i % 2 else 60.0) for i in range(COHORT)}
+    v = V15.measure(runs).values
+    mean = 5.0 + 2.0 * (np.exp(-(((t - 30) / 20) ** 2)) + np.exp(-(((t - 60) / 20) ** 2)))
+    assert v["increment_mM"] == pytest.approx(mean.max() - mean[0])
+    assert v["increment_mM"] < 3.0 and 30.0 < v["peak_min"] < 60.0  # one subject: +4, 30 or 60
+    assert v["egp_supp"] == pytest.approx(0.0)
+
+
 def test_half_effect_dose_reads_the_half_way_level_off_the_measured_curve():
     """Known answers on piecewise log-linear curves: a falling one (EGP) half-way from basal
     2.0 to 0.0 at 700 crosses 1.0 half-way (in log dose) between 20 and 40; a rising one
