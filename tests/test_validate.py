@@ -128,6 +128,20 @@ def test_a_target_passes_only_if_every_criterion_passes():
     assert cal.total_loss([ok, one_bad]) == pytest.approx(0.2)
 
 
+def test_values_beside_the_criteria_are_reported_but_not_judged():
+    """A value a target measures without a criterion (V15's 0-120 min EGP suppression) goes
+    into validation.json and the report as 'also measured' and never decides the result."""
+    from sim.validate.report import _markdown
+
+    t = _fake_target([Criterion("a", "a", 0, 1)])
+    outs = [judge(t, s, Measured({"a": 0.5, "extra": 7.0 + s}), None) for s in (0, 1)]
+    assert all(o.passed for o in outs)
+    assert outs[1].record()["also_measured"] == {"extra": 8.0}
+    assert "also_measured" not in judge(t, 0, Measured({"a": 0.5}), None).record()
+    text = _markdown(outs, {})
+    assert "Also measured (reported, not judged; seed 0 / 1): extra 7 / 8." in text
+
+
 # ----------------------------------------------------------------- declarations
 
 
@@ -260,6 +274,24 @@ def test_v15_reads_the_group_mean_curve_not_one_subject():
     assert v["increment_mM"] == pytest.approx(mean.max() - mean[0])
     assert v["increment_mM"] < 3.0 and 30.0 < v["peak_min"] < 60.0  # one subject: +4, 30 or 60
     assert v["egp_supp"] == pytest.approx(0.0)
+
+
+def test_v15_egp_suppression_is_the_mean_over_the_5_h_test():
+    """Synthetic OGTT with EGP at half its basal 2.0 for the first 2 h and back at basal
+    after: over 0-300 min (Mitrakou 1992's window) the suppression is 0.5 x 121/301 samples;
+    the first 2 h alone (reported, not judged) read 0.5."""
+    from sim.validate.targets_body import V15, V15_EGP_WINDOW_MIN
+
+    assert V15_EGP_WINDOW_MIN == 300.0
+    assert all(s["duration_min"] == 300.0 for s in V15.scenarios(0).values())
+    t = np.arange(0.0, 331.0)
+    egp = np.where(t <= 120.0, 1.0, 2.0)
+    egp[0] = 2.0  # basal at the load
+    df = pd.DataFrame({"time_min": t, "glucose_mM": 5.0 + np.exp(-t / 60.0), "egp_mg_kg_min": egp})
+    v = V15.measure({f"ogtt_{i}": RunData(df, pd.DataFrame(), {}) for i in range(COHORT)}).values
+    assert v["egp_supp"] == pytest.approx(1.0 - np.mean(egp[t <= 300.0]) / 2.0)
+    assert v["egp_supp"] == pytest.approx(0.5 * 120 / 301)
+    assert v["egp_supp_0_120"] == pytest.approx(0.5 * 120 / 121)
 
 
 def test_half_effect_dose_reads_the_half_way_level_off_the_measured_curve():

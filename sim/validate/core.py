@@ -157,6 +157,14 @@ class Outcome:
             return 10.0 * len(self.target.criteria)
         return float(sum(c.distance for c in self.criteria))
 
+    def also_measured(self) -> dict[str, float]:
+        """Values the target measures beside its criteria and reference figures (reported,
+        not judged)."""
+        judged = {c.key for c in self.criteria}
+        if self.reference is not None:
+            judged |= {k.removeprefix("ref_") for k in self.reference.values}
+        return {k: v for k, v in self.values.items() if k not in judged}
+
     def record(self) -> dict[str, Any]:
         """The CONTRACT ``validation.json`` object, with every sub-criterion."""
         head = self.criteria[0] if self.criteria else None
@@ -190,6 +198,9 @@ class Outcome:
                 }
                 for k, v in self.reference.values.items()
             }
+        extra = self.also_measured()
+        if extra:
+            out["also_measured"] = {k: _num(v) for k, v in extra.items()}
         if self.error is not None:
             out["error"] = self.error
         return out

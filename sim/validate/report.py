@@ -106,12 +106,26 @@ def _markdown(outcomes: list[Outcome], figures: dict[str, str]) -> str:
             for key, rv in refm.values.items():
                 mine = group[0].values.get(key.removeprefix("ref_"), float("nan"))
                 lines.append(f"| {key.removeprefix('ref_')} | {fmt(mine)} | {fmt(rv)} |")
+        lines += _also_measured_lines(group)
         for o in group:
             if o.error:
                 lines += ["", f"Seed {o.seed} error: `{o.error}`"]
         if tid in figures:
             lines += ["", f"![{tid}]({figures[tid]})"]
     return "\n".join(lines) + "\n"
+
+
+def _also_measured_lines(group: list[Outcome]) -> list[str]:
+    """One line with the values a target reports beside its criteria, seed by seed."""
+    extra = [o.also_measured() for o in group]
+    keys = list(dict.fromkeys(k for e in extra for k in e))
+    if not keys:
+        return []
+    seeds = " / ".join(str(o.seed) for o in group)
+    values = "; ".join(
+        f"{k} " + " / ".join(fmt(e.get(k, float("nan"))) for e in extra) for k in keys
+    )
+    return ["", f"Also measured (reported, not judged; seed {seeds}): {values}."]
 
 
 def prepare_out(out: Path) -> None:

@@ -498,12 +498,20 @@ V06 = Target(
 
 
 # --------------------------------------------------------------------------- V15
+V15_EGP_WINDOW_MIN = 300.0
+"""EGP suppression after the load is read over the 5-h test, as tracer OGTT studies report it:
+Mitrakou et al. 1992 (NEJM 326:22; 1 g/kg oral glucose, fluxes totalled per five hours) found
+endogenous glucose output suppressed by 48 % in normal subjects over the 5 h. The band's other
+source (Basu 2003, mixed meal, 40.3 %) does not state its window in the abstract."""
+
+
 def _v15_scn(seed: int) -> dict:
     """A cohort of healthy virtual subjects: the sources report group means (peak 38 min,
-    +45 mg/dL), so the metrics are read off the group-mean curves, as for V01 and V05."""
+    +45 mg/dL), so the metrics are read off the group-mean curves, as for V01 and V05. The
+    runs last the 5-h window of the EGP suppression (:data:`V15_EGP_WINDOW_MIN`)."""
     proto = {"kind": "ogtt", "glucose_g": 75}
     return {
-        f"ogtt_{i}": scenario(f"V15_ogtt_{i}", sub, protocol=proto)
+        f"ogtt_{i}": scenario(f"V15_ogtt_{i}", sub, protocol=proto, duration_min=V15_EGP_WINDOW_MIN)
         for i, sub in enumerate(cohort_seeds(seed))
     }
 
@@ -516,7 +524,9 @@ def _v15_measure(runs: dict[str, RunData]) -> Measured:
         "peak_min": tp,
         "increment_mM": gp - g[0],
         "g120_mM": mx.value_at(t, g, 120.0),
-        "egp_supp": 1 - mx.window_mean(t, egp, 0, 120) / egp[0],
+        "egp_supp": 1 - mx.window_mean(t, egp, 0, V15_EGP_WINDOW_MIN) / egp[0],
+        # Not a criterion: the first 2 h alone, for comparison with 2-h OGTT reports.
+        "egp_supp_0_120": 1 - mx.window_mean(t, egp, 0, 120) / egp[0],
     }
     return Measured(values, {"t": t, "g": g, "egp": egp})
 
@@ -538,7 +548,13 @@ def _v15_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
     a1.set_xlabel("time after 75 g glucose (min)")
     a1.set_ylabel("plasma glucose (mM)")
     a2.plot(c["t"], c["egp"], **fg.OURS, label="EGP")
-    a2.axhspan(c["egp"][0] * 0.5, c["egp"][0] * 0.7, **fg.BAND, label="accepted 0-120 min mean")
+    a2.axhspan(
+        c["egp"][0] * 0.5,
+        c["egp"][0] * 0.7,
+        **fg.BAND,
+        label=f"accepted 0-{V15_EGP_WINDOW_MIN:.0f} min mean",
+    )
+    a2.axhline(c["egp"][0], color="tab:gray", lw=0.8, ls=":", label="basal")
     a2.set_xlabel("time (min)")
     a2.set_ylabel("EGP (mg/kg/min)")
     return fig
@@ -547,9 +563,12 @@ def _v15_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
 V15 = Target(
     "V15",
     "75 g OGTT, healthy: glucose peak, increment, 2-h glucose, EGP suppression",
-    "ADA criteria; Diabetes Technol Ther 2009;11:457 (peak 38 min, +45 mg/dL); Basu 2003",
-    f"healthy, fasting; {COHORT} virtual subjects, 75 g oral glucose at 0; every value from "
-    "the group-mean curves; EGP suppression = 1 - mean EGP over 0-120 min / EGP at 0",
+    "ADA criteria; Diabetes Technol Ther 2009;11:457 (peak 38 min, +45 mg/dL); Basu 2003 "
+    "(EGP -40 %); Mitrakou 1992, NEJM 326:22 (EGP -48 % over the 5-h OGTT)",
+    f"healthy, fasting; {COHORT} virtual subjects, 75 g oral glucose at 0, "
+    f"{V15_EGP_WINDOW_MIN:.0f} min; every value from the group-mean curves; EGP suppression "
+    f"= 1 - mean EGP over 0-{V15_EGP_WINDOW_MIN:.0f} min / EGP at 0 (Mitrakou's 5 h; the "
+    "first 2 h alone, egp_supp_0_120, are reported, not judged)",
     (
         Criterion("peak_min", "glucose peak time", 30.0, 60.0, "min"),
         Criterion("increment_mM", "glucose increment", 1.7, 3.9, "mM"),
