@@ -441,6 +441,21 @@ def test_meal_egp_suppression_agrees_with_dalla_man(rr):
 
 # ----------------------------------------------------------------- the acceptance run
 
+FAST_TIER = ("V02", "V03", "V08", "V09", "V10", "V11", "V12", "V14", "V15")
+"""Targets cheap enough for every CI run (about a minute on one core at seed 0); the other
+eight (clamp series, GH infusion, 48-h and 14-week runs) are in ``test_full_suite``."""
+
+
+def test_fast_tier_of_the_validation_suite_passes(tmp_path):
+    """CI's tier of issue 4's acceptance run: these targets pass at seed 0 by the same
+    command and criteria as the full run (``sim validate --seeds 0 1 2``)."""
+    out = tmp_path / "fast"
+    rc = main(["validate", "--only", *FAST_TIER, "--out", str(out), "--workers", "1", "-q"])
+    records = json.loads((out / "validation.json").read_text())
+    failing = [(r["id"], [c for c in r["criteria"] if not c["pass"]]) for r in records]
+    assert [r["id"] for r in records] == list(FAST_TIER)
+    assert rc == 0 and all(r["pass"] for r in records), [f for f in failing if f[1]]
+
 
 @pytest.mark.slow
 def test_full_suite(tmp_path):
