@@ -1,17 +1,22 @@
 """Compiled kernels of the very same rate laws (optional: needs numba, the ``fast`` extra).
 
 Nothing here restates a rate law. The source of :mod:`sim.kinetics.signalling` and
-:mod:`sim.kinetics.tissues` is compiled a second time with ``numba.njit``: every function of
-those modules becomes a compiled function, and the named state view, inputs and parameters
-become named tuples (a state view is a tuple of row views of the state array, so
-``s.akt_p`` and ``d.akt_p[:] = ...`` mean what they mean in numpy). On top sits one fused
-kernel per tissue: classical RK4 with the same substeps and the same arithmetic order as
-:func:`sim.numerics.rk4`, run over blocks of cells that stay in cache.
+:mod:`sim.kinetics.tissues` is compiled a second time with ``numba.njit``, for one cell at a
+time: the state view and the derivative view become numba records (one float field per
+species, so ``s.akt_p`` reads a number and ``d.akt_p = ...`` writes one), the inputs and
+parameters named tuples of numbers. Three mechanical edits make the array source read as
+scalar source (:func:`scalar_source`): ``d.<name>[:] = `` becomes ``d.<name> = `` and
+``np.ones_like(x)`` / ``np.zeros_like(x)`` become ``1.0`` / ``0.0``; ``np.maximum``,
+``np.minimum`` and the arithmetic mean the same on numbers. On top sits one fused kernel per
+tissue: a loop over cells, each cell's classical RK4 with the same substeps and the same
+arithmetic order as :func:`sim.numerics.rk4`, entirely in registers and cache; no
+population-sized temporaries and no per-call overhead, so its cost per cell does not depend
+on the number of cells.
 
-Compiling takes minutes of CPU, so the copies are written as modules into a cache folder
-(``SIM_NUMBA_CACHE``, default ``~/.cache/sim/numba``) named by a hash of the kinetics source,
-this file and the numba/numpy versions, and numba caches the machine code beside them: a
-changed rate law gets a fresh folder, an unchanged one loads in about a second.
+Compiling takes ~5 s per tissue here, so the copies are written as modules into a cache
+folder (``SIM_NUMBA_CACHE``, default ``~/.cache/sim/numba``) named by a hash of the kinetics
+source, this file and the numba/numpy versions, and numba caches the machine code beside
+them: a changed rate law gets a fresh folder, an unchanged one loads in under a second.
 
 The numpy path stays the reference; the two agree to round-off (``tests/test_fast.py``).
 """
@@ -22,6 +27,7 @@ import hashlib
 import importlib.util
 import inspect
 import os
+import re
 import sys
 import types
 from functools import cache
@@ -33,8 +39,6 @@ import numpy as np
 from sim.kinetics import signalling, species, tissues
 from sim.types import FloatArray
 
-BLOCK_CELLS = 512
-"""Cells per block: 31 species x 512 cells x 8 B x ~6 live arrays stays inside L2 cache."""
 _LAW_NAMES = {"muscle": "muscle_rhs", "liver": "liver_rhs", "adipose": "adipose_rhs"}
 _SIG_IMPORT = "from sim.kinetics import signalling as sig"
 _JIT_FOOTER = """
@@ -45,8 +49,30 @@ import types as _types  # noqa: E402
 
 for _name, _obj in list(globals().items()):
     if isinstance(_obj, _types.FunctionType) and _obj.__module__ == __name__:
-        globals()[_name] = _numba.njit(cache=True)(_obj)
+        globals()[_name] = _numba.njit(cache=True, error_model="numpy")(_obj)
 """
+_SCALAR_EDITS = (
+    (re.compile(r"\bd\.(\w+)\[:\] = "), r"d.\1 = "),
+    (re.compile(r"np\.ones_like\([\w.]+\)"), "1.0"),
+    (re.compile(r"np\.zeros_like\([\w.]+\)"), "0.0"),
+)
+
+
+def scalar_source(source: str) -> str:
+    """The rate-law ``source`` as it reads for one cell (see the module docstring).
+
+    Refuses a source where a derivative is still written through a slice, or a
+    ``*_like`` constructor is left, after the edits: that law would not compile per cell
+    or would mean something else.
+    """
+    for pattern, repl in _SCALAR_EDITS:
+        source = pattern.sub(repl, source)
+    law_lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith("#")]
+    left = [ln for ln in law_lines if re.search(r"\bd\.\w+\[", ln) or "_like(" in ln]
+    left = [ln for ln in left if "empty_like" not in ln]  # cell_rhs: Python only, never compiled
+    if left:
+        raise ImportError(f"rate-law lines the per-cell compiler cannot read: {left}")
+    return source
 
 
 def available() -> bool:
@@ -100,8 +126,8 @@ def _load(name: str, source: str) -> types.ModuleType:
 def _laws() -> dict[str, object]:
     """The compiled copies of the tissue right-hand sides."""
     key = _key()
-    sig = _load(f"sim_sig_{key}", inspect.getsource(signalling) + _JIT_FOOTER)
-    src = inspect.getsource(tissues)
+    sig = _load(f"sim_sig_{key}", scalar_source(inspect.getsource(signalling)) + _JIT_FOOTER)
+    src = scalar_source(inspect.getsource(tissues))
     if _SIG_IMPORT not in src:
         raise ImportError(f"sim.kinetics.tissues no longer has the line {_SIG_IMPORT!r}")
     tis = _load(
@@ -113,16 +139,20 @@ def _laws() -> dict[str, object]:
 def _kernel_source(
     tissue: str, params: tuple[str, ...], per_cell: tuple[str, ...], inputs: tuple[str, ...]
 ) -> str:
-    """Source of the fused kernel module of one tissue (state view, block slicing, RK4)."""
+    """Source of the fused per-cell kernel module of one tissue (records, RK4 per cell)."""
     module, law = _laws()[tissue]
     names = [s.name for s in species.TISSUE_SPECIES[tissue]]
     scalar = [n for n in params if n not in per_cell]
     p_args = ", ".join(
-        f"pc[{per_cell.index(n)}, a:b]" if n in per_cell else f"ps[{scalar.index(n)}]"
-        for n in params
+        f"pc[{per_cell.index(n)}, i]" if n in per_cell else f"ps[{scalar.index(n)}]" for n in params
     )
     u_scalar = [f for f in inputs if f != "ins_nM"]
-    u_args = ", ".join("ins[a:b]" if f == "ins_nM" else f"us[{u_scalar.index(f)}]" for f in inputs)
+    u_args = ", ".join("ins[i]" if f == "ins_nM" else f"us[{u_scalar.index(f)}]" for f in inputs)
+
+    def each(template: str, indent: int) -> str:
+        """One line per species (RK4 stage sums field by field, as rk4 does row by row)."""
+        return "\n".join(" " * indent + template.format(n=n, k=k) for k, n in enumerate(names))
+
     return f'''"""Generated by sim.kinetics.compiled for {tissue}; do not edit."""
 from collections import namedtuple
 
@@ -131,51 +161,37 @@ import numpy as np
 
 from {module} import {law} as law
 
-View = namedtuple("View", {names!r})
+Cell = np.dtype([(n, np.float64) for n in {names!r}])
 Params = namedtuple("Params", {list(params)!r})
 Inputs = namedtuple("Inputs", {list(inputs)!r})
 
 
-@numba.njit(cache=True)
-def view(y):
-    return View({", ".join(f"y[{i}]" for i in range(len(names)))})
-
-
-@numba.njit(cache=True)
-def block_params(ps, pc, a, b):
-    return Params({p_args})
-
-
-@numba.njit(cache=True)
-def block_inputs(us, ins, a, b):
-    return Inputs({u_args})
-
-
-@numba.njit(cache=True)
-def rhs(y, u, p):
-    dy = np.zeros_like(y)
-    law(view(y), view(dy), u, p)
-    return dy
-
-
-@numba.njit(cache=True)
-def advance(y, us, ins, ps, pc, dt, n, block):
-    """RK4 as sim.numerics.rk4, block by block of cells."""
-    out = np.empty_like(y)
+@numba.njit(cache=True, error_model="numpy")
+def advance(y_all, us, ins, ps, pc, dt, n):
+    """RK4 as sim.numerics.rk4 (n substeps of dt / n), one cell at a time."""
+    out = np.empty_like(y_all)
     h = dt / n
-    ncell = y.shape[1]
-    for a in range(0, ncell, block):
-        b = min(a + block, ncell)
-        pb = block_params(ps, pc, a, b)
-        ub = block_inputs(us, ins, a, b)
-        yb = np.ascontiguousarray(y[:, a:b])
+    work = np.zeros(6, dtype=Cell)
+    y = work[0]
+    stage = work[1]
+    k1 = work[2]
+    k2 = work[3]
+    k3 = work[4]
+    k4 = work[5]
+    for i in range(y_all.shape[1]):
+        p = Params({p_args})
+        u = Inputs({u_args})
+{each("y.{n} = y_all[{k}, i]", 8)}
         for _ in range(n):
-            k1 = rhs(yb, ub, pb)
-            k2 = rhs(yb + (0.5 * h) * k1, ub, pb)
-            k3 = rhs(yb + (0.5 * h) * k2, ub, pb)
-            k4 = rhs(yb + h * k3, ub, pb)
-            yb = yb + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-        out[:, a:b] = yb
+            law(y, k1, u, p)
+{each("stage.{n} = y.{n} + (0.5 * h) * k1.{n}", 12)}
+            law(stage, k2, u, p)
+{each("stage.{n} = y.{n} + (0.5 * h) * k2.{n}", 12)}
+            law(stage, k3, u, p)
+{each("stage.{n} = y.{n} + h * k3.{n}", 12)}
+            law(stage, k4, u, p)
+{each("y.{n} = y.{n} + (h / 6.0) * (k1.{n} + 2.0 * k2.{n} + 2.0 * k3.{n} + k4.{n})", 12)}
+{each("out[{k}, i] = y.{n}", 8)}
     return out
 '''
 
@@ -230,6 +246,4 @@ def advance(
     n = y.shape[1]
     ins = np.ascontiguousarray(np.broadcast_to(np.asarray(u.ins_nM, dtype=np.float64), (n,)))
     us = np.array([float(getattr(u, f)) for f in inputs if f != "ins_nM"], dtype=np.float64)
-    return mod.advance(
-        np.ascontiguousarray(y), us, ins, scalars, cells, float(dt), int(n_sub), BLOCK_CELLS
-    )
+    return mod.advance(np.ascontiguousarray(y), us, ins, scalars, cells, float(dt), int(n_sub))
