@@ -130,13 +130,15 @@ def block_namespace(ns: SimpleNamespace, a: int, b: int, n: int) -> SimpleNamesp
 
 
 def default_kernel() -> str:
-    """The cell kernel: ``numpy`` unless ``SIM_KERNEL=numba`` asks for the compiled one and
-    numba is installed (the ``fast`` extra); without numba it falls back to ``numpy``.
+    """The cell kernel: the compiled per-cell kernel (``numba``) where numba is installed (the
+    ``fast`` extra), the numpy path otherwise (the fallback, and the reference the compiled
+    one is tested against). ``SIM_KERNEL=numpy`` forces numpy; ``SIM_KERNEL=numba`` asks for
+    the compiled kernel and falls back to numpy without numba.
 
-    The compiled kernel is opt-in because compiling it takes minutes of CPU (measured in
-    docs/performance.md), which only long, large runs recover.
+    The first use on a machine compiles the three tissue kernels (~20 s here) into
+    ``~/.cache/sim/numba``; later processes load them.
     """
-    if os.environ.get("SIM_KERNEL", "") == "numba" and compiled.available():
+    if os.environ.get("SIM_KERNEL", "").lower() != "numpy" and compiled.available():
         return "numba"
     return "numpy"
 

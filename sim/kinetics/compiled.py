@@ -137,7 +137,11 @@ def _laws() -> dict[str, object]:
 
 
 def _kernel_source(
-    tissue: str, params: tuple[str, ...], per_cell: tuple[str, ...], inputs: tuple[str, ...]
+    tissue: str,
+    params: tuple[str, ...],
+    per_cell: tuple[str, ...],
+    inputs: tuple[str, ...],
+    cell_inputs: tuple[str, ...],
 ) -> str:
     """Source of the fused per-cell kernel module of one tissue (records, RK4 per cell)."""
     module, law = _laws()[tissue]
@@ -146,8 +150,11 @@ def _kernel_source(
     p_args = ", ".join(
         f"pc[{per_cell.index(n)}, i]" if n in per_cell else f"ps[{scalar.index(n)}]" for n in params
     )
-    u_scalar = [f for f in inputs if f != "ins_nM"]
-    u_args = ", ".join("ins[i]" if f == "ins_nM" else f"us[{u_scalar.index(f)}]" for f in inputs)
+    u_scalar = [f for f in inputs if f not in cell_inputs]
+    u_args = ", ".join(
+        f"uc[{cell_inputs.index(f)}, i]" if f in cell_inputs else f"us[{u_scalar.index(f)}]"
+        for f in inputs
+    )
 
     def each(template: str, indent: int) -> str:
         """One line per species (RK4 stage sums field by field, as rk4 does row by row)."""
@@ -167,7 +174,7 @@ Inputs = namedtuple("Inputs", {list(inputs)!r})
 
 
 @numba.njit(cache=True, error_model="numpy")
-def advance(y_all, us, ins, ps, pc, dt, n):
+def advance(y_all, us, uc, ps, pc, dt, n):
     """RK4 as sim.numerics.rk4 (n substeps of dt / n), one cell at a time."""
     out = np.empty_like(y_all)
     h = dt / n
@@ -198,9 +205,13 @@ def advance(y_all, us, ins, ps, pc, dt, n):
 
 @cache
 def _kernel(
-    tissue: str, params: tuple[str, ...], per_cell: tuple[str, ...], inputs: tuple[str, ...]
+    tissue: str,
+    params: tuple[str, ...],
+    per_cell: tuple[str, ...],
+    inputs: tuple[str, ...],
+    cell_inputs: tuple[str, ...],
 ) -> types.ModuleType:
-    src = _kernel_source(tissue, params, per_cell, inputs)
+    src = _kernel_source(tissue, params, per_cell, inputs, cell_inputs)
     digest = hashlib.sha256(src.encode()).hexdigest()[:12]
     return _load(f"sim_kernel_{tissue}_{digest}", src)
 
@@ -242,8 +253,15 @@ def advance(
     """Advance every cell of ``tissue`` over ``dt`` (``n_sub`` RK4 substeps), compiled."""
     names, per_cell, scalars, cells = pack_params(p)
     inputs = tuple(sorted(vars(u)))
-    mod = _kernel(tissue, names, per_cell, inputs)
+    # Inputs that differ between cells (local insulin always; others where a caller gives
+    # an array) cross as rows of a 2-D array, the rest as scalars.
+    cell_inputs = tuple(f for f in inputs if f == "ins_nM" or np.ndim(getattr(u, f)) > 0)
+    mod = _kernel(tissue, names, per_cell, inputs, cell_inputs)
     n = y.shape[1]
-    ins = np.ascontiguousarray(np.broadcast_to(np.asarray(u.ins_nM, dtype=np.float64), (n,)))
-    us = np.array([float(getattr(u, f)) for f in inputs if f != "ins_nM"], dtype=np.float64)
-    return mod.advance(np.ascontiguousarray(y), us, ins, scalars, cells, float(dt), int(n_sub))
+    uc = np.ascontiguousarray(
+        np.stack(
+            [np.broadcast_to(np.asarray(getattr(u, f), np.float64), (n,)) for f in cell_inputs]
+        )
+    )
+    us = np.array([float(getattr(u, f)) for f in inputs if f not in cell_inputs], np.float64)
+    return mod.advance(np.ascontiguousarray(y), us, uc, scalars, cells, float(dt), int(n_sub))
