@@ -186,6 +186,26 @@ def test_kernel_choice_falls_back_to_numpy(monkeypatch):
     assert en.default_kernel() == "numpy"
 
 
+def test_scalar_source_edits_only_what_it_must_and_refuses_the_rest():
+    """The per-cell copy of a rate law: slice writes become field writes, ``*_like``
+    constants become numbers, nothing else changes; a law it cannot read is refused."""
+    from sim.kinetics.compiled import scalar_source
+
+    law = (
+        "def f(s, d, u, p):\n"
+        "    a = np.maximum(s.x - p.k, 0.0) * np.ones_like(s.x)\n"
+        "    d.x[:] = a + np.zeros_like(a)\n"
+        "    d.y[:] = -a\n"
+    )
+    out = scalar_source(law)
+    assert "d.x = a + 0.0" in out and "d.y = -a" in out
+    assert "np.maximum(s.x - p.k, 0.0) * 1.0" in out and "[:]" not in out
+    with pytest.raises(ImportError, match="cannot read"):
+        scalar_source("def g(s, d):\n    d.x[0] = s.x\n")
+    with pytest.raises(ImportError, match="cannot read"):
+        scalar_source("def g(s, d):\n    d.x = np.full_like(s.x, 2.0)\n")
+
+
 @pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba not installed")
 @pytest.mark.parametrize("name", ["muscle", "liver", "adipose"])
 def test_numba_kernel_matches_numpy(model, name):

@@ -44,6 +44,8 @@ _SIG_IMPORT = "from sim.kinetics import signalling as sig"
 _JIT_FOOTER = """
 
 # ---- appended by sim.kinetics.compiled: every function of this copy compiled by numba
+# (error_model="numpy": a division by zero gives inf/nan as in the numpy path, which
+# check_state then reports, instead of raising inside the kernel)
 import numba as _numba  # noqa: E402
 import types as _types  # noqa: E402
 
