@@ -137,10 +137,15 @@ def bytes_per_cell(model) -> dict[str, float]:  # noqa: ANN001
     ) + sum(v.nbytes for v in (geo.kte_muscle, geo.kte_adipose, geo.liver_atten, geo.visceral))
     from sim.engine import BLOCK_CELLS
 
-    # advance_cells writes into one new state-sized array and uses ~8 block-sized work arrays
-    # (block copy, stage, sum, k1-k4, temporaries), whatever the population
-    species = max(t.y.shape[0] for t in model.tissues.values())
-    work = state + 8 * species * min(BLOCK_CELLS, n) * 8
+    if _kernel_of(model) == "numba":
+        # the compiled kernel: the copy with accumulators reset, the result, and the per-cell
+        # inputs; its work records (6 cells' worth) are negligible
+        work = 2 * state + 8 * n
+    else:
+        # numpy: one new state-sized result and ~8 block-sized work arrays (block copy,
+        # stage, sum, k1-k4, temporaries), whatever the population
+        species = max(t.y.shape[0] for t in model.tissues.values())
+        work = state + 8 * species * min(BLOCK_CELLS, n) * 8
     snapshots = sum(t.y.shape[0] * 4 for t in model.tissues.values()) / 3 * 25
     return {
         "state": state / n,
