@@ -46,17 +46,19 @@ class Tissue:
     mass_kg: float
     names: list[str] = field(init=False)
     acc_rows: list[int] = field(init=False)
+    _rows: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.names = [s.name for s in TISSUE_SPECIES[self.name]]
         self.acc_rows = [i for i, n in enumerate(self.names) if n in ACCUMULATOR_NAMES]
+        self._rows = index(self.name)
 
     @property
     def n(self) -> int:
         return self.y.shape[1]
 
     def row(self, species: str) -> FloatArray:
-        return self.y[index(self.name)[species]]
+        return self.y[self._rows[species]]
 
 
 def _lognormal(rng: np.random.Generator, cv: float, n: int) -> FloatArray:
@@ -162,9 +164,7 @@ def advance_cells(
     """
     n = y.shape[1]
     if (kernel or default_kernel()) == "numba":
-        y = y.copy()
-        y[acc_rows] = 0.0
-        return compiled.advance(tissue, y, u, p, dt, n_sub)
+        return compiled.advance(tissue, y, u, p, dt, n_sub, acc_rows)
     out = np.empty_like(y)  # the only population-sized work array
     edges = np.linspace(0, n, -(-n // BLOCK_CELLS) + 1).astype(int).tolist()  # equal blocks
     for a, b in zip(edges[:-1], edges[1:], strict=True):

@@ -110,6 +110,14 @@ def check_state(y: FloatArray, where: str, t: float, names: list[str] | None = N
 
     ``y`` is (n_species, n_cells) or (n,); ``names`` labels the first axis.
     """
+    if y.size == 0:
+        return
+    # Fast path: min and max carry both tests (a NaN or inf makes one of them non-finite,
+    # and max |y| = max(-min, max)); only a failing state is searched element by element.
+    lo, hi = float(y.min()), float(y.max())
+    if math.isfinite(lo) and math.isfinite(hi) and lo >= -NEG_TOL * max(1.0, -lo, hi):
+        np.maximum(y, 0.0, out=y)
+        return
     bad = ~np.isfinite(y)
     neg = y < -NEG_TOL * np.maximum(1.0, np.abs(y).max(initial=0.0))
     problem = bad | neg

@@ -227,8 +227,10 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     ``ctx`` the schedule, body parameters, geometry and clamp definition.
     """
     bp, sch, geo = ctx.bp, ctx.sch, ctx.geo
-    dx = np.zeros_like(x)
-    s = {n: x[i] for n, i in IDX.items()}
+    # Scalars as Python floats (numpy scalar arithmetic is several times slower) and their
+    # derivatives by name, written into the state-shaped array at the end.
+    s = dict(zip(SCALARS, x[:N_SCALARS].tolist(), strict=True))
+    d: dict[str, float] = dict.fromkeys(SCALARS, 0.0)
     g, ins = glucose_mM(x, bp), insulin_pmol_l(x, bp)
     ffa = ffa_mM(x, bp)
     # B2 gut: grinding, emptying slowed by protein/fat/fibre, absorption.
@@ -236,11 +238,11 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     # drink empties fast at first and then near 2 kcal/min (Brener 1983; Lin 1989).
     k_e = bp.k_empt / (1.0 + s["sto_slow"] / bp.slow_K_g) / (1.0 + s["gut"] / bp.K_duodenal)
     ra = bp.f_abs * bp.k_abs * s["gut"]
-    dx[IDX["sto1"]] = -bp.k_gri * s["sto1"]
-    dx[IDX["sto2"]] = bp.k_gri * s["sto1"] - k_e * s["sto2"]
-    dx[IDX["gut"]] = k_e * s["sto2"] - bp.k_abs * s["gut"]
-    dx[IDX["sto_slow"]] = -k_e * s["sto_slow"]
-    dx[IDX["chylo"]] = -K_CHYLO * s["chylo"]
+    d["sto1"] = -bp.k_gri * s["sto1"]
+    d["sto2"] = bp.k_gri * s["sto1"] - k_e * s["sto2"]
+    d["gut"] = k_e * s["sto2"] - bp.k_abs * s["gut"]
+    d["sto_slow"] = -k_e * s["sto_slow"]
+    d["chylo"] = -K_CHYLO * s["chylo"]
     # Clamp: insulin held at target, glucose held by a PI-controlled infusion (GIR).
     clamp = ctx.clamp_at(t)
     gir = 0.0
@@ -249,12 +251,12 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
         # set by the model at the start and constant after)
         err = (s["clamp_glc"] if clamp[1] is None else clamp[1]) - g
         gir = max(0.0, bp.clamp_kp * (err + s["clamp_int"] / bp.clamp_ti_min))
-        dx[IDX["clamp_int"]] = err if (gir > 0.0 or err > 0.0) else 0.0
+        d["clamp_int"] = err if (gir > 0.0 or err > 0.0) else 0.0
     infusion = _sum_on(sch.glucose_inf, t)
     # Glucose mass balance (mg/kg/min).
     other, renal = brain_other_uptake(g, bp), renal_loss(g, bp)
     exchange = bp.k_glc_pt * s["q_glc"] - bp.k_glc_tp * s["q_gt"]  # slow tissue glucose pool
-    dx[IDX["q_glc"]] = (
+    d["q_glc"] = (
         cf.egp
         + ra
         + gir
@@ -266,7 +268,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
         - renal
         - exchange
     )
-    dx[IDX["q_gt"]] = exchange
+    d["q_gt"] = exchange
     # B1: beta-cell secretion into the portal vein; hepatic first pass; peripheral clearance.
     # Second phase: a lagged sigmoid of glucose (beta_y); first phase: release of the readily
     # releasable pool in proportion to the rate of glucose rise (Dalla Man 2007, K dG/dt).
@@ -277,19 +279,19 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     secretion_gain = sch.modulator("insulin_secretion", "all", t) / adrenergic
     feedback = (bp.beta_fb_K_uU + bp.beta_fb_ref_uU) / (bp.beta_fb_K_uU + ins / 6.0)
     sr_target = secretion_gain * feedback * beta_static(g, ra, bp)
-    dx[IDX["beta_y"]] = bp.beta_alpha * (sr_target - s["beta_y"])
-    dg_dt = dx[IDX["q_glc"]] / bp.vg_dl_kg / 18.016
+    d["beta_y"] = bp.beta_alpha * (sr_target - s["beta_y"])
+    dg_dt = d["q_glc"] / bp.vg_dl_kg / 18.016
     # Derivative control acts only above basal glucose (Dalla Man 2007); a 0.5 mM ramp keeps
     # the right-hand side continuous (a rebound from hypoglycaemia triggers no first phase).
     gate = min(max((g - bp.beta_fp_threshold_mM) / 0.5, 0.0), 1.0)
     first_phase = gate * secretion_gain * bp.beta_capacity * bp.beta_k_dgdt * max(dg_dt, 0.0)
-    dx[IDX["ins_p"]] = (
+    d["ins_p"] = (
         (1.0 - geo.hepatic_extraction) * (s["beta_y"] + first_phase)
         + _sum_on(sch.insulin_inf, t)
         - bp.k_ins_clear * s["ins_p"]
     )
     if clamp is not None:
-        _hold(dx, "ins_p", s, clamp[0] * 6.0 * bp.vi_l_kg)
+        _hold(d, "ins_p", s, clamp[0] * 6.0 * bp.vi_l_kg)
     for name, v in (
         ("acc_egp", cf.egp),
         ("acc_ra", ra),
@@ -301,48 +303,49 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
         ("acc_other", other),
         ("acc_renal", renal),
     ):
-        dx[IDX[name]] = v
+        d[name] = v
     # FFA: adipose release minus tissue uptake; lipid infusion holds the level.
-    dx[IDX["ffa"]] = cf.ffa_release - (cf.ffa_clearance + bp.v_ffa_other) * ffa
+    d["ffa"] = cf.ffa_release - (cf.ffa_clearance + bp.v_ffa_other) * ffa
     held = _held(sch.lipid, t)
     if held is not None:
-        _hold(dx, "ffa", s, held * bp.vffa_l_kg * 1000.0)
-    _gh_rhs(t, x, s, dx, g, ins / 6.0, ffa, sch, bp)
-    dx[IDX["igf1"]] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
+        _hold(d, "ffa", s, held * bp.vffa_l_kg * 1000.0)
+    _gh_rhs(t, x, s, d, g, ins / 6.0, ffa, sch, bp)
+    d["igf1"] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
     target = cortisol_target(sch.clock_h(t), sch.sleep_debt_h(t), bp)
-    dx[IDX["cort"]] = math.log(2) / bp.cort_half_life_min * (target - s["cort"])
-    dx[IDX["tnf"]] = (
+    d["cort"] = math.log(2) / bp.cort_half_life_min * (target - s["cort"])
+    d["tnf"] = (
         bp.tnf_other_pg_kg_min + cf.tnf_adipose - math.log(2) / bp.tnf_half_life_min * s["tnf"]
     )
     held = _held(sch.tnf, t)
     if held is not None:
-        _hold(dx, "tnf", s, held * bp.tnf_v_ml_kg)
+        _hold(d, "tnf", s, held * bp.tnf_v_ml_kg)
     # B4: depots lose net FFA release (palmitate 256 g/mol) and gain stored meal fat.
     stored = K_CHYLO * s["chylo"] / 1000.0
     visc = bp.fat_storage_share_visceral
-    dx[IDX["fat_sc"]] = (1 - visc) * stored - cf.ffa_release_sc * bp.body_mass_kg * 256e-9
-    dx[IDX["fat_visc"]] = visc * stored - cf.ffa_release_visc * bp.body_mass_kg * 256e-9
+    d["fat_sc"] = (1 - visc) * stored - cf.ffa_release_sc * bp.body_mass_kg * 256e-9
+    d["fat_visc"] = visc * stored - cf.ffa_release_visc * bp.body_mass_kg * 256e-9
     # B1/E3: muscle microvascular perfusion follows work rate quickly and stays raised for
     # hours after exercise (Sjoberg 2017), so insulin reaches the fibres faster post exercise.
     work = sch.intensity(t)
     k_flow = bp.k_flow_on if work > s["flow"] else bp.k_flow_off
-    dx[IDX["flow"]] = k_flow * (work - s["flow"])
+    d["flow"] = k_flow * (work - s["flow"])
+    dx = np.empty_like(x)
+    dx[:N_SCALARS] = list(d.values())
     _isf_rhs(x, dx, ins, s["flow"], bp, geo)
     return dx
 
 
-def _hold(dx: FloatArray, name: str, s: dict, target: float) -> None:
+def _hold(d: dict[str, float], name: str, s: dict[str, float], target: float) -> None:
     """An infusion that holds ``name`` at ``target``: it cancels the natural rate of change
     and adds first-order tracking; infusions cannot be negative."""
-    i = IDX[name]
-    dx[i] += max(0.0, HOLD_RATE * (target - s[name]) - dx[i])
+    d[name] += max(0.0, HOLD_RATE * (target - s[name]) - d[name])
 
 
 def _gh_rhs(
     t: float,
     x: FloatArray,
-    s: dict,
-    dx: FloatArray,
+    s: dict[str, float],
+    d: dict[str, float],
     g: float,
     ins_uU: float,
     ffa: float,
@@ -354,9 +357,9 @@ def _gh_rhs(
     ipam = _drug_effect(s["ipam"], bp.body_mass_kg, IPAM_MW, 0.22, 300.0)  # Gobburu 1999
     serm = _drug_effect(s["serm"], bp.body_mass_kg, SERM_MW, 0.25, 0.1)
     release = K_POOL_REL * (ipam + serm) * s["gh_pool"]
-    dx[IDX["gh_pool"]] = K_POOL_REFILL * (1.0 - s["gh_pool"]) - release
+    d["gh_pool"] = K_POOL_REFILL * (1.0 - s["gh_pool"]) - release
     k_gh = math.log(2) / bp.gh_half_life_min
-    dx[IDX["gh"]] = (
+    d["gh"] = (
         gh_secretion(t, x, sch, bp, sup)
         + POOL_UG_KG * release * sup
         + _sum_on(sch.gh_inf, t)
@@ -364,12 +367,12 @@ def _gh_rhs(
         - k_gh * s["gh"]
     )
     # sc rhGH: injection site -> lymphatic transit -> plasma (Tmax 4-6 h)
-    dx[IDX["gh_sc"]] = -bp.sc_gh_ka * s["gh_sc"]
-    dx[IDX["gh_sc2"]] = bp.sc_gh_ka * (s["gh_sc"] - s["gh_sc2"])
+    d["gh_sc"] = -bp.sc_gh_ka * s["gh_sc"]
+    d["gh_sc2"] = bp.sc_gh_ka * (s["gh_sc"] - s["gh_sc2"])
     for drug, k in (("ipam", K_IPAM), ("serm", K_SERM)):
         inf = _sum_on(sch.drug_inf.get(drug, []), t)
-        dx[IDX[drug]] = KA_SC_PEPTIDE * s[f"{drug}_sc"] + inf - k * s[drug]
-        dx[IDX[f"{drug}_sc"]] = -KA_SC_PEPTIDE * s[f"{drug}_sc"]
+        d[drug] = KA_SC_PEPTIDE * s[f"{drug}_sc"] + inf - k * s[drug]
+        d[f"{drug}_sc"] = -KA_SC_PEPTIDE * s[f"{drug}_sc"]
 
 
 def _isf_rhs(

@@ -233,13 +233,13 @@ def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNam
     The integrator picks its substep from it so that every mode stays well inside the
     explicit scheme's accurate region.
     """
-    ins = np.max(u.ins_nM)
-    gh = np.max(u.gh_nM)
+    ins = _top(u.ins_nM)
+    gh = _top(u.gh_nM)
     idx = _IDX[tissue]
     # State-dependent activations, with headroom for growth within the step.
-    pi3k = min(1.0, 1.5 * float(np.max(y[idx["pi3k"]])) + 0.05)
-    ir_p = min(1.0, 1.5 * float(np.max(y[idx["ir_p"]])) + 0.05)
-    akt = min(1.0, 1.5 * float(np.max(y[idx["akt_p"]])) + 0.05)
+    pi3k = min(1.0, 1.5 * _top(y[idx["pi3k"]]) + 0.05)
+    ir_p = min(1.0, 1.5 * _top(y[idx["ir_p"]]) + 0.05)
+    akt = min(1.0, 1.5 * _top(y[idx["akt_p"]]) + 0.05)
 
     # Tissue-specific first-order rates (zero where a tissue has no such node).
     def glut4() -> float:
@@ -256,7 +256,7 @@ def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNam
             + p.k_hsl_on
             * (
                 p.hsl_basal * p.size_rel
-                + p.w_hsl_gh * float(np.max(y[idx["gh_lipo"]]))
+                + p.w_hsl_gh * _top(y[idx["gh_lipo"]])
                 + p.w_hsl_catechol * u.catechol
                 + p.w_hsl_cort * u.cort_excess
             )
@@ -274,4 +274,9 @@ def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNam
         p.k_akt_on * pi3k**2 + p.k_akt_off,
         p.k_amp,
     )
-    return max(float(np.max(r)) for r in rates)
+    return max(map(_top, rates))
+
+
+def _top(v: float | FloatArray) -> float:
+    """The largest value of a per-cell array, or the number itself."""
+    return float(v.max()) if isinstance(v, np.ndarray) else float(v)
