@@ -25,7 +25,7 @@ from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import BoundRHS, stiffness_bound
 from sim.parameters import BODY, tissue_params
 from sim.scenario import MODULATOR_TARGETS
-from sim.types import FloatArray
+from sim.types import BoolArray, FloatArray
 
 MODULATED_IN_CELLS = tuple(
     t for t in MODULATOR_TARGETS if t not in ("insulin_secretion", "gh_secretion")
@@ -47,6 +47,9 @@ class Tissue:
     names: list[str] = field(init=False)
     acc_rows: list[int] = field(init=False)
     _rows: dict[str, int] = field(init=False, repr=False, compare=False)
+    _means: dict[str, tuple[object, float]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self.names = [s.name for s in TISSUE_SPECIES[self.name]]
@@ -59,6 +62,15 @@ class Tissue:
 
     def row(self, species: str) -> FloatArray:
         return self.y[self._rows[species]]
+
+    def param_mean(self, name: str) -> float:
+        """Mean over cells of parameter ``name``; computed again whenever the parameter is
+        replaced (parameters are set when the model is built and not changed in place)."""
+        value = getattr(self.params, name)
+        hit = self._means.get(name)
+        if hit is None or hit[0] is not value:
+            hit = self._means[name] = (value, float(np.mean(value)))
+        return hit[1]
 
 
 def _lognormal(rng: np.random.Generator, cv: float, n: int) -> FloatArray:
@@ -260,7 +272,7 @@ def tissue_inputs(
     """Inputs of every cell of ``tissue``: local insulin through the graph operators."""
     bp, geo = ctx.bp, ctx.geo
     u = dict(base)
-    u.update(diet_inputs(t, ctx.sch.diet, float(np.mean(tissue.params.nfkb_basal))))
+    u.update(diet_inputs(t, ctx.sch.diet, tissue.param_mean("nfkb_basal")))
     for target in MODULATED_IN_CELLS:
         u[f"mod_{target}"] = ctx.sch.modulator(target, tissue.name, t)
     u["mod_lipolysis"] *= 1.0 - max([s.value for s in ctx.sch.acipimox if s.on(t)], default=0.0)
@@ -295,14 +307,15 @@ def _per_body(
     dt: float,
     mass_kg: float,
     bw: float,
-    mask: FloatArray | None = None,
+    cells: BoolArray | None = None,
 ) -> float:
+    """Whole-body flux (per kg body mass per minute) of the step accumulator ``species``:
+    its mean over ``cells`` (all when None; zero when none) scaled to the tissue mass."""
     row = tissue.row(species)
-    mean = (
-        float(np.mean(row if mask is None else row[mask > 0]))
-        if (mask is None or np.any(mask > 0))
-        else 0.0
-    )
+    if cells is None:
+        mean = float(np.mean(row))
+    else:
+        mean = float(np.mean(row[cells])) if cells.any() else 0.0
     return mean * mass_kg / bw / dt
 
 
@@ -312,10 +325,10 @@ def cell_fluxes(
     """Whole-body fluxes (per kg body mass per minute) from the cells' step accumulators."""
     bw = ctx.masses.body
     mu, li, ad = tissues["muscle"], tissues["liver"], tissues["adipose"]
-    visc = ctx.geo.visceral
+    sc_cells, visc_cells = ctx.geo.subcutaneous_cells, ctx.geo.visceral_cells
     fat_sc, fat_visc = float(x[bk.IDX["fat_sc"]]), float(x[bk.IDX["fat_visc"]])
-    rel_sc = _per_body(ad, "cum_ffa_out", dt, fat_sc, bw, 1.0 - visc)
-    rel_visc = _per_body(ad, "cum_ffa_out", dt, fat_visc, bw, visc)
+    rel_sc = _per_body(ad, "cum_ffa_out", dt, fat_sc, bw, sc_cells)
+    rel_visc = _per_body(ad, "cum_ffa_out", dt, fat_visc, bw, visc_cells)
     fat = fat_sc + fat_visc
     return SimpleNamespace(
         egp=_per_body(li, "cum_egp", dt, ctx.masses.liver, bw),
@@ -331,18 +344,18 @@ def cell_fluxes(
         # the small, fast plasma pool below zero within one step. E1/F1: working muscle takes
         # up more FFA (its perfusion, body state `flow`, and sarcolemmal CD36 follow work).
         ffa_clearance=(
-            float(np.mean(mu.params.v_ffa_uptake))
+            mu.param_mean("v_ffa_uptake")
             * ctx.masses.muscle
             * (1.0 + ctx.bp.w_ffa_uptake_ex * float(x[bk.IDX["flow"]]))
-            + float(np.mean(li.params.v_ffa_uptake)) * ctx.masses.liver
-            + float(np.mean(ad.params.v_ffa_uptake)) * fat
+            + li.param_mean("v_ffa_uptake") * ctx.masses.liver
+            + ad.param_mean("v_ffa_uptake") * fat
         )
         / bw,
         tnf_adipose=(
-            _per_body(ad, "cum_tnf", dt, fat_sc, bw, 1.0 - visc)
-            + _per_body(ad, "cum_tnf", dt, fat_visc, bw, visc)
+            _per_body(ad, "cum_tnf", dt, fat_sc, bw, sc_cells)
+            + _per_body(ad, "cum_tnf", dt, fat_visc, bw, visc_cells)
         ),
-        tnf_visceral=_per_body(ad, "cum_tnf", dt, fat_visc, bw, visc),
+        tnf_visceral=_per_body(ad, "cum_tnf", dt, fat_visc, bw, visc_cells),
         igf1_m=float(np.mean(li.row("igf1_m"))),
     )
 
@@ -399,7 +412,7 @@ def advance_body(
     step's, sets how the glucose fluxes vary across it: :class:`BodyRHS`)."""
     bp = ctx.bp
     geo = ctx.geo
-    kte = max(float(np.max(geo.kte_muscle)), float(np.max(geo.kte_adipose, initial=1.0)))
+    kte = geo.kte_max
     fastest = max(
         bk.HOLD_RATE,
         bp.k_ins_clear,

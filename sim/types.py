@@ -14,6 +14,8 @@ import numpy.typing as npt
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 """An array of float64; cell arrays are shaped (n_species, n_cells) or (n_cells,)."""
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+"""A mask, e.g. over the cells of a tissue."""
 
 
 @dataclass(frozen=True)

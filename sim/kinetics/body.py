@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from types import SimpleNamespace
 
 import numpy as np
 import scipy.sparse as sp
 
-from sim.types import FloatArray
+from sim.types import BoolArray, FloatArray
 
 SCALARS: tuple[str, ...] = (
     "q_glc",
@@ -88,9 +89,31 @@ class Geometry:
     hepatic_extraction: float
     visceral: FloatArray
 
-    @property
+    @cached_property
     def n_isf(self) -> tuple[int, int]:
+        """Interstitial insulin nodes of muscle and of adipose tissue."""
         return self.a_muscle.shape[1], self.a_adipose.shape[1]
+
+    @cached_property
+    def kte_max(self) -> float:
+        """The largest transendothelial rate multiplier (sets the body's substeps)."""
+        return max(float(np.max(self.kte_muscle)), float(np.max(self.kte_adipose, initial=1.0)))
+
+    @cached_property
+    def visceral_cells(self) -> BoolArray:
+        """Adipocytes of the visceral depot."""
+        return self.visceral > 0
+
+    @cached_property
+    def subcutaneous_cells(self) -> BoolArray:
+        """Adipocytes of the subcutaneous depot."""
+        return 1.0 - self.visceral > 0
+
+    @cached_property
+    def lap_isf(self) -> sp.csr_matrix:
+        """Both Laplacians as one block-diagonal operator on all interstitial nodes (muscle
+        first): one sparse product per right-hand side, each row summed as in its block."""
+        return sp.block_diag((self.lap_muscle, self.lap_adipose), format="csr")
 
 
 @dataclass(frozen=True)
@@ -178,7 +201,11 @@ def gh_secretion(t: float, x: FloatArray, sch, bp: SimpleNamespace, suppression:
     dt = t - pulses[:, 0]
     on = (dt > 0) & (dt < 20 * bp.gh_pulse_tau_min)
     tau = bp.gh_pulse_tau_min
-    burst = float(np.sum(pulses[on, 1] * dt[on] / tau**2 * np.exp(-dt[on] / tau)))
+    burst = (
+        float(np.sum(pulses[on, 1] * dt[on] / tau**2 * np.exp(-dt[on] / tau)))
+        if on.any()
+        else 0.0  # between bursts (the sum of nothing)
+    )
     serm = _drug_effect(x[IDX["serm"]], bp.body_mass_kg, SERM_MW, 0.25, 0.1)
     pulsatile = bp.gh_pulse_ug_kg * burst * (1.0 + 2.0 * serm)
     return (bp.gh_basal_ug_kg_min + pulsatile) * suppression
@@ -385,17 +412,12 @@ def _isf_rhs(
 ) -> None:
     """B1: transendothelial insulin transport into capillary-segment interstitium, local
     degradation, and exchange between neighbouring segments (graph Laplacian)."""
-    n_m, n_a = geo.n_isf
-    isf_m = x[N_SCALARS : N_SCALARS + n_m]
-    isf_a = x[N_SCALARS + n_m :]
-    recruit = 1.0 + bp.capillary_recruit * flow
-    dx[N_SCALARS : N_SCALARS + n_m] = (
-        bp.k_isf_insulin * recruit * geo.kte_muscle * (ins_pmol_l - isf_m)
-        - bp.k_isf_degrade * isf_m
-        - bp.d_isf * (geo.lap_muscle @ isf_m)
-    )
-    dx[N_SCALARS + n_m :] = (
-        bp.k_isf_insulin * geo.kte_adipose * (ins_pmol_l - isf_a)
-        - bp.k_isf_degrade * isf_a
-        - bp.d_isf * (geo.lap_adipose @ isf_a)
+    n_m = geo.n_isf[0]
+    isf = x[N_SCALARS:]
+    recruit = 1.0 + bp.capillary_recruit * flow  # muscle capillaries only
+    rate = np.empty_like(isf)  # transendothelial rate constant of each node
+    rate[:n_m] = bp.k_isf_insulin * recruit * geo.kte_muscle
+    rate[n_m:] = bp.k_isf_insulin * geo.kte_adipose
+    dx[N_SCALARS:] = (
+        rate * (ins_pmol_l - isf) - bp.k_isf_degrade * isf - bp.d_isf * (geo.lap_isf @ isf)
     )
