@@ -210,9 +210,15 @@ def test_scalar_source_edits_only_what_it_must_and_refuses_the_rest():
 @pytest.mark.parametrize("name", ["muscle", "liver", "adipose"])
 def test_numba_kernel_matches_numpy(model, name):
     t, u, n_sub = _tissue_step(model, name)
-    ref = en.advance_cells(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numpy")
-    fast = en.advance_cells(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numba")
+    y = t.y.copy()
+    y[t.acc_rows] = 7.0  # last step's accumulations: both kernels must restart them from 0
+    ref = en.advance_cells(name, y, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numpy")
+    before = y.copy()
+    fast = en.advance_cells(name, y, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numba")
+    np.testing.assert_array_equal(y, before)  # the input state is left as it was
     np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-15)
+    restarted = en.advance_cells(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows, "numba")
+    np.testing.assert_array_equal(fast, restarted)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba not installed")
