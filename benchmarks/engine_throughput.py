@@ -47,8 +47,8 @@ Usage::
 ``--hours`` simulated hours, run folder written to a temporary folder) and writes
 ``memory_day.{json,md}`` with the resident memory at every simulated hour and the peak.
 
-With numba installed the first run on a machine first compiles the kernels (several minutes,
-reported as ``numba_compile``). Writes the JSON and a Markdown table next to it (``.md``).
+With numba installed the first run on a machine first compiles the kernels (~15 s, reported
+as ``numba_compile``). Writes the JSON and a Markdown table next to it (``.md``).
 Timings on a shared machine are depressed; ratios measured side by side in one run are the
 meaningful figures, and CPU-time rates are reported beside wall-clock ones.
 """
@@ -131,16 +131,28 @@ def bytes_per_cell(model) -> dict[str, float]:  # noqa: ANN001
         if isinstance(v, np.ndarray)
     )
     geo = model.ctx.geo
+    # the operators, and the copies the body keeps (one block-diagonal Laplacian, depot masks)
     exchange = sum(
         (a.data.nbytes + a.indices.nbytes + a.indptr.nbytes)
-        for a in (geo.a_muscle, geo.a_adipose, geo.lap_muscle, geo.lap_adipose)
-    ) + sum(v.nbytes for v in (geo.kte_muscle, geo.kte_adipose, geo.liver_atten, geo.visceral))
+        for a in (geo.a_muscle, geo.a_adipose, geo.lap_muscle, geo.lap_adipose, geo.lap_isf)
+    ) + sum(
+        v.nbytes
+        for v in (
+            geo.kte_muscle,
+            geo.kte_adipose,
+            geo.liver_atten,
+            geo.visceral,
+            geo.visceral_cells,
+            geo.subcutaneous_cells,
+        )
+    )
     from sim.engine import BLOCK_CELLS
 
     if _kernel_of(model) == "numba":
-        # the compiled kernel: the copy with accumulators reset, the result, and the per-cell
-        # inputs; its work records (6 cells' worth) are negligible
-        work = 2 * state + 8 * n
+        # the compiled kernel: the result and the per-cell inputs (it reads the state in
+        # place and restarts the accumulators itself); its work records (6 cells' worth)
+        # are negligible
+        work = state + 8 * n
     else:
         # numpy: one new state-sized result and ~8 block-sized work arrays (block copy,
         # stage, sum, k1-k4, temporaries), whatever the population
