@@ -149,7 +149,7 @@ def default_kernel() -> str:
     one is tested against). ``SIM_KERNEL=numpy`` forces numpy; ``SIM_KERNEL=numba`` asks for
     the compiled kernel and falls back to numpy without numba.
 
-    The first use on a machine compiles the three tissue kernels (~20 s here) into
+    The first use on a machine compiles the three tissue kernels (~15 s here) into
     ``~/.cache/sim/numba``; later processes load them.
     """
     if os.environ.get("SIM_KERNEL", "").lower() != "numpy" and compiled.available():
