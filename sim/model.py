@@ -93,6 +93,7 @@ class PhysiologyModel(mesa.Model):
         self._tissue_graph = tg
         self._space: Network | None = None
         self._agents_built = False
+        self._body_checked: tuple[np.ndarray, list[str]] | None = None  # mask, names
         self.tissues = {}
         for t in TISSUES:
             p = en.build_params(
@@ -277,17 +278,17 @@ class PhysiologyModel(mesa.Model):
         self._check_body(t + dt)
 
     def _check_body(self, t: float) -> None:
-        signed = [bk.IDX[n] for n in SIGNED_BODY]
-        mask = np.ones(len(self.x), bool)
-        mask[signed] = False
+        """Positivity and finiteness of the body state, except its signed entries."""
+        if self._body_checked is None or len(self._body_checked[0]) != len(self.x):
+            mask = np.ones(len(self.x), bool)
+            mask[[bk.IDX[n] for n in SIGNED_BODY]] = False
+            names = [n for n in bk.SCALARS if n not in SIGNED_BODY] + [
+                f"isf_{i}" for i in range(len(self.x) - bk.N_SCALARS)
+            ]
+            self._body_checked = (mask, names)
+        mask, names = self._body_checked
         part = self.x[mask]
-        numerics.check_state(
-            part,
-            "body",
-            t,
-            [n for n in bk.SCALARS if n not in SIGNED_BODY]
-            + [f"isf_{i}" for i in range(sum(self.ctx.geo.n_isf))],
-        )
+        numerics.check_state(part, "body", t, names)
         self.x[mask] = part
 
     def _apply_events(self, t0: float, t1: float) -> None:
