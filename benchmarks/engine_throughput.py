@@ -434,7 +434,9 @@ def current_rss_mib() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def memory_case(n: int, hours: float, cell_every: float = 60.0, warm_up: bool = True) -> dict:
+def memory_case(
+    n: int, hours: float, cell_every: float = 60.0, warm_up: bool = True, kernel: str = "numpy"
+) -> dict:
     """A whole run as ``sim run`` does it (build, fasting warm-up, ``hours`` simulated hours
     at the default cadences, then the run folder written), with resident memory sampled at
     every cell snapshot (each simulated hour) and the peak after writing the run folder.
@@ -442,12 +444,13 @@ def memory_case(n: int, hours: float, cell_every: float = 60.0, warm_up: bool = 
     The warm-state cache is switched off: this is a first start. The run folder goes to a
     temporary folder and is deleted afterwards (its file sizes are reported). ``cell_every``:
     the cell-snapshot cadence (min; 5 puts a default day's 25 snapshots into 2 h);
-    ``warm_up=False`` replaces the warm-up by one coupled step (the stepping cases' start).
+    ``warm_up=False`` replaces the warm-up by one coupled step (the stepping cases' start);
+    ``kernel``: ``numpy`` or ``numba`` (the compiled kernel).
     """
     import shutil
     import tempfile
 
-    os.environ["SIM_KERNEL"] = "numpy"
+    os.environ["SIM_KERNEL"] = kernel
     os.environ["SIM_WARM_CACHE"] = "off"
     from sim import recorder as rec
     from sim.runner import run
@@ -476,7 +479,7 @@ def memory_case(n: int, hours: float, cell_every: float = 60.0, warm_up: bool = 
         from sim import model as sm
 
         sm.PhysiologyModel._warm_up = _no_warm_up
-    scn = scenario(n, "numpy", duration_min=60.0 * hours)
+    scn = scenario(n, kernel, duration_min=60.0 * hours)
     scn["cell_record_every_min"] = cell_every
     res = run(scn)
     run_wall, run_cpu, peak_run = time.perf_counter() - t0, time.process_time() - c0, peak_rss_mib()
@@ -496,6 +499,7 @@ def memory_case(n: int, hours: float, cell_every: float = 60.0, warm_up: bool = 
     return {
         "cells": n,
         "hours": hours,
+        "kernel": _kernel_of(res.model),
         "cell_record_every_min": cell_every,
         "warm_up": warm_up,
         "cells_in_memory_mib": os.environ.get("SIM_CELLS_IN_MEMORY_MIB", "default"),
@@ -523,7 +527,8 @@ def memory_table(res: dict) -> str:
     if "error" in m:
         return f"memory run failed: {m['error']}\n"
     rows = [
-        f"Whole run of {m['cells']:,} cells over {m['hours']:g} simulated h (numpy kernel, "
+        f"Whole run of {m['cells']:,} cells over {m['hours']:g} simulated h "
+        f"({m.get('kernel', 'numpy')} kernel, "
         f"cold start: build + "
         f"{'420-min warm-up' if m.get('warm_up', True) else 'one coupled step (no warm-up)'}"
         f" + steps, cell snapshots every {m.get('cell_record_every_min', 60):g} min, then "
@@ -692,6 +697,13 @@ def main(argv: list[str] | None = None) -> int:
         help="--memory-day: one coupled step instead of the 420-min warm-up",
     )
     ap.add_argument(
+        "--kernel",
+        choices=("numba", "numpy"),
+        default=None,
+        help="--memory-day: the cell kernel (default: the compiled one where numba is "
+        "installed, as in `sim run`)",
+    )
+    ap.add_argument(
         "--setup",
         action="store_true",
         help="only the import + set-up of a 1,000-cell run, first and repeat start "
@@ -739,8 +751,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory_day:
         out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("memory_day.json")
         res = {"machine": {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}}
+        from sim.kinetics import compiled
+
+        kernel = args.kernel or ("numba" if compiled.available() else "numpy")
         res["memory"] = in_subprocess(
-            "memory", args.cells, args.hours, args.cell_every, not args.no_warm_up, live=True
+            "memory",
+            args.cells,
+            args.hours,
+            args.cell_every,
+            not args.no_warm_up,
+            kernel,
+            live=True,
         )
         res["machine"]["load_avg_at_end"] = os.getloadavg()
         out.parent.mkdir(parents=True, exist_ok=True)
