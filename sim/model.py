@@ -10,6 +10,7 @@ then the body, then recording.
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from types import SimpleNamespace
 
 import mesa
@@ -93,7 +94,6 @@ class PhysiologyModel(mesa.Model):
         self._tissue_graph = tg
         self._space: Network | None = None
         self._agents_built = False
-        self._body_checked: tuple[np.ndarray, list[str]] | None = None  # mask, names
         self.tissues = {}
         for t in TISSUES:
             p = en.build_params(
@@ -277,15 +277,18 @@ class PhysiologyModel(mesa.Model):
             self.x = en.advance_body(t, self.x, cf, self.ctx, dt, prev)
         self._check_body(t + dt)
 
+    @cached_property
+    def _body_checked(self) -> tuple[np.ndarray, list[str]]:
+        """Mask of the body entries that must stay non-negative, and their names."""
+        mask = np.ones(len(self.x), bool)
+        mask[[bk.IDX[n] for n in SIGNED_BODY]] = False
+        names = [n for n in bk.SCALARS if n not in SIGNED_BODY] + [
+            f"isf_{i}" for i in range(len(self.x) - bk.N_SCALARS)
+        ]
+        return mask, names
+
     def _check_body(self, t: float) -> None:
         """Positivity and finiteness of the body state, except its signed entries."""
-        if self._body_checked is None or len(self._body_checked[0]) != len(self.x):
-            mask = np.ones(len(self.x), bool)
-            mask[[bk.IDX[n] for n in SIGNED_BODY]] = False
-            names = [n for n in bk.SCALARS if n not in SIGNED_BODY] + [
-                f"isf_{i}" for i in range(len(self.x) - bk.N_SCALARS)
-            ]
-            self._body_checked = (mask, names)
         mask, names = self._body_checked
         part = self.x[mask]
         numerics.check_state(part, "body", t, names)

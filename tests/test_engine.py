@@ -145,3 +145,35 @@ def test_glucose_fluxes_vary_within_a_step_but_keep_their_step_integral(small_sc
     assert end.egp == pytest.approx(0.0, abs=1e-12)
     # the glucose trajectory inside the step differs from the flat one
     assert sloped[bk.IDX["q_glc"]] != flat[bk.IDX["q_glc"]]
+
+
+def test_check_state_rejects_non_finite_and_negative_values_and_clips_round_off():
+    """The positivity check's verdicts: NaN and inf are named with species and cell, a
+    negative value beyond round-off is an error, round-off below zero is clipped to 0."""
+    from sim.numerics import NEG_TOL, NumericalError, check_state
+
+    names = ["a", "b", "c"]
+    good = np.array([[0.5, 1.0], [2.0, 0.0], [0.1, 3.0]])
+    y = good.copy()
+    check_state(y, "muscle", 1.0, names)
+    np.testing.assert_array_equal(y, good)
+    y[1, 1] = -0.1 * NEG_TOL * 3.0  # round-off: max |y| is 3
+    check_state(y, "muscle", 1.0, names)
+    assert y[1, 1] == 0.0
+    for bad, kind in ((np.nan, "not finite"), (np.inf, "not finite"), (-1e-3, "negative")):
+        y = good.copy()
+        y[2, 1] = bad
+        with pytest.raises(NumericalError, match=f"cell 1, species c: .* is {kind}"):
+            check_state(y, "muscle", 1.0, names)
+    y = good.copy()
+    y[0, 0] = -np.inf  # also caught when the extreme is the minimum
+    with pytest.raises(NumericalError, match="species a: .* is not finite"):
+        check_state(y, "muscle", 1.0, names)
+
+
+def test_tissue_parameter_means_follow_a_replaced_parameter(small_scenario):
+    tissue = PhysiologyModel(small_scenario).tissues["muscle"]
+    values = tissue.params.v_ffa_uptake
+    assert tissue.param_mean("v_ffa_uptake") == pytest.approx(float(np.mean(values)))
+    tissue.params.v_ffa_uptake = 2.0 * values
+    assert tissue.param_mean("v_ffa_uptake") == pytest.approx(2.0 * float(np.mean(values)))

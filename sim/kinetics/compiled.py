@@ -150,7 +150,7 @@ def _kernel_source(
     per_cell: tuple[str, ...],
     inputs: tuple[str, ...],
     cell_inputs: tuple[str, ...],
-    reset: tuple[str, ...] = (),
+    reset: tuple[str, ...],
 ) -> str:
     """Source of the fused per-cell kernel module of one tissue (records, RK4 per cell);
     the species in ``reset`` (step accumulators) start every call from zero."""
@@ -225,7 +225,7 @@ def _kernel(
     per_cell: tuple[str, ...],
     inputs: tuple[str, ...],
     cell_inputs: tuple[str, ...],
-    reset: tuple[str, ...] = (),
+    reset: tuple[str, ...],
 ) -> types.ModuleType:
     src = _kernel_source(tissue, params, per_cell, inputs, cell_inputs, reset)
     digest = hashlib.sha256(src.encode()).hexdigest()[:12]
@@ -270,7 +270,7 @@ def advance(
     p: SimpleNamespace,
     dt: float,
     n_sub: int,
-    reset_rows: Sequence[int] = (),
+    reset_rows: Sequence[int],
 ) -> FloatArray:
     """Advance every cell of ``tissue`` over ``dt`` (``n_sub`` RK4 substeps), compiled.
 
