@@ -1,29 +1,78 @@
 """Cell agents: each muscle fibre, hepatocyte and adipocyte is a Mesa agent on the graph.
 
 Agents are thin views on their tissue's arrays: ``agent.state`` is the agent's own column, and
-``agent.node("akt_p")`` reads one pathway node. In the per-agent engine, ``step()`` advances
-the agent's own state with the same rate functions the vectorised engine applies to all
-cells at once; it is the correctness reference and the place for per-agent Python behaviour.
+``agent.node("akt_p")`` reads one pathway node. In the per-agent engine (``engine: agent``)
+each agent's ``step()`` advances its own state, the way a Mesa user writes it: it reads its
+column as Python floats, runs RK4 on them with the tissue's rate laws evaluated on numbers
+(the per-cell copy of the very same source, :func:`sim.kinetics.compiled.python_laws`; no
+second copy of any law) and writes the column back. It is the correctness reference the
+vectorised engine is tested against and the place for per-agent Python behaviour.
+
+``SIM_AGENT_KERNEL=numba`` (or ``TissueCell.kernel = "numba"``) makes each ``step()`` call
+the compiled single-cell kernel instead (a benchmark baseline: per-agent Mesa with a
+compiled cell).
 """
 
 from __future__ import annotations
 
+import os
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from sim.engine import advance_cells, slice_namespace
+from sim.kinetics import compiled
 from sim.kinetics.species import index
 
 if TYPE_CHECKING:
     from sim.engine import Tissue
     from sim.types import FloatArray
 
+AGENT_KERNELS = ("python", "numba")
+
+
+def agent_kernel() -> str:
+    """The per-agent engine's cell kernel: ``python`` (Python floats, the default) or
+    ``numba`` (the compiled single-cell kernel called from each ``step()``), from
+    ``SIM_AGENT_KERNEL``; ``numba`` falls back to ``python`` where numba cannot import."""
+    kind = os.environ.get("SIM_AGENT_KERNEL", "python").strip().lower() or "python"
+    if kind not in AGENT_KERNELS:
+        raise ValueError(f"SIM_AGENT_KERNEL={kind!r}: must be one of {', '.join(AGENT_KERNELS)}")
+    return "numba" if kind == "numba" and compiled.available() else "python"
+
+
+class _StepInputs:
+    """What every agent of one tissue shares in one model step, prepared by the first agent
+    that steps: the inputs as numbers, and which of them differ between cells."""
+
+    def __init__(self, tissue: Tissue, u: SimpleNamespace, kernel: str) -> None:
+        self.u = u
+        values = vars(u)
+        self.per_cell = {
+            k: v.tolist() for k, v in values.items() if isinstance(v, np.ndarray) and v.ndim > 0
+        }
+        # one mutable namespace of floats; each agent puts its own local values in before it
+        # steps (agents step one after another)
+        self.cell_u = SimpleNamespace(
+            **{k: float(v) for k, v in values.items() if k not in self.per_cell}
+        )
+        self.reset = tuple(i in set(tissue.acc_rows) for i in range(tissue.y.shape[0]))
+        if kernel == "numba":
+            self.mod, self.us, self.uc, _, _ = compiled.bind(
+                tissue.name, tissue.n, u, tissue.params, tissue.acc_rows
+            )
+
+
+_SHARED: dict[int, tuple[object, _StepInputs]] = {}
+
 
 class TissueCell(FixedAgent):
     """A cell of one tissue, placed on its node of the interaction graph."""
 
     tissue_name = ""
+    kernel: str | None = None
+    """``python`` or ``numba``; None: :func:`agent_kernel` (``SIM_AGENT_KERNEL``)."""
 
     def __init__(self, model, tissue: Tissue, i: int, cell) -> None:  # noqa: ANN001
         super().__init__(model)
@@ -32,6 +81,7 @@ class TissueCell(FixedAgent):
         self.cell = cell
         self.subtype = str(tissue.layout.subtype[i])
         self._params = None
+        self._packed = None
 
     @property
     def state(self) -> FloatArray:
@@ -42,23 +92,53 @@ class TissueCell(FixedAgent):
         """Current value of one pathway node of this cell."""
         return float(self.tissue.y[index(self.tissue_name)[species], self.i])
 
+    def params(self) -> SimpleNamespace:
+        """This cell's parameters as Python floats (made at the first step and kept)."""
+        if self._params is None:
+            i = self.i
+            self._params = SimpleNamespace(
+                **{
+                    k: float(v[i]) if isinstance(v, np.ndarray) and v.ndim == 1 else float(v)
+                    for k, v in vars(self.tissue.params).items()
+                }
+            )
+        return self._params
+
+    def _shared(self, u: SimpleNamespace, kernel: str) -> _StepInputs:
+        hit = _SHARED.get(id(self.tissue))
+        if hit is None or hit[0] is not self.tissue or hit[1].u is not u:
+            if len(_SHARED) > 64:
+                _SHARED.clear()
+            hit = _SHARED[id(self.tissue)] = (self.tissue, _StepInputs(self.tissue, u, kernel))
+        return hit[1]
+
     def step(self) -> None:
         """Advance this cell over the model's current step with its own inputs."""
         u, n_sub, dt = self.model.step_inputs[self.tissue_name]
-        n = self.tissue.n
-        if self._params is None:
-            self._params = slice_namespace(self.tissue.params, self.i, n)
-        y = self.tissue.y[:, self.i : self.i + 1]
-        self.tissue.y[:, self.i : self.i + 1] = advance_cells(
-            self.tissue_name,
-            y,
-            slice_namespace(u, self.i, n),
-            self._params,
-            dt,
-            n_sub,
-            self.tissue.acc_rows,
-            kernel="numpy",  # plain per-agent Python: the reference the engines are held to
-        )
+        kernel = self.kernel or agent_kernel()
+        shared = self._shared(u, kernel)
+        y, i = self.tissue.y, self.i
+        if kernel == "numba":
+            self._step_compiled(shared, n_sub, dt)
+            return
+        cell_u = shared.cell_u
+        for k, values in shared.per_cell.items():
+            setattr(cell_u, k, values[i])
+        advance = compiled.python_cell_kernel(self.tissue_name)
+        y[:, i] = advance(y[:, i].tolist(), shared.reset, cell_u, self.params(), dt, n_sub)
+
+    def _step_compiled(self, shared: _StepInputs, n_sub: int, dt: float) -> None:
+        """The compiled single-cell kernel on this cell's column (baseline (b))."""
+        i = self.i
+        if self._packed is None:
+            _, _, scalars, cells = compiled.pack_params(self.tissue.params)
+            self._packed = (scalars, np.ascontiguousarray(cells[:, i : i + 1]))
+        scalars, cells = self._packed
+        y = np.ascontiguousarray(self.tissue.y[:, i : i + 1])
+        out = np.empty_like(y)
+        uc = np.ascontiguousarray(shared.uc[:, i : i + 1])
+        shared.mod.advance_range(y, out, 0, 1, shared.us, uc, scalars, cells, dt, n_sub)
+        self.tissue.y[:, i] = out[:, 0]
 
 
 class Myocyte(TissueCell):

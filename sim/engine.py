@@ -144,10 +144,12 @@ def block_namespace(ns: SimpleNamespace, a: int, b: int, n: int) -> SimpleNamesp
 
 
 def default_kernel() -> str:
-    """The cell kernel: the compiled per-cell kernel (``numba``) where numba is installed (the
-    ``fast`` extra), the numpy path otherwise (the fallback, and the reference the compiled
+    """The cell kernel: the compiled per-cell kernel (``numba``, a core dependency) where
+    numba imports, the numpy path otherwise (the fallback, and the reference the compiled
     one is tested against). ``SIM_KERNEL=numpy`` forces numpy; ``SIM_KERNEL=numba`` asks for
-    the compiled kernel and falls back to numpy without numba.
+    the compiled kernel and falls back to numpy where numba cannot be imported. The
+    compiled kernel splits a tissue of :data:`compiled.PARALLEL_MIN_CELLS` cells or more
+    over ``SIM_THREADS`` threads (default: every core), with the same result to the bit.
 
     The first use on a machine compiles the three tissue kernels (~15 s here) into
     ``~/.cache/sim/numba``; later processes load them.

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -111,6 +113,45 @@ def _result(model: PhysiologyModel, wall_s: float, status: str, prov: dict) -> R
     )
 
 
+def kernel_used(scn: Scenario) -> dict[str, Any]:
+    """What advances the cells in a run of ``scn``, for its manifest: ``kernel`` (``numba``:
+    the compiled per-cell kernel; ``numpy``: the fallback; ``agent-python`` /
+    ``agent-numba``: the per-agent engine's cell kernel), ``kernel_threads`` (threads the
+    compiled kernel may use; results are the same for any number) and, for the numpy
+    fallback, ``kernel_note`` (why)."""
+    from sim.engine import default_kernel
+    from sim.kinetics import compiled
+
+    if scn.engine == "agent":
+        from sim.agents import agent_kernel
+
+        return {"kernel": f"agent-{agent_kernel()}", "kernel_threads": 1}
+    kernel = default_kernel()
+    if kernel == "numba":
+        return {"kernel": kernel, "kernel_threads": compiled.threads()}
+    forced = os.environ.get("SIM_KERNEL", "").strip().lower() == "numpy"
+    note = "SIM_KERNEL=numpy" if forced else compiled.unavailable_reason()
+    return {"kernel": kernel, "kernel_threads": 1, "kernel_note": note}
+
+
+def kernel_line(record: dict[str, Any]) -> str:
+    """The one line ``sim run`` prints about the kernel (:func:`kernel_used`)."""
+    from sim.kinetics import compiled
+
+    kernel = record["kernel"]
+    if kernel == "numba":
+        threads = record["kernel_threads"]
+        return (
+            f"kernel: numba (compiled per-cell RK4; {threads} thread{'s' * (threads != 1)} "
+            f"for tissues of {compiled.PARALLEL_MIN_CELLS:,} cells or more)"
+        )
+    if kernel == "numpy":
+        note = record.get("kernel_note") or ""
+        hint = "" if "SIM_KERNEL" in note else "; the compiled numba kernel is ~3x faster"
+        return f"kernel: numpy ({note}{hint})"
+    return f"kernel: {kernel} (engine: agent, each Mesa agent steps its own cell)"
+
+
 def check_interval(every_min: float | None) -> None:
     """Refuse a checkpoint interval that is not a positive, finite number of minutes."""
     if every_min is not None and not (math.isfinite(every_min) and every_min > 0):
@@ -126,6 +167,7 @@ def run(
     checkpoint_dir: str | Path | None = None,
     checkpoint_every_min: float | None = None,
     resume: bool = False,
+    announce: bool = False,
 ) -> RunResult:
     """Run a scenario to its end, optionally checkpointing and resuming.
 
@@ -137,6 +179,8 @@ def run(
             of this many simulated minutes (not after the last step); with ``resume`` and
             None, the interval stored in the checkpoint.
         resume: continue from the checkpoint in ``checkpoint_dir``.
+        announce: print the cell kernel used (:func:`kernel_line`) on stderr; the manifest
+            records it (``kernel``, ``kernel_threads``) either way.
 
     Raises:
         ScenarioError: invalid scenario or checkpoint request (nothing was run);
@@ -149,6 +193,9 @@ def run(
     if (resume or checkpoint_every_min is not None) and checkpoint_dir is None:
         raise ScenarioError("checkpointing and --resume need a checkpoint folder")
     saved = checkpoint.load(checkpoint_dir, scn) if resume else None
+    kernel = kernel_used(scn)
+    if announce:  # before the build: a first use on a machine compiles the kernel (~15 s)
+        print(kernel_line(kernel), file=sys.stderr)
     t0 = time.perf_counter()
     model = PhysiologyModel(scn)
     prov: dict[str, Any] = {}
@@ -160,6 +207,7 @@ def run(
         every = every or saved.every_min
     if every is not None:
         prov["checkpoint_every_min"] = every
+    prov.update(kernel)  # this run's, also after a resume from another machine
 
     def wall() -> float:
         return prior_wall + time.perf_counter() - t0

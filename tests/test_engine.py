@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from types import SimpleNamespace
 
 import numpy as np
@@ -13,10 +14,18 @@ from sim.kinetics.species import conserved_groups
 from sim.model import PhysiologyModel
 
 
-def test_agent_engine_matches_vector_engine(small_scenario):
+@pytest.mark.parametrize("agent_kernel", ["python", "numba"])
+def test_agent_engine_matches_vector_engine(small_scenario, agent_kernel, monkeypatch):
+    """Each Mesa agent stepping its own cell (on Python floats, or calling the compiled
+    single-cell kernel) reproduces the vectorised engine."""
     small_scenario["cells"] = {"muscle": 4, "liver": 3, "adipose": 3}
     vec = sim.run(small_scenario)
+    monkeypatch.setenv("SIM_AGENT_KERNEL", agent_kernel)
     agent = sim.run({**small_scenario, "engine": "agent"})
+    if agent_kernel == "numba" and importlib.util.find_spec("numba") is not None:
+        assert agent.manifest()["kernel"] == "agent-numba"
+    elif agent_kernel == "python":
+        assert agent.manifest()["kernel"] == "agent-python"
     a, b = vec.timeseries.to_numpy(float), agent.timeseries.to_numpy(float)
     np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
     for t in ("muscle", "liver", "adipose"):
@@ -177,3 +186,22 @@ def test_tissue_parameter_means_follow_a_replaced_parameter(small_scenario):
     assert tissue.param_mean("v_ffa_uptake") == pytest.approx(float(np.mean(values)))
     tissue.params.v_ffa_uptake = 2.0 * values
     assert tissue.param_mean("v_ffa_uptake") == pytest.approx(2.0 * float(np.mean(values)))
+
+
+def test_run_records_and_announces_its_kernel(small_scenario, monkeypatch, capsys):
+    """The manifest names the kernel that advanced the cells; with ``announce`` (what
+    ``sim run`` passes unless -q) one line on stderr says it too."""
+    from sim.engine import default_kernel
+
+    res = sim.run(small_scenario, announce=True)
+    manifest = res.manifest()
+    assert manifest["kernel"] == default_kernel()
+    assert manifest["kernel_threads"] >= 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [line for line in err if line.startswith("kernel: ")]
+    assert len(err) == 1 and err[0].startswith(f"kernel: {manifest['kernel']} (")
+    monkeypatch.setenv("SIM_KERNEL", "numpy")
+    res = sim.run(small_scenario)
+    assert res.manifest()["kernel"] == "numpy"
+    assert res.manifest()["kernel_note"] == "SIM_KERNEL=numpy"
+    assert capsys.readouterr().err == ""  # silent without announce

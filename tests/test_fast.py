@@ -247,3 +247,114 @@ def test_numba_run_matches_numpy_run(monkeypatch):
     for name in a.tissues:
         np.testing.assert_allclose(b.tissues[name].y, a.tissues[name].y, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(b.x, a.x, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["muscle", "liver", "adipose"])
+def test_python_per_cell_kernel_matches_vectorised_numpy(model, name):
+    """The per-agent engine's plain-Python RK4 (the rate-law source run on floats, one cell)
+    follows the vectorised numpy kernel to ~1e-10 over a few steps, for one cell."""
+    from sim.kinetics.compiled import python_cell_kernel
+
+    t, u, n_sub = _tissue_step(model, name)
+    i = 5
+    advance = python_cell_kernel(name)
+    reset = tuple(r in t.acc_rows for r in range(t.y.shape[0]))
+    p = {
+        k: float(v[i]) if isinstance(v, np.ndarray) else float(v) for k, v in vars(t.params).items()
+    }
+    cell_u = {k: float(v[i]) if isinstance(v, np.ndarray) else float(v) for k, v in vars(u).items()}
+    from types import SimpleNamespace
+
+    p, cell_u = SimpleNamespace(**p), SimpleNamespace(**cell_u)
+    y_vec, y_py = t.y.copy(), t.y[:, i].tolist()
+    for _ in range(4):
+        y_vec = en.advance_cells(name, y_vec, u, t.params, 1.0, n_sub, t.acc_rows, kernel="numpy")
+        y_py = advance(y_py, reset, cell_u, p, 1.0, n_sub)
+        assert all(type(v) is float for v in y_py)  # Python floats throughout, no numpy scalars
+        np.testing.assert_allclose(y_py, y_vec[:, i], rtol=1e-10, atol=1e-14)
+    assert np.any(y_vec[:, i] != t.y[:, i])
+
+
+def test_kernel_threads_from_environment(monkeypatch):
+    from sim.kinetics import compiled
+
+    monkeypatch.setenv("SIM_THREADS", "3")
+    assert compiled.threads() == 3
+    monkeypatch.delenv("SIM_THREADS")
+    assert compiled.threads() >= 1  # the cores this process may use
+    for bad in ("0", "-2", "two"):
+        monkeypatch.setenv("SIM_THREADS", bad)
+        with pytest.raises(ValueError, match="SIM_THREADS"):
+            compiled.threads()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba not installed")
+@pytest.mark.parametrize("name", ["muscle", "liver", "adipose"])
+def test_compiled_kernel_same_bytes_on_one_and_two_threads(model, name, monkeypatch):
+    """Cells split over two threads give the very bytes of one thread (and the threads
+    really ran: the pool was asked for ranges of cells)."""
+    from sim.kinetics import compiled
+
+    t, u, n_sub = _tissue_step(model, name)
+    monkeypatch.setattr(compiled, "PARALLEL_MIN_CELLS", 4)  # split even these ~20 cells
+    out = {}
+    for k in (1, 2):
+        monkeypatch.setenv("SIM_THREADS", str(k))
+        compiled._forget_pool()
+        out[k] = compiled.advance(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows)
+        assert (compiled._POOL.get("n") == 2) is (k == 2)
+    assert out[1].tobytes() == out[2].tobytes()
+    assert np.any(out[1] != t.y)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba not installed")
+def test_model_same_bytes_on_one_and_two_threads(monkeypatch):
+    """A whole run (warm-up, a meal) with every tissue split over threads: state bytes equal."""
+    from sim.kinetics import compiled
+
+    monkeypatch.setenv("SIM_WARM_CACHE", "off")
+    monkeypatch.setattr(compiled, "PARALLEL_MIN_CELLS", 16)
+    states = []
+    for k in (1, 2):
+        monkeypatch.setenv("SIM_THREADS", str(k))
+        m = PhysiologyModel(
+            {
+                "name": "threads",
+                "seed": 4,
+                "duration_min": 20,
+                "cells": {"muscle": 60, "liver": 40, "adipose": 30},
+                "heterogeneity_cv": 0.3,
+                "interventions": [{"kind": "meal", "at_min": 0, "carbs_g": 75}],
+            }
+        )
+        for _ in range(20):
+            m.step()
+        states.append(b"".join(m.tissues[t].y.tobytes() for t in m.tissues) + m.x.tobytes())
+    assert states[0] == states[1]
+
+
+def test_numba_that_cannot_import_means_numpy(monkeypatch):
+    """numba is a core dependency, but where it is missing or broken the numpy kernel runs
+    and the reason is kept for the run's manifest and message."""
+    import builtins
+
+    from sim.kinetics import compiled
+
+    real_import = builtins.__import__
+
+    def broken(name, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if name == "numba":
+            raise ImportError("numpy version not supported")
+        return real_import(name, *args, **kwargs)
+
+    compiled.unavailable_reason.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", broken)
+    monkeypatch.delenv("SIM_KERNEL", raising=False)
+    try:
+        reason = compiled.unavailable_reason()
+        assert not compiled.available()
+        assert en.default_kernel() == "numpy"
+    finally:
+        monkeypatch.undo()
+        compiled.unavailable_reason.cache_clear()
+    assert "cannot be imported" in reason and "numpy version not supported" in reason

@@ -83,9 +83,73 @@ def scalar_source(source: str) -> str:
     return source
 
 
+@cache
+def unavailable_reason() -> str | None:
+    """None when numba imports; otherwise why not (then the numpy kernel runs)."""
+    if importlib.util.find_spec("numba") is None:
+        return "numba is not installed"
+    try:
+        import numba  # noqa: F401
+    except Exception as exc:  # a broken install or a numpy it does not support
+        return f"numba cannot be imported ({type(exc).__name__}: {exc})"
+    return None
+
+
 def available() -> bool:
-    """True when numba is installed (it is imported only when a kernel is first built)."""
-    return importlib.util.find_spec("numba") is not None
+    """True when numba is installed and imports (a core dependency; the numpy kernel is the
+    fallback where it cannot be installed or imported)."""
+    return unavailable_reason() is None
+
+
+PARALLEL_MIN_CELLS = 2048
+"""A tissue is split over threads only from this many cells on: below it a call takes
+under ~2 ms and handing chunks to threads costs more than it saves (measured in
+docs/performance.md); small runs and sweep workers stay on one thread."""
+
+
+def threads() -> int:
+    """Threads the compiled kernel uses: ``SIM_THREADS`` when set (a positive integer),
+    otherwise every core this process may run on. Results do not depend on it: each cell is
+    advanced by the same code whichever thread takes it, and cells do not interact inside
+    the kernel, so the output is bit for bit the same for any thread count."""
+    value = os.environ.get("SIM_THREADS", "").strip()
+    if value:
+        try:
+            n = int(value)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise ValueError(f"SIM_THREADS={value!r}: must be a positive integer")
+        return n
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_POOL: dict[str, object] = {}
+
+
+def _pool(n: int):  # noqa: ANN202
+    """A thread pool of ``n`` workers, made once per process and thread count."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = _POOL.get("pool")
+    if pool is None or _POOL.get("n") != n:
+        if pool is not None:
+            pool.shutdown(wait=False)
+        pool = _POOL["pool"] = ThreadPoolExecutor(n, thread_name_prefix="sim-kernel")
+        _POOL["n"] = n
+    return pool
+
+
+def _forget_pool() -> None:
+    """A forked child inherits the pool object but not its threads: make a new one."""
+    _POOL.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 @cache
@@ -144,6 +208,91 @@ def _laws() -> dict[str, object]:
     return {t: (tis.__name__, law) for t, law in _LAW_NAMES.items()}
 
 
+_PYTHON_EDITS = (
+    (re.compile(r"\bnp\.maximum\("), "max("),
+    (re.compile(r"\bnp\.minimum\("), "min("),
+)
+"""On Python floats ``max`` / ``min`` give what ``np.maximum`` / ``np.minimum`` give (for
+finite numbers; a NaN is reported by the state check either way) and keep the result a
+Python float: numpy's functions would turn every later operation into numpy scalar
+arithmetic, several times slower."""
+
+
+@cache
+def python_laws() -> dict[str, types.FunctionType]:
+    """The tissue right-hand sides as plain Python on floats, one cell at a time.
+
+    The same :func:`scalar_source` copy the compiled kernel is built from, executed by the
+    interpreter instead of numba (``np.maximum`` / ``np.minimum`` read as ``max`` / ``min``):
+    what a Mesa user's per-agent ``step()`` on Python floats runs, without a second,
+    hand-written copy of any rate law. Needs no numba.
+    """
+
+    def plain(source: str) -> str:
+        for pattern, repl in _PYTHON_EDITS:
+            source = pattern.sub(repl, source)
+        return scalar_source(source)
+
+    sig = types.ModuleType("sim_sig_python")
+    exec(
+        compile(plain(inspect.getsource(signalling)), "<sim per-cell signalling>", "exec"),
+        vars(sig),
+    )  # noqa: S102
+    src = plain(inspect.getsource(tissues))
+    if _SIG_IMPORT not in src:
+        raise ImportError(f"sim.kinetics.tissues no longer has the line {_SIG_IMPORT!r}")
+    tis = types.ModuleType("sim_tis_python")
+    tis.sig = sig
+    exec(compile(src.replace(_SIG_IMPORT, ""), "<sim per-cell tissues>", "exec"), vars(tis))  # noqa: S102
+    return {t: getattr(tis, law) for t, law in _LAW_NAMES.items()}
+
+
+def _python_cell_source(tissue: str) -> str:
+    """Source of the plain-Python RK4 of one cell of ``tissue`` (the steps and arithmetic
+    order of :func:`sim.numerics.rk4`, field by field as the compiled kernel does)."""
+    names = [s.name for s in species.TISSUE_SPECIES[tissue]]
+
+    def each(template: str, indent: int = 8) -> str:
+        return "\n".join(" " * indent + template.format(n=n, k=k) for k, n in enumerate(names))
+
+    return f'''
+class Cell:
+    __slots__ = {tuple(names)!r}
+
+
+def advance(y, reset, u, p, dt, n):
+    """RK4 (n substeps of dt / n) of one cell: y a list of floats in species order; the
+    species flagged in reset start from 0.0. Returns the new list."""
+    h = dt / n
+    y_ = Cell()
+    stage = Cell()
+    k1 = Cell()
+    k2 = Cell()
+    k3 = Cell()
+    k4 = Cell()
+{each("y_.{n} = 0.0 if reset[{k}] else y[{k}]", 4)}
+    for _ in range(n):
+        law(y_, k1, u, p)
+{each("stage.{n} = y_.{n} + (0.5 * h) * k1.{n}")}
+        law(stage, k2, u, p)
+{each("stage.{n} = y_.{n} + (0.5 * h) * k2.{n}")}
+        law(stage, k3, u, p)
+{each("stage.{n} = y_.{n} + h * k3.{n}")}
+        law(stage, k4, u, p)
+{each("y_.{n} = y_.{n} + (h / 6.0) * (k1.{n} + 2.0 * k2.{n} + 2.0 * k3.{n} + k4.{n})")}
+    return [{", ".join(f"y_.{n}" for n in names)}]
+'''
+
+
+@cache
+def python_cell_kernel(tissue: str) -> types.FunctionType:
+    """``advance(y, reset, u, p, dt, n)``: one cell of ``tissue`` over ``dt`` in plain
+    Python floats (see :func:`python_laws`); ``u`` and ``p`` hold numbers."""
+    namespace = {"law": python_laws()[tissue]}
+    exec(compile(_python_cell_source(tissue), f"<sim per-cell RK4 {tissue}>", "exec"), namespace)  # noqa: S102
+    return namespace["advance"]
+
+
 def _kernel_source(
     tissue: str,
     params: tuple[str, ...],
@@ -188,10 +337,11 @@ Params = namedtuple("Params", {list(params)!r})
 Inputs = namedtuple("Inputs", {list(inputs)!r})
 
 
-@numba.njit(cache=True, error_model="numpy")
-def advance(y_all, us, uc, ps, pc, dt, n):
-    """RK4 as sim.numerics.rk4 (n substeps of dt / n), one cell at a time."""
-    out = np.empty_like(y_all)
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def advance_range(y_all, out, a, b, us, uc, ps, pc, dt, n):
+    """RK4 as sim.numerics.rk4 (n substeps of dt / n), one cell at a time, for cells a:b
+    of y_all into the same columns of out. It releases the GIL, so threads can each take
+    a range of cells; every cell's arithmetic is the same whichever thread runs it."""
     h = dt / n
     work = np.zeros(6, dtype=Cell)
     y = work[0]
@@ -200,7 +350,7 @@ def advance(y_all, us, uc, ps, pc, dt, n):
     k2 = work[3]
     k3 = work[4]
     k4 = work[5]
-    for i in range(y_all.shape[1]):
+    for i in range(a, b):
         p = Params({p_args})
         u = Inputs({u_args})
 {load}
@@ -214,7 +364,6 @@ def advance(y_all, us, uc, ps, pc, dt, n):
             law(stage, k4, u, p)
 {each("y.{n} = y.{n} + (h / 6.0) * (k1.{n} + 2.0 * k2.{n} + 2.0 * k3.{n} + k4.{n})", 12)}
 {each("out[{k}, i] = y.{n}", 8)}
-    return out
 '''
 
 
@@ -277,6 +426,36 @@ def advance(
     The species in ``reset_rows`` (step accumulators) start from zero whatever ``y`` holds;
     ``y`` itself is not modified.
     """
+    mod, us, uc, scalars, cells = bind(tissue, y.shape[1], u, p, reset_rows)
+    y = np.ascontiguousarray(y)
+    out = np.empty_like(y)
+    n, dt, n_sub = y.shape[1], float(dt), int(n_sub)
+    k = threads() if n >= PARALLEL_MIN_CELLS else 1
+    if k == 1:
+        mod.advance_range(y, out, 0, n, us, uc, scalars, cells, dt, n_sub)
+        return out
+    # Contiguous ranges of cells, a few per thread so that a thread slowed by another
+    # process on a shared machine does not hold up the step; each range is written by
+    # exactly one thread and no cell reads another, so the result is that of one thread.
+    edges = np.linspace(0, n, 4 * k + 1).astype(int).tolist()
+    jobs = [
+        _pool(k).submit(mod.advance_range, y, out, a, b, us, uc, scalars, cells, dt, n_sub)
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+        if b > a
+    ]
+    for job in jobs:
+        job.result()
+    return out
+
+
+def bind(
+    tissue: str, n: int, u: SimpleNamespace, p: SimpleNamespace, reset_rows: Sequence[int]
+) -> tuple[types.ModuleType, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The compiled kernel module of ``tissue`` for these inputs and parameters of ``n``
+    cells, and the
+    arrays it takes: scalar inputs, per-cell inputs (one row per field), scalar parameters,
+    per-cell parameters (one row per name). ``mod.advance_range(y, out, a, b, us, uc, ps,
+    pc, dt, n)`` advances cells ``a:b``."""
     names, per_cell, scalars, cells = pack_params(p)
     values = vars(u)
     inputs = tuple(sorted(values))
@@ -290,8 +469,8 @@ def advance(
     all_species = [sp.name for sp in species.TISSUE_SPECIES[tissue]]
     reset = tuple(all_species[r] for r in sorted(reset_rows))
     mod = _kernel(tissue, names, per_cell, inputs, cell_inputs, reset)
-    uc = np.empty((len(cell_inputs), y.shape[1]))
+    uc = np.empty((len(cell_inputs), n))
     for row, f in zip(uc, cell_inputs, strict=True):
         row[:] = values[f]  # a number or one value per cell
     us = np.array([float(values[f]) for f in inputs if f not in cell_inputs], np.float64)
-    return mod.advance(np.ascontiguousarray(y), us, uc, scalars, cells, float(dt), int(n_sub))
+    return mod, us, uc, scalars, cells
