@@ -1,14 +1,25 @@
-"""Engine throughput: cell-steps per second of the full model, per-agent against vectorised.
+"""Engine throughput: cell-steps per second of the full model, per-agent baselines against
+vectorised.
 
 One run measures, each case in its own subprocess (so peak memory is the case's own):
 
 - cell-steps per second (cells x steps / wall seconds of ``model.step()``) of the FULL model:
   every pathway of every cell, insulin exchange through the graph's sparse operators, the
   closed-loop body, the recorder at the default cadences (``record_every_min`` 5,
-  ``cell_record_every_min`` 60) and Mesa's DataCollector every step; for the per-agent engine
-  (``engine: agent``: each Mesa agent's ``step()``), the vectorised numpy path and, where
-  numba is installed, the compiled kernel; at 1,000, 10,000 and 100,000 cells (vectorised
-  also 1,000,000);
+  ``cell_record_every_min`` 60) and Mesa's DataCollector every step, for
+  (a) the per-agent engine as a Mesa user writes it (``engine: agent``: each agent's
+  ``step()`` runs RK4 on its own state as Python floats, the rate laws executed as plain
+  Python: ``SIM_AGENT_KERNEL=python``, the default),
+  (b) the per-agent engine calling the compiled single-cell kernel from each ``step()``
+  (``SIM_AGENT_KERNEL=numba``),
+  and the vectorised engine with the numpy kernel and the compiled (numba) kernel, the
+  latter on every core (``SIM_THREADS``); at 1,000, 10,000 and 100,000 cells (vectorised
+  also 1,000,000); ratios against (a) and (b) at the same size;
+- thread scaling: the compiled kernel on 1 and 2 threads, alternating, at 10^4 and 10^5
+  cells, best of ``--repeats``;
+- floating-point work: operations per right-hand side counted by running the plain-Python
+  copy of the rate laws on counting floats, per cell-step with RK4, against a measured
+  peak (a compiled FMA loop on one core);
 - peak resident memory of the case's process, and the bytes per cell of state, per-cell
   parameters, exchange structure and work arrays (and of the per-cell snapshots per day);
 - the build time of the arrays and sparse operators (what a vectorised run pays), and of the
@@ -28,7 +39,7 @@ The stepping cases start from the state the model is built in, without the warm-
 is that of the same steps; at 10^6 cells it alone would take minutes), with a 75 g meal at
 t = 0 so that every arm is moving; every case runs ``UNTIMED_STEPS`` (10) steps untimed and
 then times its steps from t = 10 min, when the RK4 substeps per step have settled (the
-table reports them), so every size times the same kind of step. The per-agent engine runs
+table reports them), so every size times the same kind of step. The per-agent engines run
 only a few steps, and above ``AGENT_SAMPLE`` cells it steps every k-th agent (about 2,000
 per step), times those agent steps and scales that time to every agent (each agent's step
 is the same work whatever the population); the JSON says how many steps and timed agents
@@ -41,6 +52,7 @@ Usage::
     SIM_NUMBA_CACHE=/tmp/nb python benchmarks/engine_throughput.py   # numba cache elsewhere
     python benchmarks/engine_throughput.py --out benchmarks/results/engine_throughput.json
     python benchmarks/engine_throughput.py --setup --no-numba   # first/repeat start only
+    python benchmarks/engine_throughput.py --threads --repeats 5  # 1 against 2 threads only
     nice -n 10 python benchmarks/engine_throughput.py --memory-day --cells 1000000 --hours 4
 
 ``--setup`` writes ``setup.{json,md}``; ``--memory-day`` runs one whole run (build, warm-up,
@@ -72,10 +84,19 @@ DEFAULT_OUT = HERE / "results" / "engine_throughput.json"
 SPLIT = {"muscle": 5, "liver": 3, "adipose": 3}
 """Cells per tissue in the proportions of configs/baseline.yaml (500 / 300 / 300)."""
 
+AGENT_ENGINES = {"agent": "python", "agent-numba": "numba"}
+"""Per-agent baselines (``engine: agent``, each Mesa agent's ``step()`` advances its own
+cell): (a) ``agent``, RK4 on Python floats with the rate laws run as plain Python (what a
+Mesa user writes); (b) ``agent-numba``, the compiled single-cell kernel called from each
+``step()``."""
+
 FULL_CASES = [
-    ("agent", 1_000, 3),
-    ("agent", 10_000, 1),
-    ("agent", 100_000, 1),
+    ("agent", 1_000, 5),
+    ("agent", 10_000, 2),
+    ("agent", 100_000, 2),
+    ("agent-numba", 1_000, 20),
+    ("agent-numba", 10_000, 5),
+    ("agent-numba", 100_000, 3),
     ("numpy", 1_000, 60),
     ("numpy", 10_000, 20),
     ("numpy", 100_000, 6),
@@ -86,12 +107,16 @@ FULL_CASES = [
     ("numba", 1_000_000, 3),
 ]
 QUICK_CASES = [
-    ("agent", 1_000, 2),
+    ("agent", 1_000, 3),
+    ("agent-numba", 1_000, 10),
     ("numpy", 1_000, 30),
     ("numpy", 10_000, 10),
     ("numba", 1_000, 30),
     ("numba", 10_000, 10),
 ]
+THREAD_CASES = [("numba", 10_000, 30), ("numba", 100_000, 10)]
+QUICK_THREAD_CASES = [("numba", 10_000, 30)]
+"""Thread scaling: each size on 1 and on 2 threads, alternating, ``--repeats`` times."""
 
 
 def cells_for(n: int) -> dict[str, int]:
@@ -107,7 +132,7 @@ def scenario(n: int, engine: str, duration_min: float = 1440.0, record: bool = T
         "seed": 0,
         "duration_min": duration_min,
         "cells": cells_for(n),
-        "engine": "agent" if engine == "agent" else "vector",
+        "engine": "agent" if engine in AGENT_ENGINES else "vector",
         "interventions": [{"kind": "meal", "at_min": 0, "carbs_g": 75, "protein_g": 10}],
     }
     if not record:
@@ -148,7 +173,10 @@ def bytes_per_cell(model) -> dict[str, float]:  # noqa: ANN001
     )
     from sim.engine import BLOCK_CELLS
 
-    if _kernel_of(model) == "numba":
+    if _kernel_of(model).startswith("agent"):
+        work = 0.0  # each agent's column as Python floats while it steps (not counted: the
+        # Mesa agents themselves, ~2 KiB each)
+    elif _kernel_of(model) == "numba":
         # the compiled kernel: the result and the per-cell inputs (it reads the state in
         # place and restarts the accumulators itself); its work records (6 cells' worth)
         # are negligible
@@ -169,14 +197,22 @@ def bytes_per_cell(model) -> dict[str, float]:  # noqa: ANN001
     }
 
 
-def run_case(engine: str, n: int, steps: int, record: bool = True) -> dict:
-    """One case, in this process: build without warm-up, then time ``steps`` model steps."""
+def run_case(
+    engine: str, n: int, steps: int, record: bool = True, threads: int | None = None
+) -> dict:
+    """One case, in this process: build without warm-up, then time ``steps`` model steps.
+    ``threads``: ``SIM_THREADS`` of the compiled kernel (None: its default, every core)."""
     os.environ["SIM_KERNEL"] = "numba" if engine == "numba" else "numpy"
+    if engine in AGENT_ENGINES:
+        os.environ["SIM_AGENT_KERNEL"] = AGENT_ENGINES[engine]
+    if threads is not None:
+        os.environ["SIM_THREADS"] = str(threads)
     from sim import model as sm
+    from sim.kinetics import compiled
 
     warm_up = sm.PhysiologyModel._warm_up
     sm.PhysiologyModel._warm_up = _no_warm_up
-    sampled = _sample_agents(n) if engine == "agent" else None
+    sampled = _sample_agents(n) if engine in AGENT_ENGINES else None
     t0 = time.perf_counter()
     model = sm.PhysiologyModel(scenario(n, engine, record=record))
     build_s = time.perf_counter() - t0 - model._bench_first_step_s
@@ -202,6 +238,11 @@ def run_case(engine: str, n: int, steps: int, record: bool = True) -> dict:
     return {
         "engine": engine,
         "kernel": _kernel_of(model),
+        # threads the compiled kernel split a tissue over (1 when no tissue is large enough)
+        "threads": compiled.threads()
+        if _kernel_of(model) == "numba"
+        and max(t.n for t in model.tissues.values()) >= compiled.PARALLEL_MIN_CELLS
+        else 1,
         "cells": n,
         "steps": steps,
         "agents_timed_per_step": n if sampled is None else sampled["count"] // (steps + 1),
@@ -271,7 +312,11 @@ def _sample_agents(n: int) -> dict | None:
 def _kernel_of(model) -> str:  # noqa: ANN001
     from sim.engine import default_kernel
 
-    return "agent" if model.scenario.engine == "agent" else default_kernel()
+    if model.scenario.engine == "agent":
+        from sim.agents import agent_kernel
+
+        return f"agent-{agent_kernel()}"
+    return default_kernel()
 
 
 def _no_warm_up(self) -> None:  # noqa: ANN001
@@ -415,6 +460,126 @@ def compile_case() -> dict:
     t0 = time.perf_counter()
     run_case("numba", 33, 1)
     return {"seconds": time.perf_counter() - t0, "cache": str(compiled.cache_dir())}
+
+
+class _Flop(float):
+    """A float that counts the floating-point operations done with it: one per +, -, *, /
+    and ** (a power or a division counts one, though it costs several), one per comparison
+    (``max`` / ``min``); a sign change counts none."""
+
+    count = 0
+
+
+def _counted(name: str):  # noqa: ANN202
+    op = getattr(float, name)
+
+    def counted(a: float, b: float) -> object:
+        result = op(a, b)
+        if result is NotImplemented or isinstance(result, bool):
+            _Flop.count += 1 if isinstance(result, bool) else 0
+            return result
+        _Flop.count += 1
+        return _Flop(result)
+
+    return counted
+
+
+for _name in ("add", "sub", "mul", "truediv", "pow"):
+    for _side in ("", "r"):
+        setattr(_Flop, f"__{_side}{_name}__", _counted(f"__{_side}{_name}__"))
+for _name in ("lt", "gt", "le", "ge"):
+    setattr(_Flop, f"__{_name}__", _counted(f"__{_name}__"))
+_Flop.__neg__ = lambda a: _Flop(-float(a))  # type: ignore[method-assign]
+
+RK4_FLOPS_PER_SPECIES = 13
+"""Per RK4 substep and species besides the four right-hand sides: three stage sums
+(y + c*k: 2 each) and the update y + h/6*(k1 + 2 k2 + 2 k3 + k4) (7); the constants h/2 and
+h/6 are computed once."""
+
+
+def flops_case() -> dict:
+    """Floating-point operations of one right-hand-side evaluation per tissue, counted by
+    running the plain-Python per-cell copy of the rate laws (the source every kernel is made
+    from) on counting floats, with the inputs and parameters of cell 0 of a model built
+    after a meal; and per RK4 substep (4 evaluations + the stage arithmetic)."""
+    os.environ["SIM_KERNEL"] = "numpy"
+    from types import SimpleNamespace
+
+    from sim import engine as en
+    from sim import model as sm
+    from sim.kinetics import compiled
+
+    sm.PhysiologyModel._warm_up = _no_warm_up
+    model = sm.PhysiologyModel(scenario(33, "numpy"))
+    for _ in range(UNTIMED_STEPS):
+        model.step()
+    base = en.systemic_inputs(model.time_min, model.x, model.ctx)
+    out = {}
+    for name, tissue in model.tissues.items():
+        u = en.tissue_inputs(model.time_min, model.x, model.ctx, tissue, base)
+
+        def first(v: object) -> _Flop:
+            return _Flop(float(v[0]) if isinstance(v, np.ndarray) and v.ndim else float(v))
+
+        s = SimpleNamespace(
+            **{k: _Flop(float(v)) for k, v in zip(tissue.names, tissue.y[:, 0], strict=True)}
+        )
+        d = SimpleNamespace()
+        _Flop.count = 0
+        compiled.python_laws()[name](
+            s,
+            d,
+            SimpleNamespace(**{k: first(v) for k, v in vars(u).items()}),
+            SimpleNamespace(**{k: first(v) for k, v in vars(tissue.params).items()}),
+        )
+        law = _Flop.count
+        species = len(tissue.names)
+        out[name] = {
+            "rhs_flops": law,
+            "species": species,
+            "substep_flops": 4 * law + RK4_FLOPS_PER_SPECIES * species,
+        }
+    return out
+
+
+def peak_case(reps: int = 3) -> dict:
+    """Measured floating-point peak of one core: a compiled loop of fused multiply-adds on
+    64 independent values held in registers (numba, fastmath so that it vectorises and
+    fuses), min of ``reps`` CPU times; and the scalar ceiling (one double per instruction,
+    as the per-cell kernel computes: the peak over the SIMD width)."""
+    import numba
+
+    @numba.njit(fastmath=True)
+    def fma(x, a, b, reps):  # noqa: ANN001, ANN202
+        for _ in range(reps):
+            for i in range(64):
+                x[i] = x[i] * a + b
+        return x[0]
+
+    x = np.ones(64)
+    fma(x, 0.9999999, 1e-7, 1)
+    loops = 10_000_000
+    best = min(_cpu(lambda: fma(x, 0.9999999, 1e-7, loops)) for _ in range(reps))
+    peak = 2 * 64 * loops / best
+    width = 8 if "avx512f" in _cpu_flags() else 4 if "avx" in _cpu_flags() else 2
+    return {"flops_per_s": peak, "simd_doubles": width, "scalar_flops_per_s": peak / width}
+
+
+def _cpu(fn) -> float:  # noqa: ANN001
+    c0 = time.process_time()
+    fn()
+    return time.process_time() - c0
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
 
 
 def streaming_case(n: int, species: int, reps: int = 20) -> dict:
@@ -585,34 +750,58 @@ def setup_lines(res: dict) -> list[str]:
     return rows
 
 
+LABELS = {
+    "agent": "per-agent (a): Python floats",
+    "agent-numba": "per-agent (b): compiled cell",
+    "numpy": "vector/numpy",
+    "numba": "vector/numba",
+}
+
+
+def _baselines(res: dict, key: str) -> dict[str, dict[int, float]]:
+    return {
+        e: {c["cells"]: c[key] for c in res["cases"] if c.get("engine") == e and key in c}
+        for e in AGENT_ENGINES
+    }
+
+
+def _ratio(rate: float, base: dict[int, float], n: int) -> str:
+    """``rate`` over the baseline's at ``n`` cells; where the baseline was not run at ``n``,
+    over its largest size (a per-agent step costs the same at any size), marked ``*``."""
+    if not base:
+        return ""
+    ref, mark = (base[n], "") if n in base else (base[max(base)], "*")
+    r = rate / ref
+    return (f"{r:,.0f}x" if r >= 10 else f"{r:.2g}x") + mark
+
+
 def table(res: dict) -> str:
     """The Markdown table of a result."""
     nan = float("nan")
     rows = [
-        "| engine | cells | steps | RK4 substeps per cell-step | cell-steps/s (wall) "
-        "| x per-agent | cell-steps/CPU-s | x per-agent | build s | peak RSS MiB | B/cell |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine | cells | steps | threads | RK4 substeps per cell-step | cell-steps/s (wall) "
+        "| x (a) | x (b) | cell-steps/CPU-s | x (a) | x (b) | build s | peak RSS MiB | B/cell |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    agent = {c["cells"]: c["cell_steps_per_s"] for c in res["cases"] if c.get("engine") == "agent"}
-    agent_cpu = {
-        c["cells"]: c["cell_steps_per_cpu_s"] for c in res["cases"] if c.get("engine") == "agent"
-    }
+    wall, cpu = _baselines(res, "cell_steps_per_s"), _baselines(res, "cell_steps_per_cpu_s")
     for c in res["cases"]:
         if "error" in c:
             rows.append(f"| {c['args'][0]} | {c['args'][1]:,} | failed: {c['error']} |")
             continue
-        ratio = c["cell_steps_per_s"] / agent[c["cells"]] if c["cells"] in agent else None
-        cpu = c["cell_steps_per_cpu_s"]
-        ratio_cpu = cpu / agent_cpu[c["cells"]] if c["cells"] in agent_cpu else None
+        n, rate, rate_cpu = c["cells"], c["cell_steps_per_s"], c["cell_steps_per_cpu_s"]
         rows.append(
-            f"| {c['engine'] if c['engine'] == 'agent' else 'vector/' + c['kernel']} "
-            f"| {c['cells']:,} | {c['steps']} | {c.get('substeps_per_cell_step', nan):.2f} "
-            f"| {c['cell_steps_per_s']:.3g} "
-            f"| {'' if ratio is None else f'{ratio:.0f}x'} | {cpu:.3g} "
-            f"| {'' if ratio_cpu is None else f'{ratio_cpu:.0f}x'} | {c['build_s']:.1f} "
-            f"| {c['peak_rss_mib']:.0f} | {c['bytes_per_cell']['total']:.0f} |"
+            f"| {LABELS.get(c['engine'], c['engine'])} | {n:,} | {c['steps']} "
+            f"| {c.get('threads', 1)} | {c.get('substeps_per_cell_step', nan):.2f} "
+            f"| {rate:.3g} | {_ratio(rate, wall['agent'], n)} "
+            f"| {_ratio(rate, wall['agent-numba'], n)} | {rate_cpu:.3g} "
+            f"| {_ratio(rate_cpu, cpu['agent'], n)} | {_ratio(rate_cpu, cpu['agent-numba'], n)} "
+            f"| {c['build_s']:.1f} | {c['peak_rss_mib']:.0f} | {c['bytes_per_cell']['total']:.0f} |"
         )
-    stream = res["streaming"]
+    rows.append("")
+    rows.append(
+        "x (a), x (b): cell-steps per second over those of the per-agent baselines at the "
+        "same number of cells (* over the baseline's largest size)."
+    )
     rows.append("")
     for kernel in ("numpy", "numba"):
         cost = {
@@ -639,6 +828,8 @@ def table(res: dict) -> str:
                     else ""
                 )
             )
+    rows += thread_lines(res)
+    rows += flops_lines(res)
     rows += setup_lines(res)
     for m in res.get("materialise", []):
         if "cells" in m:
@@ -654,17 +845,94 @@ def table(res: dict) -> str:
             f"{res['numba_compile'].get('seconds', float('nan')):.1f} s"
         )
     rows += [
-        *(
-            f"- data collection at the default cadences ({r['cells']:,} cells, {r['steps']} "
-            f"steps, {r['rows']} rows, {r['cell_snapshots']} cell snapshots): "
-            f"+{100 * r['overhead']:.1f} % of the stepping time"
-            for r in res["recording"]
-            if "overhead" in r
-        ),
-        f"- numpy streaming bound ({stream['species']} species): "
-        f"{stream['cell_steps_per_s']:.3g} cell-steps/s (one read+write pass per cell-step)",
+        f"- data collection at the default cadences ({r['cells']:,} cells, {r['steps']} "
+        f"steps, {r['rows']} rows, {r['cell_snapshots']} cell snapshots): "
+        f"+{100 * r['overhead']:.1f} % of the stepping time"
+        for r in res.get("recording", [])
+        if "overhead" in r
     ]
+    stream = res.get("streaming")
+    if stream and "cell_steps_per_s" in stream:
+        rows.append(
+            f"- numpy streaming bound ({stream['species']} species): "
+            f"{stream['cell_steps_per_s']:.3g} cell-steps/s (one read+write pass per cell-step)"
+        )
     return "\n".join(rows) + "\n"
+
+
+def thread_cases(cases: list[tuple], repeats: int) -> list[dict]:
+    """Each case on 1 and on 2 threads, alternating (1, 2, 1, 2, ...), ``repeats`` times;
+    each run in its own process."""
+    out = []
+    for _ in range(repeats):
+        for engine, n, steps in cases:
+            for k in (1, 2):
+                out.append(in_subprocess("step", engine, n, steps, True, k))
+    return out
+
+
+def thread_lines(res: dict) -> list[str]:
+    """Markdown lines: 2 threads against 1, min of the repeats (wall and CPU)."""
+    rows = []
+    runs = [r for r in res.get("threads", []) if "cells" in r]
+    for n in sorted({r["cells"] for r in runs}):
+        best = {
+            k: min(
+                (r for r in runs if r["cells"] == n and r["threads"] == k),
+                default=None,
+                key=lambda r: r["wall_s"] / r["steps"],
+            )
+            for k in (1, 2)
+        }
+        if None in best.values():
+            continue
+        one, two = best[1], best[2]
+        speedup = two["cell_steps_per_s"] / one["cell_steps_per_s"]
+        reps = sum(1 for r in runs if r["cells"] == n and r["threads"] == 1)
+        rows.append(
+            f"- threads, {n:,} cells ({one['engine']}, full model, best of {reps} alternating "
+            f"runs each): 1 thread {one['cell_steps_per_s']:.3g} cell-steps/s, 2 threads "
+            f"{two['cell_steps_per_s']:.3g}: **{speedup:.2f}x** "
+            f"(CPU per cell-step {1e9 / one['cell_steps_per_cpu_s']:.0f} ns on 1 thread, "
+            f"{1e9 / two['cell_steps_per_cpu_s']:.0f} ns on 2)"
+        )
+    return rows
+
+
+def flops_lines(res: dict) -> list[str]:
+    """Markdown lines: counted flops per cell-step and the share of the measured peak."""
+    fl, peak = res.get("flops"), res.get("peak")
+    if not fl or "muscle" not in fl or not peak or "flops_per_s" not in peak:
+        return []
+    share = {t: k for t, k in SPLIT.items()}
+    per_substep = sum(fl[t]["substep_flops"] * share[t] for t in share) / sum(share.values())
+    rows = [
+        f"- flops (counted on the rate-law source as written, one per +, -, *, /, ** or "
+        f"comparison): per right-hand side {fl['muscle']['rhs_flops']} / "
+        f"{fl['liver']['rhs_flops']} / {fl['adipose']['rhs_flops']} (muscle / liver / fat), "
+        f"per cell-substep {per_substep:,.0f} with RK4 (4 right-hand sides + "
+        f"{RK4_FLOPS_PER_SPECIES} per species); measured peak of one core "
+        f"{peak['flops_per_s'] / 1e9:.1f} GFLOP/s (numba FMA loop, {peak['simd_doubles']} "
+        f"doubles per instruction), so {peak['scalar_flops_per_s'] / 1e9:.1f} GFLOP/s for "
+        f"scalar code like the per-cell kernel"
+    ]
+    largest: dict[str, dict] = {}  # each engine at its largest size up to 10^5 cells
+    for c in res["cases"]:
+        if c.get("cells", 10**9) <= 100_000 and c["cells"] >= largest.get(c["engine"], {}).get(
+            "cells", 0
+        ):
+            largest[c["engine"]] = c
+    for c in largest.values():
+        per_step = per_substep * c["substeps_per_cell_step"]
+        rate = per_step * c["cell_steps_per_cpu_s"]
+        rows.append(
+            f"- {LABELS[c['engine']]}, {c['cells']:,} cells: {per_step:,.0f} flops per "
+            f"cell-step x {c['cell_steps_per_cpu_s']:.3g} cell-steps/CPU-s = "
+            f"{rate / 1e9:.2f} GFLOP/s per core: {100 * rate / peak['flops_per_s']:.1f} % "
+            f"of the measured peak ({100 * rate / peak['scalar_flops_per_s']:.0f} % of the "
+            f"scalar ceiling)"
+        )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -715,6 +983,15 @@ def main(argv: list[str] | None = None) -> int:
         help="--setup: skip the numba kernel (its first use after a rate-law edit compiles "
         "for minutes)",
     )
+    ap.add_argument(
+        "--threads",
+        action="store_true",
+        help="only the thread scaling: the compiled kernel on 1 and 2 threads, alternating "
+        "(writes threads.json/.md unless --out is given)",
+    )
+    ap.add_argument(
+        "--repeats", type=int, default=3, help="thread scaling: runs per thread count (min)"
+    )
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.case:
@@ -725,6 +1002,8 @@ def main(argv: list[str] | None = None) -> int:
             "step": run_case,
             "setup": setup_case,
             "stream": streaming_case,
+            "flops": flops_case,
+            "peak": peak_case,
             "compile": compile_case,
             "materialise": materialise_case,
             "recording": recording_case,
@@ -744,6 +1023,20 @@ def main(argv: list[str] | None = None) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(res, indent=2) + "\n")
         md = "\n".join(line for line in setup_lines(res)) + "\n"
+        md += f"- load average {_load(res, 'start')} at the start, {_load(res, 'end')} at the end\n"
+        out.with_suffix(".md").write_text(md)
+        print(md)
+        return 0
+    if args.threads:
+        out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("threads.json")
+        res = {"machine": {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}}
+        res["threads"] = thread_cases(
+            QUICK_THREAD_CASES if args.quick else THREAD_CASES, args.repeats
+        )
+        res["machine"]["load_avg_at_end"] = os.getloadavg()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(res, indent=2) + "\n")
+        md = "\n".join(thread_lines(res)) + "\n"
         md += f"- load average {_load(res, 'start')} at the start, {_load(res, 'end')} at the end\n"
         out.with_suffix(".md").write_text(md)
         print(md)
@@ -801,6 +1094,9 @@ def main(argv: list[str] | None = None) -> int:
     res["setup"] = setup_cases("numpy")
     if compiled.available():
         res["setup_numba"] = setup_cases("numba")
+    res["threads"] = thread_cases(QUICK_THREAD_CASES if args.quick else THREAD_CASES, args.repeats)
+    res["flops"] = in_subprocess("flops")
+    res["peak"] = in_subprocess("peak")
     res["streaming"] = in_subprocess("stream", 100_000, 31)
     res["machine"]["load_avg_at_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
