@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from sim.cli import main
 from sim.compare import prepare, run_compare
 from sim.compare.population import varied_keys
 
+ROOT = Path(__file__).resolve().parent.parent
 TINY = {"muscle": 3, "liver": 2, "adipose": 2}
 CONTRACT_EFFECTS = [
     "outcome",
@@ -209,3 +211,40 @@ def test_dask_cluster_gives_the_same_tables_as_serial(tmp_path):
     cols = [c for c in serial.results.columns if c != "wall_seconds"]
     pd.testing.assert_frame_equal(dask.results[cols], serial.results[cols])
     pd.testing.assert_frame_equal(dask.effects, serial.effects)
+
+
+def test_shipped_scenarios_compare_keeping_what_the_files_fix(tmp_path):
+    """`sim compare configs/clamp.yaml configs/clamp.yaml`: the file sets the body mass, so the
+    population keeps it and varies every other trait; study.json and the report say so."""
+    clamp = str(ROOT / "configs" / "clamp.yaml")
+    out = tmp_path / "cmp"
+    argv = ["compare", clamp, clamp, "--replicates", "2", "--workers", "1", "--quiet",
+            "--out", str(out), "--set", "cells.muscle=3", "--set", "cells.liver=2",
+            "--set", "cells.adipose=2", "--set", "protocol.step_min=30"]  # fmt: skip
+    assert main(argv) == 0
+    plan = prepare([clamp, clamp], replicates=2)
+    assert plan.fixed_traits == {"body_mass": ["subject.body_mass_kg"]}
+    assert "body_mass" not in plan.spec.population.traits
+    assert "height" in plan.spec.population.traits
+    masses = {t.scenario["subject"]["body_mass_kg"] for t in plan.tasks}
+    heights = {t.scenario["subject"]["height_cm"] for t in plan.tasks}
+    assert masses == {75} and len(heights) == 2  # fixed by the file / drawn per subject
+    study = json.loads((out / "study.json").read_text())
+    assert study["traits_fixed_by_files"] == {"body_mass": ["subject.body_mass_kg"]}
+    assert "body_mass" not in study["traits_varied"] and "height" in study["traits_varied"]
+    report = (out / "report.md").read_text()
+    assert "fix them: body_mass (subject.body_mass_kg)" in report
+    results = pd.read_parquet(out / "results.parquet")
+    assert "homa_ir" not in results.columns or results["homa_ir"].isna().all()
+    assert (results["status"] == "completed").all()
+
+
+def test_fixed_traits_differ_between_arms_keep_each_arms_value(tmp_path):
+    a = _scenario(tmp_path, "light", [])
+    data = yaml.safe_load(a.read_text())
+    a.write_text(yaml.safe_dump({**data, "subject": {"body_mass_kg": 60}}))
+    b = tmp_path / "heavy.yaml"
+    b.write_text(yaml.safe_dump({**data, "name": "heavy", "subject": {"body_mass_kg": 90}}))
+    plan = prepare([str(a), str(b)], replicates=2)
+    by_arm = {t.values["arm"]: t.scenario["subject"]["body_mass_kg"] for t in plan.tasks}
+    assert by_arm == {"light": 60, "heavy": 90}

@@ -3,6 +3,7 @@ SIGKILL or a lost dask worker, sensitivity indices on the Ishigami function, bad
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ import yaml
 
 from sim.cli import main
 from sim.sweep import SweepError, prepare, run_sweep
-from sim.sweep.design import points, run_seed
+from sim.sweep.design import points, replicate_seed, run_seed
 from sim.sweep.sensitivity import analyse
 from sim.sweep.spec import Design
 
@@ -79,11 +80,25 @@ def cluster():
 # ---------------------------------------------------------------- designs and seeds
 
 
-def _sweep(kind: str, params: dict, samples: int | None, replicates: int = 1, seed: int = 0):
+def _sweep(
+    kind: str,
+    params: dict,
+    samples: int | None,
+    replicates: int = 1,
+    seed: int = 0,
+    paired: bool = True,
+):
     design = {"kind": kind, "parameters": params}
     if samples is not None:
         design["samples"] = samples
-    data = {"name": "d", "base": BASE, "seed": seed, "replicates": replicates, "design": design}
+    data = {
+        "name": "d",
+        "base": BASE,
+        "seed": seed,
+        "replicates": replicates,
+        "paired": paired,
+        "design": design,
+    }
     return prepare(data)[1]
 
 
@@ -124,14 +139,56 @@ def test_intervention_fields_can_be_swept():
 
 
 def test_seeds_depend_only_on_sweep_seed_and_position():
-    a = _sweep("random", {"parameters.muscle.glut4_total": [0.5, 1.5]}, 3, replicates=2, seed=5)
-    b = _sweep("random", {"parameters.muscle.glut4_total": [0.5, 1.5]}, 3, replicates=2, seed=5)
-    c = _sweep("random", {"parameters.muscle.glut4_total": [0.5, 1.5]}, 3, replicates=2, seed=6)
+    keys = {"parameters.muscle.glut4_total": [0.5, 1.5]}
+    a = _sweep("random", keys, 3, replicates=2, seed=5, paired=False)
+    b = _sweep("random", keys, 3, replicates=2, seed=5, paired=False)
+    c = _sweep("random", keys, 3, replicates=2, seed=6, paired=False)
     assert [t.seed for t in a] == [t.seed for t in b]
     assert [t.seed for t in a] == [run_seed(5, t.point, t.replicate) for t in a]
     assert len({t.seed for t in a}) == len(a)
     assert not {t.seed for t in a} & {t.seed for t in c}
     assert [t.values for t in a] != [t.values for t in c]
+
+
+def test_common_random_numbers_by_default():
+    """Replicate r has one seed at every design point; ``paired: false`` opts out."""
+    keys = {"parameters.muscle.glut4_total": [0.8, 1.0, 1.2]}
+    paired = _sweep("grid", keys, None, replicates=3, seed=5)
+    by_rep = {r: {t.seed for t in paired if t.replicate == r} for r in range(3)}
+    assert all(len(seeds) == 1 for seeds in by_rep.values())  # shared across the 3 points
+    assert len(set().union(*by_rep.values())) == 3  # but distinct between replicates
+    assert all(t.seed == replicate_seed(5, t.replicate) == t.scenario["seed"] for t in paired)
+    unpaired = _sweep("grid", keys, None, replicates=3, seed=5, paired=False)
+    assert len({t.seed for t in unpaired}) == 9
+    p0 = [t.seed for t in unpaired if t.point == 0]
+    p1 = [t.seed for t in unpaired if t.point == 1]
+    assert not set(p0) & set(p1)
+
+
+def test_paired_points_differ_only_by_their_values(tmp_path):
+    """Two design points with the same values give identical runs when paired (same cells,
+    same GH pulses) and different runs with independent seeds: the seed reaches the run."""
+    base = {**BASE, "heterogeneity_cv": 0.3, "duration_min": 20}
+    data = {
+        "name": "crn",
+        "base": base,
+        "replicates": 1,
+        "design": {"kind": "grid", "parameters": {"parameters.muscle.glut4_total": [1.0, 1.0]}},
+        "keep": "none",
+    }
+    metric = "glucose_mean_mM"
+    res = run_sweep(data, out=tmp_path / "paired", workers=1, progress=False)
+    m = res.summary[metric].to_numpy()
+    assert m[0] == m[1]
+    manifest = json.loads((tmp_path / "paired" / "manifest.json").read_text())
+    assert manifest["paired"] is True and "common random numbers" in manifest["seeding"]
+    assert manifest["replicate_seeds"] == [replicate_seed(0, 0)]
+    assert yaml.safe_load((tmp_path / "paired" / "sweep.yaml").read_text())["paired"] is True
+    res = run_sweep({**data, "paired": False}, out=tmp_path / "unpaired", workers=1, progress=False)
+    m = res.summary[metric].to_numpy()
+    assert m[0] != m[1]
+    manifest = json.loads((tmp_path / "unpaired" / "manifest.json").read_text())
+    assert manifest["paired"] is False and manifest["replicate_seeds"] == []
 
 
 # ---------------------------------------------------------------- sensitivity (Ishigami)

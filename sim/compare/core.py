@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,8 @@ import yaml
 
 from sim.compare import outcomes as oc
 from sim.compare import spec as sp
-from sim.compare.population import VirtualSubject, draw_population
+from sim.compare.population import TRAIT_NAMES, VirtualSubject, draw_population, varied_keys
+from sim.metrics import OGTT_METRICS, has_fasting_state
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.sweep.core import execute_tasks
 from sim.sweep.design import RunTask
@@ -44,6 +45,8 @@ class Plan:
     outcomes: list[oc.Outcome]
     tasks: list[RunTask]
     phenotype: str
+    fixed_traits: dict[str, list[str]] = field(default_factory=dict)
+    """Traits left out because the scenario files fix their parameters (trait -> keys)."""
 
 
 @dataclass
@@ -82,15 +85,20 @@ def _default_metrics(arms: dict[str, Scenario]) -> list[str]:
     if kinds != {"clamp"}:
         skip.add("m_value_mg_kg_min")
     if kinds != {"ogtt"}:
-        skip.add("matsuda_index")
+        skip.update(OGTT_METRICS)
+    if not all(has_fasting_state(s.protocol) for s in arms.values()):
+        skip.add("homa_ir")
     return [m for m in oc.SUMMARY_METRICS if m not in skip]
 
 
-def _task(a: int, arm: str, base: dict[str, Any], subj: VirtualSubject, label: str) -> RunTask:
+def _task(
+    a: int, arm: str, base: dict[str, Any], subj: VirtualSubject, label: str, varied: set[str]
+) -> RunTask:
+    drawn = {k: v for k, v in subj.subject.items() if k == "phenotype" or f"subject.{k}" in varied}
     scn = {
         **base,
         "seed": subj.seed,
-        "subject": {**(base.get("subject") or {}), **subj.subject},
+        "subject": {**(base.get("subject") or {}), **drawn},
         "parameters": {**base.get("parameters", {}), **subj.parameters},
     }
     try:
@@ -129,6 +137,15 @@ def prepare(
         (spec, root), label = sp.study_from_scenarios(sources, replicates or 8), "sim compare"
     if replicates is not None:
         spec = spec.model_copy(update={"replicates": replicates})
+    fixed: dict[str, list[str]] = {}
+    if not sp.is_hypothesis_file(first):  # plain scenarios: keep what the files fix
+        raw = [sp.arm_mapping(spec, arm, root, label) for arm in spec.arms]
+        fixed = sp.traits_fixed_by(raw, overrides or [])
+        if fixed:
+            kept = [t for t in TRAIT_NAMES if t not in fixed]
+            population = spec.population.model_copy(update={"traits": kept})
+            spec = spec.model_copy(update={"population": population})
+            log.info("traits fixed by the scenario files, not varied: %s", fixed)
     traits = spec.population.traits
     mappings: dict[str, dict[str, Any]] = {}
     arms: dict[str, Scenario] = {}
@@ -153,12 +170,13 @@ def prepare(
         traits,
         control_subject,
     )
+    varied = varied_keys(traits)
     tasks = [
-        _task(a, name, mappings[name], s, label)
+        _task(a, name, mappings[name], s, label, varied)
         for a, name in enumerate(mappings)
         for s in subjects
     ]
-    return Plan(spec, label, arms, subjects, outs, tasks, phenotype)
+    return Plan(spec, label, arms, subjects, outs, tasks, phenotype, fixed)
 
 
 def resolved_yaml(plan: Plan) -> str:
@@ -278,6 +296,10 @@ def study_meta(plan: Plan, summary: pd.DataFrame) -> dict[str, Any]:
         "replicates": spec.replicates,
         "phenotype": plan.phenotype,
         "population": spec.population.model_dump(mode="json"),
+        "traits_varied": [
+            t for t in TRAIT_NAMES if spec.population.traits is None or t in spec.population.traits
+        ],
+        "traits_fixed_by_files": plan.fixed_traits,
         "arms": arms,
         "outcomes": [{"name": o.name, "description": o.describe()} for o in plan.outcomes],
         "hypotheses": [h.model_dump() for h in spec.hypotheses],

@@ -53,8 +53,13 @@ SUMMARY_METRICS = (
     "homa_ir",
     "m_value_mg_kg_min",
     "matsuda_index",
+    "glucose_120_mM",
+    "insulinogenic_index",
+    "glucose_auc_0_120_mM_min",
+    "insulin_auc_0_120_uU_ml_min",
 )
-"""Summary metrics usable as outcomes (``m_value`` needs a clamp, ``matsuda`` an OGTT)."""
+"""Summary metrics usable as outcomes (``m_value`` needs a clamp, ``matsuda`` and the other
+OGTT indices an OGTT, ``homa_ir`` a fasting state before the protocol)."""
 DEFAULT_UPTAKES = ("uptake_muscle_mg_kg_min", "uptake_adipose_mg_kg_min", "uptake_liver_mg_kg_min")
 """Whole-run mean tissue uptakes added to the default outcomes of ``sim compare A B``."""
 

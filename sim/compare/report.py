@@ -62,7 +62,8 @@ def _arm_lines(meta: dict) -> list[str]:
 
 def _population_lines(meta: dict) -> list[str]:
     pop = meta["population"]
-    chosen = pop.get("traits") or [t.name for t in TRAITS]
+    chosen = pop.get("traits")
+    chosen = [t.name for t in TRAITS] if chosen is None else chosen
     lines = [
         f"{meta['replicates']} virtual subjects, phenotype `{meta['phenotype']}`, population seed "
         f"{pop['seed']}, CV scale {pop['cv_scale']:g}. Each trait is a log-normal factor "
@@ -74,6 +75,10 @@ def _population_lines(meta: dict) -> list[str]:
     for t in TRAITS:
         if t.name in chosen:
             lines.append(f"| {t.name} | {', '.join(t.targets)} | {t.cv * pop['cv_scale']:.2f} |")
+    fixed = meta.get("traits_fixed_by_files") or {}
+    if fixed:
+        held = "; ".join(f"{name} ({', '.join(keys)})" for name, keys in fixed.items())
+        lines += ["", f"Not varied, because the scenario files fix them: {held}."]
     return lines
 
 

@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sim.compare import outcomes as oc
-from sim.compare.population import TRAIT_NAMES, varied_keys
+from sim.compare.population import TRAIT_NAMES, TRAITS, varied_keys
+from sim.metrics import OGTT_METRICS, has_fasting_state
 from sim.scenario import Scenario, ScenarioError, apply_set, load_scenario, read_yaml_mapping
 
 Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")]
@@ -182,6 +183,35 @@ def arm_mapping(spec: StudySpec, arm: ArmSpec, root: Path, label: str) -> dict[s
     return data
 
 
+def fixed_keys(data: dict[str, Any]) -> set[str]:
+    """Dotted keys a scenario mapping sets that a population trait could vary
+    (``muscle.glut4_total`` parameter names and ``subject.body_mass_kg``-style keys)."""
+    keys = set(data.get("parameters") or {})
+    keys |= {f"subject.{k}" for k in (data.get("subject") or {}) if k != "phenotype"}
+    return keys
+
+
+def traits_fixed_by(mappings: list[dict[str, Any]], overrides: list[str]) -> dict[str, list[str]]:
+    """Traits whose parameters some arm sets (after ``--set``): trait -> the keys it fixes.
+
+    ``sim compare A.yaml B.yaml`` keeps what the files fix and varies only the other traits.
+    """
+    keys: set[str] = set()
+    for data in mappings:
+        for assignment in overrides:
+            try:
+                data = apply_set(data, assignment)
+            except ScenarioError:
+                continue  # reported by check_arm with the arm's name
+        keys |= fixed_keys(data)
+    out = {}
+    for trait in TRAITS:
+        hit = sorted(k for k in trait.targets if k in keys)
+        if hit:
+            out[trait.name] = hit
+    return out
+
+
 def check_arm(
     data: dict[str, Any], where: str, traits: list[str] | None, overrides: list[str]
 ) -> tuple[dict[str, Any], Scenario]:
@@ -268,8 +298,13 @@ def check_outcomes(outcomes: list[oc.Outcome], arms: dict[str, Scenario], label:
                 raise CompareError(
                     f"{where}: m_value_mg_kg_min needs a clamp; arm {arm!r} has none"
                 )
-            if o.metric == "matsuda_index" and kind != "ogtt":
-                raise CompareError(f"{where}: matsuda_index needs an OGTT; arm {arm!r} has none")
+            if o.metric in OGTT_METRICS and kind != "ogtt":
+                raise CompareError(f"{where}: {o.metric} needs an OGTT; arm {arm!r} has none")
+            if o.metric == "homa_ir" and not has_fasting_state(scn.protocol):
+                raise CompareError(
+                    f"{where}: homa_ir needs a fasting state before the protocol; arm {arm!r} "
+                    "starts its clamp at t = 0 (or has no body): set protocol.start_min > 0"
+                )
 
 
 def check_references(spec: StudySpec, outcomes: list[oc.Outcome], label: str) -> None:

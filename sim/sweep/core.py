@@ -6,9 +6,11 @@ generated scenario included) before it writes anything.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +20,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim.sweep import execute, sensitivity
-from sim.sweep.design import RunTask, plan
-from sim.sweep.results import ResultStore, atomic_parquet
+from sim.sweep.design import RunTask, plan, seeding_note
+from sim.sweep.results import ResultStore, atomic_parquet, atomic_text
 from sim.sweep.spec import SweepSpec, load_sweep, to_yaml
 
 log = logging.getLogger(__name__)
@@ -89,15 +91,54 @@ def run_sweep(
     store.create(to_yaml(spec), resume=resume, force=force)
     done = store.done()
     todo = [t for t in tasks if t.run_id not in done]
-    log.info("sweep %s: %d runs, %d to run", spec.name, len(tasks), len(todo))
+    log.info(
+        "sweep %s: %d runs, %d to run; %s", spec.name, len(tasks), len(todo), seeding_note(spec)
+    )
+    t0 = time.perf_counter()
+    write_manifest(folder, spec, tasks, "running")
     n_failed = execute_tasks(
         store, todo, workers or os.cpu_count() or 1, scheduler, progress, len(tasks)
     )
     summary = store.write_summary()
+    write_manifest(folder, spec, tasks, "completed", summary, time.perf_counter() - t0)
     indices = None
     if spec.design.kind in ("sobol", "morris"):
         indices = _analyse(spec, summary, folder)
     return SweepOutcome(folder, summary, len(tasks), len(todo), n_failed, indices)
+
+
+def write_manifest(
+    folder: Path,
+    spec: SweepSpec,
+    tasks: list[RunTask],
+    status: str,
+    summary: pd.DataFrame | None = None,
+    wall_seconds: float | None = None,
+) -> None:
+    """``manifest.json`` of a sweep folder: the code, the design's size, how runs are seeded
+    (``paired`` and the seed of each replicate when they are common to every point), status."""
+    from sim import io
+
+    seeds = sorted({(t.replicate, t.seed) for t in tasks}) if spec.paired else []
+    failed = int((summary["status"] != "completed").sum()) if summary is not None else None
+    doc = {
+        "kind": "sweep",
+        "name": spec.name,
+        "design": spec.design.kind,
+        "keys": spec.design.names(),
+        "points": len({t.point for t in tasks}),
+        "replicates": spec.replicates,
+        "runs": len(tasks),
+        "sweep_seed": spec.seed,
+        "paired": spec.paired,
+        "seeding": seeding_note(spec),
+        "replicate_seeds": [s for _, s in seeds],
+        "status": status,
+        "failed_runs": failed,
+        "wall_seconds": wall_seconds,
+        **io.environment(),
+    }
+    atomic_text(json.dumps(doc, indent=2, default=str), folder / "manifest.json")
 
 
 def execute_tasks(

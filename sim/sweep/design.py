@@ -2,7 +2,11 @@
 
 Points come from a full factorial (grid), seeded random or Latin-hypercube samples
 (``scipy.stats.qmc``), or SALib's Saltelli/Sobol and Morris samplers. A run's seed depends
-only on the sweep seed and its position (point, replicate), never on workers or order.
+only on the sweep seed and its position, never on workers or order. By default the seed is
+common to every design point (common random numbers): replicate ``r`` has the same seed, so
+the same per-cell heterogeneity and GH pulse train, at every point, and the difference between
+two points within a replicate is free of seed noise (a paired design). ``paired: false`` gives
+every run its own seed instead (point and replicate).
 """
 
 from __future__ import annotations
@@ -89,9 +93,34 @@ def points(design: Design, seed: int, integer_keys: Collection[str] = ()) -> lis
 
 
 def run_seed(sweep_seed: int, point: int, replicate: int) -> int:
-    """Seed of one run: a ``SeedSequence`` of (sweep seed, point, replicate), 63 bits."""
+    """Seed of one run of an unpaired sweep: a ``SeedSequence`` of (sweep seed, point,
+    replicate), 63 bits."""
     state = np.random.SeedSequence([sweep_seed, point, replicate]).generate_state(1, np.uint64)
     return int(state[0]) >> 1
+
+
+def replicate_seed(sweep_seed: int, replicate: int) -> int:
+    """Seed of replicate ``replicate`` at every point of a paired sweep (common random
+    numbers): a ``SeedSequence`` of (sweep seed, replicate), 63 bits."""
+    state = np.random.SeedSequence([sweep_seed, replicate]).generate_state(1, np.uint64)
+    return int(state[0]) >> 1
+
+
+def task_seed(spec: SweepSpec, point: int, replicate: int) -> int:
+    """The seed of run (point, replicate): common to every point unless ``paired: false``."""
+    if spec.paired:
+        return replicate_seed(spec.seed, replicate)
+    return run_seed(spec.seed, point, replicate)
+
+
+def seeding_note(spec: SweepSpec) -> str:
+    """One sentence saying how the sweep's runs are seeded (for the manifest and logs)."""
+    if spec.paired:
+        return (
+            "common random numbers: replicate r has the same seed at every design point, "
+            "so points are paired within a replicate (paired: true)"
+        )
+    return "independent seeds: every run has its own seed (paired: false); points are unpaired"
 
 
 def run_id(point: int, replicate: int, n_points: int, replicates: int) -> str:
@@ -162,7 +191,7 @@ def plan(spec: SweepSpec, label: str = "<sweep>") -> list[RunTask]:
         where = f"{label}: design point {p} ({', '.join(f'{k}={v!r}' for k, v in values.items())})"
         _validate(scn, where)
         for r in range(spec.replicates):
-            seed = run_seed(spec.seed, p, r)
+            seed = task_seed(spec, p, r)
             rid = run_id(p, r, len(pts), spec.replicates)
             tasks.append(RunTask(rid, p, r, seed, values, {**scn, "seed": seed}, spec.keep))
     return tasks

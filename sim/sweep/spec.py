@@ -86,6 +86,7 @@ class SweepSpec(_Strict):
     base: str | dict[str, Any]
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     replicates: Annotated[int, Field(ge=1, le=100_000)] = 1
+    paired: bool = True
     design: Design
     keep: Literal["none", "summary", "full"] = "summary"
 
