@@ -231,20 +231,117 @@ def test_pathway_quantiles_match_numpy(run_dir: Path) -> None:
 
 
 def test_pathways_figure_draws_mean_and_band(run_dir: Path) -> None:
+    from sim.viz.nodes import node_label
+
     run = load_run(run_dir)
     fig = pathways_figure(run, "muscle")
     mean = line_by_gid(fig, "mean:muscle.akt_p")
     np.testing.assert_allclose(mean.get_ydata(), run.timeseries["muscle.akt_p"])
     q = pathway_quantiles(run.cells, "muscle", "akt_p")
-    np.testing.assert_allclose(line_by_gid(fig, "median:akt_p").get_ydata(), q["q50"])
+    median = line_by_gid(fig, "median:akt_p")
+    np.testing.assert_allclose(median.get_ydata(), np.repeat(q["q50"], 2))
+    # steps: each snapshot's value is held over an interval around its own time, never
+    # interpolated between snapshots
+    edges = np.asarray(median.get_xdata(), float)
+    assert np.all(np.diff(edges) >= 0)
     verts = artist_by_gid(fig, "iqr:akt_p").get_paths()[0].vertices
-    for x, lo, hi in zip(q["time_min"] / 60.0, q["q25"], q["q75"], strict=True):
-        ys = verts[np.isclose(verts[:, 0], x), 1]
-        assert np.isclose(ys, lo).any() and np.isclose(ys, hi).any()
+    for i, (t, lo, hi) in enumerate(zip(q["time_min"] / 60, q["q25"], q["q75"], strict=True)):
+        left, right = edges[2 * i], edges[2 * i + 1]
+        assert left <= t <= right and right - left > 0
+        for x in (left, right):
+            ys = verts[np.isclose(verts[:, 0], x), 1]
+            assert np.isclose(ys, lo).any() and np.isclose(ys, hi).any()
     titles = {ax.get_title() for ax in fig.axes}
-    assert titles == set(NODES["muscle"])
-    liver_titles = {ax.get_title() for ax in pathways_figure(run, "liver").axes}
-    assert "glut4_pm" not in liver_titles and "pepck" in liver_titles
+    assert {t.rsplit(" (", 1)[0] for t in titles} == {node_label(n) for n in NODES["muscle"]}
+    assert "Akt pT308/pS473 (fraction of total)" in titles
+    liver_titles = " ".join(ax.get_title() for ax in pathways_figure(run, "liver").axes)
+    assert "GLUT4" not in liver_titles and "PEPCK" in liver_titles
+
+
+def test_pathways_group_by_arm_and_leave_out_internal_and_constant_nodes(run_dir: Path) -> None:
+    from dataclasses import replace
+
+    from sim.viz.nodes import ARMS, node_info
+
+    run = load_run(run_dir)
+    ts = run.timeseries.copy()
+    ts["muscle.ir_f"] = 1.0 - ts["muscle.ir_p"]  # internal: free receptor
+    ts["muscle.mito"] = 1.0  # does not move over the run
+    run = replace(run, timeseries=ts)
+    fig = pathways_figure(run, "muscle")
+    titles = [ax.get_title() for ax in fig.axes]
+    assert not any("free" in t or "mitochondrial" in t for t in titles)
+    assert "internal states not shown: ir_f" in fig.get_suptitle()
+    assert "mitochondrial density = 1" in fig.get_suptitle()
+    # rows by arm, in ARMS order: an arm's panels never share a row with another arm's
+    rows: dict[int, set[str]] = {}
+    for ax in fig.axes:
+        node = next(
+            n
+            for n in [*NODES["muscle"], "ir_f"]
+            if ax.lines and ax.lines[-1].get_gid() == f"mean:muscle.{n}"
+        )
+        rows.setdefault(ax.get_subplotspec().rowspan.start, set()).add(node_info(node).arm)
+    arms = [next(iter(a)) for _, a in sorted(rows.items())]
+    assert all(len(a) == 1 for a in rows.values())
+    assert arms == sorted(arms, key=ARMS.index)
+    with_internal = pathways_figure(run, "muscle", internal=True)
+    assert any("free" in ax.get_title() for ax in with_internal.axes)
+    explicit = pathways_figure(run, "muscle", nodes=["mito", "akt_p"])
+    assert len(explicit.axes) == 2
+
+
+def test_whole_body_axes_have_minimum_spans_and_no_offsets(run_dir: Path) -> None:
+    from dataclasses import replace
+
+    run = load_run(run_dir)
+    ts = run.timeseries.copy()
+    ts["igf1_ug_l"] = 250.0 + 0.5 * np.sin(ts["time_min"] / 100)  # a 0.4 % wobble
+    ts["tnf_pg_ml"] = 2.31 + 0.002 * np.sin(ts["time_min"] / 50)
+    fig = whole_body_figure(replace(run, timeseries=ts))
+    panel = {
+        ln.get_gid(): ax
+        for ax in fig.axes
+        for ln in ax.lines
+        if str(ln.get_gid()).startswith("series:")
+    }
+    lo, hi = panel["series:igf1_ug_l"].get_ylim()
+    assert hi - lo >= 50.0 and lo <= 249.5 and hi >= 250.5
+    lo, hi = panel["series:tnf_pg_ml"].get_ylim()
+    assert hi - lo >= 1.0
+    glucose = panel["series:glucose_mM"].get_ylim()
+    assert glucose[1] - glucose[0] < 3.0  # a moving series keeps its own range
+    fig.canvas.draw()
+    for ax in panel.values():
+        assert ax.yaxis.get_major_formatter().get_offset() == ""
+
+
+def test_flux_colours_are_distinct_and_spans_do_not_tint_the_stack(run_dir: Path) -> None:
+    from matplotlib.colors import to_rgb
+
+    fig = glucose_flux_figure(load_run(run_dir))
+    ax = fig.axes[0]
+    stacks = [c for c in ax.collections if str(c.get_gid()).startswith("stack:")]
+    stack_rgb = {tuple(np.round(c.get_facecolor()[0][:3], 3)) for c in stacks}
+    line_rgb = {
+        tuple(np.round(to_rgb(ln.get_color()), 3))
+        for ln in ax.lines
+        if str(ln.get_gid()).startswith("series:")
+    }
+    assert len(stack_rgb) == len(stacks) and not stack_rgb & line_rgb
+    assert all(c.get_facecolor()[0][3] == 1.0 for c in stacks)  # opaque: the legend colour
+    spans = [p for p in ax.patches if str(p.get_gid()).startswith("period:")]
+    inside = [p for p in spans if p.get_clip_on()]
+    assert inside and all(p.get_zorder() < min(c.get_zorder() for c in stacks) for p in inside)
+    assert any(not p.get_clip_on() for p in spans)  # the strip above the axes
+
+
+def test_cell_figures_read_clock_time(run_dir: Path) -> None:
+    run = load_run(run_dir)  # starts at 07:00
+    for fig in (heatmap_figure(run, "muscle"), pathways_figure(run, "muscle")):
+        fig.canvas.draw()
+        labels = [t.get_text() for ax in fig.axes for t in ax.get_xticklabels() if t.get_visible()]
+        assert "6\n13:00" in labels, labels
 
 
 def test_cell_order_and_heatmap(run_dir: Path) -> None:
@@ -265,7 +362,8 @@ def test_cell_order_and_heatmap(run_dir: Path) -> None:
     muscle = heatmap_matrix(run.cells, "muscle", "akt_p")
     assert muscle.shape == (6, 13) and muscle[120.0].isna().all()
     assert muscle.drop(columns=120.0).notna().all().all()
-    assert any("akt_p (fraction)" == cax.get_ylabel() for cax in fig.axes)
+    assert any("fraction of total" == cax.get_ylabel() for cax in fig.axes)
+    assert "Akt pT308/pS473" in {ax.get_title() for ax in fig.axes}
 
 
 def test_periods_from_scenario_and_sleep(run_dir: Path) -> None:
@@ -438,7 +536,7 @@ def test_plot_run_draws_the_tissue_graph_of_a_real_run(real_run: Path, monkeypat
     drawn = dict(iter_figures(load_run(real_run), graph_times_min=[0.0, 120.0]))
     assert set(drawn) == {"tissue_graph"}
     titles = [ax.get_title() for ax in drawn["tissue_graph"].axes if ax.get_title()]
-    assert titles[:2] == ["muscle, t = 0 h", "muscle, t = 2 h"]
+    assert titles[:2] == ["muscle, t = 0 h (08:00)", "muscle, t = 2 h (10:00)"]  # clock time
 
 
 # ---------------------------------------------------------------- the pathway diagram
@@ -612,3 +710,55 @@ def test_nearly_constant_heatmap_is_not_stretched(tmp_path: Path) -> None:
     varied = artist_by_gid(heatmap_figure(run, "muscle"), "heatmap:akt_p")
     values = heatmap_matrix(run.cells, "muscle", "akt_p").to_numpy()
     assert varied.get_clim() == (np.nanmin(values), np.nanmax(values))  # real changes: full range
+
+
+def test_paired_sweep_contrasts_are_the_within_replicate_differences(tmp_path: Path) -> None:
+    from sim.viz.sweep import load_sweep, paired_contrasts, sweep_contrasts_figure
+
+    summary = write_sweep(tmp_path / "sweep")
+    spec = yaml.safe_load((tmp_path / "sweep" / "sweep.yaml").read_text())
+    assert sweep_contrasts_figure(load_sweep(tmp_path / "sweep"), "m_value_mg_kg_min") is None
+    (tmp_path / "sweep" / "sweep.yaml").write_text(yaml.safe_dump({**spec, "paired": True}))
+    sweep = load_sweep(tmp_path / "sweep")
+    con = paired_contrasts(sweep, "m_value_mg_kg_min").set_index("point")
+    ok = summary[(summary["status"] == "completed") & summary["m_value_mg_kg_min"].notna()]
+    wide = ok.pivot(index="replicate", columns="point", values="m_value_mg_kg_min")
+    for point in (1, 5):
+        d = (wide[point] - wide[0]).dropna()
+        assert con.loc[point, "n"] == len(d)
+        assert con.loc[point, "mean"] == pytest.approx(d.mean())
+        assert con.loc[point, "sd"] == pytest.approx(d.std(ddof=1))
+        unpaired = np.sqrt(wide[point].var(ddof=1) + wide[0].var(ddof=1))
+        assert con.loc[point, "sd_unpaired"] == pytest.approx(unpaired)
+    assert 1 not in con.index or con.loc[1, "n"] == 2  # point 1 lost replicate 1 (failed run)
+    fig = sweep_contrasts_figure(sweep, "m_value_mg_kg_min")
+    dots = line_by_gid(fig, "sweep_contrast:5")
+    np.testing.assert_allclose(dots.get_xdata(), (wide[5] - wide[0]).dropna().to_numpy())
+
+
+def test_sweep_axes_name_keys_from_the_base_scenario() -> None:
+    from sim.viz.sweep import key_label
+
+    spec = {
+        "base": {
+            "interventions": [{"kind": "gh_injection"}, {"kind": "exercise"}],
+            "protocol": {"kind": "clamp"},
+        }
+    }
+    assert key_label("interventions.0.dose_mg", spec) == "gh injection: dose (mg)"
+    assert key_label("interventions.1.intensity_vo2max", spec) == (
+        "exercise: intensity (fraction of VO2max)"
+    )
+    assert key_label("protocol.insulin_uU_ml", spec) == "clamp: insulin (µU/mL)"
+    assert key_label("interventions.0.dose_mg") == "intervention 0: dose (mg)"
+    assert key_label("subject.body_mass_kg") == "subject body mass (kg)"
+    assert key_label("parameters.muscle.glut4_total") == "muscle glut4_total (parameter)"
+
+
+def test_forest_plot_uses_outcome_labels() -> None:
+    from sim.compare.figures import outcome_label
+
+    meta = {"outcomes": [{"name": "homa_ir", "label": "HOMA-IR at t = 0"}, {"name": "m"}]}
+    assert outcome_label(meta, "homa_ir") == "HOMA-IR at t = 0"
+    assert outcome_label(meta, "m") == "m"
+    assert outcome_label({}, "x") == "x"

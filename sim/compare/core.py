@@ -301,7 +301,9 @@ def study_meta(plan: Plan, summary: pd.DataFrame) -> dict[str, Any]:
         ],
         "traits_fixed_by_files": plan.fixed_traits,
         "arms": arms,
-        "outcomes": [{"name": o.name, "description": o.describe()} for o in plan.outcomes],
+        "outcomes": [
+            {"name": o.name, "label": o.label, "description": o.describe()} for o in plan.outcomes
+        ],
         "hypotheses": [h.model_dump() for h in spec.hypotheses],
         "attribution": [a.model_dump() for a in spec.attribution],
         "failed_runs": failed,

@@ -41,6 +41,12 @@ def _percent(eff: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def outcome_label(meta: dict, name: str, width: int = 45) -> str:
+    """The outcome's label from the hypothesis file (wrapped), else its name."""
+    labels = {o["name"]: o.get("label") or "" for o in meta.get("outcomes", [])}
+    return "\n".join(textwrap.wrap(labels.get(name) or name, width)) or name
+
+
 def plot_forest(meta: dict, eff: pd.DataFrame, path: Path) -> Path:
     """Forest plot: paired mean difference as % of the control mean, 95 % bootstrap CI."""
     eff = _percent(eff)
@@ -69,7 +75,7 @@ def plot_forest(meta: dict, eff: pd.DataFrame, path: Path) -> Path:
         ax.scatter(x[sig], y[sig], color=c, s=36, zorder=3)
         ax.scatter(x[~sig], y[~sig], facecolor="white", edgecolor=c, s=36, zorder=3)
     ax.axvline(0, color="0.3", lw=0.8)
-    ax.set_yticks(np.arange(len(outcomes)), outcomes, fontsize=8)
+    ax.set_yticks(np.arange(len(outcomes)), [outcome_label(meta, o) for o in outcomes], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("paired difference vs control (% of control mean), bootstrap 95 % CI")
     ax.set_title(
@@ -109,7 +115,7 @@ def plot_paired(meta: dict, res: pd.DataFrame, eff: pd.DataFrame, path: Path) ->
             ax.plot(x, row.to_numpy(float), color="0.6", lw=0.8, marker="o", ms=3)
         ax.plot(x, wide.mean().to_numpy(float), color="C3", lw=2.2, marker="D", ms=5, label="mean")
         ax.set_xticks(x, wide.columns, rotation=25, ha="right", fontsize=7)
-        ax.set_title(name, fontsize=9)
+        ax.set_title(outcome_label(meta, name, 50), fontsize=8)
         label = textwrap.wrap(described.get(name, name), 40)
         ax.set_ylabel("\n".join(label[:2]) + ("..." if len(label) > 2 else ""), fontsize=7)
         ax.tick_params(axis="y", labelsize=7)

@@ -20,23 +20,20 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from sim.scenario import ScenarioError
 from sim.viz.data import (
     RunData,
     any_positive,
     load_run,
-    node_unit,
     pathway_quantiles,
     present_columns,
     run_tissues,
-    tissue_nodes,
 )
 from sim.viz.events import run_periods
 from sim.viz.heatmaps import heatmap_figure
 from sim.viz.pathway_diagram import pathway_diagram_figure
+from sim.viz.pathways import pathway_panel_nodes, pathways_figure
 from sim.viz.style import (
     add_clock_axis,
     add_legend,
@@ -45,6 +42,8 @@ from sim.viz.style import (
     is_bottom,
     new_figure,
     period_handles,
+    period_rug,
+    set_min_span,
     shade_periods,
     time_span_h,
 )
@@ -63,6 +62,28 @@ WHOLE_BODY_PANELS: tuple[tuple[str, str], ...] = (
     ("tnf_pg_ml", "TNF-α (pg/mL)"),
 )
 GIR_PANEL: tuple[str, str] = ("gir_mg_kg_min", "GIR (mg/kg/min)")
+MIN_SPANS: dict[str, float] = {
+    "glucose_mM": 2.0,
+    "insulin_uU_ml": 10.0,
+    "ffa_mM": 0.2,
+    "gh_ug_l": 1.0,
+    "igf1_ug_l": 50.0,
+    "cortisol_nM": 100.0,
+    "tnf_pg_ml": 1.0,
+    "gir_mg_kg_min": 2.0,
+}
+"""Smallest y range of a whole-body panel (a physiologically small change, not round-off or
+a 1 % drift, should look small); other columns get 20 % of their median."""
+
+
+def min_span(col: str, values: np.ndarray) -> float:
+    """Smallest y range of the whole-body panel of ``col``."""
+    if col in MIN_SPANS:
+        return MIN_SPANS[col]
+    finite = values[np.isfinite(values)]
+    return 0.2 * float(np.median(np.abs(finite))) if finite.size else 0.0
+
+
 FLUX_STACK: tuple[tuple[str, str], ...] = (
     ("uptake_muscle_mg_kg_min", "muscle uptake"),
     ("uptake_adipose_mg_kg_min", "adipose uptake"),
@@ -72,11 +93,14 @@ FLUX_STACK: tuple[tuple[str, str], ...] = (
 )
 FLUX_LINES: tuple[tuple[str, str, str, str], ...] = (
     ("egp_mg_kg_min", "EGP", "black", "-"),
-    ("ra_meal_mg_kg_min", "meal Ra", "tab:red", "-"),
-    ("gir_mg_kg_min", "GIR", "tab:blue", "-."),
-    ("rd_mg_kg_min", "total Rd", "0.3", ":"),
+    ("ra_meal_mg_kg_min", "meal Ra", "#d7191c", "-"),
+    ("gir_mg_kg_min", "GIR", "#2166ac", "-."),
+    ("rd_mg_kg_min", "total Rd", "0.25", ":"),
 )
-_STACK_COLORS = ("#d62728", "#ff9896", "#8c564b", "#9edae5", "#f7b6d2")
+_STACK_COLORS = ("#7b3294", "#f1b6da", "#a6611a", "#80cdc1", "#fee08b")
+"""Muscle purple, adipose pink, liver brown, other teal, renal yellow: none shared with a
+line (EGP black, meal Ra red, GIR blue, Rd grey) or a period shade (green meals, orange
+exercise, olive clamp, grey sleep)."""
 FLUX_UNIT = "flux (mg/kg/min)"
 BAND_COLOR = "tab:blue"
 MEDIAN_COLOR = "midnightblue"
@@ -139,6 +163,8 @@ def whole_body_figure(run: RunData, columns: Sequence[str] | None = None) -> Fig
         )
         ax.set_ylabel(label, fontsize="small")
         ax.grid(alpha=0.3, lw=0.5)
+        values = run.timeseries[col].to_numpy(dtype=float)
+        set_min_span(ax, values, min_span(col, values))
     _finish_time_axes(axes, run, 1)
     t0, t1 = time_span_h(run.timeseries["time_min"].tolist())
     add_clock_axis(axes[0], run.start_clock_h, t1 - t0)
@@ -181,7 +207,7 @@ def _draw_fluxes(ax: Axes, timeseries: pd.DataFrame, stack: pd.DataFrame, lines:
     for color, col in zip(_STACK_COLORS, stack.columns[1:], strict=False):
         upper = stack[col].to_numpy(dtype=float)
         ax.fill_between(
-            t_h, lower, upper, color=color, alpha=0.8, lw=0, label=labels[col], gid=f"stack:{col}"
+            t_h, lower, upper, color=color, lw=0, zorder=1, label=labels[col], gid=f"stack:{col}"
         )
         lower = upper
     styles = {c: (label, color, ls) for c, label, color, ls in FLUX_LINES}
@@ -213,7 +239,10 @@ def glucose_flux_figure(run: RunData) -> Figure | None:
         return None
     periods = run_periods(run.scenario, run.timeseries)
     fig, (ax,) = new_figure(1, 1, 10.0, 4.2)
-    shade_periods(ax, periods, zorder=1.5)
+    # spans beneath the opaque layers (which keep their legend colours), and a strip above
+    # the axes that shows every period in full (meal markers there only)
+    shade_periods(ax, [p for p in periods if not p.is_meal], zorder=0)
+    period_rug(ax, periods)
     _draw_fluxes(ax, run.timeseries, stack, lines)
     ax.set_ylabel(FLUX_UNIT)
     ax.grid(alpha=0.3, lw=0.5)
@@ -223,108 +252,6 @@ def glucose_flux_figure(run: RunData) -> Figure | None:
     fig.suptitle(figure_title(run, "glucose fluxes"))
     handles, _ = ax.get_legend_handles_labels()
     add_legend(fig, handles + period_handles(periods), ncols=5)
-    return fig
-
-
-def pathway_panel_nodes(run: RunData, tissue: str) -> list[str]:
-    """Nodes of a tissue with a timeseries mean column holding at least one finite value."""
-    nodes = tissue_nodes(run.timeseries.columns, tissue)
-    return [n for n in nodes if present_columns(run.timeseries, [f"{tissue}.{n}"])]
-
-
-def _keep_flat_series_flat(ax: Axes, values: np.ndarray) -> None:
-    """A node that does not move (round-off only) gets a readable y range around its value
-    instead of an autoscaled axis that magnifies float32/float64 differences."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return
-    lo, hi = float(finite.min()), float(finite.max())
-    scale = max(abs(hi), abs(lo), 1e-3)
-    if hi - lo < 1e-6 * scale:
-        ax.set_ylim(lo - 0.05 * scale, hi + 0.05 * scale)
-        ax.ticklabel_format(axis="y", useOffset=False)
-
-
-def _draw_pathway_panel(ax: Axes, run: RunData, tissue: str, node: str) -> None:
-    """Mean line from the timeseries plus the IQR band and median across cells."""
-    col = f"{tissue}.{node}"
-    _keep_flat_series_flat(ax, run.timeseries[col].to_numpy(dtype=float))
-    ax.plot(
-        _hours(run.timeseries),
-        run.timeseries[col].to_numpy(dtype=float),
-        color="tab:blue",
-        lw=1.3,
-        zorder=3,
-        gid=f"mean:{col}",
-    )
-    q = pathway_quantiles(run.cells, tissue, node)
-    if not q.empty:
-        qh = _hours(q)
-        ax.fill_between(
-            qh,
-            q["q25"].to_numpy(float),
-            q["q75"].to_numpy(float),
-            color=BAND_COLOR,
-            alpha=0.25,
-            lw=0,
-            zorder=2,
-            gid=f"iqr:{node}",
-        )
-        if len(q) == 1:
-            ax.vlines(qh, q["q25"], q["q75"], color=BAND_COLOR, alpha=0.4, lw=4, zorder=2)
-        ax.plot(
-            qh,
-            q["q50"].to_numpy(float),
-            ls="none",
-            marker="o",
-            ms=2.5,
-            color=MEDIAN_COLOR,
-            zorder=4,
-            gid=f"median:{node}",
-        )
-    ax.set_title(node, fontsize="small")
-    ax.set_ylabel(node_unit(node, run.units, tissue), fontsize="x-small")
-    ax.tick_params(labelsize="x-small")
-    ax.grid(alpha=0.3, lw=0.5)
-
-
-def pathways_figure(run: RunData, tissue: str, nodes: Sequence[str] | None = None) -> Figure | None:
-    """One small panel per pathway node of a tissue.
-
-    Args:
-        run: loaded run.
-        tissue: tissue prefix of the timeseries columns.
-        nodes: only these nodes, in this order (default: every node with a mean column).
-
-    Returns:
-        The figure, or ``None`` if the tissue has no node columns.
-    """
-    present = pathway_panel_nodes(run, tissue)
-    nodes = present if nodes is None else [n for n in nodes if n in present]
-    if not nodes:
-        return None
-    periods = run_periods(run.scenario, run.timeseries)
-    ncols = min(4, len(nodes))
-    fig, axes = new_figure(len(nodes), ncols, 3.3, 2.0)
-    for ax, node in zip(axes, nodes, strict=True):
-        shade_periods(ax, periods)
-        _draw_pathway_panel(ax, run, tissue, node)
-    _finish_time_axes(axes, run, ncols, "small")
-    fig.suptitle(figure_title(run, f"{tissue} pathway nodes"))
-    handles = [
-        Line2D([], [], color="tab:blue", lw=1.3, label="mean over cells"),
-        Line2D(
-            [],
-            [],
-            color=MEDIAN_COLOR,
-            marker="o",
-            ms=3,
-            ls="none",
-            label="median across cells (snapshots)",
-        ),
-        Patch(color=BAND_COLOR, alpha=0.25, label="interquartile range across cells"),
-    ]
-    add_legend(fig, handles + period_handles(periods), ncols=4)
     return fig
 
 

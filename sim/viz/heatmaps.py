@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from sim.viz.data import RunData, cell_node_values, cell_order, heatmap_matrix, node_unit
 from sim.viz.events import run_periods
+from sim.viz.nodes import UNIT_TEXT, node_label
 from sim.viz.style import (
     add_legend,
     figure_title,
@@ -22,6 +23,7 @@ from sim.viz.style import (
     new_figure,
     period_handles,
     period_rug,
+    time_span_h,
 )
 
 HEATMAP_NODES: tuple[str, ...] = ("akt_p", "glut4_pm", "stat5_p", "socs3", "pkc", "nfkb")
@@ -82,14 +84,14 @@ def _draw_heatmap(fig: Figure, ax: Axes, run: RunData, tissue: str, node: str) -
         gid=f"heatmap:{node}",
     )
     _widen_flat_range(mesh, matrix.to_numpy(dtype=float))
-    fig.colorbar(
-        mesh, ax=ax, label=f"{node} ({node_unit(node, run.units, tissue)})", fraction=0.05, pad=0.02
-    )
-    ax.set_xlim(x[0], x[-1])
+    unit = node_unit(node, run.units, tissue)
+    fig.colorbar(mesh, ax=ax, label=UNIT_TEXT.get(unit, unit), fraction=0.05, pad=0.02)
+    t0, t1 = time_span_h(run.timeseries["time_min"].tolist())  # the run, not the cell edges
+    ax.set_xlim(max(x[0], t0), min(x[-1], t1) if t1 > t0 else x[-1])
     ax.set_ylim(y[-1], y[0])
     _label_subtypes(ax, cell_order(run.cells, tissue)["subtype"])
     ax.set_ylabel(f"{len(matrix)} cells (subtype, zone)", fontsize="small")
-    ax.set_title(node, fontsize="small", pad=10)
+    ax.set_title(node_label(node), fontsize="small", pad=10)
 
 
 def heatmap_figure(run: RunData, tissue: str) -> Figure | None:
@@ -113,7 +115,9 @@ def heatmap_figure(run: RunData, tissue: str) -> Figure | None:
         period_rug(ax, periods)
     span = float(np.ptp(run.cells["time_min"].to_numpy(dtype=float))) / 60.0
     for i, ax in enumerate(axes):
-        format_time_axis(ax, max(span, 1.0), label=is_bottom(i, len(axes), ncols))
+        format_time_axis(
+            ax, max(span, 1.0), is_bottom(i, len(axes), ncols), start_clock_h=run.start_clock_h
+        )
     fig.suptitle(figure_title(run, f"{tissue} cells × time"))
     add_legend(fig, period_handles(periods))
     return fig

@@ -114,13 +114,59 @@ def hour_step(span_h: float, max_ticks: int = 10) -> float:
     return 24.0 * math.ceil(span_h / (24.0 * max_ticks))
 
 
+def clock_text(start_clock_h: float, x_h: float) -> str:
+    """Clock time ``HH:MM`` of ``x_h`` hours after a start at ``start_clock_h``."""
+    minutes = round(((start_clock_h + x_h) % 24.0) * 60.0) % 1440
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def format_time_axis(
-    ax: Axes, span_h: float, label: bool = True, fontsize: str | None = None
+    ax: Axes,
+    span_h: float,
+    label: bool = True,
+    fontsize: str | None = None,
+    start_clock_h: float | None = None,
 ) -> None:
-    """Hour ticks on a time axis; x label (at ``fontsize``) only where ``label``."""
-    ax.xaxis.set_major_locator(MultipleLocator(hour_step(span_h)))
+    """Hour ticks on a time axis; x label (at ``fontsize``) only where ``label``.
+
+    With ``start_clock_h`` each tick reads hours since the start over the clock time
+    (``6`` over ``14:00``), for figures without a clock axis on top.
+    """
+    step = hour_step(span_h) if start_clock_h is None else max(0.5, hour_step(span_h, 6))
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    if start_clock_h is not None:
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _pos: f"{x:g}\n{clock_text(start_clock_h, x)}")
+        )
     if label:
-        ax.set_xlabel(TIME_LABEL, fontsize=fontsize)
+        text = TIME_LABEL if start_clock_h is None else f"{TIME_LABEL} / clock time"
+        ax.set_xlabel(text, fontsize=fontsize)
+
+
+def set_min_span(
+    ax: Axes, values: Sequence[float], min_span: float, floor: float | None = 0.0
+) -> None:
+    """Give a y axis at least ``min_span`` (data units) around the data, without offset or
+    scientific tick labels, so a change of a fraction of a percent does not fill the panel.
+
+    Args:
+        ax: the axes (after plotting).
+        values: the plotted values (non-finite ignored).
+        min_span: smallest y range shown.
+        floor: lowest y shown when the range is widened (``None``: no floor).
+    """
+    finite = [float(v) for v in values if math.isfinite(float(v))]
+    ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+    if not finite:
+        return
+    lo, hi = min(finite), max(finite)
+    if hi - lo >= min_span:
+        return
+    mid = 0.5 * (lo + hi)
+    lo, hi = mid - 0.55 * min_span, mid + 0.55 * min_span
+    if floor is not None and lo < floor <= min(finite):
+        lo, hi = floor, floor + 1.1 * min_span
+    ax.set_ylim(lo, hi)
 
 
 def add_clock_axis(ax: Axes, start_clock_h: float | None, span_h: float) -> None:
@@ -130,12 +176,7 @@ def add_clock_axis(ax: Axes, start_clock_h: float | None, span_h: float) -> None
     top = ax.secondary_xaxis("top")
     top.xaxis.set_major_locator(MultipleLocator(hour_step(span_h)))
 
-    def _clock(x: float, _pos: int | None = None) -> str:
-        """Clock time ``HH:MM`` of ``x`` hours after the start."""
-        minutes = round(((start_clock_h + x) % 24.0) * 60.0) % 1440
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-    top.xaxis.set_major_formatter(FuncFormatter(_clock))
+    top.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: clock_text(start_clock_h, x)))
     top.set_xlabel("clock time (hh:mm)", fontsize="small")
     top.tick_params(labelsize="small")
 

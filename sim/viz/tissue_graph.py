@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 from sim.graph import build as build_graph
 from sim.scenario import ScenarioError
 from sim.viz.data import TISSUES, RunData, cell_node_values, node_unit, run_tissues
-from sim.viz.style import figure_title, grid_figure
+from sim.viz.style import clock_text, figure_title, grid_figure
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +252,13 @@ def _cell_size(n: int) -> float:
     return float(np.clip(4000.0 / max(n, 1), 4.0, 60.0))
 
 
+def _when(run: RunData, time_min: float) -> str:
+    """``t = 8 h (15:00)``: hours since the start and, when known, the clock time."""
+    text = f"t = {time_min / 60:.4g} h"
+    clock = run.start_clock_h
+    return text if clock is None else f"{text} ({clock_text(clock, time_min / 60)})"
+
+
 def default_times(cells: pd.DataFrame, n: int = 4) -> list[float]:
     """``n`` snapshot times spread evenly over the run (first and last included)."""
     times = np.unique(cells["time_min"].to_numpy(dtype=float))
@@ -293,7 +300,7 @@ def tissue_graph_figure(
             _draw_static(ax, lay)
             values = node_at(run.cells, tissue, node, t)
             mappable = _draw_cells(ax, lay, values, norm, _cell_size(len(lay.cell_ids)))
-            ax.set_title(f"{tissue}, t = {values.name / 60:g} h", fontsize="small")
+            ax.set_title(f"{tissue}, {_when(run, values.name)}", fontsize="small")
         unit = node_unit(node, run.units, tissue)
         fig.colorbar(mappable, ax=row, label=f"{tissue} {node} ({unit})", shrink=0.85)
     fig.suptitle(
@@ -358,7 +365,7 @@ def animate_graph(
         for sc, lay in zip(scatters, lays, strict=True):
             v = node_at(run.cells, lay.tissue, node, times[k]).reindex(lay.cell_ids)
             sc.set_array(np.ma.masked_invalid(v.to_numpy(float)))
-        title.set_text(figure_title(run, f"{node}, t = {times[k] / 60:.2f} h"))
+        title.set_text(figure_title(run, f"{node}, {_when(run, times[k])}"))
         return [*scatters, title]
 
     anim = animation.FuncAnimation(fig, frame, frames=len(times), blit=False)
