@@ -302,7 +302,7 @@ def test_compiled_kernel_same_bytes_on_one_and_two_threads(model, name, monkeypa
         monkeypatch.setenv("SIM_THREADS", str(k))
         compiled._forget_pool()
         out[k] = compiled.advance(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows)
-        assert (compiled._POOL.get("n") == 2) is (k == 2)
+        assert ("pool" in compiled._POOL) is (k == 2)  # the second thread came from the pool
     assert out[1].tobytes() == out[2].tobytes()
     assert np.any(out[1] != t.y)
 
