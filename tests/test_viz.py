@@ -762,3 +762,21 @@ def test_forest_plot_uses_outcome_labels() -> None:
     assert outcome_label(meta, "homa_ir") == "HOMA-IR at t = 0"
     assert outcome_label(meta, "m") == "m"
     assert outcome_label({}, "x") == "x"
+
+
+def test_pathway_diagram_rows_follow_the_arms() -> None:
+    """Within each layer the nodes sit in arm bands, insulin on top, then GH, lipid, energy,
+    inflammation: the diagram reads as parallel arms, not a tangle."""
+    from sim.viz.pathway_diagram import _layout, arm_rank, diagram_graph
+
+    for tissue in ("muscle", "liver", "adipose"):
+        g = diagram_graph(tissue)
+        pos = _layout(g)
+        by_layer: dict[float, list[tuple[float, int]]] = {}
+        for n, (x, y) in pos.items():
+            by_layer.setdefault(x, []).append((-y, arm_rank(n)))
+        for members in by_layer.values():
+            ranks = [r for _, r in sorted(members)]
+            assert ranks == sorted(ranks), (tissue, sorted(members))
+    assert arm_rank("ir_p") < arm_rank("stat5_p") < arm_rank("pkc") < arm_rank("ampk_p")
+    assert arm_rank("ampk_p") < arm_rank("nfkb") and arm_rank("ins_nM") == arm_rank("akt_p")

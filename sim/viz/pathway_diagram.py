@@ -36,6 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from sim.viz.data import RunData
+from sim.viz.nodes import ARMS, node_info
 from sim.viz.style import figure_title, new_figure
 
 logger = logging.getLogger(__name__)
@@ -278,8 +279,27 @@ def node_values(run: RunData, tissue: str, time_min: float) -> dict[str, float]:
     return out
 
 
+INPUT_ARMS: dict[str, str] = {
+    "ins_nM": "insulin",
+    "gh_nM": "GH",
+    "ffa_mM": "lipid",
+    "glc_mM": "energy",
+    "intensity": "energy",
+    "tnf_pg_ml": "inflammation",
+    "cort_excess": "other",
+}
+"""Arm of each input box (its row band in the diagram)."""
+
+
+def arm_rank(node: str) -> int:
+    """Row band of a node: its arm's position in ``sim.viz.nodes.ARMS`` (insulin on top)."""
+    arm = INPUT_ARMS.get(node) or node_info(node).arm
+    return ARMS.index(arm) if arm in ARMS else len(ARMS)
+
+
 def _layout(g: nx.DiGraph, sweeps: int = 4) -> dict[str, np.ndarray]:
-    """Layers left to right; within a layer, nodes ordered by the mean height of their
+    """Layers left to right; within a layer, nodes in bands by arm (insulin, GH, lipid,
+    energy, inflammation from the top), and within an arm ordered by the mean height of their
     neighbours in the previous layers (barycentre sweeps, fewer crossings)."""
     layers: dict[int, list[str]] = {}
     for n, d in sorted(g.nodes(data=True)):
@@ -288,13 +308,13 @@ def _layout(g: nx.DiGraph, sweeps: int = 4) -> dict[str, np.ndarray]:
     for _ in range(sweeps):
         for k in sorted(layers)[1:] + sorted(layers)[:1]:
 
-            def centre(n: str, k: int = k) -> float:
+            def centre(n: str, k: int = k) -> tuple[int, float]:
                 nb = [
                     y[m]
                     for m in nx.all_neighbors(g, n)
                     if g.nodes[m]["layer"] < k or (k == 0 and g.nodes[m]["layer"] > 0)
                 ]
-                return float(np.mean(nb)) if nb else y[n]
+                return arm_rank(n), float(np.mean(nb)) if nb else y[n]
 
             layers[k].sort(key=centre)
             for i, n in enumerate(layers[k]):
