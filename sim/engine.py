@@ -206,9 +206,6 @@ def slice_namespace(ns: SimpleNamespace, i: int, n: int) -> SimpleNamespace:
 # ---------------------------------------------------------------- inputs to the cells
 
 
-catecholamine_drive = bk.catecholamine_drive
-
-
 def diet_level(t: float, start: float, end: float) -> float:
     """Fraction of the full diet effect at ``t``: first-order onset from ``start`` and
     washout after ``end``, both with time constant ``DIET_ONSET_MIN``."""
@@ -253,6 +250,9 @@ def systemic_inputs(t: float, x: FloatArray, ctx: SimpleNamespace) -> dict[str, 
             "cort_excess": 0.0,
             "intensity": 0.0,
             "catechol": 0.0,
+            # C1: no glucagon is added to a medium; hepatocytes see the fasting portal level
+            # (their PKA at its reference), so medium runs keep their meaning
+            "glucagon_pg_ml": ctx.bp.gcg_basal_pg_ml * (1.0 + ctx.bp.gcg_portal_excess),
             "ins_nM": _medium_value(m.insulin_nM, t),
         }
     intensity = sch.intensity(t)
@@ -264,7 +264,8 @@ def systemic_inputs(t: float, x: FloatArray, ctx: SimpleNamespace) -> dict[str, 
         "tnf_pg_ml": bk.tnf_pg_ml(x, bp),
         "cort_excess": max(float(x[bk.IDX["cort"]]) / bp.cort_ref_nM - 1.0, 0.0),
         "intensity": intensity,
-        "catechol": catecholamine_drive(intensity, glc),
+        "catechol": bk.adrenergic_signal(x, bp),
+        "glucagon_pg_ml": bk.portal_glucagon(x, bp),
     }
 
 

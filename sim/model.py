@@ -212,6 +212,9 @@ class PhysiologyModel(mesa.Model):
             "tnf": 2.0 * bp.tnf_v_ml_kg,
             "fat_sc": m.fat_sc0,
             "fat_visc": m.fat_visc0,
+            "gcg": bp.gcg_basal_pg_ml * bp.alpha_capacity,
+            "adr": bp.adr_basal_pg_ml * bp.adrenal_capacity,
+            "nor": bp.nor_basal_pg_ml,
         }
         for k, v in ref.items():
             x[bk.IDX[k]] = v
@@ -313,6 +316,7 @@ class PhysiologyModel(mesa.Model):
                     + self.ctx.bp.w_slow_fiber * a["fiber_g"]
                 )
                 x[bk.IDX["chylo"]] += a["fat_g"]
+                x[bk.IDX["aa_gut"]] += a["protein_g"] / bw  # C1: amino acids -> glucagon
             elif ev.kind == "iv_glucose":
                 x[bk.IDX["q_glc"]] += a["mg_kg"]
                 x[bk.IDX["acc_infusion"]] += a["mg_kg"]

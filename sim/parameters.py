@@ -341,6 +341,16 @@ MUSCLE: tuple[Param, ...] = (
         "(x5 at 50 %, x10-20 at 75 % VO2max)",
         (0, 20),
     ),
+    P(
+        "w_uptake_adr",
+        0.25,
+        "1",
+        "adrenergic restraint of muscle glucose uptake per unit of circulating adrenergic "
+        "signal (glycogenolytic G6P inhibits hexokinase; adrenaline lowered exercising "
+        "glucose uptake and clearance: Howlett 2008, Watt 2001); calibrated to V11 (x10-20 "
+        "at 75 % VO2max once counter-regulation holds glucose and insulin)",
+        (0, 5),
+    ),
     P("w_e3_sens", 1.0, "1", "post-exercise insulin sensitisation via AS160; Cartee 2015", (0, 10)),
     P("w_ox_ampk", 1.0, "1", "AMPK->ACC->CPT1 oxidation gain; Hardie 2011", (0, 10)),
     P(
@@ -472,12 +482,56 @@ LIVER: tuple[Param, ...] = (
         "glycogen level halving phosphorylase flux (model scale)",
         (0.01, 1),
     ),
+    # C1/C2: glucagon receptor / beta2-adrenergic cAMP-PKA arm of the hepatocyte
     P(
-        "w_gly_catechol",
-        2.0,
+        "k_camp",
+        1.0,
+        "1/min",
+        "cAMP/PKA follow receptor occupancy within minutes: glucagon raises EGP within "
+        "5-10 min (Cherrington 1981, dog); model scale",
+        (0.05, 20),
+    ),
+    P(
+        "K_gcgr_pg_ml",
+        250.0,
+        "pg/mL",
+        "portal glucagon for half-maximal cAMP/PKA: hepatic glucose output rises steeply over "
+        "the physiological portal range ~100-400 pg/mL (Cherrington 2002; Rizza 1979 EC50 of "
+        "glucagon on EGP ~150-300 pg/mL); order of magnitude",
+        (10, 5000),
+    ),
+    P(
+        "gcg_ref_pg_ml",
+        135.0,
+        "pg/mL",
+        "portal glucagon of the fasting state (body.gcg_basal_pg_ml x (1 + "
+        "body.gcg_portal_excess)): PKA above this raises hepatic output; model scale",
+        (10, 1000),
+    ),
+    P(
+        "w_camp_adr",
+        1.5,
         "1",
-        "adrenergic/glucagon drive of glycogenolysis in exercise, not suppressed by insulin; "
-        "Wasserman 1989; glucose within ~0.7 mM of basal at 75 % VO2max (EGP x3)",
+        "hepatic beta2-adrenergic cAMP per unit of circulating adrenergic signal (adrenaline "
+        "raises EGP early in exercise and when glucagon is deficient: Howlett 1999, Rizza "
+        "1980); calibrated to V18",
+        (0, 10),
+    ),
+    P(
+        "w_gly_pka",
+        0.8,
+        "1",
+        "PKA -> phosphorylase kinase -> phosphorylase a per unit PKA above fasting, against "
+        "insulin's PP1 restraint (glycogenolysis carries most of the glucagon/exercise rise "
+        "in EGP: Wahren 1971, Cherrington 2002); calibrated to V18 and V19",
+        (0, 50),
+    ),
+    P(
+        "w_gng_pka",
+        1.0,
+        "1",
+        "PKA -> less fructose-2,6-bisphosphate / L-pyruvate kinase inhibition -> more "
+        "gluconeogenic flux per unit PKA above fasting (Pilkis 1992); order of magnitude",
         (0, 20),
     ),
     P(
@@ -730,10 +784,165 @@ BODY: tuple[Param, ...] = (
         "w_beta_catechol",
         2.0,
         "1",
-        "alpha2-adrenergic inhibition of insulin secretion in exercise (insulin falls "
+        "alpha2-adrenergic inhibition of insulin secretion per unit of circulating "
+        "adrenergic signal (body.adrenergic_signal: adrenaline above basal; insulin falls "
         "30-50 % in prolonged exercise; Galbo 1975)",
         (0, 10),
     ),
+    # C1 glucagon: alpha-cell secretion, portal delivery, clearance
+    P(
+        "gcg_basal_pg_ml",
+        90.0,
+        "pg/mL",
+        "fasting peripheral glucagon (RIA): Raju & Cryer 2005 98 +/- 7 pg/mL; Unger 1970 50-100",
+        (10, 500),
+    ),
+    P(
+        "gcg_half_life_min",
+        5.0,
+        "min",
+        "plasma glucagon half-life 3-6 min (Alford 1976)",
+        (1, 30),
+    ),
+    P(
+        "gcg_portal_excess",
+        0.5,
+        "1",
+        "portal glucagon above peripheral, fraction of peripheral (portal ~1.5x peripheral: "
+        "Jaspan 1981 portal-peripheral gradient; hepatic extraction ~25 %)",
+        (0, 3),
+    ),
+    P(
+        "gcg_K_glc_mM",
+        20.0,
+        "mM",
+        "glucose suppression of glucagon: secretion x (K + 5)/(K + G), -30 % at ~9 mM after "
+        "oral glucose (Unger 1970; Gerich 1974: hyperglycaemia suppresses glucagon)",
+        (0.5, 100),
+    ),
+    P(
+        "counterreg_threshold_mM",
+        3.8,
+        "mM",
+        "glycaemic threshold of glucagon, adrenaline and noradrenaline release: 68 +/- 1 "
+        "mg/dL (Mitrakou 1991); Cryer 2008 3.6-3.9 mM",
+        (2, 5),
+    ),
+    P(
+        "w_gcg_hypo",
+        0.0,
+        "1/mM",
+        "direct and autonomic stimulation of glucagon per mM below the threshold; calibrated "
+        "to V19 (Raju & Cryer 2005)",
+        (0, 20),
+    ),
+    P(
+        "w_gcg_islet",
+        0.5,
+        "1",
+        "intra-islet insulin restraint of the alpha cell: halving beta-cell secretion from "
+        "its fasting rate raises glucagon by 1/3 (diazoxide halved the glucagon response to "
+        "hypoglycaemia: Raju & Cryer 2005); calibrated to V19",
+        (0, 20),
+    ),
+    P(
+        "gcg_K_ins_uU",
+        300.0,
+        "uU/mL",
+        "circulating insulin above fasting halving glucagon secretion (euglycaemic "
+        "hyperinsulinaemia lowers glucagon ~30-50 %: Raju & Cryer 2002, 17 -> 14-15 pmol/L at "
+        "low insulin doses); order of magnitude",
+        (10, 10000),
+    ),
+    P(
+        "w_gcg_aa",
+        3.0,
+        "kg/g",
+        "glucagon stimulation per g/kg of absorbed meal protein in the circulation: a 50 g "
+        "protein meal roughly doubles glucagon (Unger 1969; Calbet & MacLean 2002); order "
+        "of magnitude",
+        (0, 50),
+    ),
+    P(
+        "w_gcg_symp",
+        0.15,
+        "1",
+        "sympathetic (noradrenergic) stimulation of glucagon per fold rise in noradrenaline "
+        "(glucagon +40-60 % after 40-60 min of moderate exercise: Galbo 1975; Naveri 1985 "
+        "+41 % after exhausting running); calibrated to V18",
+        (0, 5),
+    ),
+    P("alpha_capacity", 1.0, "1", "alpha-cell capacity (0 = no glucagon)", (0, 3)),
+    # C2 catecholamines
+    P(
+        "adr_basal_pg_ml",
+        35.0,
+        "pg/mL",
+        "resting plasma adrenaline ~30-40 pg/mL (Cryer 1980, N Engl J Med 303:436)",
+        (5, 300),
+    ),
+    P(
+        "nor_basal_pg_ml",
+        250.0,
+        "pg/mL",
+        "resting plasma noradrenaline ~200-300 pg/mL (Cryer 1980)",
+        (50, 2000),
+    ),
+    P(
+        "catechol_half_life_min",
+        2.5,
+        "min",
+        "plasma half-life of adrenaline and noradrenaline ~2-3 min (Cryer 1980)",
+        (0.5, 20),
+    ),
+    P(
+        "symp_start_vo2max",
+        0.3,
+        "fraction",
+        "intensity above which catecholamines rise (~30-40 % VO2max; Galbo 1975)",
+        (0, 0.9),
+    ),
+    P(
+        "w_symp_duration",
+        1.0,
+        "1",
+        "extra drive after ~1 h of work (catecholamines keep rising during prolonged "
+        "exercise at constant work, about 2-fold between 10 and 60+ min; Galbo 1975)",
+        (0, 5),
+    ),
+    P(
+        "w_adr_exercise",
+        10.9,
+        "1",
+        "adrenaline fold rise per unit of adrenomedullary exercise drive; calibrated to V20 "
+        "(Kreisman 2001: ~2.5-3-fold at 53 % VO2max)",
+        (0, 100),
+    ),
+    P(
+        "w_adr_hypo",
+        11.0,
+        "1/mM",
+        "adrenaline fold rise per mM below the threshold: ~10-fold at ~3 mM (Cryer 1981; "
+        "De Feo 1987)",
+        (0, 100),
+    ),
+    P(
+        "w_nor_exercise",
+        5.5,
+        "1",
+        "noradrenaline fold rise per unit of neural exercise drive: 7.7-fold after an "
+        "exhausting 15-min run (Naveri 1985; drive 1.22 at VO2max after 15 min)",
+        (0, 50),
+    ),
+    P(
+        "w_nor_hypo",
+        1.0,
+        "1/mM",
+        "noradrenaline fold rise per mM below the threshold (~1.5-2-fold at ~3 mM; "
+        "Mitrakou 1991 activation at 3.6 mM); order of magnitude",
+        (0, 20),
+    ),
+    P("adrenal_capacity", 1.0, "1", "adrenomedullary capacity (0 = adrenalectomy)", (0, 3)),
     P("beta_capacity", 1.0, "1", "beta-cell capacity (1 healthy); phenotype presets", (0, 3)),
     P(
         "k_incretin",

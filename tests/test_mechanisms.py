@@ -116,6 +116,15 @@ DAY = 200  # length of the fasting-morning runs
 MEAL_RUN = 180
 
 #: Every whole run, in the order the tests first need them.
+#: 45 min at 60 % VO2max after the overnight fast, from 60 min (C1, C2).
+FASTED_BOUT = {
+    "kind": "exercise",
+    "start_min": 60,
+    "duration_min": 45,
+    "intensity_vo2max": 0.6,
+}
+EX_RUN = 120
+
 SCENARIOS: dict[str, dict[str, Any]] = {
     # cells bathed in fixed concentrations (medium): insulin and GH arms
     "med_insulin": _medium(),
@@ -182,6 +191,13 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         ],
     },
     "visceral": {"duration_min": DAY, "parameters": {"body.visceral_fraction": 0.4}},
+    # whole body, counter-regulation during fasted exercise (C1, C2)
+    "fasted_exercise": {"duration_min": EX_RUN, "interventions": [FASTED_BOUT]},
+    "fasted_exercise_no_counterreg": {
+        "duration_min": EX_RUN,
+        "interventions": [FASTED_BOUT],
+        "parameters": {"body.alpha_capacity": 0.0, "body.adrenal_capacity": 0.0},
+    },
 }
 SLEEP_ONSET = 120.0
 
@@ -1104,3 +1120,148 @@ def test_G5_lipolytic_programme_lags_a_gh_pulse_by_a_three_stage_chain():
     # the middle stage peaks in between
     middle_peak = t[np.argmax(ts["adipose.gh_lipo_p"].to_numpy(float))]
     assert stat5_peak < middle_peak < programme_peak
+
+
+# ============================================================================ counter-regulation
+
+
+def test_C1_alpha_cell_secretion_law_follows_glucose_insulin_amino_acids_and_nerves():
+    """Glucagon secretion falls with glucose and with circulating insulin, rises when
+    intra-islet insulin falls, with meal amino acids and with sympathetic tone; without the
+    intra-islet term (w_gcg_islet = 0) a fall of beta-cell secretion no longer raises it."""
+    bp = en.body_params({})
+
+    def sec(g=5.0, ins=10.0, islet=1.0, aa=0.0, nor=0.0, b=bp):
+        return bk.glucagon_secretion(g, ins, islet, aa, nor, b)
+
+    assert sec() == pytest.approx(1.0)  # the fasting reference
+    by_glucose = [sec(g=g) for g in (2.5, 3.5, 5.0, 8.0, 12.0)]
+    assert decreasing(np.array(by_glucose))
+    assert sec(ins=100.0) < sec(ins=10.0)
+    assert sec(islet=0.1) > sec(islet=1.0)
+    assert sec(aa=0.3) > sec() and sec(nor=2.0) > sec()
+    no_islet = en.body_params({"body.w_gcg_islet": 0.0})
+    assert sec(islet=0.1, b=no_islet) == pytest.approx(sec(islet=1.0, b=no_islet))
+
+
+def _liver_output(minutes: float, **inputs: float) -> tuple[float, float]:
+    """Glucose output (last minute) and cAMP/PKA of a hepatocyte after ``minutes``."""
+    p = cell_params("liver")
+    u = cell_inputs("liver", p, ins_nM=inputs.pop("ins_nM", 0.05), **inputs)
+    y = advance("liver", basal("liver"), u, p, minutes)
+    return float(row("liver", y, "cum_egp")[0]), float(row("liver", y, "camp")[0])
+
+
+def _liver_output_p(p: SimpleNamespace, minutes: float, **inputs: float) -> float:
+    u = cell_inputs("liver", p, ins_nM=inputs.pop("ins_nM", 0.05), **inputs)
+    y = advance("liver", basal("liver"), u, p, minutes)
+    return float(row("liver", y, "cum_egp")[0])
+
+
+def test_C1_glucagon_raises_hepatic_output_through_camp_pka_against_insulin():
+    """Portal glucagon above its fasting level raises hepatocyte cAMP/PKA and glucose output
+    within minutes, also under insulin (it opposes insulin's restraint); lower glucagon
+    lowers both. With PKA's effects switched off (w_gly_pka = w_gng_pka = 0) glucagon moves
+    cAMP but not glucose output."""
+    ref = cell_params("liver").gcg_ref_pg_ml
+    out_ref, camp_ref = _liver_output(20, glucagon_pg_ml=ref)
+    out_hi, camp_hi = _liver_output(20, glucagon_pg_ml=3 * ref)
+    out_lo, camp_lo = _liver_output(20, glucagon_pg_ml=0.3 * ref)
+    assert camp_lo < camp_ref < camp_hi
+    assert out_lo < out_ref < out_hi
+    assert out_hi > 1.1 * out_ref
+    ins_ref, _ = _liver_output(20, glucagon_pg_ml=ref, ins_nM=0.5)
+    ins_hi, _ = _liver_output(20, glucagon_pg_ml=3 * ref, ins_nM=0.5)
+    assert ins_ref < out_ref and ins_hi > 1.1 * ins_ref
+    off = cell_params("liver", w_gly_pka=0.0, w_gng_pka=0.0)
+    a = _liver_output_p(off, 20, glucagon_pg_ml=ref)
+    b = _liver_output_p(off, 20, glucagon_pg_ml=3 * ref)
+    assert b == pytest.approx(a, rel=1e-6)
+
+
+def test_C1_periportal_hepatocytes_respond_more_to_glucagon():
+    """Zonation: the glucagon-driven cAMP rise is larger in periportal (zone 1.5) than in
+    pericentral (zone 0.5) cells."""
+    rises = []
+    for zone in (0.5, 1.5):
+        p = cell_params("liver", zone_gng=zone)
+        y0 = basal("liver")
+        ref = p.gcg_ref_pg_ml
+        u_ref = cell_inputs("liver", p, ins_nM=0.05, glucagon_pg_ml=ref)
+        u_hi = cell_inputs("liver", p, ins_nM=0.05, glucagon_pg_ml=4 * ref)
+        a = row("liver", advance("liver", y0, u_ref, p, 30), "camp")[0]
+        b = row("liver", advance("liver", y0, u_hi, p, 30), "camp")[0]
+        rises.append(b - a)
+    assert rises[1] > 2.0 * rises[0] > 0
+
+
+def test_C2_catecholamines_rise_with_intensity_duration_and_hypoglycaemia():
+    """Adrenaline and noradrenaline targets rise with exercise intensity, with the duration
+    term, and below the glycaemic threshold; an adrenalectomy (adrenal_capacity 0) removes
+    adrenaline but keeps the neural noradrenaline response."""
+    bp = en.body_params({})
+    by_int = np.array([bk.catecholamine_targets(i, 0.0, 5.0, bp) for i in (0.2, 0.4, 0.6, 0.8)])
+    assert by_int[0, 0] == pytest.approx(bp.adr_basal_pg_ml)  # no drive below the start
+    assert increasing(by_int[1:, 0]) and increasing(by_int[1:, 1])
+    short, longer = (bk.catecholamine_targets(0.6, d, 5.0, bp) for d in (0.0, 0.8))
+    assert longer[0] > short[0] and longer[1] > short[1]
+    eu, hypo = (bk.catecholamine_targets(0.0, 0.0, g, bp) for g in (4.5, 3.0))
+    assert hypo[0] > 3.0 * eu[0] and hypo[1] > eu[1]
+    adx = en.body_params({"body.adrenal_capacity": 0.0})
+    adr, nor = bk.catecholamine_targets(0.7, 0.5, 5.0, adx)
+    assert adr == 0.0 and nor > bp.nor_basal_pg_ml
+
+
+def test_C2_adrenaline_raises_lipolysis_and_hepatic_camp_and_restrains_insulin_secretion():
+    """The circulating adrenergic signal raises adipocyte HSL (beta-adrenergic lipolysis),
+    hepatocyte cAMP (beta2) and lowers the beta-cell secretion target (alpha2); each effect
+    disappears when its weight is set to zero."""
+    for tissue, species, weight in (
+        ("adipose", "hsl", "w_hsl_catechol"),
+        ("liver", "camp", "w_camp_adr"),
+    ):
+        p = cell_params(tissue)
+        rest = rate(tissue, basal(tissue), cell_inputs(tissue, p, catechol=0.0), p, species)
+        on = rate(tissue, basal(tissue), cell_inputs(tissue, p, catechol=0.5), p, species)
+        assert on[0] > rest[0]
+        p0 = cell_params(tissue, **{weight: 0.0})
+        a = rate(tissue, basal(tissue), cell_inputs(tissue, p0, catechol=0.0), p0, species)
+        b = rate(tissue, basal(tissue), cell_inputs(tissue, p0, catechol=0.5), p0, species)
+        assert b[0] == pytest.approx(a[0])
+    bp = en.body_params({})
+    x = np.zeros(bk.N_SCALARS)
+    x[bk.IDX["adr"]] = bp.adr_basal_pg_ml
+    assert bk.adrenergic_signal(x, bp) == 0.0
+    x[bk.IDX["adr"]] = 5 * bp.adr_basal_pg_ml
+    assert bk.adrenergic_signal(x, bp) > 0.0
+
+
+def test_C1_C2_fasted_exercise_holds_glucose_through_counter_regulation(runs):
+    """Moderate fasted exercise: glucagon, adrenaline and noradrenaline rise, insulin falls
+    only partly, EGP rises with muscle uptake and glucose stays near basal. With no
+    glucagon and no adrenaline (alpha_capacity = adrenal_capacity = 0) EGP rises less and
+    glucose falls further."""
+    ex, off = runs["fasted_exercise"], runs["fasted_exercise_no_counterreg"]
+    rest = (30, 60)
+    late = (95, 105)
+    for col in ("glucagon_pg_ml", "adrenaline_pg_ml", "noradrenaline_pg_ml"):
+        assert span(ex, col, *late).mean() > 1.3 * span(ex, col, *rest).mean()
+    ins_ratio = span(ex, "insulin_uU_ml", *late).mean() / span(ex, "insulin_uU_ml", *rest).mean()
+    assert 0.3 < ins_ratio < 0.95
+    egp = span(ex, "egp_mg_kg_min", *late).mean() / span(ex, "egp_mg_kg_min", *rest).mean()
+    assert egp > 1.5
+    g0 = span(ex, "glucose_mM", *rest).mean()
+    drop = g0 - span(ex, "glucose_mM", 60, 105).min()
+    drop_off = span(off, "glucose_mM", *rest).mean() - span(off, "glucose_mM", 60, 105).min()
+    assert drop < 0.6 * drop_off
+    assert span(off, "egp_mg_kg_min", *late).mean() < span(ex, "egp_mg_kg_min", *late).mean()
+    assert span(off, "adrenaline_pg_ml", *late).max() == 0.0
+
+
+def test_C1_meal_protein_raises_glucagon(runs):
+    """Amino acids from meal protein stimulate glucagon: after the same carbohydrate, a
+    meal with protein leaves glucagon higher than the carbohydrate alone."""
+    carb, mixed = runs["meal"], runs["meal_mixed"]
+    assert (
+        span(mixed, "glucagon_pg_ml", 60, 150).mean() > span(carb, "glucagon_pg_ml", 60, 150).mean()
+    )

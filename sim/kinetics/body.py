@@ -1,11 +1,13 @@
-"""Whole-body rate laws: plasma glucose, insulin, FFA, GH, IGF-1, cortisol, TNF-alpha, gut.
+"""Whole-body rate laws: plasma glucose, insulin, FFA, GH, IGF-1, cortisol, TNF-alpha, gut,
+and the counter-regulatory hormones glucagon, adrenaline and noradrenaline (C1, C2).
 
 The body exchanges with the cells through fluxes that the cells compute (uptake, glucose
 output, FFA release, TNF-alpha output), held constant over one engine step, and through the
 concentrations it hands back to them (:func:`cell_inputs`). Interstitial insulin of muscle
 capillary segments and adipose depots is part of the body state, one value per exchange node
 of the tissue graph (B1 transendothelial delay). Units: glucose mg/kg body mass, insulin
-pmol/kg, FFA umol/kg, GH ug/kg, IGF-1 ug/L, cortisol nM, TNF-alpha pg/kg.
+pmol/kg, FFA umol/kg, GH ug/kg, IGF-1 ug/L, cortisol nM, TNF-alpha pg/kg, glucagon,
+adrenaline and noradrenaline pg/mL of plasma, meal amino acids g protein/kg.
 """
 
 from __future__ import annotations
@@ -45,6 +47,12 @@ SCALARS: tuple[str, ...] = (
     "clamp_int",
     "clamp_glc",
     "flow",
+    "gcg",
+    "adr",
+    "nor",
+    "ex_dur",
+    "aa_gut",
+    "aa",
     "fat_sc",
     "fat_visc",
     "acc_egp",
@@ -173,10 +181,86 @@ def renal_loss(g_mM: float, bp: SimpleNamespace) -> float:
     return bp.k_renal * max(g_mM - bp.renal_threshold_mM, 0.0) * 18.016 * bp.vg_dl_kg
 
 
-def catecholamine_drive(intensity: float, glucose_mM: float) -> float:
-    """Adrenergic/glucagon drive: exercise (steep above ~30 % VO2max; Galbo 1975) and
-    hypoglycaemic counter-regulation below ~3.6 mM (Cryer 1981)."""
-    return (max(intensity - 0.3, 0.0) / 0.7) ** 2 + max(3.6 - glucose_mM, 0.0)
+def exercise_drive(intensity: float, start: float, power: float) -> float:
+    """C2: sympathoadrenal drive of work rate: zero below ``start`` (fraction of VO2max),
+    rising as a power of the intensity above it (1 at VO2max)."""
+    return (max(intensity - start, 0.0) / (1.0 - start)) ** power
+
+
+def sympathetic_drive(intensity: float, ex_dur: float, bp: SimpleNamespace) -> tuple[float, float]:
+    """C2: adrenomedullary (adrenaline) and sympathetic neural (noradrenaline) drive of
+    exercise, each raised as the bout goes on (``ex_dur``: 0 at rest, towards 1 after about
+    an hour of work; Galbo 1975: catecholamines keep rising during prolonged exercise).
+    Adrenaline rises steeply only at higher intensities (power 2), noradrenaline from lower
+    ones, roughly in step with heart rate (power 1; Rostrup 1998)."""
+    longer = 1.0 + bp.w_symp_duration * ex_dur
+    adr = exercise_drive(intensity, bp.symp_start_vo2max, 2.0) * longer
+    nor = exercise_drive(intensity, bp.symp_start_vo2max, 1.0) * longer
+    return adr, nor
+
+
+def hypoglycaemia(g_mM: float, bp: SimpleNamespace) -> float:
+    """C1/C2: glucose deficit (mM) below the glycaemic threshold of counter-regulation
+    (glucagon, adrenaline and noradrenaline all at ~3.8 mM; Mitrakou 1991)."""
+    return max(bp.counterreg_threshold_mM - g_mM, 0.0)
+
+
+def catecholamine_targets(
+    intensity: float, ex_dur: float, g_mM: float, bp: SimpleNamespace
+) -> tuple[float, float]:
+    """C2: plasma adrenaline and noradrenaline (pg/mL) the adrenal medulla and sympathetic
+    nerves drive towards: basal, times exercise and hypoglycaemia gains."""
+    adr_ex, nor_ex = sympathetic_drive(intensity, ex_dur, bp)
+    hypo = hypoglycaemia(g_mM, bp)
+    adr = (
+        bp.adrenal_capacity
+        * bp.adr_basal_pg_ml
+        * (1.0 + bp.w_adr_exercise * adr_ex + bp.w_adr_hypo * hypo)
+    )
+    nor = bp.nor_basal_pg_ml * (1.0 + bp.w_nor_exercise * nor_ex + bp.w_nor_hypo * hypo)
+    return adr, nor
+
+
+def adrenergic_signal(x: FloatArray, bp: SimpleNamespace) -> float:
+    """C2: circulating beta/alpha2-adrenergic signal to cells and beta cells: plasma
+    adrenaline above basal, in units of its rise per unit of exercise drive (so 0 at rest
+    and ~0.3 after a few minutes at 70 % VO2max, the scale the cell laws were built on)."""
+    excess = float(x[IDX["adr"]]) / bp.adr_basal_pg_ml - 1.0
+    return max(excess, 0.0) / bp.w_adr_exercise
+
+
+def noradrenergic_signal(x: FloatArray, bp: SimpleNamespace) -> float:
+    """C1/C2: sympathetic neural tone (plasma noradrenaline above basal, fold - 1)."""
+    return max(float(x[IDX["nor"]]) / bp.nor_basal_pg_ml - 1.0, 0.0)
+
+
+def glucagon_secretion(
+    g_mM: float, ins_uU: float, islet_rel: float, aa: float, nor: float, bp: SimpleNamespace
+) -> float:
+    """C1: alpha-cell secretion relative to the fasting rate.
+
+    Glucose suppresses it (directly and through paracrine somatostatin: a smooth fall above
+    and rise below the fasting level) and hypoglycaemia below the counter-regulatory
+    threshold stimulates it (Mitrakou 1991); intra-islet insulin (beta-cell secretion
+    ``islet_rel`` relative to fasting) restrains it, so its fall below fasting signals
+    hypoglycaemia (Raju & Cryer 2005), and circulating insulin above fasting suppresses
+    it too; absorbed amino acids (``aa``, g protein/kg in the circulation) and
+    sympathetic neural tone (``nor``, fold - 1 of noradrenaline) stimulate it.
+    """
+    glc = (bp.gcg_K_glc_mM + 5.0) / (bp.gcg_K_glc_mM + max(g_mM, 0.0))
+    hypo = 1.0 + bp.w_gcg_hypo * hypoglycaemia(g_mM, bp)
+    # the paracrine restraint is near its maximum at fasting intra-islet insulin, so only
+    # its fall (the "switch-off" signal) changes glucagon
+    islet = (1.0 + bp.w_gcg_islet) / (1.0 + bp.w_gcg_islet * min(max(islet_rel, 0.0), 1.0))
+    systemic = 1.0 / (1.0 + max(ins_uU - bp.beta_fb_ref_uU, 0.0) / bp.gcg_K_ins_uU)
+    stim = 1.0 + bp.w_gcg_aa * max(aa, 0.0) + bp.w_gcg_symp * nor
+    return glc * hypo * islet * systemic * stim
+
+
+def portal_glucagon(x: FloatArray, bp: SimpleNamespace) -> float:
+    """C1: glucagon reaching the liver (pg/mL): plasma plus the pancreatic output diluted
+    in portal blood (portal ~1.5x peripheral at rest)."""
+    return float(x[IDX["gcg"]]) * (1.0 + bp.gcg_portal_excess)
 
 
 def beta_static(g_mM: float, ra: float, bp: SimpleNamespace) -> float:
@@ -302,7 +386,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     # Circulating insulin inhibits its own secretion (Elahi 1982), so under a clamp the
     # beta cells keep secreting at a reduced rate and the liver sees portal insulin on top.
     # Exercise catecholamines inhibit secretion through beta-cell alpha2-adrenoceptors.
-    adrenergic = 1.0 + bp.w_beta_catechol * catecholamine_drive(sch.intensity(t), g)
+    adrenergic = 1.0 + bp.w_beta_catechol * adrenergic_signal(x, bp)
     secretion_gain = sch.modulator("insulin_secretion", "all", t) / adrenergic
     feedback = (bp.beta_fb_K_uU + bp.beta_fb_ref_uU) / (bp.beta_fb_K_uU + ins / 6.0)
     sr_target = secretion_gain * feedback * beta_static(g, ra, bp)
@@ -346,6 +430,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     held = _held(sch.tnf, t)
     if held is not None:
         _hold(d, "tnf", s, held * bp.tnf_v_ml_kg)
+    _counterreg_rhs(t, s, d, g, ins / 6.0, sch, bp)
     # B4: depots lose net FFA release (palmitate 256 g/mol) and gain stored meal fat.
     stored = K_CHYLO * s["chylo"] / 1000.0
     visc = bp.fat_storage_share_visceral
@@ -360,6 +445,44 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     dx[:N_SCALARS] = list(d.values())
     _isf_rhs(x, dx, ins, s["flow"], bp, geo)
     return dx
+
+
+K_EX_DUR = 1.0 / 60.0  # 1/min: build-up of the duration term over about an hour of work
+K_AA_ABS = 1.0 / 45.0  # 1/min: protein digestion and amino-acid absorption (peak ~1 h)
+K_AA_CLEAR = 1.0 / 60.0  # 1/min: removal of absorbed amino acids (splanchnic, muscle)
+
+
+def _counterreg_rhs(
+    t: float,
+    s: dict[str, float],
+    d: dict[str, float],
+    g: float,
+    ins_uU: float,
+    sch,
+    bp: SimpleNamespace,
+) -> None:
+    """C1/C2: glucagon, adrenaline and noradrenaline, the exercise-duration term and the
+    meal amino acids that stimulate glucagon. Each hormone relaxes to its secretion-driven
+    level at its plasma clearance rate (first-order, half-lives of minutes)."""
+    work = sch.intensity(t)
+    d["ex_dur"] = K_EX_DUR * ((1.0 - s["ex_dur"]) if work > bp.symp_start_vo2max else -s["ex_dur"])
+    adr, nor = catecholamine_targets(work, s["ex_dur"], g, bp)
+    k_cat = math.log(2) / bp.catechol_half_life_min
+    d["adr"] = k_cat * (adr - s["adr"])
+    d["nor"] = k_cat * (nor - s["nor"])
+    d["aa_gut"] = -K_AA_ABS * s["aa_gut"]
+    d["aa"] = K_AA_ABS * s["aa_gut"] - K_AA_CLEAR * s["aa"]
+    islet = s["beta_y"] / islet_reference(bp)
+    nor_tone = max(s["nor"] / bp.nor_basal_pg_ml - 1.0, 0.0)
+    sec = bp.alpha_capacity * glucagon_secretion(g, ins_uU, islet, s["aa"], nor_tone, bp)
+    d["gcg"] = math.log(2) / bp.gcg_half_life_min * (bp.gcg_basal_pg_ml * sec - s["gcg"])
+
+
+def islet_reference(bp: SimpleNamespace) -> float:
+    """C1: secretion (pmol/kg/min) of a healthy islet at 5 mM glucose, against which the
+    intra-islet insulin signal to the alpha cells is measured."""
+    g = 5.0**bp.beta_n
+    return bp.beta_sr_max * g / (bp.beta_k_mM**bp.beta_n + g)
 
 
 def _hold(d: dict[str, float], name: str, s: dict[str, float], target: float) -> None:

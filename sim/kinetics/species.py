@@ -58,6 +58,7 @@ LIVER: tuple[Species, ...] = (
     Species("pepck", F, "PEPCK expression (gluconeogenic capacity)", 0.6),
     Species("glycogen", F, "glycogen, fraction of hepatocyte capacity", 0.75),
     Species("hgo_restraint", F, "insulin restraint of glycogenolysis (delayed action)", 0.45),
+    Species("camp", F, "glucagon-receptor / beta2-adrenergic cAMP-PKA activity", 0.35),
     Species("igf1_m", F, "IGF-1 mRNA (relative to full induction)", 0.3),
     *_ACCUMULATORS,
     Species("cum_egp", "mg/kg tissue", "glucose released during the current step", 0.0),

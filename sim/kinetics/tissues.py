@@ -1,7 +1,7 @@
 """Tissue-specific rate laws and the right-hand side of each cell type.
 
-Muscle fibres (I4, E1-E4, F1), hepatocytes (I5, F3, G4, S1) and adipocytes (I4, I6, G5, B4)
-add their own mechanisms to the shared arms of :mod:`sim.kinetics.signalling`.
+Muscle fibres (I4, E1-E4, F1, C2), hepatocytes (I5, F3, G4, S1, C1, C2) and adipocytes (I4, I6,
+G5, B4, C2) add their own mechanisms to the shared arms of :mod:`sim.kinetics.signalling`.
 ``cell_rhs(tissue, y, u, p)`` is the single entry point used by every engine and by the
 reference solver.
 """
@@ -84,8 +84,12 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
         + p.w_gs_glycogen * depleted
         + p.w_disposal_work * recruit * u.intensity
     )
+    # C2: adrenaline drives muscle glycogenolysis; the G6P it makes inhibits hexokinase, so
+    # circulating adrenaline restrains glucose uptake in working muscle (adrenaline
+    # infusion lowered exercising glucose uptake and clearance: Howlett 2008, Watt 2001).
+    adrenergic = 1.0 / (1.0 + p.w_uptake_adr * u.catechol)
     glut4 = p.glut4_total * s.glut4_content * p.expr_glut4 * s.glut4_pm
-    uptake = p.v_glut4 * glut4 * randle * disposal * michaelis(
+    uptake = p.v_glut4 * glut4 * randle * disposal * adrenergic * michaelis(
         u.glc_mM, p.km_glut4_mM
     ) + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
     d.cum_glc[:] = uptake
@@ -119,21 +123,29 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     akt_n = akt**n
     room = 1.0 - s.glycogen  # glycogen synthase stops as the store fills
     to_glycogen = akt_n / (p.K_g6p_akt**n + akt_n) * room / (room + p.K_gs_room)
+    # C1/C2: glucagon receptor (and hepatic beta2-adrenoceptors) -> Gs -> adenylyl cyclase
+    # -> cAMP -> PKA, more in periportal cells (zone_gng; GCGR zonation, Jungermann 1996).
+    # pka is PKA activity above that of the fasting state (negative when glucagon falls).
+    occupancy = u.glucagon_pg_ml / (u.glucagon_pg_ml + p.K_gcgr_pg_ml)
+    d.camp[:] = p.k_camp * (p.zone_gng * (occupancy + p.w_camp_adr * u.catechol) - s.camp)
+    pka = s.camp - p.zone_gng * p.gcg_ref_pg_ml / (p.gcg_ref_pg_ml + p.K_gcgr_pg_ml)
+    # C1: PKA lowers fructose-2,6-bisphosphate and inhibits L-pyruvate kinase, pushing flux
+    # through gluconeogenesis (Pilkis 1992); insulin acts against it through FOXO1/PEPCK.
+    gng = gng * np.maximum(1.0 + p.w_gng_pka * pka, 0.0)
     # I5: insulin (Akt -> PP1) restrains phosphorylase with a delay: the insulin restraint of
-    # hepatic glycogenolysis follows its Akt-driven target at k_hgo_delay (indirect routes
-    # such as intra-islet glucagon suppression; the "delayed insulin action" on EGP of
-    # Dalla Man 2007). Clamp plateaus sit on the Hill law, but after oral glucose EGP falls
-    # over about an hour, as in the Dalla Man 2007 meal model built on triple-tracer data
-    # (Basu 2003), instead of by ~85 % within 15 min. Glucose inhibits phosphorylase too;
-    # E1: the exercise glucagon/adrenergic drive (PKA -> phosphorylase kinase) adds a share
-    # that insulin does not switch off, so EGP rises during exercise even after a meal
-    # (Wasserman 1989).
+    # hepatic glycogenolysis follows its Akt-driven target at k_hgo_delay (the "delayed
+    # insulin action" on EGP of Dalla Man 2007). Clamp plateaus sit on the Hill law, but after
+    # oral glucose EGP falls over about an hour, as in the Dalla Man 2007 meal model built on
+    # triple-tracer data (Basu 2003), instead of by ~85 % within 15 min. Glucose inhibits
+    # phosphorylase too. C1/C2: PKA phosphorylates phosphorylase kinase, activating
+    # phosphorylase against insulin's PP1 restraint: glucagon and adrenaline oppose insulin
+    # on glycogenolysis (Cherrington 2002), so EGP rises in exercise and hypoglycaemia.
     d.hgo_restraint[:] = p.k_hgo_delay * (akt_n / (p.K_gly_akt**n + akt_n) - s.hgo_restraint)
     glycogenolysis = (
         p.v_glycogenolysis
         * s.glycogen
         / (s.glycogen + p.K_glycogenolysis)
-        * (1.0 - s.hgo_restraint + p.w_gly_catechol * u.catechol)
+        * np.maximum(1.0 - s.hgo_restraint + p.w_gly_pka * pka, 0.0)
         / (1.0 + (u.glc_mM / p.K_gly_glc_mM) ** 2)
     )
     # I5: glucokinase (sigmoid in glucose) with Akt-dependent glycogen synthase.
@@ -247,7 +259,11 @@ def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNam
 
     extra = {
         "liver": lambda: (
-            p.k_foxo_in + p.k_foxo_out * (1.0 + p.w_foxo_akt * akt) + p.k_pepck + p.k_hgo_delay
+            p.k_foxo_in
+            + p.k_foxo_out * (1.0 + p.w_foxo_akt * akt)
+            + p.k_pepck
+            + p.k_hgo_delay
+            + p.k_camp
         ),
         "adipose": lambda: (
             glut4()

@@ -109,6 +109,8 @@ class Target:
         reference: optional libroadrunner run of the named SBML model on the same
             protocol, returning ``Measured`` (values keyed ``ref_<key>``) for side by side.
         cost: rough relative cost, used to start expensive work first.
+        prediction: no parameter was ever calibrated to this target; reported apart from the
+            calibrated ones (VALIDATION.md, "Adding targets").
     """
 
     id: str
@@ -121,6 +123,7 @@ class Target:
     draw: Callable[..., None]
     reference: Callable[[], Measured] | None = None
     cost: float = 1.0
+    prediction: bool = False
 
 
 @dataclass
@@ -176,6 +179,7 @@ class Outcome:
             "band_text": head.band_text if head else None,
             "pass": self.passed,
             "seed": self.seed,
+            "prediction": self.target.prediction,
             "source": self.target.source,
             "criteria": [
                 {

@@ -34,7 +34,21 @@ def table_rows(outcomes: list[Outcome]) -> list[str]:
             f"{o.target.id:4} {o.seed:>4} {value:>9}  {band:<18} "
             f"{'PASS' if o.passed else 'FAIL':6}  {note}"
         )
+    if any(o.target.prediction for o in outcomes):
+        rows.append(prediction_line(outcomes))
     return rows
+
+
+def prediction_line(outcomes: list[Outcome]) -> str:
+    """Pass counts of calibrated targets and of predictions (no parameter fitted to them)."""
+    pred = [o for o in outcomes if o.target.prediction]
+    cal = [o for o in outcomes if not o.target.prediction]
+    ids = sorted({o.target.id for o in pred})
+    return (
+        f"Calibrated or original targets: {sum(o.passed for o in cal)} of {len(cal)} pass; "
+        f"predictions ({', '.join(ids) or 'none'}): {sum(o.passed for o in pred)} of "
+        f"{len(pred)} pass."
+    )
 
 
 def _figure(o: Outcome, path: Path) -> None:
@@ -52,6 +66,8 @@ def _markdown(outcomes: list[Outcome], figures: dict[str, str]) -> str:
         "",
         f"{n_pass} of {len(outcomes)} target-seed results pass (seeds {seeds}). Targets and bands:"
         " VALIDATION.md; how each is simulated: docs/validation.md.",
+        "",
+        prediction_line(outcomes),
         "",
         "| id | seed | value | band | result | failing criteria |",
         "|---|---|---|---|---|---|",

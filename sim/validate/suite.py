@@ -16,19 +16,26 @@ from tqdm import tqdm
 from sim.parameters import all_params
 from sim.scenario import ScenarioError
 from sim.validate import reference as ref
-from sim.validate import targets_body, targets_cells, targets_exercise, targets_gh
+from sim.validate import (
+    targets_body,
+    targets_cells,
+    targets_counterreg,
+    targets_exercise,
+    targets_gh,
+)
 from sim.validate.core import Measured, Outcome, RunData, Target, judge
 
 log = logging.getLogger(__name__)
 
 
 def all_targets() -> dict[str, Target]:
-    """Every target of VALIDATION.md by id, in id order."""
+    """Every target of VALIDATION.md (V01-V17) and of issue 22 (V18-V22) by id, in id order."""
     found = (
         *targets_body.TARGETS,
         *targets_cells.TARGETS,
         *targets_gh.TARGETS,
         *targets_exercise.TARGETS,
+        *targets_counterreg.TARGETS,
     )
     return {t.id: t for t in sorted(found, key=lambda t: t.id)}
 

@@ -60,6 +60,9 @@ WHOLE_BODY_PANELS: tuple[tuple[str, str], ...] = (
     ("igf1_ug_l", "IGF-1 (µg/L)"),
     ("cortisol_nM", "cortisol (nM)"),
     ("tnf_pg_ml", "TNF-α (pg/mL)"),
+    ("glucagon_pg_ml", "glucagon (pg/mL)"),
+    ("adrenaline_pg_ml", "adrenaline (pg/mL)"),
+    ("noradrenaline_pg_ml", "noradrenaline (pg/mL)"),
 )
 GIR_PANEL: tuple[str, str] = ("gir_mg_kg_min", "GIR (mg/kg/min)")
 MIN_SPANS: dict[str, float] = {
@@ -70,6 +73,9 @@ MIN_SPANS: dict[str, float] = {
     "igf1_ug_l": 50.0,
     "cortisol_nM": 100.0,
     "tnf_pg_ml": 1.0,
+    "glucagon_pg_ml": 40.0,
+    "adrenaline_pg_ml": 40.0,
+    "noradrenaline_pg_ml": 200.0,
     "gir_mg_kg_min": 2.0,
 }
 """Smallest y range of a whole-body panel (a physiologically small change, not round-off or
