@@ -47,7 +47,7 @@ class _StepInputs:
     that steps: the inputs as numbers, and which of them differ between cells."""
 
     def __init__(self, tissue: Tissue, u: SimpleNamespace, kernel: str) -> None:
-        self.u = u
+        self.u, self.kernel = u, kernel
         values = vars(u)
         self.per_cell = {
             k: v.tolist() for k, v in values.items() if isinstance(v, np.ndarray) and v.ndim > 0
@@ -62,9 +62,6 @@ class _StepInputs:
             self.mod, self.us, self.uc, _, _ = compiled.bind(
                 tissue.name, tissue.n, u, tissue.params, tissue.acc_rows
             )
-
-
-_SHARED: dict[int, tuple[object, _StepInputs]] = {}
 
 
 class TissueCell(FixedAgent):
@@ -105,12 +102,13 @@ class TissueCell(FixedAgent):
         return self._params
 
     def _shared(self, u: SimpleNamespace, kernel: str) -> _StepInputs:
-        hit = _SHARED.get(id(self.tissue))
-        if hit is None or hit[0] is not self.tissue or hit[1].u is not u:
-            if len(_SHARED) > 64:
-                _SHARED.clear()
-            hit = _SHARED[id(self.tissue)] = (self.tissue, _StepInputs(self.tissue, u, kernel))
-        return hit[1]
+        """This step's :class:`_StepInputs` of the agent's tissue, kept on the model (so
+        they go with it) and made again when the model hands out new inputs."""
+        shared = self.model.__dict__.setdefault("_agent_step_inputs", {})
+        hit = shared.get(self.tissue_name)
+        if hit is None or hit.u is not u or hit.kernel != kernel:
+            hit = shared[self.tissue_name] = _StepInputs(self.tissue, u, kernel)
+        return hit
 
     def step(self) -> None:
         """Advance this cell over the model's current step with its own inputs."""
