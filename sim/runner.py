@@ -128,7 +128,11 @@ def kernel_used(scn: Scenario) -> dict[str, Any]:
         return {"kernel": f"agent-{agent_kernel()}", "kernel_threads": 1}
     kernel = default_kernel()
     if kernel == "numba":
-        return {"kernel": kernel, "kernel_threads": compiled.threads()}
+        try:
+            threads = compiled.threads()
+        except ValueError as exc:  # before anything runs: exit status 2, not a traceback
+            raise ScenarioError(str(exc)) from None
+        return {"kernel": kernel, "kernel_threads": threads}
     forced = os.environ.get("SIM_KERNEL", "").strip().lower() == "numpy"
     note = "SIM_KERNEL=numpy" if forced else compiled.unavailable_reason()
     return {"kernel": kernel, "kernel_threads": 1, "kernel_note": note}

@@ -205,3 +205,14 @@ def test_run_records_and_announces_its_kernel(small_scenario, monkeypatch, capsy
     assert res.manifest()["kernel"] == "numpy"
     assert res.manifest()["kernel_note"] == "SIM_KERNEL=numpy"
     assert capsys.readouterr().err == ""  # silent without announce
+
+
+def test_bad_thread_count_is_refused_before_the_run(small_scenario, monkeypatch):
+    from sim.engine import default_kernel
+    from sim.scenario import ScenarioError
+
+    if default_kernel() != "numba":
+        pytest.skip("the thread count matters to the compiled kernel only")
+    monkeypatch.setenv("SIM_THREADS", "0")
+    with pytest.raises(ScenarioError, match="SIM_THREADS='0': must be a positive integer"):
+        sim.run(small_scenario)
