@@ -9,11 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
+import socket
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
+from sim import io
+from sim.inputs import InputError, short_text
 from sim.io import OutputExistsError
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_schema
 
@@ -73,6 +78,11 @@ def _checkpoint_folder(args: argparse.Namespace, out: Path) -> Path:
 
     check_interval(args.checkpoint_every_min)
     folder = checkpoint.folder_for(out)
+    if folder.exists() and not checkpoint.is_checkpoint_folder(folder):
+        raise ScenarioError(
+            f"{folder} exists and is not a checkpoint folder of this project; it is where "
+            f"the checkpoints of --out {out} go: move it, or choose another --out"
+        )
     if args.checkpoint_every_min is not None and not args.resume and folder.exists():
         if not args.force:
             raise ScenarioError(
@@ -85,13 +95,15 @@ def _checkpoint_folder(args: argparse.Namespace, out: Path) -> Path:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim import checkpoint
-    from sim.runner import RunFailedError, run
+    from sim.runner import RunFailedError, check_resources, run
 
     if args.no_warm_cache:
         os.environ["SIM_WARM_CACHE"] = "off"
     scn, out, prov = _run_target(args)
-    if out.exists() and not args.force:
-        raise OutputExistsError(f"{out} exists; pass --force to replace it")
+    inputs = tuple(Path(p) for p in (args.scenario, args.from_manifest) if p)
+    io.check_destination(out, args.force, protect=inputs)
+    io.check_writable(out)
+    check_resources(scn)
     ck_dir = _checkpoint_folder(args, out)
     ck_note = f"; last checkpoint kept in {ck_dir} (continue with --resume)"
     try:
@@ -101,11 +113,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             checkpoint_dir=ck_dir,
             checkpoint_every_min=args.checkpoint_every_min,
             resume=args.resume,
+            announce=not args.quiet,
         )
     except RunFailedError as exc:
-        failed = out.with_name(out.name + "-failed")
+        if exc.partial is None:
+            print(f"error: run failed: {exc}; nothing was written", file=sys.stderr)
+            return 1
+        failed = io.free_name(out.with_name(out.name + "-failed"))
         exc.partial.provenance.update(prov)
-        exc.partial.save(failed, force=True)
+        exc.partial.save(failed, force=True, protect=inputs)
         print(
             f"error: run failed: {exc}\npartial run kept in {failed} (status: failed)"
             + (ck_note if (ck_dir / checkpoint.STATE_FILE).exists() else ""),
@@ -121,7 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     figures = None
     if args.plot:
         from sim.viz import plot_run as figures
-    result.save(out, force=args.force, figures=figures)
+    result.save(out, force=args.force, figures=figures, protect=inputs)
     if args.resume or args.checkpoint_every_min is not None:
         checkpoint.remove(ck_dir)
     s = result.summary
@@ -146,12 +162,43 @@ EXAMPLES_PLOT = """examples:
 """
 
 
+def _hours(text: str) -> float:
+    """A finite, non-negative number of hours (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of hours >= 0")
+    return value
+
+
 def _hours_list(text: str) -> list[float]:
     """``--graph-times-h 0,1.5,8`` as a list of hours."""
     try:
-        return [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected hours separated by commas") from None
+        return [_hours(v) for v in text.split(",")[:100] if v.strip()]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected hours >= 0 separated by commas"
+        ) from None
+
+
+def unreadable_errors() -> tuple[type[BaseException], ...]:
+    """What reading a damaged output file raises: a truncated or bit-flipped Parquet file
+    (pyarrow), YAML or JSON (including non-UTF-8 bytes), a file that is missing."""
+    import pyarrow as pa
+    import yaml
+
+    return (
+        pa.ArrowException,
+        yaml.YAMLError,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        InputError,
+        FileNotFoundError,
+        IsADirectoryError,
+        NotADirectoryError,
+    )
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
@@ -171,6 +218,19 @@ def cmd_plot(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except (*unreadable_errors(), OSError) as exc:
+        if (
+            isinstance(exc, OSError)
+            and exc.errno is not None
+            and not isinstance(exc, FileNotFoundError | IsADirectoryError | NotADirectoryError)
+        ):
+            raise  # a disk that is full or read-only: exit 1 (main)
+        print(
+            f"error: {args.run_dir}: not a readable run, sweep or compare folder "
+            f"({type(exc).__name__}: {short_text(str(exc), 300)})",
+            file=sys.stderr,
+        )
+        return 2
     for path in paths:
         print(path)
     return 0
@@ -191,6 +251,16 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     if args.cells is not None and not 20 <= args.cells <= 3000:
         print(f"error: --cells {args.cells}: must be 20-3000", file=sys.stderr)
         return 2
+    if not 1 <= args.max_visitors <= 100:
+        print(f"error: --max-visitors {args.max_visitors}: must be 1-100", file=sys.stderr)
+        return 2
+    try:
+        socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        print(
+            f"error: --host {args.host!r}: not an address of this machine ({exc})", file=sys.stderr
+        )
+        return 2
     if args.measure is not None:
         from sim.viz.dashboard import measure_step_seconds
 
@@ -199,7 +269,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from sim.viz.commands import serve_dashboard
 
     try:
-        return serve_dashboard(args.host, args.port, args.cells)
+        return serve_dashboard(args.host, args.port, args.cells, args.max_visitors)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -373,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--diagram-time-h",
-        type=float,
+        type=_hours,
         metavar="H",
         help="time of the pathway diagrams in hours (default: peak plasma insulin)",
     )
@@ -391,6 +461,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--cells", type=int, help="starting cell count, 20-3000 (default 300)")
+    p.add_argument(
+        "--max-visitors",
+        type=int,
+        default=4,
+        help="most pages served at once; each builds its own model (~135 MB) (default 4)",
+    )
     p.add_argument(
         "--measure",
         type=int,
@@ -476,6 +552,22 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, OutputExistsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full or read-only disk, a file vanished ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("error: out of memory; use fewer cells or a shorter run", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last resort: a message, not a traceback
+        if args.verbose:
+            traceback.print_exc()
+        print(
+            f"error: internal error: {type(exc).__name__}: {exc} (please report it; "
+            "`sim -v ...` logs the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ existing folder is only replaced with ``force=True``.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import math
+import os
 import platform
 import shutil
 import subprocess
@@ -183,15 +185,190 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(_clean(data), indent=2) + "\n")
 
 
-def check_destination(out: Path, force: bool) -> None:
-    """Refuse to overwrite an existing run folder unless forced."""
-    if out.exists() and not force:
-        raise OutputExistsError(f"{out} exists; pass --force to replace it")
-    if out.exists() and not out.is_dir():
-        raise OutputExistsError(f"{out} exists and is not a folder")
+MARKER = ".sim-output.json"
+"""File every output folder of this project carries (``package``, ``kind``): how ``--force``
+recognises a folder it may replace."""
+OUTPUT_KINDS = ("run", "sweep", "compare", "validation", "calibration")
 
 
-def write_run(out: Path, files: dict[str, Any], force: bool = False, figures: Any = None) -> Path:
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def mkdtemp_beside(out: Path) -> Path:
+    """A hidden temporary folder next to ``out`` with the permissions a plain ``mkdir``
+    would give (``tempfile.mkdtemp`` makes 0700)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    os.chmod(tmp, 0o777 & ~_umask())
+    return tmp
+
+
+def write_marker(folder: Path, kind: str) -> None:
+    """Mark ``folder`` as an output folder of this project (see :data:`MARKER`)."""
+    write_json(folder / MARKER, {"package": "sim", "kind": kind})
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(1_000_001)
+        return json.loads(raw.decode()) if len(raw) <= 1_000_000 else None
+    except (OSError, ValueError):
+        return None
+
+
+def output_kind(folder: Path) -> str | None:
+    """What kind of output folder of this project ``folder`` is (run, sweep, compare,
+    validation, calibration), or None when it is not recognisably one.
+
+    Folders written from now on carry :data:`MARKER`; older ones are recognised by what only
+    this project writes: a ``manifest.json`` with ``"package": "sim"`` (run), ``sweep.yaml``
+    beside a ``parts/`` folder (sweep or compare), ``validation.json`` with ``report.md``,
+    ``best.yaml`` with ``history.csv`` (calibration)."""
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    marker = _read_json(folder / MARKER)
+    if isinstance(marker, dict) and marker.get("package") == "sim":
+        kind = marker.get("kind")
+        return kind if kind in OUTPUT_KINDS else None
+    manifest = _read_json(folder / "manifest.json")
+    if isinstance(manifest, dict) and manifest.get("package") == "sim":
+        return "run"
+    if (folder / "sweep.yaml").is_file() and (folder / "parts").is_dir():
+        return "sweep"
+    if (folder / "validation.json").is_file() and (folder / "report.md").is_file():
+        return "validation"
+    if (folder / "best.yaml").is_file() and (folder / "history.csv").is_file():
+        return "calibration"
+    return None
+
+
+def _protected(out: Path, protect: tuple[Path, ...]) -> str | None:
+    """Why ``out`` must never be replaced whatever it holds, or None."""
+    try:
+        real = out.resolve()
+    except (OSError, RuntimeError):
+        return "its path cannot be resolved"
+    if real == Path(real.anchor):
+        return "it is the root folder"
+    if real == Path.home().resolve():
+        return "it is your home folder"
+    cwd = Path.cwd().resolve()
+    if cwd == real or cwd.is_relative_to(real):
+        return "it is the current folder or one of its parents"
+    if PACKAGE_ROOT.is_relative_to(real):
+        return "it holds this package's source"
+    for p in protect:
+        try:
+            if Path(p).resolve().is_relative_to(real):
+                return f"it holds {p}, an input of this command"
+        except (OSError, RuntimeError):
+            continue
+    return None
+
+
+def canonical(out: str | Path) -> Path:
+    """``out`` as an absolute path with ``..`` and symbolic links resolved, as the kernel
+    will resolve it once the folders exist (``a/../b`` is ``b`` even when ``a`` does not
+    exist yet); :class:`OutputExistsError` for a path no file system accepts."""
+    text = os.fspath(out)
+    if "\x00" in text or not text.strip():
+        raise OutputExistsError(f"{text!r}: not a usable folder name")
+    return Path(os.path.realpath(text))
+
+
+def check_destination(
+    out: Path,
+    force: bool,
+    kinds: tuple[str, ...] = ("run",),
+    protect: tuple[Path, ...] = (),
+    what: str = "run folder",
+) -> None:
+    """Refuse a destination that exists, unless ``force`` is given and it is recognisably an
+    output folder of this project of one of ``kinds`` (or an empty folder), and is none of
+    ``.``, its parents, ``/``, the home folder or a folder holding a file of ``protect``
+    (the command's inputs). Raises :class:`OutputExistsError` (exit status 2)."""
+    shown, out = out, canonical(out)
+    if not (out.exists() or Path(shown).is_symlink()):
+        return
+    if Path(shown).is_symlink():
+        raise OutputExistsError(f"{shown} is a symbolic link; refusing to write through it")
+    if not out.is_dir():
+        raise OutputExistsError(f"{shown} exists and is not a folder; choose another --out")
+    why = _protected(out, tuple(protect))
+    if why:
+        raise OutputExistsError(f"{shown} cannot be an output folder: {why}; choose another --out")
+    kind = output_kind(out)
+    empty = not any(out.iterdir())
+    if not empty and kind not in kinds:
+        found = f"a {kind} folder" if kind else "not an output folder of this project"
+        raise OutputExistsError(
+            f"{shown} exists and is {found} (no {MARKER} or manifest written by sim for a "
+            f"{what}); refusing to replace it: choose another --out"
+        )
+    if not force:
+        raise OutputExistsError(f"{shown} exists; pass --force to replace it")
+
+
+def check_writable(out: Path) -> None:
+    """Refuse (exit status 2) before any work when ``out`` could not be created: its nearest
+    existing parent is not a writable folder."""
+    parent = canonical(out).parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputExistsError(f"{out}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputExistsError(f"{out}: cannot write in {parent} (permission denied)")
+
+
+def free_name(path: Path) -> Path:
+    """``path`` if it is free or a run folder of this project, else ``path-2``, ``path-3``
+    ... (the first such): where a failed run's partial results may go without touching a
+    folder of the user's."""
+    for i in range(1, 10_000):
+        cand = path if i == 1 else path.with_name(f"{path.name}-{i}")
+        if not cand.exists() and not cand.is_symlink():
+            return cand
+        if output_kind(cand) == "run" and _protected(cand, ()) is None:
+            return cand
+    raise OutputExistsError(f"no free folder name beside {path}")
+
+
+def swap_in(tmp: Path, out: Path, kinds: tuple[str, ...] = OUTPUT_KINDS) -> None:
+    """Put the complete folder ``tmp`` at ``out`` atomically: an existing ``out`` is renamed
+    aside first, ``tmp`` renamed in, and only then is the old one deleted. A kill at any
+    moment leaves under ``out`` the old folder whole, the new one whole, or nothing (the old
+    one then waits, whole, under ``.<name>.replaced-*``); never a half-deleted one."""
+    aside = None
+    if out.exists():
+        if not out.is_dir() or (any(out.iterdir()) and output_kind(out) not in kinds):
+            raise OutputExistsError(f"{out} is not an output folder of this project; kept")
+        aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.replaced-", dir=out.parent))
+        os.rename(out, aside)  # replaces the empty placeholder atomically
+    try:
+        os.rename(tmp, out)
+    except BaseException:
+        if aside is not None and not out.exists():
+            os.rename(aside, out)  # put the old folder back
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+    for stale in out.parent.glob(f".{glob.escape(out.name)}.replaced-*"):
+        if output_kind(stale) is not None:  # a replace killed between its renames
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_run(
+    out: Path,
+    files: dict[str, Any],
+    force: bool = False,
+    figures: Any = None,
+    protect: tuple[Path, ...] = (),
+) -> Path:
     """Write a run folder atomically.
 
     Args:
@@ -199,13 +376,13 @@ def write_run(out: Path, files: dict[str, Any], force: bool = False, figures: An
         files: name -> content (str for text, DataFrame for Parquet, dict/list for JSON; an
             object with ``write_parquet(path)``, such as :class:`sim.recorder.CellTable`,
             writes its own Parquet file).
-        force: replace an existing folder.
+        force: replace an existing run folder of this project (:func:`check_destination`).
         figures: optional callable ``f(tmp_dir)`` that draws figures into the temp folder.
+        protect: inputs of the command; a folder holding one is never replaced.
     """
-    out = Path(out)
-    check_destination(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    check_destination(out, force, protect=protect)
+    out = canonical(out)
+    tmp = mkdtemp_beside(out)
     try:
         for name, content in files.items():
             path = tmp / name
@@ -217,11 +394,10 @@ def write_run(out: Path, files: dict[str, Any], force: bool = False, figures: An
                 path.write_text(content)
             else:
                 write_json(path, content)
+        write_marker(tmp, "run")
         if figures is not None:
             figures(tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        swap_in(tmp, out, ("run",))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -23,7 +23,7 @@ from sim import numerics, warmcache
 from sim.agents import AGENT_CLASSES
 from sim.graph import build as build_graph
 from sim.kinetics import body as bk
-from sim.kinetics.species import TISSUES
+from sim.kinetics.species import TISSUE_SPECIES, TISSUES
 from sim.parameters import PHENOTYPES, tissue_params
 from sim.recorder import Recorder
 from sim.scenario import Scenario, load_scenario
@@ -250,7 +250,10 @@ class PhysiologyModel(mesa.Model):
         base = en.systemic_inputs(t + 0.5 * dt, x, self.ctx)
         for name, tissue in self.tissues.items():
             u = en.tissue_inputs(t + 0.5 * dt, x, self.ctx, tissue, base)
-            n_sub = en.cell_substeps(dt, tissue, u)
+            try:
+                n_sub = en.cell_substeps(dt, tissue, u)
+            except numerics.NumericalError as exc:
+                raise numerics.NumericalError(f"t={t:.2f} min, {name}: {exc}") from None
             if self.scenario.engine == "agent":
                 self.step_inputs[name] = (u, n_sub, dt)
                 self.agents_by_type[AGENT_CLASSES[name]].do("step")
@@ -259,6 +262,17 @@ class PhysiologyModel(mesa.Model):
                     name, tissue.y, u, tissue.params, dt, n_sub, tissue.acc_rows
                 )
             numerics.check_state(tissue.y, name, t + dt, tissue.names)
+            numerics.check_fractions(
+                tissue.y, self._fraction_rows[name], name, t + dt, tissue.names
+            )
+
+    @cached_property
+    def _fraction_rows(self) -> dict[str, list[int]]:
+        """Rows of each tissue's species declared a fraction (bounded by 1)."""
+        return {
+            name: [i for i, s in enumerate(TISSUE_SPECIES[name]) if s.unit == "fraction"]
+            for name in self.tissues
+        }
 
     def _advance(self, t: float, dt: float) -> None:
         """One split step: predict the body at mid-step with the last fluxes, advance the

@@ -23,6 +23,8 @@ reference solver within 0.13 % on every checked output (tests/test_accuracy.py).
 NEG_TOL = 1e-9
 """Negative values smaller than this (relative to 1) are round-off and clipped to zero."""
 MAX_SUBSTEPS = 2000
+FRACTION_TOL = 1e-6
+"""A species declared a fraction may exceed 1 by this much (round-off) before a run fails."""
 
 
 class NumericalError(RuntimeError):
@@ -31,10 +33,14 @@ class NumericalError(RuntimeError):
 
 def substeps(dt: float, fastest_rate: float) -> int:
     """Number of RK4 substeps for a step of ``dt`` given the fastest rate (1/min)."""
-    n = max(1, math.ceil(dt * fastest_rate / MAX_RATE_STEP))
-    if n > MAX_SUBSTEPS:
-        raise NumericalError(f"step needs {n} substeps (fastest rate {fastest_rate:.3g}/min)")
-    return n
+    need = dt * fastest_rate / MAX_RATE_STEP if math.isfinite(fastest_rate) else math.inf
+    if not need <= MAX_SUBSTEPS:  # also NaN
+        raise NumericalError(
+            f"a step of {dt:g} min would need {need:.3g} RK4 substeps (limit {MAX_SUBSTEPS}): "
+            f"the fastest rate is {fastest_rate:.3g}/min; a parameter or input drives a "
+            "reaction too fast to integrate"
+        )
+    return max(1, math.ceil(need))
 
 
 def rk4(
@@ -103,6 +109,28 @@ def rk4_inplace(
         acc *= h / 6.0
         y = acc + y if yb is None else np.add(acc, y, out=yb[i % 2])
     return y
+
+
+def check_fractions(
+    y: FloatArray, rows: list[int], where: str, t: float, names: list[str] | None = None
+) -> None:
+    """Raise :class:`NumericalError` when a species declared a fraction (``rows`` of the
+    (n_species, n_cells) ``y``) exceeds 1 beyond round-off: a rate law or parameter set has
+    left the state space the model declares."""
+    if not rows or y.size == 0:
+        return
+    top = y[rows].max(axis=1) if y.ndim == 2 else y[rows]
+    over = np.flatnonzero(top > 1.0 + FRACTION_TOL)
+    if over.size:
+        row = rows[int(over[0])]
+        species = names[row] if names is not None else str(row)
+        cells = np.flatnonzero(y[row] > 1.0 + FRACTION_TOL) if y.ndim == 2 else []
+        cell = f", cell {int(cells[0])}" if len(cells) else ""
+        raise NumericalError(
+            f"t={t:.2f} min, {where}{cell}, species {species}: value {float(top[over[0]]):.4g} "
+            "exceeds 1, but the species is declared a fraction (the parameters or inputs put "
+            "the model outside its declared state space)"
+        )
 
 
 def check_state(y: FloatArray, where: str, t: float, names: list[str] | None = None) -> None:

@@ -713,7 +713,13 @@ BODY: tuple[Param, ...] = (
     P("liver_mass_kg", 1.6, "kg", "adult liver 1.5-1.8 kg (DESIGN)", (0.8, 3.0)),
     P("vg_dl_kg", 1.88, "dL/kg", "glucose distribution volume; Dalla Man 2007", (1, 3)),
     P("k_glc_pt", 0.065, "1/min", "plasma -> tissue glucose exchange; Dalla Man 2007 k1", (0, 1)),
-    P("k_glc_tp", 0.079, "1/min", "tissue -> plasma glucose exchange; Dalla Man 2007 k2", (0, 1)),
+    P(
+        "k_glc_tp",
+        0.079,
+        "1/min",
+        "tissue -> plasma glucose exchange; Dalla Man 2007 k2 (> 0: it divides)",
+        (1e-3, 1),
+    ),
     P("v_brain", 0.95, "mg/(kg*min)", "brain glucose use ~1 mg/kg/min; DeFronzo 2004", (0, 5)),
     P("km_brain_mM", 1.0, "mM", "GLUT1/3 saturation of brain uptake", (0.1, 10)),
     P(

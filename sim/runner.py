@@ -12,7 +12,6 @@ continues from the last one with a result identical to an uninterrupted run.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -28,6 +27,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import checkpoint, io
+from sim.inputs import InputError, load_json, read_text
 from sim.kinetics import body as bk
 from sim.metrics import summarise
 from sim.model import PhysiologyModel
@@ -38,9 +38,10 @@ log = logging.getLogger(__name__)
 
 
 class RunFailedError(RuntimeError):
-    """A run stopped on a numerical failure; ``partial`` holds what was computed."""
+    """A run stopped on a numerical failure; ``partial`` holds what was computed (None when
+    the model could not even be built)."""
 
-    def __init__(self, message: str, partial: RunResult) -> None:
+    def __init__(self, message: str, partial: RunResult | None) -> None:
         super().__init__(message)
         self.partial = partial
 
@@ -70,10 +71,16 @@ class RunResult:
         )
 
     def save(
-        self, out: str | Path, force: bool = False, figures: Callable[[Path], object] | None = None
+        self,
+        out: str | Path,
+        force: bool = False,
+        figures: Callable[[Path], object] | None = None,
+        protect: tuple[Path, ...] = (),
     ) -> Path:
         """Write the run folder atomically; ``figures(folder)`` may draw into it first
-        (the command line passes :func:`sim.viz.plot_run`)."""
+        (the command line passes :func:`sim.viz.plot_run`). ``force`` replaces only a run
+        folder of this project, never one holding a file of ``protect``
+        (:func:`sim.io.check_destination`)."""
         files = {
             "scenario.yaml": to_yaml(self.scenario),
             "manifest.json": self.manifest(),
@@ -81,7 +88,7 @@ class RunResult:
             "cells.parquet": self.cells,
             "summary.json": self.summary,
         }
-        return io.write_run(Path(out), files, force=force, figures=figures)
+        return io.write_run(Path(out), files, force=force, figures=figures, protect=protect)
 
 
 def glucose_balance_error(x0: np.ndarray, x1: np.ndarray) -> float:
@@ -156,6 +163,38 @@ def kernel_line(record: dict[str, Any]) -> str:
     return f"kernel: {kernel} (engine: agent, each Mesa agent steps its own cell)"
 
 
+BYTES_PER_CELL = {"vector": 1300, "agent": 6000}
+"""Peak memory per cell of a run (bytes), from the benchmark: a whole 10^6-cell day peaks at
+1.10 GiB with the vectorised engine (``benchmarks/results/memory_day_24h_numba.json``); the
+per-agent engine adds a Mesa agent and its own arrays per cell."""
+
+
+def available_memory() -> int | None:
+    """Memory the system can give a new process now (``MemAvailable``), or None."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_resources(scn: Scenario) -> None:
+    """Refuse (exit status 2), before anything is allocated, a run whose estimated memory
+    exceeds what this machine has available; the message gives the estimate."""
+    cells = sum(scn.cells.model_dump().values())
+    need = 200 * 2**20 + cells * BYTES_PER_CELL[scn.engine]
+    have = available_memory()
+    if have is not None and need > 0.9 * have:
+        raise ScenarioError(
+            f"cells: {cells:,} cells need about {need / 2**30:.1f} GiB of memory "
+            f"({BYTES_PER_CELL[scn.engine]} B per cell with engine {scn.engine}); this machine "
+            f"has {have / 2**30:.1f} GiB available. Use fewer cells"
+        )
+
+
 def check_interval(every_min: float | None) -> None:
     """Refuse a checkpoint interval that is not a positive, finite number of minutes."""
     if every_min is not None and not (math.isfinite(every_min) and every_min > 0):
@@ -194,6 +233,7 @@ def run(
     """
     scn = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     check_interval(checkpoint_every_min)
+    check_resources(scn)
     if (resume or checkpoint_every_min is not None) and checkpoint_dir is None:
         raise ScenarioError("checkpointing and --resume need a checkpoint folder")
     saved = checkpoint.load(checkpoint_dir, scn) if resume else None
@@ -201,7 +241,10 @@ def run(
     if announce:  # before the build: a first use on a machine compiles the kernel (~15 s)
         print(kernel_line(kernel), file=sys.stderr)
     t0 = time.perf_counter()
-    model = PhysiologyModel(scn)
+    try:
+        model = PhysiologyModel(scn)
+    except (NumericalError, ZeroDivisionError, FloatingPointError, OverflowError) as exc:
+        raise RunFailedError(f"building the model (fasting warm-up) failed: {exc}", None) from exc
     prov: dict[str, Any] = {}
     prior_wall = 0.0
     every = checkpoint_every_min
@@ -296,11 +339,9 @@ def scenario_from_manifest(path: str | Path) -> tuple[Scenario, dict[str, Any], 
     if path.is_dir():
         path = path / "manifest.json"
     try:
-        manifest = json.loads(path.read_text())
-    except OSError as exc:
-        raise ScenarioError(f"--from-manifest {path}: cannot read it ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(f"--from-manifest {path}: not valid JSON ({exc})") from None
+        manifest = load_json(read_text(path, "a manifest"), f"--from-manifest {path}")
+    except InputError as exc:
+        raise ScenarioError(str(exc)) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("scenario_sha256"), str):
         raise ScenarioError(
             f"--from-manifest {path}: key scenario_sha256 missing; expected the manifest.json "
@@ -308,12 +349,9 @@ def scenario_from_manifest(path: str | Path) -> tuple[Scenario, dict[str, Any], 
         )
     yaml_path = path.parent / "scenario.yaml"
     try:
-        text = yaml_path.read_text()
-    except OSError as exc:
-        raise ScenarioError(
-            f"--from-manifest {path}: cannot read the scenario beside it, {yaml_path} "
-            f"({exc.strerror})"
-        ) from None
+        text = read_text(yaml_path, "the scenario beside it")
+    except InputError as exc:
+        raise ScenarioError(f"--from-manifest {path}: {exc}") from None
     recorded, actual = manifest["scenario_sha256"], io.sha256_text(text)
     if actual != recorded:
         raise ScenarioError(

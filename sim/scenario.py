@@ -7,13 +7,15 @@ file, the key path, the offending value and what is allowed.
 from __future__ import annotations
 
 import copy
-import json
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sim import limits
+from sim.inputs import InputError, load_yaml, read_text, short, short_text
 from sim.parameters import KNOCKOUT_TARGETS, all_params
 
 NonNeg = Annotated[float, Field(ge=0)]
@@ -36,12 +38,22 @@ MODULATOR_TARGETS = (
 )
 
 
+def _number(v: Any) -> bool:
+    """A finite int or float (not a boolean; an int too large for a float is not one)."""
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
+
+
 class ScenarioError(ValueError):
     """Invalid scenario input; the message is meant for the user (exit status 2)."""
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -64,6 +76,15 @@ class _Repeat(_Strict):
         if (self.repeat_until_min is not None) and self.repeat_every_min is None:
             raise ValueError("repeat_until_min needs repeat_every_min")
         return self
+
+    def count(self, first: float, end: float) -> int:
+        """How many repetitions :meth:`times` gives, without listing them."""
+        if self.repeat_every_min is None:
+            return 1
+        until = end if self.repeat_until_min is None else min(self.repeat_until_min, end)
+        if until < first:
+            return 0
+        return int(math.floor((until - first) / self.repeat_every_min)) + 1
 
     def times(self, first: float, end: float) -> list[float]:
         """Start times of every repetition within the run (``end`` excluded)."""
@@ -225,7 +246,7 @@ Steps = float | list[tuple[NonNeg, NonNeg]]
 
 class Clamp(_Strict):
     kind: Literal["clamp"]
-    insulin_uU_ml: Pos | list[Pos] = 100.0
+    insulin_uU_ml: Pos | Annotated[list[Pos], Field(min_length=1, max_length=1000)] = 100.0
     step_min: Annotated[float, Field(gt=0, le=MAX_DURATION_MIN)] = 120.0
     glucose_mM: Annotated[float, Field(gt=1, le=30)] | Literal["basal"] = 5.0
     """Glucose target (mM), or ``basal``: the subject's own plasma glucose when the clamp
@@ -332,7 +353,80 @@ class Scenario(_Strict):
                 raise ValueError(f"protocol starts at {start}, not before duration_min={end}")
         if self.record_every_min < self.dt_min:
             raise ValueError("record_every_min must be >= dt_min")
+        self._whole_steps()
+        if self.record_every_min > end:
+            raise ValueError(
+                f"record_every_min={self.record_every_min:g} is longer than the run "
+                f"(duration_min={end:g}): the time series would hold one row"
+            )
+        self._bounded_events(end)
+        self._timed_inputs(end)
         return self
+
+    def _whole_steps(self) -> None:
+        """The run, and both recording cadences, are whole numbers of steps; the number of
+        steps is bounded (:mod:`sim.limits`)."""
+        dt = self.dt_min
+        limits.check(
+            "steps",
+            self.duration_min / dt,
+            f"duration_min / dt_min = {self.duration_min:g} / {dt:g}",
+        )
+        for key in ("duration_min", "record_every_min", "cell_record_every_min"):
+            n = getattr(self, key) / dt
+            if n < 1 - 1e-9 or abs(n - round(n)) > 1e-6 * max(1.0, n):
+                raise ValueError(
+                    f"{key}={getattr(self, key):g} is not a whole number of steps of "
+                    f"dt_min={dt:g} (choose dt_min dividing {getattr(self, key):g})"
+                )
+
+    def _bounded_events(self, end: float) -> None:
+        total = 0
+        for i, iv in enumerate(self.interventions):
+            if isinstance(iv, _Repeat):
+                first = getattr(iv, "at_min", getattr(iv, "start_min", 0.0))
+                n = iv.count(first, end)
+                limits.check("events", n, f"interventions.{i}.repeat_every_min")
+                total += n
+        limits.check("events", total, "interventions")
+
+    def _timed_inputs(self, end: float) -> None:
+        """Medium steps fall within the run; an infusion lasts at least one step."""
+        proto = self.protocol
+        if isinstance(proto, Medium):
+            for key in ("insulin_nM", "gh_ug_l", "glucose_mM", "ffa_mM", "tnf_pg_ml"):
+                steps = getattr(proto, key)
+                for j, (t, _) in enumerate(steps if isinstance(steps, list) else []):
+                    if t >= end:
+                        raise ValueError(
+                            f"protocol.{key}.{j}: step at {t:g} min is not before the end of "
+                            f"the run (duration_min={end:g})"
+                        )
+        for i, iv in enumerate(self.interventions):
+            inf = getattr(iv, "infusion_min", 0.0)
+            if isinstance(iv, Secretagogue) and inf and not self.dt_min <= inf <= end:
+                raise ValueError(
+                    f"interventions.{i}.infusion_min={inf:g}: 0 (a bolus) or from dt_min="
+                    f"{self.dt_min:g} to the run's duration_min={end:g}"
+                )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cadences_on_steps(cls, data: Any) -> Any:
+        """A recording cadence the file does not give defaults to the smallest whole number
+        of steps at least as long as the usual one (5 and 60 min, or the run's length when
+        that is shorter)."""
+        if not isinstance(data, dict):
+            return data
+        dt, end = data.get("dt_min", 1.0), data.get("duration_min")
+        if not _number(dt) or not 0 < dt <= 5:
+            return data
+        for key, usual in (("record_every_min", 5.0), ("cell_record_every_min", 60.0)):
+            if key not in data:
+                if key == "record_every_min" and _number(end) and dt <= end < usual:
+                    usual = end  # a run shorter than the usual cadence: record its end
+                data = {**data, key: max(1, math.ceil(usual / dt - 1e-9)) * dt}
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -351,17 +445,22 @@ class Scenario(_Strict):
         return data
 
 
-def _format_error(source: str, err: ValidationError) -> str:
-    lines = [f"{source}: invalid scenario"]
-    for e in err.errors():
+def format_validation_error(source: str, what: str, err: ValidationError) -> str:
+    """One line per pydantic error: key path, message, and the offending value shown within
+    80 characters (:func:`sim.inputs.short`, which never serialises a whole input)."""
+    lines = [f"{source}: invalid {what}"]
+    for e in err.errors(include_url=False)[:20]:
         loc = ".".join(str(x) for x in e["loc"] if not str(x).startswith("function-"))
-        value = e.get("input")
-        shown = json.dumps(value, default=str)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
         msg = e["msg"].replace("Value error, ", "")
-        lines.append(f"  {loc or '<top>'}: {msg} (got {shown})")
+        got = f" (got {short(e.get('input'))})" if loc else ""
+        lines.append(f"  {short_text(loc, 120) or '<top>'}: {msg}{got}")
+    if len(err.errors()) > 20:
+        lines.append(f"  ... and {len(err.errors()) - 20} more")
     return "\n".join(lines)
+
+
+def _format_error(source: str, err: ValidationError) -> str:
+    return format_validation_error(source, "scenario", err)
 
 
 def read_yaml_mapping(
@@ -373,13 +472,9 @@ def read_yaml_mapping(
     """A YAML mapping from ``path`` (safe loading only); any problem raises ``error`` naming the
     file: unreadable, not YAML, or not a mapping. ``what`` names the file kind in messages."""
     try:
-        text = path.read_text()
-    except OSError as exc:
-        raise error(f"{path}: cannot read {what} ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise error(f"{path}: not valid YAML: {exc}") from None
+        data = load_yaml(read_text(path, what), str(path))
+    except InputError as exc:
+        raise error(str(exc)) from None
     if not isinstance(data, dict):
         raise error(f"{path}: {what} must be {expected}, got {type(data).__name__}")
     return data
@@ -388,9 +483,11 @@ def read_yaml_mapping(
 def parse_value(text: str) -> Any:
     """Parse a ``--set`` value with YAML scalar rules (numbers, booleans, lists)."""
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
+        return load_yaml(text, "--set")
+    except InputError as exc:
+        if "not valid YAML" in str(exc):
+            return text
+        raise ScenarioError(str(exc)) from None
 
 
 def apply_set(data: dict[str, Any], assignment: str) -> dict[str, Any]:

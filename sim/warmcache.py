@@ -23,10 +23,12 @@ Where: ``SIM_WARM_CACHE`` names the folder (default ``~/.cache/sim/warm``); ``of
 entry is one ``<key>.npz`` (numpy arrays plus the metadata as JSON; read with
 ``allow_pickle=False``), written to a temporary name and renamed into place. The folder is
 kept under ``SIM_WARM_CACHE_MAX_MIB`` (default 256): the least recently used entries go
-first, and a state larger than a quarter of the limit is not stored (an entry is ~0.5 kB
-per cell: 0.56 MB at 1,100 cells, so by default up to ~10^5 cells; a 10^6-cell warm-up is
-cached with ``SIM_WARM_CACHE_MAX_MIB=2048``). Failing to read or write the cache never
-fails a run: it warms up as if there were no cache.
+first, and only entries the cache lists in its own index (``sim-warm-cache-index.txt``):
+other files in the folder, which may be one the user named, are never deleted. A state larger
+than a quarter of the limit is not stored (an entry is ~0.5 kB per cell: 0.56 MB at 1,100
+cells, so by default up to ~10^5 cells; a 10^6-cell warm-up is cached with
+``SIM_WARM_CACHE_MAX_MIB=2048``). Failing to read or write the cache never fails a run: it
+warms up as if there were no cache.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import platform
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +59,10 @@ FORMAT = 1
 """Layout of an entry; part of the key."""
 META_KEY = "__meta__"
 OFF = frozenset({"off", "0", "no", "false", "none"})
+INDEX = "sim-warm-cache-index.txt"
+"""The cache's own list of the entries it wrote (one key per line): eviction and
+:func:`clear` delete only those."""
+_KEY = re.compile(r"[0-9a-f]{64}")
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
 _source_hash: str | None = None
@@ -183,7 +191,7 @@ def store(model: PhysiologyModel, k: str) -> None:
     size limit; a failure to write is logged and otherwise ignored."""
     from sim.checkpoint import _json_default, _write_atomic
 
-    limit = float(os.environ.get(MAX_ENV, DEFAULT_MAX_MIB)) * 2**20
+    limit = max_bytes()
     if sum(t.y.nbytes for t in model.tissues.values()) > limit / 4:
         return  # too large, without copying it first (the state is a copy)
     state = model.state_dict()
@@ -195,16 +203,47 @@ def store(model: PhysiologyModel, k: str) -> None:
     path = _path(k)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.parent / INDEX, "a") as fh:  # before the entry: never an unlisted one
+            fh.write(k + "\n")
         _write_atomic(path, lambda fh: np.savez(fh, **arrays))
         _evict(path.parent, limit)
     except OSError as exc:
         log.warning("warm-state cache: could not write %s (%s)", path, exc)
 
 
+def max_bytes() -> float:
+    """The folder's size limit in bytes (``SIM_WARM_CACHE_MAX_MIB``; an unusable value is
+    reported and the default used)."""
+    raw = os.environ.get(MAX_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_MIB * 2**20
+    try:
+        value = float(raw)
+        if not math.isfinite(value) or value < 0:
+            raise ValueError
+    except ValueError:
+        log.warning(
+            "%s=%r is not a size in MiB (a number >= 0); using %g", MAX_ENV, raw, DEFAULT_MAX_MIB
+        )
+        return DEFAULT_MAX_MIB * 2**20
+    return value * 2**20
+
+
+def _own_entries(base: Path) -> list[Path]:
+    """The entries this cache wrote: files ``<key>.npz`` whose key is in its index. Any other
+    file in the folder (the folder may be one the user named) is never touched."""
+    try:
+        lines = (base / INDEX).read_text(errors="replace").split()
+    except OSError:
+        return []
+    keys = {k for k in lines if _KEY.fullmatch(k)}
+    return [base / f"{k}.npz" for k in sorted(keys)]
+
+
 def _evict(base: Path, limit: float) -> None:
     """Delete the least recently used entries until the folder is within ``limit`` bytes."""
     entries = []
-    for p in base.glob("*.npz"):
+    for p in _own_entries(base):
         try:
             st = p.stat()
         except FileNotFoundError:  # removed by another process
@@ -219,12 +258,14 @@ def _evict(base: Path, limit: float) -> None:
 
 
 def clear() -> int:
-    """Delete every entry of the cache folder; returns how many."""
+    """Delete every entry the cache wrote (its index); returns how many."""
     base = folder()
     if base is None or not base.is_dir():
         return 0
     n = 0
-    for p in base.glob("*.npz"):
-        p.unlink(missing_ok=True)
-        n += 1
+    for p in _own_entries(base):
+        if p.exists():
+            p.unlink(missing_ok=True)
+            n += 1
+    (base / INDEX).unlink(missing_ok=True)
     return n

@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "sim"
 LAYER = {  # module (relative to sim) -> layer number
     "types": 0,
+    "inputs": 0,
+    "limits": 0,
     "parameters": 0,
     "scenario": 0,
     "kinetics": 1,

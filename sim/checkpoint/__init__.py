@@ -18,10 +18,11 @@ at any moment therefore leaves the previous or the new checkpoint whole, never a
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import logging
 import os
-import shutil
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,10 +44,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 """Version of the checkpoint layout; a reader refuses other versions."""
 STATE_FILE = "state.npz"
 META_KEY = "__meta__"
+RUN_KEY = "__run_scenario_sha256__"
+"""Array in every snapshot chunk naming the run (scenario hash) it belongs to."""
+_CHUNK = re.compile(r"snapshots-\d{7}-\d{7}\.npz")
+_OWN = re.compile(r"state\.npz|scenario\.yaml|snapshots-\d{7}-\d{7}\.npz|\..+\.\d+\.tmp")
+"""Names of the files a checkpoint folder holds (temporaries included)."""
 
 
 @dataclass
@@ -133,17 +139,21 @@ def save(
     state = model.state_dict() if first == 0 else model_state(model, first)
     snaps = {k: state.arrays.pop(k) for k in list(state.arrays) if k.startswith(SNAPSHOT_KEYS)}
     end = state.meta["n_snapshots"]
+    scenario_yaml = to_yaml(model.scenario)
+    run_sha = io.sha256_text(scenario_yaml)
     if end > first:
         name = _chunk_name(first, end)
+        snaps[RUN_KEY] = np.array(run_sha)
         _write_atomic(folder / name, lambda fh: np.savez(fh, **snaps))
-        chunks.append({"file": name, "first": first, "end": end})
-    scenario_yaml = to_yaml(model.scenario)
+        chunks.append(
+            {"file": name, "first": first, "end": end, "sha256": _file_sha(folder / name)}
+        )
     meta = {
         "format": FORMAT,
         "package_version": io.package_version(),
         "git_commit": io.git_commit(),
         "source_sha256": io.source_sha256(),
-        "scenario_sha256": io.sha256_text(scenario_yaml),
+        "scenario_sha256": run_sha,
         "scenario_yaml": scenario_yaml,
         "every_min": every_min,
         "wall_seconds": wall_seconds,
@@ -166,19 +176,40 @@ def save(
     return chunks
 
 
-def _read_chunks(folder: Path, chunks: list[dict[str, Any]]) -> dict[str, np.ndarray]:
-    """The cell snapshots of a checkpoint, joined from its chunk files."""
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(2**20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read_chunks(folder: Path, chunks: list[dict[str, Any]], run_sha: str) -> dict[str, np.ndarray]:
+    """The cell snapshots of a checkpoint, joined from its chunk files; each must be the very
+    file the checkpoint recorded (its sha256) and belong to this run (scenario hash)."""
     parts: dict[str, list[np.ndarray]] = {}
     for c in chunks:
+        if not isinstance(c, dict) or not _CHUNK.fullmatch(str(c.get("file"))):
+            raise CheckpointError(f"{folder / STATE_FILE}: malformed snapshot chunk list")
         path = folder / c["file"]
         try:
+            if c.get("sha256") != _file_sha(path):
+                raise CheckpointError(
+                    f"{path}: not the snapshot chunk this checkpoint wrote (sha256 differs: "
+                    "replaced, altered or truncated); start again without --resume"
+                )
             with np.load(path, allow_pickle=False) as npz:
-                for k in npz.files:
-                    parts.setdefault(k, []).append(npz[k])
-        except (OSError, ValueError) as exc:
+                got = {k: npz[k] for k in npz.files}
+        except CheckpointError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, zlib.error ...
             raise CheckpointError(
                 f"{path}: snapshot chunk of the checkpoint unreadable ({exc})"
             ) from None
+        if str(got.pop(RUN_KEY, "")) != run_sha:
+            raise CheckpointError(f"{path}: a snapshot chunk of another run")
+        for k, v in got.items():
+            parts.setdefault(k, []).append(v)
         if len(parts["recorder.snapshot_times"][-1]) != c["end"] - c["first"]:
             raise CheckpointError(f"{path}: holds the wrong number of snapshots")
     return {k: np.concatenate(v) for k, v in parts.items()}
@@ -195,11 +226,26 @@ def _read(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         meta = json.loads(str(arrays.pop(META_KEY)))
-    except (OSError, ValueError, KeyError) as exc:
+        if not isinstance(meta, dict):
+            raise ValueError("its metadata is not a mapping")
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, zlib.error, bad JSON ...
         raise CheckpointError(f"{path}: not a readable checkpoint ({exc})") from None
     if meta.get("format") != FORMAT:
         raise CheckpointError(
             f"{path}: checkpoint format {meta.get('format')!r}; this version reads {FORMAT}"
+        )
+    types = {
+        "scenario_sha256": str,
+        "package_version": str,
+        "model": dict,
+        "snapshot_chunks": list,
+        "wall_seconds": int | float,
+    }
+    bad = [k for k, t in types.items() if not isinstance(meta.get(k), t)]
+    if bad or not isinstance(meta["model"].get("time_min"), int | float):
+        raise CheckpointError(
+            f"{path}: not a readable checkpoint (metadata {', '.join(bad) or 'model.time_min'} "
+            "missing or of the wrong type); start again without --resume"
         )
     return meta, arrays
 
@@ -238,7 +284,7 @@ def load(folder: str | Path, scenario: Scenario) -> Checkpoint:
             meta.get("git_commit"),
         )
     chunks = meta.get("snapshot_chunks", [])
-    arrays.update(_read_chunks(folder, chunks))
+    arrays.update(_read_chunks(folder, chunks, want))
     if len(arrays.get("recorder.snapshot_times", ())) != meta["model"]["n_snapshots"]:
         raise CheckpointError(f"{path}: cell snapshot chunks missing from {folder}")
     return Checkpoint(
@@ -252,9 +298,27 @@ def load(folder: str | Path, scenario: Scenario) -> Checkpoint:
     )
 
 
+def is_checkpoint_folder(folder: str | Path) -> bool:
+    """Whether ``folder`` holds only what :func:`save` writes (or nothing)."""
+    folder = Path(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    return all(_OWN.fullmatch(p.name) and p.is_file() for p in folder.iterdir())
+
+
 def remove(folder: str | Path) -> None:
-    """Delete a checkpoint folder (after its run folder was written)."""
-    shutil.rmtree(folder, ignore_errors=True)
+    """Delete a checkpoint folder (after its run folder was written): only the files
+    :func:`save` writes, then the folder if that left it empty; anything else stays."""
+    folder = Path(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    for p in folder.iterdir():
+        if _OWN.fullmatch(p.name) and p.is_file():
+            p.unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        log.warning("%s: left in place, it holds files a checkpoint does not write", folder)
 
 
 __all__ = [

@@ -25,6 +25,7 @@ from sim.compare import spec as sp
 from sim.compare.population import TRAIT_NAMES, VirtualSubject, draw_population, varied_keys
 from sim.metrics import OGTT_METRICS, has_fasting_state
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.sweep import execute
 from sim.sweep.core import execute_tasks
 from sim.sweep.design import RunTask
 from sim.sweep.execute import Outcome
@@ -198,6 +199,8 @@ def resolved_yaml(plan: Plan) -> str:
 class CompareStore(ResultStore):
     """The sweep result store, with each run's outcomes computed before it is committed."""
 
+    kind = "compare"
+
     def __init__(self, out: Path, keep: str, outcomes: list[oc.Outcome]) -> None:
         super().__init__(out, KEYS, keep)
         self.outcomes = outcomes
@@ -243,7 +246,10 @@ def run_compare(
     plan = prepare(sources, replicates, overrides, extra_outcomes)
     folder = Path(out) if out is not None else default_out(plan.spec)
     store = CompareStore(folder, plan.spec.keep, plan.outcomes)
-    store.create(resolved_yaml(plan), resume=resume, force=force)
+    if scheduler:
+        execute.check_scheduler(scheduler)
+    inputs = tuple(Path(p) for p in sources if isinstance(p, str | Path))
+    store.create(resolved_yaml(plan), resume=resume, force=force, protect=inputs)
     done = store.done()
     todo = [t for t in plan.tasks if t.run_id not in done]
     log.info("compare %s: %d runs, %d to run", plan.spec.name, len(plan.tasks), len(todo))

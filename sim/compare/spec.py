@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sim.compare import outcomes as oc
 from sim.compare.population import TRAIT_NAMES, TRAITS, varied_keys
 from sim.metrics import OGTT_METRICS, has_fasting_state
-from sim.scenario import Scenario, ScenarioError, apply_set, load_scenario, read_yaml_mapping
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    apply_set,
+    format_validation_error,
+    load_scenario,
+    read_yaml_mapping,
+)
 
 Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -109,13 +116,7 @@ class StudySpec(_Strict):
 
 
 def _fmt(label: str, err: ValidationError) -> str:
-    lines = [f"{label}: invalid hypothesis file"]
-    for e in err.errors():
-        loc = ".".join(str(x) for x in e["loc"])
-        msg = e["msg"].replace("Value error, ", "")
-        shown = repr(e.get("input"))
-        lines.append(f"  {loc or '<top>'}: {msg} (got {shown[:80]})")
-    return "\n".join(lines)
+    return format_validation_error(label, "hypothesis file", err)
 
 
 def read_yaml(path: Path) -> dict[str, Any]:

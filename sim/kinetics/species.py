@@ -26,7 +26,13 @@ _RECEPTOR = (
     Species("stat5_p", F, "STAT5 tyrosine-phosphorylated (pSTAT5)", 0.0),
     Species("socs1_m", F, "SOCS1 mRNA (relative to full induction)", 0.0),
     Species("socs1", F, "SOCS1 protein (relative to full induction)", 0.0),
-    Species("socs3_m1", F, "SOCS3 primary transcript (delay stage 1)", 0.0),
+    Species(
+        "socs3_m1",
+        "relative",
+        "SOCS3 primary transcript (delay stage 1; k_socs3_mdeg/k_socs3_tr x its drive at "
+        "steady state, so not bounded by 1)",
+        0.0,
+    ),
     Species("socs3_m2", F, "SOCS3 mature mRNA (delay stage 2)", 0.0),
     Species("socs3", F, "SOCS3 protein (relative to full induction)", 0.0),
     Species("lcfa", "relative", "intracellular long-chain acyl-CoA (1 = fasting level)", 1.0),
@@ -55,10 +61,22 @@ MUSCLE: tuple[Species, ...] = (
 LIVER: tuple[Species, ...] = (
     *_RECEPTOR,
     Species("foxo1", F, "FOXO1 in the nucleus (active)", 0.6),
-    Species("pepck", F, "PEPCK expression (gluconeogenic capacity)", 0.6),
+    Species(
+        "pepck",
+        "relative",
+        "PEPCK expression (gluconeogenic capacity; 1 = FOXO1-maximal at reference cortisol, "
+        "exceeded under glucocorticoid excess)",
+        0.6,
+    ),
     Species("glycogen", F, "glycogen, fraction of hepatocyte capacity", 0.75),
     Species("hgo_restraint", F, "insulin restraint of glycogenolysis (delayed action)", 0.45),
-    Species("camp", F, "glucagon-receptor / beta2-adrenergic cAMP-PKA activity", 0.35),
+    Species(
+        "camp",
+        "relative",
+        "glucagon-receptor / beta2-adrenergic cAMP-PKA activity (receptor occupancy scaled "
+        "by zonation, plus adrenergic drive: not bounded by 1)",
+        0.35,
+    ),
     Species("igf1_m", F, "IGF-1 mRNA (relative to full induction)", 0.3),
     *_ACCUMULATORS,
     Species("cum_egp", "mg/kg tissue", "glucose released during the current step", 0.0),

@@ -88,7 +88,10 @@ def run_sweep(
     spec, tasks = prepare(source)
     folder = Path(out) if out is not None else default_out(spec)
     store = ResultStore(folder, spec.design.names(), spec.keep)
-    store.create(to_yaml(spec), resume=resume, force=force)
+    if scheduler:
+        execute.check_scheduler(scheduler)
+    inputs = (Path(source),) if isinstance(source, str | Path) else ()
+    store.create(to_yaml(spec), resume=resume, force=force, protect=inputs)
     done = store.done()
     todo = [t for t in tasks if t.run_id not in done]
     log.info(

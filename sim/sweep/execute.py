@@ -7,8 +7,13 @@ workers need no shared file system. Every backend yields ``(task, outcome)`` as 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
+import os
+import re
+import signal
 import time
 import traceback
 import uuid
@@ -21,6 +26,10 @@ from sim.runner import RunFailedError, RunResult, run
 from sim.sweep.design import RunTask
 
 log = logging.getLogger(__name__)
+CONNECT_TIMEOUT_S = 10.0
+"""How long to wait for a dask scheduler to answer."""
+PR_SET_PDEATHSIG = 1
+"""Linux prctl option: the signal a process gets when its parent dies."""
 DASK_RESUBMITS = 3
 """Times a run lost with its dask worker (KilledWorker, connection errors) is resubmitted."""
 
@@ -79,10 +88,27 @@ def run_serial(tasks: list[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
         yield task, execute_run(task)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: ask Linux to end this worker when the process that started it
+    dies (even by SIGKILL), so no worker is left computing for nobody."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still applies
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def run_pool(tasks: list[RunTask], workers: int) -> Iterator[tuple[RunTask, Outcome]]:
     """Run on a local process pool (spawned workers, as Mesa requires)."""
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: dict[Future, RunTask] = {pool.submit(execute_run, t): t for t in tasks}
         try:
             while pending:
@@ -94,12 +120,35 @@ def run_pool(tasks: list[RunTask], workers: int) -> Iterator[tuple[RunTask, Outc
                 fut.cancel()
 
 
+def check_scheduler(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Refuse (exit status 2, before anything is written) a scheduler address that is not
+    ``tcp://HOST:PORT`` (or another dask protocol) or cannot be reached within
+    ``timeout_s``."""
+    from sim.scenario import ScenarioError
+
+    if not re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+:\d{1,5}/?", address):
+        raise ScenarioError(f"--scheduler {address!r}: expected an address like tcp://HOST:8786")
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ScenarioError(
+            "--scheduler needs dask.distributed: pip install -e '.[cluster]'"
+        ) from None
+    try:
+        with Client(address, timeout=timeout_s, set_as_default=False):
+            pass
+    except (OSError, TimeoutError) as exc:
+        raise ScenarioError(
+            f"--scheduler {address}: no dask scheduler answered within {timeout_s:g} s ({exc})"
+        ) from None
+
+
 def run_dask(tasks: list[RunTask], address: str) -> Iterator[tuple[RunTask, Outcome]]:
     """Run on a dask.distributed cluster; runs lost with a worker are resubmitted."""
     from dask.distributed import Client, as_completed
 
     token = uuid.uuid4().hex[:8]
-    with Client(address, set_as_default=False) as client:
+    with Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False) as client:
         attempts = {t.run_id: 0 for t in tasks}
 
         def submit(task: RunTask) -> Any:

@@ -72,6 +72,9 @@ def table(records: list[dict[str, Any]], keys: list[str]) -> pd.DataFrame:
 class ResultStore:
     """The sweep folder: ``sweep.yaml``, ``parts/``, ``runs/`` and ``summary.parquet``."""
 
+    kind = "sweep"
+    """The kind of output folder (:data:`sim.io.OUTPUT_KINDS`) this store writes."""
+
     def __init__(self, out: Path, keys: list[str], keep: str) -> None:
         self.out, self.keys, self.keep = out, keys, keep
         self.parts = out / "parts"
@@ -79,21 +82,34 @@ class ResultStore:
         self.records: dict[str, dict[str, Any]] = {}
         self._written = 0.0
 
-    def create(self, sweep_yaml: str, resume: bool, force: bool) -> None:
-        """Prepare the folder: fresh, replaced (``force``) or resumed (``resume``)."""
+    def create(
+        self, sweep_yaml: str, resume: bool, force: bool, protect: tuple[Path, ...] = ()
+    ) -> None:
+        """Prepare the folder: fresh, replaced (``force``) or resumed (``resume``).
+
+        ``force`` replaces only a folder of this project of the same kind (never one holding
+        a file of ``protect``, the command's inputs; :func:`sim.io.check_destination`): the
+        new folder is built beside it, the old one renamed aside, the new one renamed in, and
+        only then the old one deleted."""
         out = self.out
         if out.exists() and resume:
+            if io.output_kind(out) not in (self.kind, None) or not out.is_dir():
+                raise SweepError(f"--resume: {out} is not a {self.kind} folder")
             self._check_same_sweep(sweep_yaml)
             self._load_parts()
         else:
-            if out.exists() and not force:
-                raise io.OutputExistsError(
-                    f"{out} exists; pass --resume to continue it or --force to replace it"
-                )
-            if out.exists():
-                _remove_sweep_folder(out)
-            out.mkdir(parents=True)
-            atomic_text(sweep_yaml, out / "sweep.yaml")
+            what = f"{self.kind} folder"
+            io.check_destination(out, force, kinds=(self.kind,), protect=protect, what=what)
+            io.check_writable(out)
+            out = io.canonical(out)
+            tmp = io.mkdtemp_beside(out)
+            try:
+                atomic_text(sweep_yaml, tmp / "sweep.yaml")
+                io.write_marker(tmp, self.kind)
+                io.swap_in(tmp, out, (self.kind,))
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
         self.parts.mkdir(exist_ok=True)
         if self.keep != "none":
             self.runs.mkdir(exist_ok=True)
@@ -150,11 +166,3 @@ class ResultStore:
         atomic_parquet(df, self.out / "summary.parquet")
         self._written = time.monotonic()
         return df
-
-
-def _remove_sweep_folder(out: Path) -> None:
-    if not out.is_dir() or not ((out / "sweep.yaml").is_file() or not any(out.iterdir())):
-        raise io.OutputExistsError(
-            f"{out} exists and is not a sweep folder; refusing to replace it"
-        )
-    shutil.rmtree(out)

@@ -6,7 +6,6 @@ is written; an error names the file, the key path, the offending value and what 
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,7 +13,9 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.scenario import ScenarioError, read_yaml_mapping
+from sim import limits
+from sim.inputs import short
+from sim.scenario import ScenarioError, format_validation_error, read_yaml_mapping
 
 DesignKind = Literal["grid", "random", "lhs", "sobol", "morris"]
 SAMPLES_MEANING = {
@@ -58,6 +59,14 @@ class Design(_Strict):
             )
         return self
 
+    def n_points(self) -> int:
+        """How many design points the design gives (before replicates)."""
+        d = len(self.parameters)
+        if self.kind == "grid":
+            return math.prod(len(v) for v in self.parameters.values())
+        n = self.samples or 0
+        return {"sobol": n * (d + 2), "morris": n * (d + 1)}.get(self.kind, n)
+
     def names(self) -> list[str]:
         """The swept keys, in file order."""
         return list(self.parameters)
@@ -68,6 +77,12 @@ def _check_values(kind: str, key: str, values: list[Any]) -> None:
     if not values:
         raise ValueError(f"{where}: empty list; give the values (grid) or [low, high] (others)")
     if kind == "grid":
+        kinds = {_value_kind(v) for v in values}
+        if None in kinds or len(kinds) > 1:
+            raise ValueError(
+                f"{where}={short(values)}: grid values must all be numbers (finite), all text "
+                "or all true/false"
+            )
         return
     if len(values) != 2 or not all(_is_number(v) for v in values):
         raise ValueError(f"{where}={values}: a {kind} design needs [low, high] with two numbers")
@@ -75,8 +90,22 @@ def _check_values(kind: str, key: str, values: list[Any]) -> None:
         raise ValueError(f"{where}={values}: low must be < high")
 
 
+def _value_kind(v: Any) -> str | None:
+    """``number``, ``text`` or ``bool`` for a usable grid value, else None."""
+    if isinstance(v, bool):
+        return "bool"
+    if _is_number(v):
+        return "number"
+    return "text" if isinstance(v, str) else None
+
+
 def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 class SweepSpec(_Strict):
@@ -90,16 +119,15 @@ class SweepSpec(_Strict):
     design: Design
     keep: Literal["none", "summary", "full"] = "summary"
 
+    @model_validator(mode="after")
+    def _bounded_runs(self) -> SweepSpec:
+        """The design's run count is bounded (:mod:`sim.limits`) before anything is planned."""
+        limits.check("runs", self.design.n_points() * self.replicates, "design x replicates")
+        return self
+
 
 def _format_error(source: str, err: ValidationError) -> str:
-    lines = [f"{source}: invalid sweep file"]
-    for e in err.errors():
-        loc = ".".join(str(x) for x in e["loc"] if not str(x).startswith("function-"))
-        shown = json.dumps(e.get("input"), default=str)
-        shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        msg = e["msg"].replace("Value error, ", "")
-        lines.append(f"  {loc or '<top>'}: {msg} (got {shown})")
-    return "\n".join(lines)
+    return format_validation_error(source, "sweep file", err)
 
 
 def parse_sweep(data: dict[str, Any], label: str = "<sweep>") -> SweepSpec:
@@ -131,12 +159,7 @@ def load_sweep(source: str | Path | dict[str, Any]) -> tuple[SweepSpec, dict[str
         base_path = folder / spec.base
         if not base_path.is_file():
             raise SweepError(f"{label}: base: scenario file {str(base_path)!r} not found")
-        try:
-            base = yaml.safe_load(base_path.read_text())
-        except yaml.YAMLError as exc:
-            raise SweepError(f"{label}: base: {base_path} is not valid YAML: {exc}") from None
-        if not isinstance(base, dict):
-            raise SweepError(f"{label}: base: {base_path} is not a scenario mapping")
+        base = read_yaml_mapping(base_path, "a scenario file", SweepError)
     else:
         base = spec.base
     return spec.model_copy(update={"base": base}), base

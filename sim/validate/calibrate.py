@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +38,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scipy.optimize import differential_evolution, minimize
 from tqdm import tqdm
 
+from sim import io
 from sim.parameters import all_params
-from sim.scenario import ScenarioError, read_yaml_mapping
+from sim.scenario import ScenarioError, format_validation_error, read_yaml_mapping
 from sim.validate.core import Outcome
 from sim.validate.suite import all_targets, run_targets, select
 
@@ -96,14 +96,7 @@ def load_config(path: str | Path) -> CalibrationConfig:
     try:
         return CalibrationConfig.model_validate(data)
     except ValidationError as err:
-        lines = [f"{path}: invalid calibration file"]
-        for e in err.errors():
-            loc = ".".join(str(x) for x in e["loc"])
-            lines.append(
-                f"  {loc or '<top>'}: {e['msg'].replace('Value error, ', '')}"
-                f" (got {e.get('input')!r:.80})"
-            )
-        raise ScenarioError("\n".join(lines)) from None
+        raise ScenarioError(format_validation_error(str(path), "calibration file", err)) from None
 
 
 def total_loss(outcomes: list[Outcome]) -> float:
@@ -219,8 +212,7 @@ def calibrate(
 
 
 def _write(cfg: CalibrationConfig, res: CalibrationResult, out: Path, wall_s: float) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp = io.mkdtemp_beside(out)
     try:
         doc = {
             "name": cfg.name,
@@ -239,9 +231,8 @@ def _write(cfg: CalibrationConfig, res: CalibrationResult, out: Path, wall_s: fl
             yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)
         )
         res.history.to_csv(tmp / "history.csv", index=False)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        io.write_marker(tmp, "calibration")
+        io.swap_in(tmp, io.canonical(out), ("calibration",))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.io import OutputExistsError
+from sim import io
 
 EXAMPLES_VALIDATE = """examples:
   sim validate                                  # all 17 targets, seed 0 -> outputs/validation
@@ -76,8 +76,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     cfg = load_config(args.config)
     out = Path(args.out) if args.out else Path("outputs") / "calibration" / cfg.name
-    if out.exists() and not args.force:
-        raise OutputExistsError(f"{out} exists; pass --force to replace it")
+    io.check_destination(
+        out, args.force, kinds=("calibration",), protect=(Path(args.config),), what="calibration"
+    )
+    io.check_writable(out)
     res = calibrate(cfg, out=out, progress=not args.quiet)
     print(f"best loss {res.loss:.4g} after {len(res.history)} evaluations")
     for key, value in res.best.items():

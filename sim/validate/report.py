@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import tempfile
 from pathlib import Path
 
+from sim import io
 from sim.scenario import ScenarioError
 from sim.validate.core import Outcome
 from sim.validate.figures import finish, plt
@@ -145,21 +145,20 @@ def _also_measured_lines(group: list[Outcome]) -> list[str]:
 
 
 def prepare_out(out: Path) -> None:
-    """Refuse to replace a folder that is not a validation report (exit status 2)."""
-    if out.exists() and (
-        not out.is_dir() or (any(out.iterdir()) and not (out / "validation.json").is_file())
-    ):
-        raise ScenarioError(
-            f"--out {out}: exists and is not a validation folder (no validation.json); "
-            "choose another folder"
-        )
+    """Refuse (exit status 2) a folder that is not a validation report of this project, or
+    one that must never be replaced (``.``, its parents, ``/``, home); an existing report is
+    replaced."""
+    try:
+        io.check_destination(out, True, kinds=("validation",), what="validation folder")
+        io.check_writable(out)
+    except io.OutputExistsError as exc:
+        raise ScenarioError(f"--out {exc}") from None
 
 
 def write_report(outcomes: list[Outcome], out: Path) -> Path:
     """Write ``validation.json``, ``report.md`` and ``figures/`` into ``out`` atomically."""
     prepare_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp = io.mkdtemp_beside(out)
     try:
         (tmp / "figures").mkdir()
         figures: dict[str, str] = {}
@@ -172,14 +171,8 @@ def write_report(outcomes: list[Outcome], out: Path) -> Path:
         records = [o.record() for o in outcomes]
         (tmp / "validation.json").write_text(json.dumps(records, indent=2) + "\n")
         (tmp / "report.md").write_text(_markdown(outcomes, figures))
-        if out.exists():
-            old = out.with_name(f".{out.name}-old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
+        io.write_marker(tmp, "validation")
+        io.swap_in(tmp, io.canonical(out), ("validation",))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

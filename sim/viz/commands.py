@@ -100,7 +100,9 @@ def plot_folder(
     )
 
 
-def serve_dashboard(host: str = LOOPBACK, port: int = 8765, cells: int | None = None) -> int:
+def serve_dashboard(
+    host: str = LOOPBACK, port: int = 8765, cells: int | None = None, max_visitors: int = 4
+) -> int:
     """Serve the dashboard with ``solara run`` (blocks until interrupted).
 
     ``cells`` sets the starting cell count (the page's slider changes it later).
@@ -108,6 +110,12 @@ def serve_dashboard(host: str = LOOPBACK, port: int = 8765, cells: int | None = 
     Prints the address it binds to, and whether that is loopback only (DESIGN: bound to
     127.0.0.1 unless the user asks otherwise).
     """
+    import os
+
+    # Solara reads these when it is imported: at most ``max_visitors`` live pages (each builds
+    # its own model, ~135 MB), pages idle for 10 min are closed.
+    os.environ.setdefault("SOLARA_KERNEL_MAX_COUNT", str(max_visitors))
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "10m")
     try:
         import solara  # noqa: F401
         from solara.__main__ import cli as solara_cli
@@ -117,8 +125,6 @@ def serve_dashboard(host: str = LOOPBACK, port: int = 8765, cells: int | None = 
             'install with: pip install -e ".[dashboard]"'
         ) from exc
     if cells is not None:
-        import os
-
         from sim.viz.dashboard import CELLS_ENV
 
         os.environ[CELLS_ENV] = str(cells)
@@ -128,8 +134,17 @@ def serve_dashboard(host: str = LOOPBACK, port: int = 8765, cells: int | None = 
         else "NOT loopback: reachable from other machines on the network"
     )
     print(
-        f"sim dashboard: serving on http://{host}:{port}/  (bound to {host}, {scope})", flush=True
+        f"sim dashboard: serving on http://{host}:{port}/  (bound to {host}, {scope}; at most "
+        f"{max_visitors} pages at once)",
+        flush=True,
     )
+    if "NOT" in scope:
+        print(
+            f"warning: --host {host} exposes the dashboard, without authentication, to every "
+            "machine that can reach this one; use it only on a trusted network",
+            file=sys.stderr,
+            flush=True,
+        )
     args = [
         "run",
         "sim.viz.dashboard:Page",
@@ -139,6 +154,7 @@ def serve_dashboard(host: str = LOOPBACK, port: int = 8765, cells: int | None = 
         str(port),
         "--production",
         "--no-open",
+        "--no-check-version",  # no request to a package index at start
         "--log-level",
         "warning",
     ]

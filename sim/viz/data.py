@@ -9,7 +9,6 @@ figures can be re-drawn from any saved run.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,7 +17,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from sim.inputs import load_json, load_yaml, read_text
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +88,8 @@ def _read_mapping(path: Path, loader: str) -> dict[str, Any]:
     if not path.is_file():
         logger.warning("%s not found; continuing without it", path)
         return {}
-    text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text) if loader == "yaml" else json.loads(text)
+    text = read_text(path, f"a {loader.upper()} file")
+    data = load_yaml(text, str(path)) if loader == "yaml" else load_json(text, str(path))
     return dict(data) if isinstance(data, Mapping) else {}
 
 
