@@ -316,7 +316,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         force=args.force,
         progress=not args.quiet,
     )
+    seeding = _read_seeding(res.out / "manifest.json")
+    if seeding:
+        print(seeding)
     return _batch_status(res, res.out / "summary.parquet", "status/error in summary.parquet")
+
+
+def _read_seeding(path: Path) -> str:
+    """The sentence a sweep's manifest gives on how its runs are seeded (paired or not)."""
+    try:
+        return str(json.loads(path.read_text()).get("seeding") or "")
+    except (OSError, ValueError, AttributeError):
+        return ""
 
 
 EXAMPLES_COMPARE = """examples:
@@ -360,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  sim run configs/baseline.yaml --plot\n  sim schema > schema.json",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"sim {io.package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser(
         "run",
@@ -547,6 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("mesa").setLevel(logging.WARNING)  # one line per step otherwise
     try:
         return args.func(args)
     except (ScenarioError, OutputExistsError) as exc:

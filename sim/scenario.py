@@ -7,7 +7,9 @@ file, the key path, the offending value and what is allowed.
 from __future__ import annotations
 
 import copy
+import difflib
 import math
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -53,7 +55,12 @@ class ScenarioError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        field_title_generator=lambda name, info: name,  # titles are the keys users write
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -445,17 +452,89 @@ class Scenario(_Strict):
         return data
 
 
-def format_validation_error(source: str, what: str, err: ValidationError) -> str:
-    """One line per pydantic error: key path, message, and the offending value shown within
-    80 characters (:func:`sim.inputs.short`, which never serialises a whole input)."""
-    lines = [f"{source}: invalid {what}"]
-    for e in err.errors(include_url=False)[:20]:
-        loc = ".".join(str(x) for x in e["loc"] if not str(x).startswith("function-"))
+_TYPE_TAG = re.compile(r"^(function-\w+|constrained-\w+|\w+\[.*\]|float|int|str|bool|none)$")
+"""Parts of a pydantic error location naming a union member's type, not a key."""
+UNITS = {
+    "_mM": "mM",
+    "_nM": "nM",
+    "_uU_ml": "µU/mL",
+    "_pg_ml": "pg/mL",
+    "_ug_l": "µg/L",
+    "_mg_kg_min": "mg/kg/min",
+    "_ng_kg_min": "ng/kg/min",
+    "_mU_m2_min": "mU/m²/min",
+    "_g_kg": "g/kg",
+    "_g_day": "g/day",
+    "_mg_day": "mg/day",
+    "_mg": "mg",
+    "_ug": "µg",
+    "_kg": "kg",
+    "_cm": "cm",
+    "_g": "g",
+    "_min": "minutes",
+    "_h": "hours",
+    "_vo2max": "a fraction of VO2max, 0-1",
+}
+"""Unit of a key, from its suffix (CONTRACT: units are in the key names)."""
+HINTS = {
+    "glucose_mM": "glucose is in mM: divide mg/dL by 18 (90 mg/dL = 5.0 mM)",
+    "dose_mg": "rhGH doses are in mg (1,000 µg = 1 mg; 1 IU ≈ 0.33 mg)",
+    "dose_ug": "secretagogue doses are in µg",
+    "insulin_uU_ml": "insulin is in µU/mL (6 pmol/L = 1 µU/mL)",
+    "intensity_vo2max": "intensity is a fraction of VO2max: 0.7 for 70 %",
+}
+"""Likely unit mistakes, named in messages about a key's range."""
+
+
+def _all_keys() -> list[str]:
+    """Every key a scenario or sweep file may hold (for "did you mean")."""
+    keys: set[str] = set()
+    todo: list[type[BaseModel]] = list(_Strict.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        keys.update(cls.model_fields)
+        todo.extend(cls.__subclasses__())
+    return sorted(keys)
+
+
+def _unit_hint(key: str, etype: str) -> str:
+    if etype not in ("less_than_equal", "less_than", "greater_than", "greater_than_equal"):
+        return ""
+    if key in HINTS:
+        return f"; {HINTS[key]}"
+    unit = next((u for suffix, u in UNITS.items() if key.endswith(suffix)), None)
+    return f" [{unit}]" if unit else ""
+
+
+def format_validation_error(
+    source: str, what: str, err: ValidationError, keys: list[str] | None = None
+) -> str:
+    """One line per problem: key path, message (with the key's unit, a likely unit mistake,
+    or "did you mean" for an unknown key), and the offending value shown within 80
+    characters (:func:`sim.inputs.short`, which never serialises a whole input). The
+    alternatives of a union (a number or ``basal``) are joined on one line."""
+    merged: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    known = keys if keys is not None else _all_keys()
+    for e in err.errors(include_url=False):
+        parts = [str(x) for x in e["loc"] if not _TYPE_TAG.match(str(x))]
+        loc = ".".join(parts)
         msg = e["msg"].replace("Value error, ", "")
-        got = f" (got {short(e.get('input'))})" if loc else ""
-        lines.append(f"  {short_text(loc, 120) or '<top>'}: {msg}{got}")
-    if len(err.errors()) > 20:
-        lines.append(f"  ... and {len(err.errors()) - 20} more")
+        last = parts[-1] if parts else ""
+        if e["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(last, known, n=3, cutoff=0.6)
+            msg += f"; did you mean {' or '.join(close)}?" if close else ""
+        else:
+            msg += _unit_hint(last, e["type"])
+        if msg not in merged.setdefault(loc, []):
+            merged[loc].append(msg)
+        values.setdefault(loc, e.get("input"))
+    lines = [f"{source}: invalid {what}"]
+    for loc, msgs in list(merged.items())[:20]:
+        got = f" (got {short(values[loc])})" if loc else ""
+        lines.append(f"  {short_text(loc, 120) or '<top>'}: {'; or '.join(msgs)}{got}")
+    if len(merged) > 20:
+        lines.append(f"  ... and {len(merged) - 20} more")
     return "\n".join(lines)
 
 
@@ -555,8 +634,26 @@ def load_scenario(
 
 
 def scenario_schema() -> dict[str, Any]:
-    """JSON Schema of the scenario file."""
-    return Scenario.model_json_schema()
+    """JSON Schema of the scenario file, with every model parameter ``parameters`` accepts
+    (its unit, range and source)."""
+    schema = Scenario.model_json_schema()
+    schema["properties"]["parameters"] = {
+        "title": "parameters",
+        "description": "dotted overrides of model parameters (<tissue or body>.<name>)",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            name: {
+                "type": "number",
+                **({"minimum": p.bounds[0]} if math.isfinite(p.bounds[0]) else {}),
+                **({"maximum": p.bounds[1]} if math.isfinite(p.bounds[1]) else {}),
+                "default": p.value,
+                "description": f"[{p.unit}] {p.source}",
+            }
+            for name, p in sorted(all_params().items())
+        },
+    }
+    return schema
 
 
 def to_yaml(scenario: Scenario) -> str:

@@ -127,7 +127,8 @@ class SweepSpec(_Strict):
 
 
 def _format_error(source: str, err: ValidationError) -> str:
-    return format_validation_error(source, "sweep file", err)
+    keys = sorted({*SweepSpec.model_fields, *Design.model_fields})
+    return format_validation_error(source, "sweep file", err, keys)
 
 
 def parse_sweep(data: dict[str, Any], label: str = "<sweep>") -> SweepSpec:
