@@ -99,6 +99,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.no_warm_cache:
         os.environ["SIM_WARM_CACHE"] = "off"
+    if args.threads is not None:
+        if not 1 <= args.threads <= 256:
+            raise ScenarioError(f"--threads {args.threads}: must be 1-256")
+        os.environ["SIM_THREADS"] = str(args.threads)
     scn, out, prov = _run_target(args)
     inputs = tuple(Path(p) for p in (args.scenario, args.from_manifest) if p)
     io.check_destination(out, args.force, protect=inputs)
@@ -405,6 +409,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="continue from the checkpoint of the same scenario and --out after a kill "
         "(refused if the scenario or package version differs)",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="threads of the compiled cell kernel (default: every core; results are identical "
+        "for any N)",
     )
     p.add_argument(
         "--no-warm-cache",

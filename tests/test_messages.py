@@ -98,3 +98,16 @@ def test_verbose_does_not_flood_with_mesa_lines(tmp_path):
     assert res.returncode == 0, res.stderr
     assert not [line for line in res.stderr.splitlines() if " mesa" in line]
     assert "kernel:" in res.stderr
+
+
+def test_threads_option_sets_the_kernel_threads(tmp_path, monkeypatch):
+    monkeypatch.delenv("SIM_THREADS", raising=False)
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(BASE))
+    out = tmp_path / "o"
+    assert main(["run", str(path), "--out", str(out), "-q", "--threads", "0"]) == 2
+    assert not out.exists()
+    assert main(["run", str(path), "--out", str(out), "-q", "--threads", "1"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    if manifest["kernel"] == "numba":
+        assert manifest["kernel_threads"] == 1

@@ -168,13 +168,19 @@ def _load(name: str) -> dict:
     return yaml.safe_load((LIB / f"{name}.yaml").read_text())
 
 
+def _load_control(name: str) -> dict:
+    """The shipped control arm (``configs/scenarios/controls/<name>.yaml``)."""
+    return yaml.safe_load((LIB / "controls" / f"{name}.yaml").read_text())
+
+
 def _check(name, control, duration, checks, full: bool):
-    scn = _load(name)
+    scn, ctl_scn = _load(name), _load_control(name)
     if not full:
-        scn["cells"] = dict(FEW)
-        if duration is not None:
-            scn["duration_min"] = duration
-    arm, ctl = sim.run(scn).timeseries, sim.run(control(scn)).timeseries
+        for s in (scn, ctl_scn):
+            s["cells"] = dict(FEW)
+            if duration is not None:
+                s["duration_min"] = duration
+    arm, ctl = sim.run(scn).timeseries, sim.run(ctl_scn).timeseries
     for label, metric, sign in checks:
         a, c = metric(arm), metric(ctl)
         assert np.sign(a - c) == sign and abs(a - c) > 1e-6 * max(abs(c), 1e-9), (
@@ -184,6 +190,12 @@ def _check(name, control, duration, checks, full: bool):
 
 def test_every_library_file_is_tested():
     assert {p.stem for p in LIB.glob("*.yaml")} == {c[0] for c in CASES}
+
+
+@pytest.mark.parametrize("name,control", [c[:2] for c in CASES], ids=[c[0] for c in CASES])
+def test_shipped_control_is_the_stated_control(name, control):
+    """Each shipped control differs from its arm exactly as the header says (and the name)."""
+    assert _load_control(name) == {**control(_load(name)), "name": f"{name}_control"}
 
 
 @pytest.mark.parametrize("name,control,duration,checks", CASES, ids=[c[0] for c in CASES])

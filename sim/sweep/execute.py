@@ -89,8 +89,10 @@ def run_serial(tasks: list[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
 
 
 def _die_with_parent(parent: int) -> None:
-    """Worker initializer: ask Linux to end this worker when the process that started it
-    dies (even by SIGKILL), so no worker is left computing for nobody."""
+    """Worker initializer: one kernel thread per worker (the pool already fills the cores;
+    results do not depend on it), and ask Linux to end this worker when the process that
+    started it dies (even by SIGKILL), so no worker is left computing for nobody."""
+    os.environ.setdefault("SIM_THREADS", "1")
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
