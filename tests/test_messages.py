@@ -111,3 +111,11 @@ def test_threads_option_sets_the_kernel_threads(tmp_path, monkeypatch):
     manifest = json.loads((out / "manifest.json").read_text())
     if manifest["kernel"] == "numba":
         assert manifest["kernel_threads"] == 1
+
+
+def test_validate_set_accepts_the_run_spelling():
+    from sim.validate.cli import _overrides
+
+    assert _overrides(["parameters.muscle.glut4_total=1.1"]) == _overrides(
+        ["muscle.glut4_total=1.1"]
+    )

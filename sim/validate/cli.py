@@ -38,8 +38,9 @@ def _overrides(items: list[str]) -> dict[str, float]:
     out = {}
     for item in items:
         key, sep, raw = item.partition("=")
+        key = key.strip().removeprefix("parameters.")  # as in `sim run --set parameters.x.y=`
         try:
-            out[key.strip()] = float(raw)
+            out[key] = float(raw)
         except ValueError:
             raise ScenarioError(f"--set {item!r}: expected PARAMETER=NUMBER") from None
         if not sep:
@@ -116,7 +117,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="PARAMETER=VALUE",
-        help="dotted parameter override for every run, e.g. muscle.glut4_total=1.1",
+        help="dotted parameter override for every run, e.g. muscle.glut4_total=1.1 (or, as "
+        "with sim run, parameters.muscle.glut4_total=1.1)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_validate)
