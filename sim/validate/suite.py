@@ -22,6 +22,7 @@ from sim.validate import (
     targets_counterreg,
     targets_exercise,
     targets_gh,
+    targets_ghaxis,
 )
 from sim.validate.core import Measured, Outcome, RunData, Target, judge
 
@@ -29,15 +30,23 @@ log = logging.getLogger(__name__)
 
 
 def all_targets() -> dict[str, Target]:
-    """Every target of VALIDATION.md (V01-V17) and of issue 22 (V18-V22) by id, in id order."""
+    """Every target of VALIDATION.md (V01-V17), of issue 22 (V18-V22) and of issue 23
+    (V23-V27) by id, in id order."""
     found = (
         *targets_body.TARGETS,
         *targets_cells.TARGETS,
         *targets_gh.TARGETS,
         *targets_exercise.TARGETS,
         *targets_counterreg.TARGETS,
+        *targets_ghaxis.TARGETS,
     )
     return {t.id: t for t in sorted(found, key=lambda t: t.id)}
+
+
+def pending_targets() -> dict[str, Target]:
+    """Pre-registered targets the model does not yet pass (docs/validation.md says why):
+    run only when named (``sim validate --only V23``), never part of the default suite."""
+    return {t.id: t for t in sorted(targets_ghaxis.PENDING, key=lambda t: t.id)}
 
 
 def select(ids: Iterable[str] | None) -> list[Target]:
@@ -45,6 +54,7 @@ def select(ids: Iterable[str] | None) -> list[Target]:
     known = all_targets()
     if not ids:
         return list(known.values())
+    known = {**known, **pending_targets()}
     wanted = [i.strip().upper() for i in ids]
     bad = [i for i in wanted if i not in known]
     if bad:
