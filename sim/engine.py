@@ -422,6 +422,7 @@ def advance_body(
         bp.clamp_kp / (bp.vg_dl_kg * 18.0),
         (cf.ffa_clearance + bp.v_ffa_other) / (bp.vffa_l_kg * 1000.0),
         bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade + bp.d_isf * 8.0,
+        bk.first_phase_stiffness(x, bp),
     )
     rhs = BodyRHS(cf, ctx, t, dt, prev)
     return numerics.rk4(rhs, t, x, dt, numerics.substeps(dt, fastest))

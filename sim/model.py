@@ -204,6 +204,8 @@ class PhysiologyModel(mesa.Model):
             "q_gt": 5.0 * 18.016 * bp.vg_dl_kg * bp.k_glc_pt / bp.k_glc_tp,
             "ins_p": 8.0 * 6.0 * bp.vi_l_kg,
             "beta_y": 8.0 * 6.0 * bp.vi_l_kg * bp.k_ins_clear / (1 - bp.hepatic_extraction),
+            "rrp": 1.0,
+            "g_adapt": 5.0,
             "ffa": 0.5 * bp.vffa_l_kg * 1000.0,
             "gh": 0.3 * bp.gh_vd_l_kg,
             "gh_pool": 1.0,

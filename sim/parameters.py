@@ -758,11 +758,42 @@ BODY: tuple[Param, ...] = (
         (0.001, 1),
     ),
     P(
-        "beta_k_dgdt",
-        41.0,
-        "pmol/kg per mM",
-        "first-phase secretion per glucose rise; Dalla Man 2007 K 2.3 pmol/kg per mg/dL",
-        (0, 200),
+        "rrp_pmol_kg",
+        100.0,
+        "pmol/kg",
+        "insulin in the beta cells' readily releasable pool, emptied by an abrupt glucose rise "
+        "(body.first_phase_release); sized for a 0-10 min insulin increment of ~50-80 uU/mL "
+        "after a 0.3 g/kg iv bolus in a healthy subject (model assumption; the peak time is "
+        "V23, calibrated)",
+        (0, 500),
+    ),
+    P(
+        "k_rrp_release",
+        0.15,
+        "1/(mM*min)",
+        "RRP exocytosis per mM of glucose rise above the adapted level (Grodsky 1972 "
+        "threshold packets); for a slow rise the pool's release per mM (rrp_pmol_kg x "
+        "k_rrp_release / k_glc_adapt) is of the order of Dalla Man 2007's derivative control "
+        "(K 2.3 pmol/kg per mg/dL = 41 per mM); calibrated to V15/V16 (meal and OGTT glucose as "
+        "before the pool was added)",
+        (0, 10),
+    ),
+    P(
+        "k_glc_adapt",
+        0.3,
+        "1/min",
+        "rate at which the beta cell's reference glucose follows plasma glucose (triggering "
+        "ends within ~10 min of a square-wave rise: DeFronzo 1979 hyperglycaemic clamp, first "
+        "phase 0-10 min)",
+        (0.01, 2),
+    ),
+    P(
+        "k_rrp_refill",
+        0.2,
+        "1/min",
+        "refilling of the readily releasable pool from reserve granules (half-time ~3.5 min; "
+        "model assumption, not tested by a target)",
+        (0.001, 5),
     ),
     P(
         "beta_fp_threshold_mM",

@@ -1265,3 +1265,53 @@ def test_C1_meal_protein_raises_glucagon(runs):
     assert (
         span(mixed, "glucagon_pg_ml", 60, 150).mean() > span(carb, "glucagon_pg_ml", 60, 150).mean()
     )
+
+
+# ============================================================================ first phase (B1)
+
+
+def test_B1_first_phase_law_releases_the_pool_on_a_glucose_rise():
+    """The readily releasable pool is exocytosed in proportion to the rise of glucose above
+    the level the beta cell has adapted to and to the pool's filling; nothing without a rise,
+    with an empty pool or below the first-phase threshold."""
+    bp = en.body_params({})
+    rises = [bk.first_phase_release(5.0 + r, 5.0, 1.0, bp) for r in (0.0, 1.0, 3.0, 8.0)]
+    assert rises[0] == 0.0
+    assert increasing(np.array(rises))
+    assert bk.first_phase_release(10.0, 5.0, 0.5, bp) == pytest.approx(
+        0.5 * bk.first_phase_release(10.0, 5.0, 1.0, bp)
+    )
+    assert bk.first_phase_release(10.0, 5.0, 0.0, bp) == 0.0
+    assert bk.first_phase_release(8.0, 9.0, 1.0, bp) == 0.0  # falling glucose
+    assert bk.first_phase_release(3.5, 2.5, 1.0, bp) == 0.0  # rebound from hypoglycaemia
+
+
+def _ivgtt_insulin(**params: float) -> pd.DataFrame:
+    scn = {
+        "name": "ivgtt_first_phase",
+        "seed": 0,
+        "duration_min": 60,
+        "cells": {"muscle": 8, "liver": 6, "adipose": 6},
+        "record_every_min": 1,
+        "cell_record_every_min": 60,
+        "protocol": {"kind": "ivgtt", "glucose_g_kg": 0.3, "at_min": 10},
+        "parameters": {f"body.{k}": v for k, v in params.items()},
+    }
+    return sim.run(scn).timeseries.set_index("time_min")
+
+
+def test_B1_iv_bolus_gives_a_first_phase_spike_that_needs_the_pool():
+    """An iv glucose bolus empties the readily releasable pool: insulin peaks within 5 min
+    (first phase), then the second phase carries on. Perturbation: a smaller pool gives a
+    smaller spike. Switch-off (rrp_pmol_kg = 0): no spike within 5 min, but the second
+    phase still raises insulin by 30 min."""
+    intact = _ivgtt_insulin()["insulin_uU_ml"]
+    half = _ivgtt_insulin(rrp_pmol_kg=50.0)["insulin_uU_ml"]
+    off = _ivgtt_insulin(rrp_pmol_kg=0.0)["insulin_uU_ml"]
+    base = float(intact.loc[5:10].mean())
+    early = (11.0, 15.0)
+    assert 11.0 <= float(intact.loc[slice(*early)].idxmax()) <= 15.0
+    assert intact.loc[slice(*early)].max() > base + 40.0
+    assert base + 10.0 < half.loc[slice(*early)].max() < intact.loc[slice(*early)].max()
+    assert off.loc[slice(*early)].max() < base + 10.0
+    assert off.loc[40] > base + 10.0

@@ -150,9 +150,9 @@ def test_values_beside_the_criteria_are_reported_but_not_judged():
 
 def test_all_targets_build_valid_scenarios():
     targets = all_targets()
-    assert list(targets) == [f"V{i:02d}" for i in range(1, 23)]
+    assert list(targets) == [f"V{i:02d}" for i in (*range(1, 23), 28, 30, 31)]
     pending = pending_targets()
-    assert list(pending) == ["V23", "V24", "V25", "V26", "V27"]
+    assert list(pending) == ["V23", "V24", "V25", "V26", "V27", "V29", "V32"]
     assert not set(pending) & set(targets)
     assert [t.id for t in select(["V27"])] == ["V27"]  # run when named
     for t in [*targets.values(), *pending.values()]:
@@ -448,7 +448,7 @@ def test_meal_egp_suppression_agrees_with_dalla_man(rr):
 
 # ----------------------------------------------------------------- the acceptance run
 
-FAST_TIER = ("V02", "V03", "V08", "V09", "V10", "V11", "V12", "V14", "V15")
+FAST_TIER = ("V02", "V03", "V08", "V09", "V10", "V11", "V12", "V14", "V15", "V28")
 """Targets cheap enough for every CI run (about a minute on one core at seed 0); the other
 eight (clamp series, GH infusion, 48-h and 14-week runs) are in ``test_full_suite``."""
 
@@ -476,5 +476,5 @@ def test_full_suite(tmp_path):
         for r in records
         if not r["pass"]
     ]
-    assert len(records) == 22 * 3
+    assert len(records) == 25 * 3
     assert rc == 0 and not failing, failing

@@ -27,6 +27,8 @@ SCALARS: tuple[str, ...] = (
     "q_gt",
     "ins_p",
     "beta_y",
+    "rrp",
+    "g_adapt",
     "ffa",
     "gh",
     "gh_sc",
@@ -270,6 +272,30 @@ def beta_static(g_mM: float, ra: float, bp: SimpleNamespace) -> float:
     return bp.beta_capacity * sr * (1.0 + bp.k_incretin * ra)
 
 
+def first_phase_release(g_mM: float, g_adapt: float, rrp: float, bp: SimpleNamespace) -> float:
+    """B1 first phase: fraction of the readily releasable pool (RRP) exocytosed per minute.
+
+    Mechanism (Grodsky 1972, threshold-distributed granule packets; Henquin 2000, K-ATP
+    triggering of docked granules): a rise of glucose above the level the beta cell has
+    adapted to (``g_adapt``, which follows glucose with rate ``k_glc_adapt``) triggers
+    exocytosis of the docked, primed granules in proportion to the rise and to the filling of
+    the pool ``rrp`` (0-1). An abrupt rise (iv bolus, hyperglycaemic clamp) empties the pool
+    within minutes, a spike that refills slowly (``k_rrp_refill``); a slow rise (a meal)
+    releases it gradually, which for a ramp reduces to derivative control (release ~ dG/dt /
+    k_glc_adapt; Dalla Man 2007). Only above basal glucose: a 0.5 mM ramp from
+    ``beta_fp_threshold_mM`` (a rebound from hypoglycaemia triggers no first phase).
+    """
+    gate = min(max((g_mM - bp.beta_fp_threshold_mM) / 0.5, 0.0), 1.0)
+    return bp.k_rrp_release * gate * max(g_mM - g_adapt, 0.0) * max(rrp, 0.0)
+
+
+def first_phase_stiffness(x: FloatArray, bp: SimpleNamespace) -> float:
+    """Fastest rate (1/min) of the first-phase states at ``x``: pool exocytosis after a glucose
+    jump (an iv bolus raises it for the next steps), adaptation and refilling."""
+    rise = max(glucose_mM(x, bp) - float(x[IDX["g_adapt"]]), 0.0)
+    return bp.k_rrp_release * rise + bp.k_glc_adapt + bp.k_rrp_refill
+
+
 def cortisol_target(clock_h: float, debt_h: float, bp: SimpleNamespace) -> float:
     """S1: circadian cortisol (peak ~08:30, nadir ~00:00), raised by sleep debt."""
     w = 2.0 * math.pi / 24.0
@@ -381,8 +407,8 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     )
     d["q_gt"] = exchange
     # B1: beta-cell secretion into the portal vein; hepatic first pass; peripheral clearance.
-    # Second phase: a lagged sigmoid of glucose (beta_y); first phase: release of the readily
-    # releasable pool in proportion to the rate of glucose rise (Dalla Man 2007, K dG/dt).
+    # Second phase: a lagged sigmoid of glucose (beta_y); first phase: exocytosis of the
+    # readily releasable pool of docked granules (rrp) -- see first_phase_release.
     # Circulating insulin inhibits its own secretion (Elahi 1982), so under a clamp the
     # beta cells keep secreting at a reduced rate and the liver sees portal insulin on top.
     # Exercise catecholamines inhibit secretion through beta-cell alpha2-adrenoceptors.
@@ -391,11 +417,10 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     feedback = (bp.beta_fb_K_uU + bp.beta_fb_ref_uU) / (bp.beta_fb_K_uU + ins / 6.0)
     sr_target = secretion_gain * feedback * beta_static(g, ra, bp)
     d["beta_y"] = bp.beta_alpha * (sr_target - s["beta_y"])
-    dg_dt = d["q_glc"] / bp.vg_dl_kg / 18.016
-    # Derivative control acts only above basal glucose (Dalla Man 2007); a 0.5 mM ramp keeps
-    # the right-hand side continuous (a rebound from hypoglycaemia triggers no first phase).
-    gate = min(max((g - bp.beta_fp_threshold_mM) / 0.5, 0.0), 1.0)
-    first_phase = gate * secretion_gain * bp.beta_capacity * bp.beta_k_dgdt * max(dg_dt, 0.0)
+    release = first_phase_release(g, s["g_adapt"], s["rrp"], bp)
+    first_phase = secretion_gain * bp.beta_capacity * bp.rrp_pmol_kg * release
+    d["rrp"] = bp.k_rrp_refill * (1.0 - s["rrp"]) - release
+    d["g_adapt"] = bp.k_glc_adapt * (g - s["g_adapt"])
     d["ins_p"] = (
         (1.0 - geo.hepatic_extraction) * (s["beta_y"] + first_phase)
         + _sum_on(sch.insulin_inf, t)

@@ -23,6 +23,7 @@ from sim.validate import (
     targets_exercise,
     targets_gh,
     targets_ghaxis,
+    targets_ivgtt,
 )
 from sim.validate.core import Measured, Outcome, RunData, Target, judge
 
@@ -30,8 +31,8 @@ log = logging.getLogger(__name__)
 
 
 def all_targets() -> dict[str, Target]:
-    """Every target of VALIDATION.md (V01-V17), of issue 22 (V18-V22) and of issue 23
-    (V23-V27) by id, in id order."""
+    """Every target of VALIDATION.md (V01-V17), of issue 22 (V18-V22, V28-V32) and of issue
+    23 (V23-V27) by id, in id order (pending ones: :func:`pending_targets`)."""
     found = (
         *targets_body.TARGETS,
         *targets_cells.TARGETS,
@@ -39,6 +40,7 @@ def all_targets() -> dict[str, Target]:
         *targets_exercise.TARGETS,
         *targets_counterreg.TARGETS,
         *targets_ghaxis.TARGETS,
+        *targets_ivgtt.TARGETS,
     )
     return {t.id: t for t in sorted(found, key=lambda t: t.id)}
 
@@ -46,7 +48,8 @@ def all_targets() -> dict[str, Target]:
 def pending_targets() -> dict[str, Target]:
     """Pre-registered targets the model does not yet pass (docs/validation.md says why):
     run only when named (``sim validate --only V23``), never part of the default suite."""
-    return {t.id: t for t in sorted(targets_ghaxis.PENDING, key=lambda t: t.id)}
+    found = (*targets_ghaxis.PENDING, *targets_ivgtt.PENDING)
+    return {t.id: t for t in sorted(found, key=lambda t: t.id)}
 
 
 def select(ids: Iterable[str] | None) -> list[Target]:
