@@ -545,13 +545,19 @@ def test_sweep_workers_die_with_their_parent(tmp_path):
     )
     parent = psutil.Process(proc.pid)
     workers: list = []
-    deadline = time.monotonic() + 60
+
+    def is_worker(c) -> bool:
+        try:
+            return "resource_tracker" not in " ".join(c.cmdline())
+        except psutil.Error:  # exited (or a zombie) while being looked at
+            return False
+
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline and len(workers) < 2:
-        workers = [
-            c
-            for c in parent.children(recursive=True)
-            if "resource_tracker" not in " ".join(c.cmdline())
-        ]
+        try:
+            workers = [c for c in parent.children(recursive=True) if is_worker(c)]
+        except psutil.Error:
+            workers = []
         time.sleep(0.2)
     assert len(workers) >= 2
     time.sleep(2)  # the workers are computing
