@@ -14,6 +14,7 @@ error message without ever serialising more of it than it prints.
 from __future__ import annotations
 
 import json
+import math
 import reprlib
 import stat
 from pathlib import Path
@@ -142,6 +143,16 @@ def load_json(text: str, where: str) -> Any:
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple = 3, 4, 6, 6
 _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 60, 60, 40
+
+
+def is_number(v: Any) -> bool:
+    """A finite int or float, not a boolean (an int too large for a float is not one)."""
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
 
 
 def short_text(text: str, limit: int = 80) -> str:

@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from sim.inputs import InputError, load_json, read_text
+
 KEY_PACKAGES = (
     "mesa",
     "numpy",
@@ -212,11 +214,11 @@ def write_marker(folder: Path, kind: str) -> None:
 
 
 def _read_json(path: Path) -> Any:
+    """The JSON in ``path`` (bounded reading, :mod:`sim.inputs`), or None when it is absent
+    or unreadable."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(1_000_001)
-        return json.loads(raw.decode()) if len(raw) <= 1_000_000 else None
-    except (OSError, ValueError):
+        return load_json(read_text(path, "a JSON file"), str(path))
+    except InputError:
         return None
 
 

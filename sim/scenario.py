@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim import limits
-from sim.inputs import InputError, load_yaml, read_text, short, short_text
+from sim.inputs import InputError, is_number, load_yaml, read_text, short, short_text
 from sim.parameters import KNOCKOUT_TARGETS, all_params
 
 NonNeg = Annotated[float, Field(ge=0)]
@@ -38,16 +38,6 @@ MODULATOR_TARGETS = (
     "insulin_secretion",
     "gh_secretion",
 )
-
-
-def _number(v: Any) -> bool:
-    """A finite int or float (not a boolean; an int too large for a float is not one)."""
-    if not isinstance(v, int | float) or isinstance(v, bool):
-        return False
-    try:
-        return math.isfinite(v)
-    except OverflowError:
-        return False
 
 
 class ScenarioError(ValueError):
@@ -426,11 +416,11 @@ class Scenario(_Strict):
         if not isinstance(data, dict):
             return data
         dt, end = data.get("dt_min", 1.0), data.get("duration_min")
-        if not _number(dt) or not 0 < dt <= 5:
+        if not is_number(dt) or not 0 < dt <= 5:
             return data
         for key, usual in (("record_every_min", 5.0), ("cell_record_every_min", 60.0)):
             if key not in data:
-                if key == "record_every_min" and _number(end) and dt <= end < usual:
+                if key == "record_every_min" and is_number(end) and dt <= end < usual:
                     usual = end  # a run shorter than the usual cadence: record its end
                 data = {**data, key: max(1, math.ceil(usual / dt - 1e-9)) * dt}
         return data

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim import limits
-from sim.inputs import short
+from sim.inputs import is_number, short
 from sim.scenario import ScenarioError, format_validation_error, read_yaml_mapping
 
 DesignKind = Literal["grid", "random", "lhs", "sobol", "morris"]
@@ -84,7 +84,7 @@ def _check_values(kind: str, key: str, values: list[Any]) -> None:
                 "or all true/false"
             )
         return
-    if len(values) != 2 or not all(_is_number(v) for v in values):
+    if len(values) != 2 or not all(is_number(v) for v in values):
         raise ValueError(f"{where}={values}: a {kind} design needs [low, high] with two numbers")
     if not values[0] < values[1]:
         raise ValueError(f"{where}={values}: low must be < high")
@@ -94,18 +94,9 @@ def _value_kind(v: Any) -> str | None:
     """``number``, ``text`` or ``bool`` for a usable grid value, else None."""
     if isinstance(v, bool):
         return "bool"
-    if _is_number(v):
+    if is_number(v):
         return "number"
     return "text" if isinstance(v, str) else None
-
-
-def _is_number(v: Any) -> bool:
-    if not isinstance(v, int | float) or isinstance(v, bool):
-        return False
-    try:
-        return math.isfinite(v)
-    except OverflowError:  # an int too large for a float
-        return False
 
 
 class SweepSpec(_Strict):
