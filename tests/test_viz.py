@@ -476,6 +476,21 @@ def test_rebuilt_graph_has_the_saved_cells(real_run: Path) -> None:
     np.testing.assert_array_equal(a.cell_xy, b.cell_xy)  # seeded: stable picture
 
 
+def test_tissue_layout_draws_each_cell_beside_its_own_compartment(real_run: Path) -> None:
+    from sim.viz.tissue_graph import rebuild_graph, tissue_layout
+
+    graph = rebuild_graph(load_run(real_run))
+    kinds = dict(graph.nodes(data="kind"))
+    for tissue in TINY["cells"]:
+        lay = tissue_layout(graph, tissue)
+        comp = dict(zip(lay.other_ids.tolist(), lay.other_xy, strict=True))
+        for cell, xy in zip(lay.cell_ids.tolist(), lay.cell_xy, strict=True):
+            own = next(j for j in graph.neighbors(cell) if kinds[j] != "cell")
+            d_own = np.linalg.norm(xy - comp[own])
+            d_other = min(np.linalg.norm(xy - p) for j, p in comp.items() if j != own)
+            assert d_own < d_other, (tissue, cell)
+
+
 def test_rebuild_graph_rejects_foreign_cells(run_dir: Path) -> None:
     from sim.scenario import ScenarioError
     from sim.viz.tissue_graph import rebuild_graph

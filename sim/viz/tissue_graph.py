@@ -8,8 +8,9 @@ the cell ids, tissues and subtypes in ``cells.parquet``. The topology depends on
 counts and the number of visceral adipocytes (random draws only set per-cell parameters), and
 the rebuilt cell nodes are checked against ``cells.parquet`` before anything is drawn.
 
-Layouts are seeded (``networkx.spring_layout(seed=...)``), so the same run always gives the
-same picture and frames of an animation line up. Artists carrying data have a ``gid``:
+Layouts are seeded (a ``networkx.spring_layout(seed=...)`` of the exchange compartments, each
+cell on a ring around its compartment), so the same run always gives the same picture and
+frames of an animation line up. Artists carrying data have a ``gid``:
 ``cells:<tissue>:<time_min>`` (cell colours, in ``TissueLayout.cell_ids`` order) and
 ``compartments:<tissue>`` (capillary / sinusoid / vein nodes).
 """
@@ -41,13 +42,14 @@ logger = logging.getLogger(__name__)
 LAYOUT_SEED = 0
 """Seed of the spring layout (same run, same picture)."""
 LAYOUT_ITERATIONS = 60
-"""Fruchterman-Reingold iterations (30 leaves 250-cell sinusoid rings tangled)."""
+"""Fruchterman-Reingold iterations of the compartment layout."""
 ANCHORS: dict[str, tuple[str, ...]] = {
     "muscle": ("plasma",),
     "liver": ("portal_vein", "central_vein"),
     "adipose": ("plasma", "portal_vein"),
 }
 """Body compartments drawn with each tissue (they connect its capillary beds)."""
+ANCHOR_KINDS = frozenset(k for kinds in ANCHORS.values() for k in kinds)
 DEFAULT_GRAPH_NODE = "akt_p"
 CMAP = "viridis"
 
@@ -121,7 +123,15 @@ def rebuild_graph(run: RunData) -> nx.Graph:
 
 
 def tissue_layout(graph: nx.Graph, tissue: str, seed: int = LAYOUT_SEED) -> TissueLayout:
-    """Seeded spring layout of one tissue's cells, compartments and their body anchors.
+    """Layout of one tissue: its exchange compartments, then its cells around them.
+
+    The compartments (capillary segments, sinusoid segments, depot capillaries and their body
+    anchors) get a seeded spring layout; they are a few hundred nodes at most, so this takes a
+    fraction of a second where a spring layout of every cell took seconds. Each cell is then
+    put on a ring around the compartment it exchanges with (its one non-cell neighbour), so
+    the picture keeps the tissue's topology: fibres around their capillary segment,
+    hepatocytes beside their sinusoid segment, adipocytes around their depot capillary. A
+    cell without a compartment neighbour sits at the mean of its placed neighbours.
 
     Args:
         graph: the rebuilt interaction graph.
@@ -131,16 +141,16 @@ def tissue_layout(graph: nx.Graph, tissue: str, seed: int = LAYOUT_SEED) -> Tiss
     Returns:
         The tissue's node positions and edge segments.
     """
-    keep = [
-        n
-        for n, d in graph.nodes(data=True)
-        if d.get("tissue") == tissue or d.get("kind") in ANCHORS.get(tissue, ())
-    ]
+    kind = nx.get_node_attributes(graph, "kind")
+    where = nx.get_node_attributes(graph, "tissue")
+    anchors = ANCHORS.get(tissue, ())
+    keep = [n for n in graph if where.get(n) == tissue or kind.get(n) in anchors]
     sub = graph.subgraph(keep)
-    pos = nx.spring_layout(sub, seed=seed, iterations=LAYOUT_ITERATIONS)
-    kinds = nx.get_node_attributes(sub, "kind")
-    cells = np.array(sorted(n for n in sub if kinds[n] == "cell"), dtype=int)
-    others = np.array(sorted(n for n in sub if kinds[n] != "cell"), dtype=int)
+    cells = np.array(sorted(n for n in sub if kind[n] == "cell"), dtype=int)
+    others = np.array(sorted(n for n in sub if kind[n] != "cell"), dtype=int)
+    pos = nx.spring_layout(sub.subgraph(others.tolist()), seed=seed, iterations=LAYOUT_ITERATIONS)
+    pos = {n: np.asarray(p, dtype=float) for n, p in pos.items()}
+    _ring_cells(sub, cells, kind, pos)
     xy = lambda ids: np.array([pos[i] for i in ids]).reshape(-1, 2)  # noqa: E731
     edges = np.array([[pos[a], pos[b]] for a, b in sub.edges()]).reshape(-1, 2, 2)
     return TissueLayout(
@@ -149,9 +159,39 @@ def tissue_layout(graph: nx.Graph, tissue: str, seed: int = LAYOUT_SEED) -> Tiss
         xy(cells),
         others,
         xy(others),
-        tuple(kinds[i] for i in others),
+        tuple(kind[i] for i in others),
         edges,
     )
+
+
+def _ring_cells(
+    sub: nx.Graph, cells: np.ndarray, kind: dict[int, str], pos: dict[int, np.ndarray]
+) -> None:
+    """Put each cell on a ring around its compartment (in place, into ``pos``)."""
+    hub: dict[int, list[int]] = {}
+    loose = []
+    for c in cells.tolist():
+        comp = [n for n in sub[c] if kind[n] != "cell" and n in pos]
+        if comp:
+            hub.setdefault(min(comp), []).append(c)
+        else:
+            loose.append(c)
+    links = [
+        np.linalg.norm(pos[a] - pos[b])
+        for a, b in sub.edges()
+        if a in pos and b in pos and kind[a] not in ANCHOR_KINDS and kind[b] not in ANCHOR_KINDS
+    ]
+    spacing = float(np.median(links)) if links else 0.1
+    for h, members in hub.items():
+        k = len(members)
+        radius = 0.35 * spacing if k > 1 else 0.25 * spacing
+        phase = (h * 0.618034) % 1.0  # golden-ratio phase: neighbouring rings do not align
+        angle = 2 * np.pi * (np.arange(k) / k + phase)
+        ring = pos[h] + radius * np.c_[np.cos(angle), np.sin(angle)]
+        pos.update(zip(members, ring, strict=True))
+    for c in loose:
+        placed = [pos[n] for n in sub[c] if n in pos]
+        pos[c] = np.mean(placed, axis=0) if placed else np.zeros(2)
 
 
 def node_at(cells: pd.DataFrame, tissue: str, node: str, time_min: float) -> pd.Series:
