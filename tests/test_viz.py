@@ -151,7 +151,17 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list
     """One full render of the synthetic run into an explicit ``out_dir`` (shared: slow)."""
     base = tmp_path_factory.mktemp("rendered")
     run_dir, out = write_run(base / "run"), base / "elsewhere"
-    return run_dir, out, plot_run(str(run_dir), out)
+    return run_dir, out, plot_run(str(run_dir), out, workers=1)
+
+
+def test_plot_run_in_two_processes_writes_the_same_files(
+    rendered: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    run_dir, _, serial = rendered
+    parallel = plot_run(str(run_dir), tmp_path, workers=2)
+    assert [p.name for p in parallel] == [p.name for p in serial]  # same drawing order
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
 
 
 def test_plot_run_writes_every_figure(rendered: tuple[Path, Path, list[Path]]) -> None:
