@@ -560,6 +560,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.validate.cli import add_commands as add_validation_commands
 
     add_validation_commands(sub)  # sim validate, sim calibrate
+    from sim.export.cli import add_commands as add_export_commands
+
+    add_export_commands(sub)  # sim export sbml, sim export omex
     return parser
 
 

@@ -33,6 +33,7 @@ LAYER = {  # module (relative to sim) -> layer number
     "viz": 6,
     "compare": 6,
     "validate": 6,
+    "export": 6,
     "cli": 7,
     "__main__": 7,
     "__init__": 7,

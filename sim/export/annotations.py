@@ -1,0 +1,153 @@
+"""What the exported names stand for: cell inputs, SBO terms and MIRIAM identifiers.
+
+Identifiers are the human entries of UniProtKB (proteins), ChEBI (small molecules) and the
+Gene Ontology (cellular components and processes) for the entity a species lumps. A state of
+a protein (phosphorylated, bound, internalised) is annotated ``bqbiol:isVersionOf`` the
+protein, a complex ``bqbiol:hasPart`` of its members, an mRNA ``bqbiol:encodes`` its protein;
+a lumped quantity with no single identifier (an AMP:ATP ratio, a restraint) gets what it is a
+version of where one exists, otherwise nothing. docs/export.md lists the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# UniProtKB (human)
+INSR, IRS1, IRS2 = "uniprot:P06213", "uniprot:P35568", "uniprot:Q9Y4H2"
+PIK3CA, PIK3R1 = "uniprot:P42336", "uniprot:P27986"
+AKT1, AKT2 = "uniprot:P31749", "uniprot:P31751"
+GHR, JAK2, GH1 = "uniprot:P10912", "uniprot:O60674", "uniprot:P01241"
+STAT5A, STAT5B = "uniprot:P42229", "uniprot:P51692"
+SOCS1, SOCS3 = "uniprot:O15524", "uniprot:O14543"
+PRKCQ, PRKCE = "uniprot:Q04759", "uniprot:Q02156"
+RELA, IKBKB = "uniprot:Q04206", "uniprot:O14920"
+PRKAA1, PRKAA2 = "uniprot:Q13131", "uniprot:P54646"
+SLC2A4, FOXO1, PCK1 = "uniprot:P14672", "uniprot:Q12778", "uniprot:P35558"
+IGF1, LIPE, PPARGC1A = "uniprot:P05019", "uniprot:Q05469", "uniprot:Q9UBK2"
+TNF, GCG = "uniprot:P01375", "uniprot:P01275"
+# ChEBI
+INSULIN, GLUCOSE, GLYCOGEN = "CHEBI:5931", "CHEBI:17234", "CHEBI:28087"
+CAMP, AMP, ATP = "CHEBI:17489", "CHEBI:16027", "CHEBI:15422"
+ACYL_COA, DAG, CERAMIDE = "CHEBI:33184", "CHEBI:18035", "CHEBI:17761"
+PIP3, FATTY_ACID, CORTISOL = "CHEBI:16618", "CHEBI:35366", "CHEBI:17650"
+# Gene Ontology
+ENDOSOME, MITOCHONDRION = "GO:0005768", "GO:0005739"
+GLYCOGENOLYSIS = "GO:0005980"
+
+PROTEIN, COMPLEX, MRNA, CHEMICAL, LUMPED = (
+    "SBO:0000252",  # polypeptide chain
+    "SBO:0000253",  # non-covalent complex
+    "SBO:0000250",  # ribonucleic acid (libSBML 5.21 does not place SBO:0000278, mRNA)
+    "SBO:0000247",  # simple chemical
+    "SBO:0000285",  # material entity of unspecified nature
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """SBO term and MIRIAM terms of one species: ``qualifier -> identifiers``."""
+
+    sbo: str
+    terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def _v(*ids: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return (("isVersionOf", ids),)
+
+
+SPECIES: dict[str, Identity] = {
+    "ir_f": Identity(PROTEIN, _v(INSR)),
+    "ir_b": Identity(COMPLEX, (("hasPart", (INSR, INSULIN)),)),
+    "ir_p": Identity(COMPLEX, (("hasPart", (INSR, INSULIN)),)),
+    "ir_i": Identity(PROTEIN, (("isVersionOf", (INSR,)), ("isPartOf", (ENDOSOME,)))),
+    "irs1_u": Identity(PROTEIN, _v(IRS1, IRS2)),
+    "irs1_py": Identity(PROTEIN, _v(IRS1, IRS2)),
+    "irs1_ps": Identity(PROTEIN, _v(IRS1, IRS2)),
+    "pi3k": Identity(COMPLEX, (("hasPart", (PIK3CA, PIK3R1, PIP3)),)),
+    "akt_p": Identity(PROTEIN, _v(AKT1, AKT2)),
+    "ghr_f": Identity(PROTEIN, _v(GHR)),
+    "ghr_jak2": Identity(COMPLEX, (("hasPart", (GHR, JAK2, GH1)),)),
+    "ghr_i": Identity(PROTEIN, (("isVersionOf", (GHR,)), ("isPartOf", (ENDOSOME,)))),
+    "stat5_p": Identity(PROTEIN, _v(STAT5A, STAT5B)),
+    "socs1_m": Identity(MRNA, (("encodes", (SOCS1,)),)),
+    "socs1": Identity(PROTEIN, _v(SOCS1)),
+    "socs3_m1": Identity(MRNA, (("encodes", (SOCS3,)),)),
+    "socs3_m2": Identity(MRNA, (("encodes", (SOCS3,)),)),
+    "socs3": Identity(PROTEIN, _v(SOCS3)),
+    "lcfa": Identity(CHEMICAL, _v(ACYL_COA)),
+    "dag": Identity(CHEMICAL, (("hasPart", (DAG, CERAMIDE)),)),
+    "pkc": Identity(PROTEIN, _v(PRKCQ, PRKCE)),
+    "nfkb": Identity(PROTEIN, _v(RELA, IKBKB)),
+    "amp_atp": Identity(LUMPED, (("hasPart", (AMP, ATP)),)),
+    "ampk_p": Identity(PROTEIN, _v(PRKAA1, PRKAA2)),
+    "glut4_pm": Identity(PROTEIN, _v(SLC2A4)),
+    "glut4_content": Identity(PROTEIN, _v(SLC2A4)),
+    "glycogen": Identity(CHEMICAL, _v(GLYCOGEN)),
+    "mito": Identity(LUMPED, _v(MITOCHONDRION)),
+    "ampk_content": Identity(PROTEIN, _v(PRKAA2)),
+    "pgc1a": Identity(PROTEIN, _v(PPARGC1A)),
+    "foxo1": Identity(PROTEIN, _v(FOXO1)),
+    "pepck": Identity(PROTEIN, _v(PCK1)),
+    "hgo_restraint": Identity(LUMPED, _v(GLYCOGENOLYSIS)),
+    "camp": Identity(CHEMICAL, _v(CAMP)),
+    "igf1_m": Identity(MRNA, (("encodes", (IGF1,)),)),
+    "gh_lipo_m": Identity(LUMPED),
+    "gh_lipo_p": Identity(LUMPED),
+    "gh_lipo": Identity(LUMPED),
+    "hsl": Identity(PROTEIN, _v(LIPE)),
+}
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """An input a cell's rate laws read (``u.<name>``): unit, meaning, identifiers."""
+
+    unit: str
+    description: str
+    sbo: str = "SBO:0000002"  # quantitative systems description parameter
+    terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+_CONC = "SBO:0000196"  # concentration of an entity pool
+_MOD = "relative activity of the process (1 = unchanged, 0 = blocked; scenario `modulator`)"
+
+INPUTS: dict[str, CellInput] = {
+    "ins_nM": CellInput("nM", "insulin at the cell surface", _CONC, _v(INSULIN)),
+    "glc_mM": CellInput("mM", "glucose around the cell", _CONC, _v(GLUCOSE)),
+    "ffa_mM": CellInput("mM", "free fatty acids around the cell", _CONC, _v(FATTY_ACID)),
+    "gh_nM": CellInput("nM", "growth hormone at the cell", _CONC, _v(GH1)),
+    "tnf_pg_ml": CellInput("pg/mL", "TNF-alpha at the cell", _CONC, _v(TNF)),
+    "glucagon_pg_ml": CellInput("pg/mL", "glucagon reaching the hepatocyte", _CONC, _v(GCG)),
+    "cort_excess": CellInput(
+        "relative", "plasma cortisol above its reference, relative (0 = reference)",
+        terms=_v(CORTISOL),
+    ),
+    "intensity": CellInput("VO2max", "exercise intensity, fraction of VO2max"),
+    "catechol": CellInput("relative", "adrenergic drive (plasma adrenaline/noradrenaline)"),
+    "anti_inflammatory": CellInput("1", "omega-3/polyphenol damping of NF-kB activation (0-1)"),
+    "polyphenols": CellInput("1", "polyphenol intake, relative to 1 g/day (0-1)"),
+    "renewal": CellInput("1", "autophagy renewal of IRS-1 (caloric restriction, fasting)"),
+    "ros": CellInput("1", "oxidative-stress drive of NF-kB relative to basal (<= 0 on a diet)"),
+    **{
+        f"mod_{p}": CellInput("1", f"{p.replace('_', ' ')}: {_MOD}")
+        for p in (
+            "lipolysis", "glut4_translocation", "socs_transcription", "pkc_activation",
+            "nfkb_activation", "ampk_activation", "gluconeogenesis",
+        )
+    },
+}  # fmt: skip
+
+
+def parameter_sbo(name: str, unit: str) -> str:
+    """SBO term of a parameter from its naming convention."""
+    if name.startswith("k_") or unit.startswith("1/"):
+        return "SBO:0000009"  # kinetic constant
+    if name.startswith("km_"):
+        return "SBO:0000027"  # Michaelis constant
+    if name.startswith("K_"):
+        return "SBO:0000193"  # equilibrium or steady-state constant
+    if name.startswith("n_"):
+        return "SBO:0000190"  # Hill-type coefficient
+    if name.startswith("v_"):
+        return "SBO:0000186"  # maximal velocity
+    return "SBO:0000002"  # quantitative systems description parameter

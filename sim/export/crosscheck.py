@@ -1,0 +1,179 @@
+"""The exported SBML run in libRoadRunner (CVODE) against the simulator, side by side.
+
+A ``medium`` protocol (fixed concentrations applied straight to the cells, no body) is run
+twice from the same warmed-up state of one cell with no heterogeneity:
+
+- by the simulator: the engine's own step (inputs at each step's midpoint from
+  :func:`sim.engine.tissue_inputs`, :func:`sim.engine.advance_cells` with the compiled
+  kernel), with its RK4 substeps multiplied by ``refine`` (1 = exactly what ``sim run``
+  does; a test checks it against :class:`PhysiologyModel` steps);
+- by libRoadRunner on the SBML of :func:`sim.export.sbml.cell_document`, CVODE at tight
+  tolerances, the inputs set to the engine's values at each change and held until the next.
+
+Deviation of a node: ``max_t |x_rr(t) - x_sim(t)| / max(max_t |x_sim(t)|, floor)``, the
+largest difference over the recorded times relative to the node's largest magnitude (so a
+node that stays near zero is not judged on round-off). Accumulators are compared as their
+integrals from t = 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim import engine as en
+from sim.export.cell import snapshot
+from sim.export.sbml import cell_document, to_string
+from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES
+from sim.model import PhysiologyModel
+from sim.scenario import Scenario
+from sim.types import FloatArray
+
+RTOL, ATOL = 1e-12, 1e-12
+"""CVODE tolerances of the reference run."""
+FLOOR = 1e-9
+"""Smallest scale a node's deviation is taken relative to."""
+TOLERANCE = 1e-6
+"""Largest relative deviation accepted (issue 25)."""
+
+#: The standard steps: the input of the ``medium`` protocol and the level it steps to.
+STEPS: dict[str, tuple[str, float]] = {
+    "insulin": ("insulin_nM", 1.0),
+    "gh": ("gh_ug_l", 10.0),
+    "ffa": ("ffa_mM", 1.5),
+    "tnf": ("tnf_pg_ml", 50.0),
+}
+
+
+def step_scenario(step: str, at_min: float = 20.0, duration_min: float = 120.0) -> dict:
+    """A one-cell medium scenario: fasting medium, then ``step``'s input stepped at ``at_min``."""
+    key, level = STEPS[step]
+    medium: dict[str, Any] = {"kind": "medium"}
+    medium[key] = [[0.0, {"ffa_mM": 0.5}.get(key, 0.0)], [at_min, level]]
+    return {
+        "name": f"crosscheck_{step}",
+        "duration_min": duration_min,
+        "protocol": medium,
+        "cells": {"muscle": 1, "liver": 1, "adipose": 1},
+        "heterogeneity_cv": 0.0,
+    }
+
+
+@dataclass
+class Trajectories:
+    """Recorded times and every node (and cumulative accumulator) of one cell."""
+
+    time: FloatArray
+    nodes: dict[str, FloatArray]
+
+
+def _require_medium(model: PhysiologyModel) -> None:
+    if model.ctx.medium is None:
+        raise ValueError(
+            f"scenario {model.scenario.name!r}: the cross-check runs a 'medium' protocol "
+            "(protocol: {kind: medium}); the cell alone has no body to close the loop"
+        )
+
+
+def _inputs(model: PhysiologyModel, tissue: str, t: float, dt: float) -> Any:
+    base = en.systemic_inputs(t + 0.5 * dt, model.x, model.ctx)
+    return en.tissue_inputs(t + 0.5 * dt, model.x, model.ctx, model.tissues[tissue], base)
+
+
+def simulate_sim(model: PhysiologyModel, tissue: str, refine: int = 1) -> Trajectories:
+    """The cell of ``tissue`` in ``model`` (at t = 0) through its medium protocol."""
+    _require_medium(model)
+    tis, dt = model.tissues[tissue], model.dt
+    names = [s.name for s in TISSUE_SPECIES[tissue]]
+    n = model.n_steps
+    out = np.empty((n + 1, len(names)))
+    out[0] = [0.0 if k in ACCUMULATOR_NAMES else tis.y[i, 0] for i, k in enumerate(names)]
+    acc = [i for i, k in enumerate(names) if k in ACCUMULATOR_NAMES]
+    for k in range(n):
+        t = k * dt
+        u = _inputs(model, tissue, t, dt)
+        n_sub = en.cell_substeps(dt, tis, u) * refine
+        tis.y = en.advance_cells(tissue, tis.y, u, tis.params, dt, n_sub, tis.acc_rows)
+        out[k + 1] = tis.y[:, 0]
+        out[k + 1, acc] += out[k, acc]  # step accumulators -> integrals from t = 0
+    return Trajectories(np.arange(n + 1) * dt, {k: out[:, i] for i, k in enumerate(names)})
+
+
+def input_changes(model: PhysiologyModel, tissue: str, names: tuple[str, ...]):  # noqa: ANN201
+    """``[(t, {input: value})]``: the engine's inputs at each step where one changes."""
+    changes, last = [], None
+    for k in range(model.n_steps):
+        u = vars(_inputs(model, tissue, k * model.dt, model.dt))
+        now = {n: float(np.asarray(u[n]).reshape(-1)[0]) for n in names}
+        if now != last:
+            changes.append(
+                (k * model.dt, {n: v for n, v in now.items() if last is None or v != last[n]})
+            )
+            last = now
+    return changes
+
+
+def simulate_roadrunner(sbml: str, changes: list, time: FloatArray) -> Trajectories:
+    """libRoadRunner (CVODE) on ``sbml``, inputs set at each change, recorded at ``time``."""
+    import roadrunner
+
+    rr = roadrunner.RoadRunner(sbml)
+    integ = rr.getIntegrator()
+    integ.setValue("relative_tolerance", RTOL)
+    integ.setValue("absolute_tolerance", ATOL)
+    integ.setValue("maximum_num_steps", 10**6)
+    ids = list(rr.model.getFloatingSpeciesIds()) + [
+        p for p in rr.model.getGlobalParameterIds() if p in ACCUMULATOR_NAMES
+    ]
+    rr.timeCourseSelections = ["time", *ids]
+    bounds = [t for t, _ in changes] + [float(time[-1])]
+    rows = []
+    for (t0, values), t1 in zip(changes, bounds[1:], strict=True):
+        for name, v in values.items():
+            rr[name] = v
+        if t1 <= t0:
+            continue
+        grid = time[(time >= t0 - 1e-9) & (time <= t1 + 1e-9)]
+        res = rr.simulate(t0, t1, len(grid))
+        rows.append(np.asarray(res)[: None if t1 == bounds[-1] else -1])
+    data = np.vstack(rows)
+    return Trajectories(data[:, 0], {k: data[:, i + 1] for i, k in enumerate(ids)})
+
+
+def deviations(ours: Trajectories, theirs: Trajectories) -> dict[str, float]:
+    """Relative deviation of every node (module docstring)."""
+    if not np.allclose(ours.time, theirs.time, rtol=0, atol=1e-9):
+        raise ValueError("the two runs were recorded at different times")
+    out = {}
+    for k, a in ours.nodes.items():
+        b = theirs.nodes[k]
+        out[k] = float(np.max(np.abs(b - a)) / max(float(np.max(np.abs(a))), FLOOR))
+    return out
+
+
+def crosscheck(
+    scenario: Scenario | dict, tissue: str, refine: int = 1
+) -> tuple[dict[str, float], Trajectories, Trajectories]:
+    """Run ``scenario`` (a one-cell medium protocol) both ways; per-node deviations and
+    both trajectories."""
+    model = PhysiologyModel(scenario)
+    cell = snapshot(model, tissue)
+    sbml = to_string(cell_document(cell))
+    ours = simulate_sim(model, tissue, refine)
+    names = tuple(k for k in cell.inputs if k in _sbml_inputs(sbml))
+    fresh = PhysiologyModel(scenario)  # input schedule from an unstepped model
+    theirs = simulate_roadrunner(sbml, input_changes(fresh, tissue, names), ours.time)
+    return deviations(ours, theirs), ours, theirs
+
+
+def _sbml_inputs(sbml: str) -> set[str]:
+    import libsbml
+
+    model = libsbml.readSBMLFromString(sbml).getModel()
+    return {
+        p.getId()
+        for p in model.getListOfParameters()
+        if not p.getConstant() and model.getRuleByVariable(p.getId()) is None
+    }
