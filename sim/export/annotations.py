@@ -151,3 +151,42 @@ def parameter_sbo(name: str, unit: str) -> str:
     if name.startswith("v_"):
         return "SBO:0000186"  # maximal velocity
     return "SBO:0000002"  # quantitative systems description parameter
+
+
+_SBO_NAMES = {
+    PROTEIN: "polypeptide chain",
+    COMPLEX: "non-covalent complex",
+    MRNA: "ribonucleic acid",
+    CHEMICAL: "simple chemical",
+    LUMPED: "material entity of unspecified nature",
+    _CONC: "concentration of an entity pool",
+    "SBO:0000002": "quantitative systems description parameter",
+}
+
+
+def _terms(terms: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    return "; ".join(
+        f"{q}: " + ", ".join(f"[{i}](https://identifiers.org/{i})" for i in ids) for q, ids in terms
+    )
+
+
+def table() -> str:
+    """The identifier table of docs/export.md (Markdown)."""
+    from sim.kinetics.species import TISSUE_SPECIES
+
+    lines = ["| species | tissues | SBO | MIRIAM (bqbiol) |", "|---|---|---|---|"]
+    for name, ident in SPECIES.items():
+        where = ", ".join(t for t, sp in TISSUE_SPECIES.items() if any(s.name == name for s in sp))
+        lines.append(
+            f"| `{name}` | {where} | {ident.sbo} {_SBO_NAMES[ident.sbo]} | {_terms(ident.terms)} |"
+        )
+    lines += ["", "| input | unit | SBO | MIRIAM (bqbiol) |", "|---|---|---|---|"]
+    for name, spec in INPUTS.items():
+        lines.append(
+            f"| `{name}` | {spec.unit} | {spec.sbo} {_SBO_NAMES[spec.sbo]} | {_terms(spec.terms)} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table())  # noqa: T201 - python -m sim.export.annotations > the table in docs/export.md

@@ -177,3 +177,44 @@ def _sbml_inputs(sbml: str) -> set[str]:
         for p in model.getListOfParameters()
         if not p.getConstant() and model.getRuleByVariable(p.getId()) is None
     }
+
+
+def report_section(
+    tissues: tuple[str, ...] = ("muscle", "liver", "adipose"),
+    steps: tuple[str, ...] = tuple(STEPS),
+    duration_min: float = 240.0,
+    refine: int = 16,
+) -> str:
+    """Markdown: the cross-check of every tissue and standard step, at the engine's own RK4
+    substeps and at ``refine`` times as many (for ``sim validate``'s report)."""
+    lines = [
+        "## Cross-check: exported SBML in libRoadRunner against sim",
+        "",
+        f"One cell, no heterogeneity, `medium` protocol of {duration_min:g} min: fasting medium, "
+        "then the named input stepped at 20 min (insulin 1 nM, GH 10 ug/L, FFA 1.5 mM, "
+        f"TNF-alpha 50 pg/mL). libRoadRunner runs the SBML of `sim export sbml` with CVODE "
+        f"(rtol {RTOL:g}, atol {ATOL:g}). Deviation of a node: max over the 1-min records of "
+        "|roadrunner - sim| / max |sim| (floor 1e-9); the largest over all nodes is shown "
+        f"with its node. Tolerance {TOLERANCE:g}.",
+        "",
+        f"| tissue | step | engine substeps | node | x{refine} substeps | node | within |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for tissue in tissues:
+        for step in steps:
+            scn = step_scenario(step, duration_min=duration_min)
+            coarse, _, _ = crosscheck(scn, tissue, 1)
+            fine, _, _ = crosscheck(scn, tissue, refine)
+            kc, kf = max(coarse, key=coarse.get), max(fine, key=fine.get)
+            ok = "yes" if fine[kf] < TOLERANCE else "**no**"
+            lines.append(
+                f"| {tissue} | {step} | {coarse[kc]:.2e} | {kc} | {fine[kf]:.2e} | {kf} | {ok} |"
+            )
+    lines += [
+        "",
+        "The engine's own substeps (what `sim run` uses) differ from CVODE by RK4 error, "
+        "largest on the fast receptor transient after an insulin step; with "
+        f"{refine}x the substeps the same kernel agrees to the tolerance.",
+        "",
+    ]
+    return "\n".join(lines)

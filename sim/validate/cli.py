@@ -66,7 +66,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     outcomes = run_targets(targets, args.seeds, overrides, args.workers, progress=not args.quiet)
     for row in table_rows(outcomes):
         print(row)
-    write_report(outcomes, out)
+    sections = ()
+    if not args.only:  # the whole suite: add the SBML/libRoadRunner cross-check (~30 s)
+        from sim.export.crosscheck import report_section
+
+        sections = (report_section(),)
+    write_report(outcomes, out, sections)
     n_fail = sum(not o.passed for o in outcomes)
     print(f"{len(outcomes) - n_fail} passed, {n_fail} failed; report {out / 'report.md'}")
     return 1 if n_fail else 0

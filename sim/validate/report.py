@@ -155,8 +155,9 @@ def prepare_out(out: Path) -> None:
         raise ScenarioError(f"--out {exc}") from None
 
 
-def write_report(outcomes: list[Outcome], out: Path) -> Path:
-    """Write ``validation.json``, ``report.md`` and ``figures/`` into ``out`` atomically."""
+def write_report(outcomes: list[Outcome], out: Path, sections: tuple[str, ...] = ()) -> Path:
+    """Write ``validation.json``, ``report.md`` and ``figures/`` into ``out`` atomically;
+    ``sections`` (Markdown) are appended to the report."""
     prepare_out(out)
     tmp = io.mkdtemp_beside(out)
     try:
@@ -170,7 +171,7 @@ def write_report(outcomes: list[Outcome], out: Path) -> Path:
             figures[o.target.id] = rel
         records = [o.record() for o in outcomes]
         (tmp / "validation.json").write_text(json.dumps(records, indent=2) + "\n")
-        (tmp / "report.md").write_text(_markdown(outcomes, figures))
+        (tmp / "report.md").write_text("\n".join((_markdown(outcomes, figures), *sections)))
         io.write_marker(tmp, "validation")
         io.swap_in(tmp, io.canonical(out), ("validation",))
     except BaseException:
