@@ -10,7 +10,6 @@ scenario overrides, knockouts and the cell's place in the tissue graph).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -92,7 +91,3 @@ def warmed_cell(
     :func:`one_cell_scenario`)."""
     model = PhysiologyModel(one_cell_scenario(base, phenotype))
     return snapshot(model, tissue)
-
-
-def namespace(values: dict[str, float]) -> SimpleNamespace:
-    return SimpleNamespace(**values)

@@ -218,3 +218,7 @@ def report_section(
         "",
     ]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report_section())  # noqa: T201 - python -m sim.export.crosscheck: the table alone

@@ -126,7 +126,7 @@ def _species(model: libsbml.Model, cell: CellSnapshot) -> None:
             s.setSBOTerm(ident.sbo)
             _cv_terms(s, ident.terms)
         group = f"; conserved moiety {sp.conserved_group!r} (total 1)" if sp.conserved_group else ""
-        _notes(s, f"unit: {sp.unit}{group}; initial value from the simulator's fasting warm-up")
+        _notes(s, f"unit: {sp.unit}{group}; initial value: the simulator's state after its warm-up")
 
 
 def _parameters(model: libsbml.Model, cell: CellSnapshot, names: tuple[str, ...]) -> None:
