@@ -20,10 +20,11 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
-from mesa.discrete_space import FixedAgent
+from mesa.discrete_space import CellAgent, FixedAgent
 
 from sim.kinetics import compiled
 from sim.kinetics.species import index
+from sim.remodel import rules
 
 if TYPE_CHECKING:
     from sim.engine import Tissue
@@ -152,9 +153,67 @@ class Hepatocyte(TissueCell):
 
 
 class Adipocyte(TissueCell):
-    """An adipocyte of a subcutaneous or visceral depot."""
+    """An adipocyte of a subcutaneous or visceral depot.
+
+    In a remodelling run (:mod:`sim.remodel`) it grows and shrinks with its lipid, may die
+    (``dead``: its debris stays on its node, attracting macrophages, until they clear it and
+    the agent and its node leave the model) and is born from a :class:`Preadipocyte`.
+    """
 
     tissue_name = "adipose"
+    dead = False
+
+
+class Preadipocyte(FixedAgent):
+    """An adipocyte precursor on the perivascular node of a depot capillary (R1): it
+    differentiates, with its own rate, into a new adipocyte beside it and stays."""
+
+    def __init__(self, model, cell, capillary: int, visceral: bool) -> None:  # noqa: ANN001
+        super().__init__(model)
+        self.cell = cell
+        self.capillary = capillary
+        self.visceral = visceral
+
+
+class Macrophage(CellAgent):
+    """An adipose tissue macrophage (R2): recruited from blood at a depot capillary, it
+    moves along graph edges up the chemoattractant gradient, stays at a dead adipocyte
+    while it scavenges it, polarises between resolving (M2, ``m1`` = 0) and inflammatory
+    (M1, ``m1`` = 1) with local signals, and leaves with a constant hazard."""
+
+    def __init__(self, model, cell, born_min: float) -> None:  # noqa: ANN001
+        super().__init__(model)
+        self.cell = cell
+        self.born_min = born_min
+        self.m1 = 0.0
+        self.gone = False
+
+    def remodel_step(self, rm, days: float, moves: int, anti: float) -> None:  # noqa: ANN001
+        """One slow step: move, polarise, perhaps leave (``rm``: the remodeller)."""
+        rng = self.model.rng
+        for _ in range(moves):
+            if rm.node_is_dead(self.cell.coordinate):
+                break  # engulfing the dead cell's lipid
+            self._move_up(rm.field, rng)
+        at_dead = rm.node_is_dead(self.cell.coordinate)
+        target = rules.m1_target(rm.ffa_mM, at_dead, anti, rm.rp)
+        self.m1 += (target - self.m1) * float(rules.chance(rm.rp.k_m1, days))
+        if not at_dead and rng.random() < float(rules.chance(rm.rp.k_macrophage_out, days)):
+            self.gone = True
+            self.remove()
+
+    def _move_up(self, field: dict[int, float], rng) -> None:  # noqa: ANN001
+        """One hop (or none) along an edge of the depot, drawn with weight rising with the
+        chemoattractant at the destination (a biased random walk up the gradient)."""
+        g = self.model.graph
+        here = self.cell
+        options = [here] + [
+            c for c in here.neighborhood if g.nodes[c.coordinate].get("tissue") == "adipose"
+        ]
+        w = np.array([(field.get(c.coordinate, 0.0) + 0.05) ** 2 for c in options])
+        pick = options[int(rng.choice(len(options), p=w / w.sum()))]
+        if pick is not here:
+            self.cell = pick
 
 
 AGENT_CLASSES = {"muscle": Myocyte, "liver": Hepatocyte, "adipose": Adipocyte}

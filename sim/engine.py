@@ -50,6 +50,10 @@ class Tissue:
     _means: dict[str, tuple[object, float]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    alive: BoolArray | None = None
+    """Remodelled tissue (:mod:`sim.remodel`): the columns that are living cells (None: all)."""
+    local_tnf: FloatArray | None = None
+    """Remodelled tissue: paracrine TNF-alpha (pg/mL) each cell sees over plasma (None: 0)."""
 
     def __post_init__(self) -> None:
         self.names = [s.name for s in TISSUE_SPECIES[self.name]]
@@ -290,6 +294,8 @@ def tissue_inputs(
         u["ins_nM"] = geo.a_muscle @ isf[:n_m] / 1000.0
     elif tissue.name == "adipose":
         u["ins_nM"] = geo.a_adipose @ isf[n_m:] / 1000.0
+        if tissue.local_tnf is not None:  # R2: macrophage TNF-alpha on graph neighbours
+            u["tnf_pg_ml"] = base["tnf_pg_ml"] + tissue.local_tnf
     else:  # liver: portal blood = plasma + pancreatic insulin, gut glucose, visceral FFA/TNF
         q = bp.portal_flow_l_kg_min
         portal_ins = bk.insulin_pmol_l(x, bp) + float(x[bk.IDX["beta_y"]]) / q
@@ -330,14 +336,24 @@ def cell_fluxes(
     mu, li, ad = tissues["muscle"], tissues["liver"], tissues["adipose"]
     sc_cells, visc_cells = ctx.geo.subcutaneous_cells, ctx.geo.visceral_cells
     fat_sc, fat_visc = float(x[bk.IDX["fat_sc"]]), float(x[bk.IDX["fat_visc"]])
+    fat = fat_sc + fat_visc
+    pool = getattr(ctx, "adipose_pool", None)
+    living, fat_cells = None, fat
+    if pool is not None:  # remodelling: living cells only, each a fixed share of the depot
+        sc_cells, visc_cells, fat_sc, fat_visc = pool.flux_masks()
+        living, fat_cells = sc_cells | visc_cells, fat_sc + fat_visc
     rel_sc = _per_body(ad, "cum_ffa_out", dt, fat_sc, bw, sc_cells)
     rel_visc = _per_body(ad, "cum_ffa_out", dt, fat_visc, bw, visc_cells)
-    fat = fat_sc + fat_visc
+    tnf_sc = _per_body(ad, "cum_tnf", dt, fat_sc, bw, sc_cells)
+    tnf_visc = _per_body(ad, "cum_tnf", dt, fat_visc, bw, visc_cells)
+    if pool is not None:  # R2: macrophage TNF-alpha into each depot's venous outflow
+        tnf_sc += pool.macrophage_tnf[0]
+        tnf_visc += pool.macrophage_tnf[1]
     return SimpleNamespace(
         egp=_per_body(li, "cum_egp", dt, ctx.masses.liver, bw),
         gng=_per_body(li, "cum_gng", dt, ctx.masses.liver, bw),
         u_muscle=_per_body(mu, "cum_glc", dt, ctx.masses.muscle, bw),
-        u_adipose=_per_body(ad, "cum_glc", dt, fat, bw),
+        u_adipose=_per_body(ad, "cum_glc", dt, fat_cells, bw, living),
         u_liver=_per_body(li, "cum_glc", dt, ctx.masses.liver, bw),
         ffa_release=rel_sc + rel_visc,
         ffa_release_sc=rel_sc,
@@ -354,11 +370,8 @@ def cell_fluxes(
             + ad.param_mean("v_ffa_uptake") * fat
         )
         / bw,
-        tnf_adipose=(
-            _per_body(ad, "cum_tnf", dt, fat_sc, bw, sc_cells)
-            + _per_body(ad, "cum_tnf", dt, fat_visc, bw, visc_cells)
-        ),
-        tnf_visceral=_per_body(ad, "cum_tnf", dt, fat_visc, bw, visc_cells),
+        tnf_adipose=tnf_sc + tnf_visc,
+        tnf_visceral=tnf_visc,
         igf1_m=float(np.mean(li.row("igf1_m"))),
     )
 

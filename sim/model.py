@@ -26,6 +26,7 @@ from sim.kinetics import body as bk
 from sim.kinetics.species import TISSUE_SPECIES, TISSUES
 from sim.parameters import PHENOTYPES, tissue_params
 from sim.recorder import Recorder
+from sim.remodel.core import Remodeller
 from sim.scenario import Scenario, load_scenario
 from sim.signals import build_schedule
 
@@ -125,6 +126,9 @@ class PhysiologyModel(mesa.Model):
             }[t]
         self.x = self._initial_body()
         self.step_inputs: dict[str, tuple] = {}
+        # R1/R2: remodelling (opt-in): agents exist from the start and the adipose arrays
+        # keep a capacity with an alive mask (sim.remodel)
+        self.remodel = None if scn.remodel is None else Remodeller(self, scn.remodel, params)
         self.datacollector = mesa.DataCollector(
             model_reporters={"glucose_mM": glucose_mM, "insulin_uU_ml": insulin_uU_ml}
         )
@@ -141,6 +145,8 @@ class PhysiologyModel(mesa.Model):
             if warmcache.restore(self, state):
                 return "cache"
         self._warm_up()
+        if self.remodel is not None:
+            self.remodel.sync_body()  # the warm-up's body must not move the cells' fat
         self.recorder = Recorder(self)
         self.recorder.record(force_cells=True)
         self.datacollector.collect(self)
@@ -192,7 +198,8 @@ class PhysiologyModel(mesa.Model):
         for t, tissue in self.tissues.items():
             cls = AGENT_CLASSES[t]
             for i, node in enumerate(tissue.layout.nodes.tolist()):
-                cls(self, tissue, i, cells[node])
+                if node >= 0:  # a remodelled tissue's unused slots have no node yet
+                    cls(self, tissue, i, cells[node])
 
     # ------------------------------------------------------------------ set-up
 
@@ -344,9 +351,17 @@ class PhysiologyModel(mesa.Model):
                 x[bk.IDX[ev.kind]] += a["ug_kg"]
 
     def step(self) -> None:
-        """Advance the model by one ``dt_min`` and record when due."""
-        self._advance(self.time_min, self.dt)
-        self.time_min = round(self.time_min + self.dt, 9)
+        """Advance the model by one ``dt_min`` and record when due. In a remodelling run the
+        remodeller then takes its slow step when one is due, and at the start of a day its
+        multi-rate scheme leaves out, this step jumps to the next simulated day instead."""
+        rm = self.remodel
+        if rm is not None and rm.skip_due(self.time_min):
+            self.time_min = rm.skip()
+        else:
+            self._advance(self.time_min, self.dt)
+            self.time_min = round(self.time_min + self.dt, 9)
+            if rm is not None:
+                rm.after_step()
         self.recorder.record()
         self.datacollector.collect(self)  # every step: mesa.batch_run indexes it by step
         if self.time_min >= self.scenario.duration_min - 1e-9:

@@ -1230,6 +1230,231 @@ PHENOTYPE_NOTES: dict[str, str] = {
 }
 
 
+#: Tissue remodelling (issue 26; R1, R2): adipocyte growth, death and birth, macrophages.
+#: Used only when a scenario has a ``remodel:`` block; overrides as ``remodel.<name>``.
+REMODEL: tuple[Param, ...] = (
+    P(
+        "lipid_density_g_ml",
+        0.905,
+        "g/mL",
+        "density of adipose lipid at body temperature; Martin 1994 (Int J Obes 18:79)",
+        (0.85, 0.95),
+    ),
+    P(
+        "adipocyte_number",
+        5.23e10,
+        "cells",
+        "adipocytes in an adult body, median of 35 subjects (BMI 20-60); Spalding 2008 "
+        "(Nature 453:783); with 15 kg of fat: 0.29 ug lipid, 85 um per cell",
+        (1e9, 1e12),
+    ),
+    P(
+        "f_surplus_fat",
+        0.55,
+        "1",
+        "share of a sustained energy surplus stored as fat (the rest as lean mass, glycogen "
+        "and thermogenesis): 55 % of the 7.6 kg gained was fat, Johannsen 2014 (Diabetes Care "
+        "37:2789); as energy: calibrated to R01",
+        (0, 1),
+    ),
+    P(
+        "kcal_per_g_fat",
+        9.4,
+        "kcal/g",
+        "energy density of stored triglyceride (Atwater-Merrill, Forbes 1987)",
+        (8, 10),
+    ),
+    P(
+        "w_size_glut4",
+        0.6,
+        "1",
+        "loss of insulin-stimulated GLUT4 translocation per unit of excess volume over the "
+        "reference cell (floor 0.1): insulin doubles membrane GLUT4 in small but not in large "
+        "fat cells of the same person, with IR/IRS-1/Akt activation alike (Franck 2007, "
+        "Diabetologia 50:1716); order of magnitude",
+        (0, 5),
+    ),
+    P(
+        "diameter_hypoxia_um",
+        120.0,
+        "um",
+        "oxygen path from the capillary (graph hops x cell diameter) above which a cell is "
+        "hypoxic: the O2 diffusion limit is ~100-200 um (Trayhurn 2013, Physiol Rev 93:1); "
+        "larger adipocytes are less oxygenated (Pasarica 2009, Diabetes 58:718)",
+        (20, 500),
+    ),
+    P(
+        "w_hypoxia_tnf",
+        1.0,
+        "1",
+        "rise of TNF-alpha/chemokine output at full hypoxia (HIF-1a -> inflammatory genes; "
+        "Trayhurn 2013); order of magnitude",
+        (0, 10),
+    ),
+    P(
+        "k_death_ref",
+        2.7e-4,
+        "1/day",
+        "death hazard of a reference-size adipocyte: ~10 % of fat cells renewed per year "
+        "(Spalding 2008)",
+        (0, 0.1),
+    ),
+    P(
+        "n_death_size",
+        6.0,
+        "1",
+        "steepness of the death hazard in cell diameter: dead-adipocyte frequency rises "
+        "with adipocyte size (Cinti 2005, J Lipid Res 46:2347; 30-fold in db/db mice); "
+        "calibrated to R04",
+        (0, 20),
+    ),
+    P(
+        "w_death_hypoxia",
+        2.0,
+        "1",
+        "extra death hazard at full hypoxia (hypoxic, stressed adipocytes die by pyroptosis, "
+        "Giordano 2013, J Lipid Res 54:2423); order of magnitude",
+        (0, 20),
+    ),
+    P(
+        "death_visceral",
+        2.0,
+        "1",
+        "visceral/subcutaneous death hazard ratio: crown-like structures more prevalent in "
+        "visceral fat (Altintas 2011, J Lipid Res 52:480, mice); order of magnitude",
+        (0, 10),
+    ),
+    P(
+        "k_diff",
+        0.02,
+        "1/day",
+        "differentiation rate of a precursor at full drive; abdominal preadipocytes turn "
+        "over in weeks (White 2016, Diabetes 65:1642, 2H2O labelling); calibrated to R03",
+        (0, 10),
+    ),
+    P(
+        "size_diff_threshold",
+        1.3,
+        "1",
+        "mean neighbour volume (relative to the reference cell) above which large neighbours "
+        "drive differentiation (hypertrophy signals recruit precursors; McLaughlin 2014: "
+        "cell number, not size, carries fat-mass expansion); order of magnitude",
+        (0.5, 10),
+    ),
+    P(
+        "w_diff_insulin",
+        1.0,
+        "1",
+        "differentiation drive per unit rise of the depot's mean Akt over its first-day "
+        "level (insulin/PPARg adipogenic drive); order of magnitude",
+        (0, 20),
+    ),
+    P(
+        "diff_visceral",
+        0.5,
+        "1",
+        "visceral/subcutaneous differentiation ratio: omental preadipocytes differentiate "
+        "less than abdominal subcutaneous ones (Tchkonia 2002, Am J Physiol 282:E1286)",
+        (0, 5),
+    ),
+    P(
+        "diameter_new_um",
+        40.0,
+        "um",
+        "diameter of a newly differentiated adipocyte (very small fat cells, Julien 1989, "
+        "J Lipid Res 30:293)",
+        (10, 100),
+    ),
+    P(
+        "diameter_min_um",
+        25.0,
+        "um",
+        "smallest lipid-filled adipocyte (lipid is not drawn below it)",
+        (5, 100),
+    ),
+    P(
+        "macrophages_resident",
+        1.4,
+        "per 100 adipocytes",
+        "resident macrophages in lean subcutaneous fat: 1.4 +/- 0.6 % HAM56+/CD68+ cells "
+        "(Cancello 2005, Diabetes 54:2277); sets the basal influx (R04 lean arm)",
+        (0, 50),
+    ),
+    P(
+        "k_macrophage_out",
+        0.05,
+        "1/day",
+        "macrophage egress/death (adipose tissue macrophage half-life ~2 weeks); order of "
+        "magnitude",
+        (0.001, 1),
+    ),
+    P(
+        "k_recruit_dead",
+        1.0,
+        "macrophages/day",
+        "monocytes recruited per dead adipocyte per day (>90 % of adipose macrophages sit at "
+        "dead adipocytes, Cinti 2005); calibrated to R04",
+        (0, 50),
+    ),
+    P(
+        "k_clear",
+        0.05,
+        "1/(macrophage*day)",
+        "debris of a dead adipocyte scavenged per day per macrophage at it (syncytia clear "
+        "the residual lipid droplet over days to weeks, Cinti 2005); order of magnitude",
+        (0, 5),
+    ),
+    P(
+        "moves_per_day",
+        4.0,
+        "hops/day",
+        "macrophage moves along graph edges per day, up the chemoattractant gradient "
+        "(monocyte chemotaxis to MCP-1); order of magnitude",
+        (0, 100),
+    ),
+    P(
+        "k_m1",
+        0.5,
+        "1/day",
+        "macrophage polarisation rate towards its local M1 target; order of magnitude",
+        (0, 20),
+    ),
+    P(
+        "w_m1_ffa",
+        2.0,
+        "1/mM",
+        "saturated FFA -> TLR4 -> M1 polarisation (Shi 2006, J Clin Invest 116:3015); per mM "
+        "of local FFA above 0.3 mM; order of magnitude",
+        (0, 20),
+    ),
+    P(
+        "w_m1_dead",
+        1.0,
+        "1",
+        "M1 drive at a dead adipocyte (CLS macrophages are pro-inflammatory; Lumeng 2007, "
+        "J Clin Invest 117:175, phenotypic switch); order of magnitude",
+        (0, 20),
+    ),
+    P(
+        "tnf_macrophage",
+        20.0,
+        "1",
+        "TNF-alpha output of one M1 macrophage relative to one reference adipocyte: "
+        "macrophages carry almost all adipose TNF-alpha expression (Weisberg 2003, J Clin "
+        "Invest 112:1796); order of magnitude",
+        (0, 1000),
+    ),
+    P(
+        "w_paracrine_tnf",
+        5.0,
+        "pg/mL",
+        "TNF-alpha an adipocyte sees per M1 macrophage on its graph neighbourhood "
+        "(paracrine, local concentration over plasma); order of magnitude",
+        (0, 1000),
+    ),
+)
+
+
 def tissue_params(tissue: str) -> dict[str, Param]:
     """Every parameter of ``tissue``: common declarations overridden by the tissue table."""
     table = {p.name: p for p in CELL_COMMON}
@@ -1241,4 +1466,5 @@ def all_params() -> dict[str, Param]:
     """Every parameter by dotted name (``muscle.k_ir_on``, ``body.vg_dl_kg``)."""
     out = {f"{t}.{n}": p for t in TISSUE_TABLES for n, p in tissue_params(t).items()}
     out.update({f"body.{p.name}": p for p in BODY})
+    out.update({f"remodel.{p.name}": p for p in REMODEL})
     return out

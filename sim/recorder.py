@@ -194,10 +194,13 @@ class Recorder:
             + row["renal_mg_kg_min"]
         )
         for name, tissue in m.tissues.items():
-            means = tissue.y.mean(axis=1)
+            y = tissue.y if tissue.alive is None else tissue.y[:, tissue.alive]
+            means = y.mean(axis=1)
             for i, node in enumerate(tissue.names):
                 if node in _NODES[name]:
                     row[f"{name}.{node}"] = float(means[i])
+        if m.remodel is not None:  # R1/R2 (remodelling runs only)
+            row.update(m.remodel.columns())
         return row
 
     def _medium_row(self) -> dict[str, float]:
@@ -236,6 +239,7 @@ class CellTable:
 
     @property
     def columns(self) -> list[str]:
+        life = ["born_min", "died_min"] if self.recorder.model.remodel is not None else []
         return [
             "cell_id",
             "tissue",
@@ -244,7 +248,18 @@ class CellTable:
             "time_min",
             *self.all_nodes,
             "uptake_mg_kg_min",
+            *life,
         ]
+
+    def _life(self, name: str, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(born_min, died_min) per column of tissue ``name`` in a remodelling run (NaN born:
+        present at the start; NaN died: not dead; +inf born: a slot never used), else None."""
+        rm = self.recorder.model.remodel
+        if rm is None:
+            return None
+        if name == "adipose":
+            return rm.pool.born_min, rm.pool.died_min
+        return np.full(n, np.nan), np.full(n, np.nan)
 
     def __len__(self) -> int:
         return len(self.recorder.snapshots) * sum(t.n for t in self.recorder.model.tissues.values())
@@ -260,6 +275,7 @@ class CellTable:
         for name, tissue in m.tissues.items():
             names = tissue.names
             lay = tissue.layout
+            life = self._life(name, tissue.n)
             for k, t in enumerate(store.times):
                 y = store.get(name, k)
                 df = pd.DataFrame(
@@ -274,6 +290,12 @@ class CellTable:
                 for node in self.all_nodes:
                     df[node] = y[names.index(node)] if node in _NODES[name] else np.float32(np.nan)
                 df["uptake_mg_kg_min"] = y[names.index("cum_glc")] / np.float32(m.dt)
+                if life is not None:  # remodelling: the cells present at t, with their lives
+                    born, died = life
+                    df["born_min"], df["died_min"] = born.astype(np.float32), died
+                    df["died_min"] = df["died_min"].astype(np.float32)
+                    present = ~(born > t) & ~(died <= t)
+                    df = df[present].reset_index(drop=True)
                 yield df
 
     def to_pandas(self) -> pd.DataFrame:
@@ -290,7 +312,9 @@ class CellTable:
         }
         return {
             "tissue": sorted(tissues),
-            "subtype": sorted({str(s) for t in tissues.values() for s in t.layout.subtype}),
+            "subtype": sorted(
+                {str(s) for t in tissues.values() for s in t.layout.subtype} - {"unborn"}
+            ),
         }
 
     def write_parquet(self, path: str | os.PathLike) -> None:

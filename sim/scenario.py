@@ -198,6 +198,9 @@ class Diet(_Strict):
     polyphenols_mg_day: Annotated[float, Field(ge=0, le=5000)] = 0.0
     caloric_restriction: Annotated[float, Field(ge=0, le=0.6)] = 0.0
     fasting_window_h: Annotated[float, Field(ge=0, le=24)] = 0.0
+    energy_balance_kcal_day: Annotated[float, Field(ge=-2000, le=3000)] = 0.0
+    """A sustained daily surplus (> 0) or deficit (< 0) over energy needs; it acts on the
+    lipid stored by the adipocytes and needs a ``remodel:`` block (docs/remodelling.md)."""
     start_min: NonNeg = 0.0
     duration_min: Pos | None = None
 
@@ -299,6 +302,21 @@ class Cells(_Strict):
     adipose: Annotated[int, Field(ge=1, le=5_000_000)] = 200
 
 
+class Remodel(_Strict):
+    """Tissue remodelling over days to months (docs/remodelling.md): adipocytes that grow,
+    shrink, die and are born on the graph, and macrophages. Absent: no remodelling, and the
+    run is exactly what it was without this block."""
+
+    every_min: Annotated[float, Field(gt=0, le=1440)] = 1440.0
+    """The slow (remodelling) time step; divides a day. Each slow step uses the per-cell
+    signals averaged over the fast steps of the period before it."""
+    simulate_every_days: Annotated[int, Field(ge=1, le=28)] = 1
+    """K: simulate one day at full resolution every K days and apply the K - 1 days between
+    with that day's averaged signals (1: every day at full resolution)."""
+    capacity_factor: Annotated[float, Field(ge=1, le=10)] = 2.0
+    """Adipocyte slots kept per initial adipocyte (births beyond it are refused, logged)."""
+
+
 class Scenario(_Strict):
     """A complete, validated scenario (CONTRACT: Scenario file)."""
 
@@ -316,6 +334,7 @@ class Scenario(_Strict):
     parameters: dict[str, float] = {}
     protocol: Protocol | None = None
     interventions: list[Intervention] = []
+    remodel: Remodel | None = None
 
     @field_validator("parameters")
     @classmethod
@@ -358,7 +377,64 @@ class Scenario(_Strict):
             )
         self._bounded_events(end)
         self._timed_inputs(end)
+        self._remodel_fits()
         return self
+
+    def _remodel_fits(self) -> None:
+        """A ``remodel:`` block fits the run; energy balance needs one (docs/remodelling.md)."""
+        rm = self.remodel
+        diets = [
+            (i, iv)
+            for i, iv in enumerate(self.interventions)
+            if isinstance(iv, Diet) and iv.energy_balance_kcal_day != 0
+        ]
+        if rm is None:
+            if diets:
+                raise ValueError(
+                    f"interventions.{diets[0][0]}.energy_balance_kcal_day acts on the stored "
+                    "lipid of the adipocytes: add a remodel: block (e.g. remodel: "
+                    "{every_min: 1440})"
+                )
+            return
+        per_day = 1440.0 / rm.every_min
+        if abs(per_day - round(per_day)) > 1e-9:
+            raise ValueError(f"remodel.every_min={rm.every_min:g} must divide a day (1440 min)")
+        n = rm.every_min / self.dt_min
+        if abs(n - round(n)) > 1e-6 * max(1.0, n):
+            raise ValueError(
+                f"remodel.every_min={rm.every_min:g} is not a whole number of steps of "
+                f"dt_min={self.dt_min:g}"
+            )
+        if self.engine != "vector":
+            raise ValueError(
+                "remodel: needs engine: vector (the per-agent engine is not built "
+                "for cells that are born and die)"
+            )
+        if isinstance(self.protocol, Medium):
+            raise ValueError("remodel: needs a body (protocol kind medium has none)")
+        if rm.simulate_every_days > 1:
+            self._skipped_days_repeat(rm.simulate_every_days)
+
+    def _skipped_days_repeat(self, k: int) -> None:
+        """With K > 1 the days between simulated ones repeat the simulated day: a timed
+        event must repeat daily or fall on a simulated day (day index divisible by K)."""
+        for i, iv in enumerate(self.interventions):
+            if isinstance(iv, Training):
+                raise ValueError(
+                    f"interventions.{i}: training needs remodel.simulate_every_days 1 (its "
+                    "sessions fall on particular days)"
+                )
+            t = getattr(iv, "at_min", getattr(iv, "start_min", None))
+            if t is None or isinstance(iv, Diet | Knockout | Modulator):
+                continue
+            every = getattr(iv, "repeat_every_min", None)
+            daily = every is not None and abs(1440.0 / every - round(1440.0 / every)) < 1e-9
+            if not daily and int(t // 1440) % k != 0:
+                raise ValueError(
+                    f"interventions.{i} at {t:g} min falls on day {int(t // 1440)}, which "
+                    f"remodel.simulate_every_days={k} does not simulate: repeat it daily "
+                    f"(repeat_every_min: 1440) or move it to a day divisible by {k}"
+                )
 
     def _whole_steps(self) -> None:
         """The run, and both recording cadences, are whole numbers of steps; the number of
@@ -647,5 +723,9 @@ def scenario_schema() -> dict[str, Any]:
 
 
 def to_yaml(scenario: Scenario) -> str:
-    """The scenario with every default filled in, as YAML."""
-    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False)
+    """The scenario with every default filled in, as YAML (no ``remodel`` key when the
+    scenario has no remodelling, so such a scenario reads as it did before the key existed)."""
+    data = scenario.model_dump(mode="json")
+    if data.get("remodel") is None:
+        data.pop("remodel", None)
+    return yaml.safe_dump(data, sort_keys=False)

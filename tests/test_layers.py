@@ -23,6 +23,7 @@ LAYER = {  # module (relative to sim) -> layer number
     "metrics": 1,
     "engine": 2,
     "agents": 3,
+    "remodel": 3,
     "recorder": 4,
     "model": 4,
     "checkpoint": 4,

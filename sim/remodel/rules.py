@@ -1,0 +1,103 @@
+"""Rate laws of tissue remodelling (R1, R2): pure functions of per-cell arrays.
+
+Each function is one named mechanism with its parameters from ``sim.parameters.REMODEL``
+(a namespace ``rp``). No Mesa, networkx or model state here: the remodeller
+(:mod:`sim.remodel.core`) and the agents call them, and the tests check each one's
+direction and its switch-off on its own.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim.types import FloatArray
+
+UG_PER_G = 1e6
+UM3_PER_ML = 1e12
+
+
+def diameter_um(lipid_ug: FloatArray | float, rp: SimpleNamespace) -> FloatArray:
+    """R1: diameter of a spherical adipocyte whose volume is its lipid (unilocular droplet):
+    V = m / rho, d = (6 V / pi)^(1/3) (the sizing convention of Di Girolamo 1971 and of
+    the osmium/collagenase methods; rho: ``lipid_density_g_ml``, Martin 1994)."""
+    volume_um3 = np.asarray(lipid_ug) / UG_PER_G / rp.lipid_density_g_ml * UM3_PER_ML
+    return np.cbrt(6.0 * volume_um3 / math.pi)
+
+
+def lipid_ug(diameter: FloatArray | float, rp: SimpleNamespace) -> FloatArray:
+    """Inverse of :func:`diameter_um`: lipid (ug) of a cell of ``diameter`` (um)."""
+    volume_um3 = math.pi / 6.0 * np.asarray(diameter, dtype=float) ** 3
+    return volume_um3 / UM3_PER_ML * rp.lipid_density_g_ml * UG_PER_G
+
+
+def glut4_insulin_factor(size_rel: FloatArray, rp: SimpleNamespace) -> FloatArray:
+    """R1: insulin-stimulated GLUT4 translocation of a cell relative to a reference-size
+    cell: falls linearly with the volume in excess of the reference (small cells keep the
+    full response), floor 0.1 (Franck 2007)."""
+    return np.maximum(1.0 - rp.w_size_glut4 * np.maximum(size_rel - 1.0, 0.0), 0.1)
+
+
+def hypoxia(hops: FloatArray, diameter: FloatArray, rp: SimpleNamespace) -> FloatArray:
+    """R1: hypoxia (0-1) from the oxygen path to the cell's capillary: graph hops from the
+    capillary times the cell diameter, over the diffusion limit ``diameter_hypoxia_um``;
+    0 below the limit, 1 at twice it."""
+    path = hops * diameter
+    return np.clip(path / rp.diameter_hypoxia_um - 1.0, 0.0, 1.0)
+
+
+def death_hazard(
+    diameter: FloatArray,
+    d_ref: float,
+    hyp: FloatArray,
+    visceral: FloatArray,
+    rp: SimpleNamespace,
+) -> FloatArray:
+    """R1: adipocyte death hazard (1/day): the reference turnover scaled by (d / d_ref)^n
+    (death frequency rises with size, Cinti 2005), raised by hypoxia and in the visceral
+    depot."""
+    size = np.power(np.maximum(diameter, 0.0) / d_ref, rp.n_death_size)
+    depot = 1.0 + (rp.death_visceral - 1.0) * visceral
+    return rp.k_death_ref * size * (1.0 + rp.w_death_hypoxia * hyp) * depot
+
+
+def differentiation_rate(
+    neighbour_size: FloatArray, akt_rise: float, visceral: FloatArray, rp: SimpleNamespace
+) -> FloatArray:
+    """R1: precursor -> adipocyte differentiation rate (1/day): driven by large neighbours
+    (mean volume relative to the reference above ``size_diff_threshold``) and by the depot's
+    insulin (Akt) drive above its first-day level; lower in the visceral depot."""
+    drive = np.maximum(neighbour_size - rp.size_diff_threshold, 0.0) + rp.w_diff_insulin * max(
+        akt_rise, 0.0
+    )
+    depot = 1.0 + (rp.diff_visceral - 1.0) * visceral
+    return rp.k_diff * drive * depot
+
+
+def storage_shares(uptake: FloatArray, alive: FloatArray) -> FloatArray:
+    """R1: share of a depot's lipid storage each cell takes: its own insulin-stimulated
+    glucose uptake (glycerol-3-phosphate for re-esterification; LPL is insulin-activated in
+    step with GLUT4), among the living cells of the depot. Equal shares when none takes up."""
+    w = np.where(alive, np.maximum(uptake, 0.0), 0.0)
+    total = float(w.sum())
+    if total <= 0.0:
+        n = float(np.count_nonzero(alive))
+        return np.where(alive, 1.0 / n, 0.0) if n else w
+    return w / total
+
+
+def chance(rate_per_day: FloatArray, days: float) -> FloatArray:
+    """Probability of at least one event of a Poisson process of ``rate_per_day`` in
+    ``days``."""
+    return -np.expm1(-np.asarray(rate_per_day) * days)
+
+
+def m1_target(ffa_mM: float, at_dead: bool, anti_inflammatory: float, rp: SimpleNamespace) -> float:
+    """R2: the M1 (inflammatory) share a macrophage tends to: local FFA above 0.3 mM
+    (TLR4, Shi 2006) and a dead adipocyte under it (Lumeng 2007) push towards M1; omega-3
+    (the diet's anti-inflammatory input) pulls towards the resolving M2 state."""
+    drive = rp.w_m1_ffa * max(ffa_mM - 0.3, 0.0) + rp.w_m1_dead * float(at_dead)
+    drive *= 1.0 - min(max(anti_inflammatory, 0.0), 1.0)
+    return drive / (1.0 + drive)
