@@ -10,6 +10,7 @@ from sim.parameters import (
     CELL_COMMON,
     PHENOTYPE_NOTES,
     PHENOTYPES,
+    REMODEL,
     TISSUE_TABLES,
     Param,
     all_params,
@@ -57,6 +58,14 @@ def table() -> str:
     for tissue, params in TISSUE_TABLES.items():
         lines += [f"## {tissue} (overrides and additions)", "", *head, *_rows(params), ""]
     lines += ["## Body", "", *head, *_rows(BODY), ""]
+    lines += [
+        "## Remodelling (`remodel.<name>`; only with a scenario `remodel:` block, "
+        "docs/remodelling.md)",
+        "",
+        *head,
+        *_rows(REMODEL),
+        "",
+    ]
     lines += [
         "## Phenotype presets",
         "",
