@@ -236,6 +236,11 @@ def run(
     check_resources(scn)
     if (resume or checkpoint_every_min is not None) and checkpoint_dir is None:
         raise ScenarioError("checkpointing and --resume need a checkpoint folder")
+    if (resume or checkpoint_every_min is not None) and scn.remodel is not None:
+        raise ScenarioError(
+            "remodel: checkpoints do not yet hold the remodeller's agents and graph; run "
+            "without --checkpoint-every-min / --resume"
+        )
     saved = checkpoint.load(checkpoint_dir, scn) if resume else None
     kernel = kernel_used(scn)
     if announce:  # before the build: a first use on a machine compiles the kernel (~15 s)

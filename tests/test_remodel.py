@@ -177,3 +177,8 @@ def test_body_fat_is_the_sum_over_the_cells(busy_run):
     ts = busy_run.timeseries
     assert ts["fat_mass_kg"].iloc[-1] == pytest.approx(sc + visc, rel=1e-12)
     assert ts["visceral_fat_kg"].iloc[-1] == pytest.approx(visc, rel=1e-12)
+
+
+def test_checkpointing_a_remodelling_run_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match="remodel"):
+        sim.run(scenario(), checkpoint_dir=tmp_path, checkpoint_every_min=720)
