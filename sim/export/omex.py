@@ -4,14 +4,13 @@ The archive (``.omex``) holds
 
 - ``model.xml``: the SBML of one cell (:func:`sim.export.sbml.cell_document`) with the
   initial state of the scenario's own one-cell model after its warm-up (in a medium the
-  warm-up runs without hormones, as ``sim run`` does);
-- ``simulation.sedml``: SED-ML Level 1 Version 4 holding the whole protocol as model changes:
-  the medium's concentrations at t = 0 (``changeAttribute``) and each later input step as an
-  SBML event added by ``addXML`` (at ``time >= t_step<k>`` the input takes the value of
-  ``<input>_step<k>``; both constant parameters with units, added by ``addXML`` too, so the
-  units of every event check); a uniform time course over the scenario's duration at its
-  step ``dt_min`` (CVODE, KISAO:0000019, tolerances 1e-12); a report of every pathway node
-  (:func:`sim.kinetics.species.node_names`);
+  warm-up runs without hormones, as ``sim run`` does), plus one SBML event per later input
+  step of the protocol (its level a constant parameter ``<input>_step<k>``, its time a
+  constant parameter ``t_step<k>``, so the units of every event check);
+- ``simulation.sedml``: SED-ML Level 1 Version 4: the model with the medium's concentrations
+  at t = 0 as ``changeAttribute`` model changes, a uniform time course over the scenario's
+  duration at its step ``dt_min`` (CVODE, KISAO:0000019, tolerances 1e-12), and a report of
+  every reported node (:func:`sim.kinetics.species.node_names`);
 - ``manifest.xml`` (OMEX 1.0), written by libCombine.
 
 :func:`run_sedml` is a small SED-ML executor for exactly what this module writes
@@ -43,9 +42,6 @@ KISAO_RTOL, KISAO_ATOL = "KISAO:0000209", "KISAO:0000211"
 _PARAM_VALUE = re.compile(
     r"^/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter\[@id='(\w+)'\]/@value$"
 )
-MODEL_PATH = "/sbml:sbml/sbml:model"
-PARAMETERS_PATH = f"{MODEL_PATH}/sbml:listOfParameters"
-SBML_NS = libsbml.SBMLNamespaces(3, 2).getURI()
 
 
 def _target(pid: str) -> str:
@@ -88,23 +84,7 @@ def _add_events(model: libsbml.Model, changes: list) -> None:
             ea.setMath(libsbml.parseL3Formula(f"{name}_step{k}"))
 
 
-def _fragments(plain: libsbml.Model, full: libsbml.Model) -> list[tuple[str, str]]:
-    """``(target, XML)`` of what ``full`` adds to ``plain``: parameters, then the events."""
-    ns = f'xmlns="{SBML_NS}" '
-    out = [
-        (PARAMETERS_PATH, p.toSBML().replace("<parameter ", f"<parameter {ns}", 1))
-        for p in full.getListOfParameters()
-        if plain.getParameter(p.getId()) is None
-    ]
-    if full.getNumEvents():
-        events = "".join(e.toSBML() for e in full.getListOfEvents())
-        out.append((MODEL_PATH, f'<listOfEvents xmlns="{SBML_NS}">{events}</listOfEvents>'))
-    return out
-
-
-def _sedml(
-    scenario: Scenario, tissue: str, initial: dict[str, float], added: list[tuple[str, str]]
-) -> str:
+def _sedml(scenario: Scenario, tissue: str, initial: dict[str, float]) -> str:
     import libsedml
 
     doc = libsedml.SedDocument(1, 4)
@@ -116,10 +96,6 @@ def _sedml(
         ch = m.createChangeAttribute()
         ch.setTarget(_target(name))
         ch.setNewValue(repr(float(value) + 0.0))  # no -0.0
-    for target, xml in added:
-        add = m.createAddXML()
-        add.setTarget(target)
-        add.setNewXML(libsedml.XMLNode.convertStringToXMLNode(xml))
     sim = doc.createUniformTimeCourse()
     sim.setId("medium")
     n = int(round(scenario.duration_min / scenario.dt_min))
@@ -159,8 +135,7 @@ def _sedml(
 
 
 def build(scenario: Scenario, tissue: str) -> tuple[str, str, list]:
-    """(SBML text, SED-ML text, libSBML problems of the model with the SED-ML changes
-    applied) for ``scenario``'s medium on ``tissue``."""
+    """(SBML text, SED-ML text, libSBML problems) for ``scenario``'s medium on ``tissue``."""
     require_medium(scenario)
     from sim.export.cell import one_cell_scenario
 
@@ -170,11 +145,9 @@ def build(scenario: Scenario, tissue: str) -> tuple[str, str, list]:
     doc = cell_document(cell)
     inputs = tuple(p.getId() for p in doc.getModel().getListOfParameters() if p.getId() in INPUTS)
     changes = input_changes(PhysiologyModel(one), tissue, inputs)
-    full = doc.clone()  # the model as a SED-ML engine sees it after the changes
-    _add_events(full.getModel(), changes)
-    problems = validate(full)
-    added = _fragments(doc.getModel(), full.getModel())
-    return to_string(doc), _sedml(one, tissue, changes[0][1], added), problems
+    _add_events(doc.getModel(), changes)
+    problems = validate(doc)
+    return to_string(doc), _sedml(one, tissue, changes[0][1]), problems
 
 
 def write_omex(scenario: Scenario, tissue: str, path: Path) -> list:
@@ -188,31 +161,6 @@ def write_omex(scenario: Scenario, tissue: str, path: Path) -> list:
     if not archive.writeToFile(str(path)):
         raise OSError(f"libCombine could not write {path}")
     return problems
-
-
-def _apply(ch, model: libsbml.Model) -> None:  # noqa: ANN001 - a libsedml change
-    """Apply one SED-ML change of the kinds :func:`build` writes to ``model``."""
-    import libsedml
-
-    match = _PARAM_VALUE.match(ch.getTarget())
-    if ch.getTypeCode() == libsedml.SEDML_CHANGE_ATTRIBUTE and match is not None:
-        model.getParameter(match.group(1)).setValue(float(ch.getNewValue()))
-        return
-    if ch.getTypeCode() == libsedml.SEDML_CHANGE_ADDXML and ch.getTarget() in (
-        PARAMETERS_PATH,
-        MODEL_PATH,
-    ):
-        xml = ch.getNewXML().toXMLString()
-        if ch.getTarget() == PARAMETERS_PATH:
-            xml = f"<listOfParameters>{xml}</listOfParameters>"
-        head = f'<sbml xmlns="{SBML_NS}" level="3" version="2"><model>'
-        part = libsbml.readSBMLFromString(f"{head}{xml}</model></sbml>").getModel()
-        for p in part.getListOfParameters():
-            model.addParameter(p)
-        for e in part.getListOfEvents():
-            model.addEvent(e)
-        return
-    raise ValueError(f"unsupported SED-ML change: {ch.getElementName()} {ch.getTarget()}")
 
 
 def run_sedml(omex: Path) -> dict[str, np.ndarray]:
@@ -233,7 +181,10 @@ def run_sedml(omex: Path) -> dict[str, np.ndarray]:
     m = sed.getModel(task.getModelReference())
     sbml = libsbml.readSBMLFromString(archive.extractEntryToString(m.getSource()))
     for ch in m.getListOfChanges():
-        _apply(ch, sbml.getModel())
+        match = _PARAM_VALUE.match(ch.getTarget())
+        if ch.getTypeCode() != libsedml.SEDML_CHANGE_ATTRIBUTE or match is None:
+            raise ValueError(f"unsupported SED-ML change: {ch.getElementName()} {ch.getTarget()}")
+        sbml.getModel().getParameter(match.group(1)).setValue(float(ch.getNewValue()))
     sim = sed.getSimulation(task.getSimulationReference())
     rr = roadrunner.RoadRunner(libsbml.writeSBMLToString(sbml))
     integ = rr.getIntegrator()
