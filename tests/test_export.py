@@ -223,6 +223,10 @@ def test_omex_runs_through_its_sedml_like_sim(tmp_path):
         assert {"manifest.xml", "model.xml", "simulation.sedml"} <= set(z.namelist())
     archive = libcombine.CombineArchive()
     assert archive.initializeFromArchive(str(path))
+    formats = {archive.getEntry(i).getLocation(): archive.getEntry(i).getFormat() for i in (0, 1)}
+    # engines find the files by format (tellurium through libCombine's KnownFormats)
+    assert libcombine.KnownFormats.isFormat("sed-ml", formats["simulation.sedml"])
+    assert libcombine.KnownFormats.isFormat("sbml", formats["model.xml"])
     sed = libsedml.readSedMLFromString(archive.extractEntryToString("simulation.sedml"))
     assert (sed.getLevel(), sed.getVersion()) == (1, 4)
     assert sed.getNumErrors() == 0, sed.getErrorLog().toString()  # read back without errors

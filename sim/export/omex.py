@@ -36,7 +36,8 @@ from sim.scenario import Scenario, ScenarioError
 
 SBML_LANGUAGE = "urn:sedml:language:sbml.level-3.version-2"
 OMEX_SBML = "http://identifiers.org/combine.specifications/sbml.level-3.version-2"
-OMEX_SEDML = "http://identifiers.org/combine.specifications/sed-ml.level-1.version-4"
+# libCombine's KnownFormats (which tellurium uses to find the SED-ML) has no versioned SED-ML
+OMEX_SEDML = "http://identifiers.org/combine.specifications/sed-ml"
 CVODE = "KISAO:0000019"
 KISAO_RTOL, KISAO_ATOL = "KISAO:0000209", "KISAO:0000211"
 _PARAM_VALUE = re.compile(
