@@ -45,6 +45,9 @@ _PARAM_VALUE = re.compile(
 )
 
 
+_TARGET_ID = re.compile(r"@id='(\w+)'")
+
+
 def _target(pid: str) -> str:
     return f"/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter[@id='{pid}']/@value"
 
@@ -195,7 +198,7 @@ def run_sedml(omex: Path) -> dict[str, np.ndarray]:
     ids = {}
     for dg in sed.getListOfDataGenerators():
         var = dg.getVariable(0)
-        ids[dg.getId()] = "time" if var.isSetSymbol() else var.getId()
+        ids[dg.getId()] = "time" if var.isSetSymbol() else _TARGET_ID.search(var.getTarget())[1]
     rr.timeCourseSelections = list(dict.fromkeys(ids.values()))
     res = rr.simulate(sim.getInitialTime(), sim.getOutputEndTime(), sim.getNumberOfSteps() + 1)
     cols = {name: np.asarray(res[:, i]) for i, name in enumerate(rr.timeCourseSelections)}
