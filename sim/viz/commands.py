@@ -111,7 +111,11 @@ def serve_dashboard(
     127.0.0.1 unless the user asks otherwise).
     """
     import os
+    import warnings
 
+    # Solara warns on every page load over plain http that it falls back to samesite=lax
+    # session cookies (a concern only when the page is embedded in another site's iframe).
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     # Solara reads these when it is imported: at most ``max_visitors`` live pages (each builds
     # its own model, ~135 MB), pages idle for 10 min are closed.
     os.environ.setdefault("SOLARA_KERNEL_MAX_COUNT", str(max_visitors))

@@ -20,9 +20,12 @@ carbohydrate load), 45 min cycling at 60 % VO2max, 0.5 mg sc rhGH
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import time
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +33,11 @@ import numpy as np
 import pandas as pd
 import solara
 from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
 
 from sim.model import PhysiologyModel
 from sim.viz.data import RunData, node_unit
 from sim.viz.figures import glucose_flux_figure, pathway_overlay_figure, whole_body_figure
-from sim.viz.style import grid_figure
+from sim.viz.style import add_legend, grid_figure
 from sim.viz.tissue_graph import (
     CMAP,
     TissueLayout,
@@ -44,6 +45,13 @@ from sim.viz.tissue_graph import (
     _draw_static,
     tissue_layout,
 )
+
+with warnings.catch_warnings():
+    # Solara's rules-of-hooks linter flags a hook in Mesa's own tab view (ComponentsView,
+    # which this page does not use) when Mesa's Solara module is imported: Mesa's code.
+    warnings.filterwarnings("ignore", message=r".*solara_viz\.py.*", category=UserWarning)
+    from mesa.visualization.solara_viz import ModelController, ShowSteps
+    from mesa.visualization.utils import update_counter
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +159,17 @@ class DashboardModel(PhysiologyModel):
         )
         super().__init__(scenario)
         self.minutes_per_step = max(1, int(minutes_per_step))
+        self.settings: dict[str, Any] = {
+            "phenotype": phenotype,
+            "n_cells": n_cells,
+            "meal": meal,
+            "exercise": exercise,
+            "gh_injection": gh_injection,
+            "secretagogue": secretagogue,
+            "minutes_per_step": minutes_per_step,
+            "seed": seed,
+        }
+        """The page settings this model was built with (the page compares them to its own)."""
         self.snapshots: list[pd.DataFrame] = [self.cell_snapshot()]
 
     def step(self) -> None:
@@ -246,6 +265,39 @@ def clock(model: DashboardModel) -> str:
     return f"t = {model.time_min / 60:.2f} h ({minutes // 60:02d}:{minutes % 60:02d})"
 
 
+PANEL_WIDTH_IN = 5.2
+"""Width the panel figures are drawn at. The saved-run builders make 7-10 in figures for a page
+of their own; shown in a half-width panel (~500 px on a 1,500-px window) their 10-pt text
+came out at ~6-8 px. At 5.2 in it is ~13 px; ``PANEL_DPI`` keeps the PNG sharper than the
+panel."""
+PANEL_DPI = 130
+PANEL_LEGEND_COLUMNS = 3
+
+
+def panel_png(fig: Figure | None) -> bytes | None:
+    """A figure as PNG bytes at the dashboard's panel width; its height shrinks less (at most
+    to 3/4), so titles, clock axis and legend leave room for the axes."""
+    if fig is None:
+        return None
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(PANEL_WIDTH_IN, h * max(PANEL_WIDTH_IN / w, 0.75))
+    for legend in list(fig.legends):  # the legend below the panels, re-flowed to fit
+        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+        legend.remove()
+        add_legend(fig, handles, ncols=PANEL_LEGEND_COLUMNS, labels=labels)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=PANEL_DPI)
+    return buf.getvalue()
+
+
+@solara.component
+def Panel(fig: Figure | None) -> None:
+    """A figure as an image filling its column (blank when there is nothing to draw)."""
+    png = panel_png(fig)
+    if png is not None:
+        solara.Image(png, width="100%", classes=["sim-panel"])
+
+
 @solara.component
 def StatusView(model: DashboardModel) -> None:
     """Simulated time and the current plasma values (text, for a quick read)."""
@@ -256,7 +308,7 @@ def StatusView(model: DashboardModel) -> None:
         f"**{clock(model)}** · {n} cells · glucose **{row['glucose_mM']:.2f} mM** · "
         f"insulin {row['insulin_uU_ml']:.1f} µU/mL · FFA {row['ffa_mM']:.2f} mM · "
         f"GH {row['gh_ug_l']:.2f} µg/L",
-        style={"font-size": "1.1em"},
+        style={"font-size": "1.15em"},
     )
 
 
@@ -264,17 +316,14 @@ def StatusView(model: DashboardModel) -> None:
 def PlasmaView(model: DashboardModel) -> None:
     """Plasma glucose, insulin, FFA and GH so far, interventions shaded."""
     update_counter.get()
-    fig = whole_body_figure(live_run(model), columns=PLASMA_COLUMNS)
-    solara.FigureMatplotlib(fig, format="png", dpi=80)
+    Panel(whole_body_figure(live_run(model), columns=PLASMA_COLUMNS))
 
 
 @solara.component
 def UptakeView(model: DashboardModel) -> None:
     """Tissue glucose uptake (stacked) with EGP and meal appearance."""
     update_counter.get()
-    fig = glucose_flux_figure(live_run(model))
-    if fig is not None:
-        solara.FigureMatplotlib(fig, format="png", dpi=80)
+    Panel(glucose_flux_figure(live_run(model)))
 
 
 @solara.component
@@ -283,10 +332,7 @@ def PathwayView(model: DashboardModel) -> None:
     update_counter.get()
     tissue, set_tissue = solara.use_state("muscle")
     solara.ToggleButtonsSingle(value=tissue, on_value=set_tissue, values=list(model.tissues))
-    run = live_run(model)
-    fig = pathway_overlay_figure(run, tissue, LIVE_FRACTION_NODES)
-    if fig is not None:
-        solara.FigureMatplotlib(fig, format="png", dpi=70)
+    Panel(pathway_overlay_figure(live_run(model), tissue, LIVE_FRACTION_NODES))
 
 
 @solara.component
@@ -302,7 +348,7 @@ def GraphView(model: DashboardModel) -> None:
             "node", value=node if node in names else names[0], values=names, on_value=set_node
         )
     shown = node if node in names else names[0]
-    solara.FigureMatplotlib(graph_figure(model, tissue, shown), format="png", dpi=80)
+    Panel(graph_figure(model, tissue, shown))
 
 
 MODEL_PARAMS: dict[str, dict[str, Any]] = {
@@ -331,10 +377,21 @@ MODEL_PARAMS: dict[str, dict[str, Any]] = {
         "max": 60,
         "step": 1,
         "label": "simulated minutes per step",
+        "unit": " min",
     },
     "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": 99, "step": 1, "label": "seed"},
 }
+"""The model's settings on the page: Mesa's ``model_params`` layout (``type``, ``value``,
+bounds, ``label``) plus an optional ``unit`` shown after a slider's value."""
 COMPONENTS = [StatusView, PlasmaView, UptakeView, PathwayView, GraphView]
+TITLE = "sim dashboard: insulin, GH, FFA and exercise signalling"
+"""The browser tab's title and the app bar's text."""
+PLAY_INTERVAL_MS = 50
+CSS = """
+.sim-slider-value { font-weight: 600; min-width: 4.5em; text-align: right; }
+.sim-slider .v-input__slot { margin-bottom: 0; }
+.sim-panel { display: block; max-width: 100%; }
+"""
 
 
 CELLS_ENV = "SIM_DASHBOARD_CELLS"
@@ -350,18 +407,103 @@ def model_params() -> dict[str, dict[str, Any]]:
 
 
 @solara.component
+def ValueSlider(
+    name: str,
+    label: str,
+    value: int,
+    on_value: Callable[[int], None],
+    bounds: tuple[int, int, int],
+    unit: str = "",
+) -> None:
+    """An integer slider with its label on the left and its current value on the right."""
+    lo, hi, step = bounds
+    with solara.Column(gap="0px", classes=["sim-slider", f"sim-slider-{name}"]):
+        with solara.Row(justify="space-between", style={"align-items": "baseline"}):
+            solara.Text(label)
+            solara.Text(f"{value}{unit}", classes=["sim-slider-value"])
+        solara.SliderInt("", value=value, on_value=on_value, min=lo, max=hi, step=step)
+
+
+@solara.component
+def SettingsView(params: dict[str, dict[str, Any]], chosen: solara.Reactive[dict]) -> None:
+    """The model's settings (``MODEL_PARAMS`` layout); every slider shows its value."""
+    for name, spec in params.items():
+
+        def set_value(value: Any, name: str = name) -> None:
+            chosen.set({**chosen.value, name: value})
+
+        value = chosen.value.get(name, spec["value"])
+        label = spec.get("label", name)
+        if spec["type"] == "SliderInt":
+            bounds = (spec["min"], spec["max"], spec["step"])
+            ValueSlider(name, label, value, set_value, bounds, spec.get("unit", ""))
+        elif spec["type"] == "Select":
+            solara.Select(label, value=value, values=spec["values"], on_value=set_value)
+        elif spec["type"] == "Checkbox":
+            solara.Checkbox(label=label, value=value, on_value=set_value)
+        else:
+            raise ValueError(f"MODEL_PARAMS[{name!r}]: unsupported type {spec['type']!r}")
+
+
+def pending_changes(model: DashboardModel, chosen: dict[str, Any]) -> list[str]:
+    """The settings chosen on the page that the running model was not built with."""
+    return [k for k, v in chosen.items() if model.settings.get(k) != v]
+
+
+@solara.component
 def Page() -> None:
-    """The dashboard page served by ``sim dashboard``."""
+    """The dashboard page served by ``sim dashboard``.
+
+    Built from Mesa's SolaraViz parts (its :func:`ModelController` for Reset / Play / Step
+    and :func:`ShowSteps`) around a page of our own: SolaraViz's own layout puts the panels
+    behind a tab labelled "Page 0" and shows no slider values.
+    """
     params = model_params()
     defaults = {k: v["value"] for k, v in params.items()}
-    model = solara.use_memo(lambda: DashboardModel(**defaults), [])
-    SolaraViz(
-        model,
-        components=COMPONENTS,
-        model_params=params,
-        name="sim: insulin, GH, FFA and exercise signalling",
-        play_interval=50,
-    )
+    first = solara.use_memo(lambda: DashboardModel(**defaults), [])
+    model = solara.use_reactive(first)
+    chosen = solara.use_reactive(defaults)
+    play_ms = solara.use_reactive(PLAY_INTERVAL_MS)
+    render_every = solara.use_reactive(1)
+    threads = solara.use_reactive(False)
+    solara.Title(TITLE)
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Controls"):
+            ValueSlider(
+                "play_ms", "play interval", play_ms.value, play_ms.set, (10, 500, 10), " ms"
+            )
+            ValueSlider(
+                "render_every",
+                "steps per redraw",
+                render_every.value,
+                render_every.set,
+                (1, 100, 1),
+            )
+            ModelController(
+                model,
+                model_parameters=chosen,
+                play_interval=play_ms,
+                render_interval=render_every,
+                use_threads=threads,
+            )
+        with solara.Card("Model settings"):
+            SettingsView(params, chosen)
+            waiting = pending_changes(model.value, chosen.value)
+            if waiting:
+                solara.Info(f"Reset applies: {', '.join(waiting)}", dense=True)
+        with solara.Card("Information"):
+            ShowSteps(model.value)
+    with solara.Column(style={"padding": "4px 12px"}):
+        StatusView(model.value)
+        with solara.Columns([1, 1]):
+            PlasmaView(model.value)
+            UptakeView(model.value)
+        with solara.Columns([1, 1]):
+            PathwayView(model.value)
+            GraphView(model.value)
 
 
 def measure_step_seconds(n_cells: int, steps: int = 10, minutes_per_step: int = 10) -> dict:
@@ -369,8 +511,6 @@ def measure_step_seconds(n_cells: int, steps: int = 10, minutes_per_step: int = 
 
     The redraw builds every panel's figure and renders it to PNG, as the browser gets it.
     """
-    import io
-
     t0 = time.perf_counter()
     model = DashboardModel(n_cells=n_cells, minutes_per_step=minutes_per_step)
     build = time.perf_counter() - t0
@@ -386,7 +526,7 @@ def measure_step_seconds(n_cells: int, steps: int = 10, minutes_per_step: int = 
             pathway_overlay_figure(run, "muscle", LIVE_FRACTION_NODES),
             graph_figure(model, "muscle", "akt_p"),
         ):
-            fig.savefig(io.BytesIO(), format="png", dpi=80)
+            panel_png(fig)
         step_s.append(t2 - t1)
         draw_s.append(time.perf_counter() - t2)
     return {

@@ -36,8 +36,9 @@ from sim.viz.data import (
 )
 from sim.viz.events import run_periods
 from sim.viz.heatmaps import heatmap_figure
+from sim.viz.nodes import node_label
 from sim.viz.pathway_diagram import pathway_diagram_figure
-from sim.viz.pathways import pathway_panel_nodes, pathways_figure
+from sim.viz.pathways import pathway_panel_nodes, pathways_figure, step_band
 from sim.viz.style import (
     add_clock_axis,
     add_legend,
@@ -266,8 +267,9 @@ def glucose_flux_figure(run: RunData) -> Figure | None:
 
 
 def pathway_overlay_figure(run: RunData, tissue: str, nodes: Sequence[str]) -> Figure | None:
-    """Several fraction-valued nodes of a tissue on one axes: mean over cells (line) and the
-    interquartile band across cells (cells table); a compact view for the live dashboard.
+    """Several fraction-valued nodes of a tissue on one axes: mean over cells (line, at the
+    recording cadence) and the interquartile band across cells of each cell snapshot, drawn
+    as steps (``step_band``); a compact view for the live dashboard.
 
     Args:
         run: loaded (or live) run.
@@ -290,24 +292,20 @@ def pathway_overlay_figure(run: RunData, tissue: str, nodes: Sequence[str]) -> F
             run.timeseries[col].to_numpy(float),
             color=color,
             lw=1.4,
-            label=node,
+            label=node_label(node),
             gid=f"mean:{col}",
         )
         q = pathway_quantiles(run.cells, tissue, node)
-        if not q.empty:
+        if not q.empty:  # each snapshot's band held over its own time, as in pathways_figure
+            x, lo, _mid, hi = step_band(q)
+            t0, t1 = time_span_h(run.timeseries["time_min"].tolist())
             ax.fill_between(
-                _hours(q),
-                q["q25"].to_numpy(float),
-                q["q75"].to_numpy(float),
-                color=color,
-                alpha=0.2,
-                lw=0,
-                gid=f"iqr:{node}",
+                np.clip(x, t0, t1), lo, hi, color=color, alpha=0.2, lw=0, gid=f"iqr:{node}"
             )
     ax.set_ylabel(f"{tissue} node (fraction of total)")
     ax.grid(alpha=0.3, lw=0.5)
     _finish_time_axes([ax], run, 1)
-    ax.legend(fontsize="x-small", ncols=4, loc="upper left")
+    ax.legend(fontsize="small", ncols=2, loc="upper left")
     ax.set_title(f"{tissue}: mean over cells, band = interquartile range", fontsize="small")
     return fig
 

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.transforms import Bbox, TransformedBbox
 
 from sim.viz.data import RunData
 from sim.viz.events import Period
@@ -31,7 +32,7 @@ _KIND_COLORS: tuple[tuple[str, str], ...] = (
     ("inject", "tab:purple"),
     ("dose", "tab:purple"),
 )
-_HOUR_STEPS: tuple[float, ...] = (0.25, 0.5, 1, 2, 3, 4, 6, 12, 24, 48, 72, 168)
+_HOUR_STEPS: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 1, 2, 3, 4, 6, 12, 24, 48, 72, 168)
 TIME_LABEL = "time since start (h)"
 
 
@@ -73,18 +74,21 @@ def shade_periods(ax: Axes, periods: Iterable[Period], zorder: float = 0.0) -> N
             if p.label.endswith("step"):
                 ax.axvline(x0, color=color, lw=0.8, alpha=0.7, zorder=zorder)
         if p.is_meal:
-            ax.plot(
+            (marker,) = ax.plot(
                 [x0],
                 [0.97],
                 marker="v",
                 ms=7,
                 color=color,
                 ls="none",
-                clip_on=False,
                 transform=ax.get_xaxis_transform(),
                 zorder=5,
                 gid=f"period:{p.kind}",
             )
+            # shown whole at the top edge, hidden outside the x range (a run still running
+            # has meals ahead of it), and kept out of the layout
+            marker.set_clip_box(TransformedBbox(Bbox([[0.0, 0.0], [1.0, 1.05]]), ax.transAxes))
+            marker.set_in_layout(False)
         elif p.end_min is None:
             ax.axvline(x0, color=color, ls="--", lw=1.0, zorder=1, gid=f"period:{p.kind}")
 
@@ -182,10 +186,13 @@ def add_clock_axis(ax: Axes, start_clock_h: float | None, span_h: float) -> None
 
 
 def time_span_h(times_min: Sequence[float]) -> tuple[float, float]:
-    """``(first, last)`` of a time vector in hours (``(0, 1)`` if empty)."""
+    """``(first, last)`` of a time vector in hours; an hour from the first time when the
+    vector has one time (a run just started) and ``(0, 1)`` if it is empty, so an axis
+    never gets identical limits."""
     if len(times_min) == 0:
         return 0.0, 1.0
-    return float(min(times_min)) / 60.0, float(max(times_min)) / 60.0
+    first, last = float(min(times_min)) / 60.0, float(max(times_min)) / 60.0
+    return (first, last) if last > first else (first, first + 1.0)
 
 
 def period_rug(ax: Axes, periods: Iterable[Period]) -> None:
@@ -195,34 +202,41 @@ def period_rug(ax: Axes, periods: Iterable[Period]) -> None:
         ax: axes whose x axis is hours since the run start.
         periods: periods to draw.
     """
+    # clipped to the axes' x range (a period may run past the last time drawn) and to a strip
+    # just above them; kept out of the layout so the strip never squeezes the axes
+    strip = TransformedBbox(Bbox([[0.0, 0.0], [1.0, 1.05]]), ax.transAxes)
     for p in periods:
         color = period_color(p.kind)
         x0 = p.start_min / 60.0
+        drawn: list[Artist] = []
         if p.end_min is not None:
-            ax.axvspan(
-                x0,
-                p.end_min / 60.0,
-                ymin=1.005,
-                ymax=1.035,
-                color=color,
-                alpha=0.6 if p.kind == "sleep" else 0.8,
-                lw=0,
-                clip_on=False,
-                gid=f"period:{p.kind}",
+            drawn.append(
+                ax.axvspan(
+                    x0,
+                    p.end_min / 60.0,
+                    ymin=1.005,
+                    ymax=1.035,
+                    color=color,
+                    alpha=0.6 if p.kind == "sleep" else 0.8,
+                    lw=0,
+                    gid=f"period:{p.kind}",
+                )
             )
         if p.is_meal or p.end_min is None:
-            ax.plot(
+            drawn += ax.plot(
                 [x0],
                 [1.02],
                 marker="v",
                 ms=6,
                 color=color,
                 ls="none",
-                clip_on=False,
                 transform=ax.get_xaxis_transform(),
                 zorder=5,
                 gid=f"period:{p.kind}",
             )
+        for artist in drawn:
+            artist.set_clip_box(strip)
+            artist.set_in_layout(False)
 
 
 def new_figure(
@@ -273,11 +287,15 @@ def figure_title(run: RunData, what: str) -> str:
     return f"{run.scenario.get('name') or run.run_dir.name} — {what}"
 
 
-def add_legend(fig: Figure, handles: Sequence[Artist], ncols: int = 6) -> None:
-    """A figure legend below the panels (nothing if there are no handles)."""
+def add_legend(
+    fig: Figure, handles: Sequence[Artist], ncols: int = 6, labels: Sequence[str] | None = None
+) -> None:
+    """A figure legend below the panels (nothing if there are no handles); ``labels``
+    replace the handles' own labels."""
     if handles:
         fig.legend(
             handles=list(handles),
+            **({"labels": list(labels)} if labels is not None else {}),
             loc="outside lower center",
             ncols=min(ncols, len(handles)),
             fontsize="small",
