@@ -128,10 +128,11 @@ def serve_dashboard(
             f"the dashboard needs the 'dashboard' extra (mesa[viz], solara): {exc}; "
             'install with: pip install -e ".[dashboard]"'
         ) from exc
-    if cells is not None:
-        from sim.viz.dashboard import CELLS_ENV
+    from sim.viz.dashboard import CELLS_ENV, prepare_in_background
 
+    if cells is not None:
         os.environ[CELLS_ENV] = str(cells)
+    prepare_in_background()  # compile and warm up the starting model while the server starts
     scope = (
         "loopback only: reachable from this machine only"
         if host in (LOOPBACK, "localhost", "::1")
