@@ -341,9 +341,16 @@ def test_flux_colours_are_distinct_and_spans_do_not_tint_the_stack(run_dir: Path
     assert len(stack_rgb) == len(stacks) and not stack_rgb & line_rgb
     assert all(c.get_facecolor()[0][3] == 1.0 for c in stacks)  # opaque: the legend colour
     spans = [p for p in ax.patches if str(p.get_gid()).startswith("period:")]
-    inside = [p for p in spans if p.get_clip_on()]
+    inside = [p for p in spans if p.get_in_layout()]
     assert inside and all(p.get_zorder() < min(c.get_zorder() for c in stacks) for p in inside)
-    assert any(not p.get_clip_on() for p in spans)  # the strip above the axes
+    # the strip above the axes: clipped to their x range, allowed above their top edge
+    fig.canvas.draw()
+    strip = [p for p in spans if not p.get_in_layout()]
+    assert strip
+    for p in strip:
+        box = p.get_clip_box()
+        assert box.y1 > ax.bbox.y1 and np.isclose(box.x0, ax.bbox.x0)
+        assert np.isclose(box.x1, ax.bbox.x1)
 
 
 def test_cell_figures_read_clock_time(run_dir: Path) -> None:
