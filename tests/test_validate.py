@@ -19,7 +19,18 @@ from sim.cli import main
 from sim.scenario import ScenarioError, load_scenario
 from sim.validate import calibrate as cal
 from sim.validate import metrics as mx
-from sim.validate.core import COHORT, Criterion, Measured, RunData, Target, cohort_seeds, judge
+from sim.validate.core import (
+    COHORT,
+    Criterion,
+    Measured,
+    RunData,
+    Target,
+    cohort_seeds,
+    daily_meals,
+    judge,
+    series,
+    window,
+)
 from sim.validate.suite import all_targets, check_overrides, pending_targets, select
 from sim.validate.targets_body import V01_COHORT
 
@@ -478,3 +489,20 @@ def test_full_suite(tmp_path):
     ]
     assert len(records) == 25 * 3
     assert rc == 0 and not failing, failing
+
+
+def test_shared_helpers_read_a_run_and_build_daily_meals():
+    t = np.arange(0.0, 61.0, 1.0)
+    run = RunData(pd.DataFrame({"time_min": t, "g": np.where(t < 30, 4.0, 8.0)}), None, {})
+    tt, g = series(run, "g")
+    assert tt.dtype == float and g[0] == 4.0 and g[-1] == 8.0
+    assert window(run, "g", 0, 20) == pytest.approx(4.0)
+    assert window(run, "g", 40, 60) == pytest.approx(8.0)
+    assert 4.0 < window(run, "g", 0, 60) < 8.0  # spans the step
+    meals = daily_meals(((30, 60, 20, 15, 5), (270, 75, 30, 20, 8)), repeat_until_min=2000.0)
+    assert [m["at_min"] for m in meals] == [30, 270]
+    assert meals[1]["fiber_g"] == 8 and all(m["repeat_every_min"] == 1440 for m in meals)
+    assert all(m["repeat_until_min"] == 2000.0 for m in meals)
+    assert "repeat_until_min" not in daily_meals(((30, 60, 20, 15, 5),))[0]
+    # every meal a valid scenario intervention
+    load_scenario({"name": "meals", "duration_min": 2880, "interventions": meals})

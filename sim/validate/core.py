@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.validate import metrics as mx
+
 SMALL_CELLS = {"muscle": 30, "liver": 20, "adipose": 20}
 """Agents per tissue in validation runs: whole-body figures do not depend on the agent count
 (DESIGN: the agent count is resolution), so the suite stays small and fast."""
@@ -247,3 +249,37 @@ def scenario(name: str, seed: int, **keys: Any) -> dict[str, Any]:
     base: dict[str, Any] = {"name": name, "seed": seed, "cells": dict(SMALL_CELLS)}
     base.update(keys)
     return base
+
+
+def series(run: RunData, col: str) -> tuple[np.ndarray, np.ndarray]:
+    """Time (min) and the timeseries column ``col`` of one run, as float arrays."""
+    ts = run.timeseries
+    return ts["time_min"].to_numpy(float), ts[col].to_numpy(float)
+
+
+def window(run: RunData, col: str, t0: float, t1: float) -> float:
+    """Time-weighted mean of the column ``col`` of one run over ``[t0, t1]`` minutes."""
+    return mx.window_mean(*series(run, col), t0, t1)
+
+
+def daily_meals(
+    rows: tuple[tuple[float, float, float, float, float], ...],
+    repeat_until_min: float | None = None,
+) -> list[dict[str, Any]]:
+    """Meal interventions repeated every day: one per ``(at_min, carbs_g, protein_g, fat_g,
+    fiber_g)`` row, until ``repeat_until_min`` when given (else the run's end)."""
+    meals = []
+    for at, carbs, protein, fat, fiber in rows:
+        meal = {
+            "kind": "meal",
+            "at_min": at,
+            "carbs_g": carbs,
+            "protein_g": protein,
+            "fat_g": fat,
+            "fiber_g": fiber,
+            "repeat_every_min": 1440,
+        }
+        if repeat_until_min is not None:
+            meal["repeat_until_min"] = repeat_until_min
+        meals.append(meal)
+    return meals

@@ -17,24 +17,17 @@ from sim.validate.core import (
     cohort_mean,
     cohort_seeds,
     scenario,
+    series,
+    window,
 )
 
 BASAL = (30.0, 60.0)
 """Window (min) before a clamp started at 60 min over which basal fluxes are averaged."""
 
 
-def _ts(run: RunData, col: str) -> tuple[np.ndarray, np.ndarray]:
-    ts = run.timeseries
-    return ts["time_min"].to_numpy(float), ts[col].to_numpy(float)
-
-
-def _mean(run: RunData, col: str, t0: float, t1: float) -> float:
-    return mx.window_mean(*_ts(run, col), t0, t1)
-
-
 def _group_ts(runs: dict[str, RunData], arm: str, col: str) -> tuple[np.ndarray, np.ndarray]:
     """Time and the group-mean curve of ``col`` over a cohort's runs ``{arm}_i``."""
-    return _ts(runs[f"{arm}_0"], col)[0], cohort_mean(runs, arm, col)
+    return series(runs[f"{arm}_0"], col)[0], cohort_mean(runs, arm, col)
 
 
 # --------------------------------------------------------------------------- V01
@@ -65,7 +58,7 @@ def _v01_subject(r: RunData) -> np.ndarray:
     step (a step set below the subject's own insulin sits at the level it measured)."""
     steps = r.summary["clamp_steps"]
     cols = ("insulin_uU_ml", "egp_mg_kg_min", "rd_mg_kg_min")
-    return np.array([[_mean(r, c, *BASAL)] + [s[c] for s in steps] for c in cols])
+    return np.array([[window(r, c, *BASAL)] + [s[c] for s in steps] for c in cols])
 
 
 def _v01_measure(runs: dict[str, RunData]) -> Measured:
@@ -143,7 +136,7 @@ def _v02_scn(seed: int) -> dict:
 
 def _v02_measure(runs: dict[str, RunData]) -> Measured:
     r = runs["fast"]
-    t, g = _ts(r, "glucose_mM")
+    t, g = series(r, "glucose_mM")
     slope = np.polyfit(t / 60.0, g, 1)[0]
     ts = r.timeseries
     rd = ts["rd_mg_kg_min"].mean()
@@ -214,7 +207,7 @@ def _v03_scn(seed: int) -> dict:
 def _v03_measure(runs: dict[str, RunData]) -> Measured:
     r = runs["clamp"]
     d = {
-        c: _mean(r, c, 150, 180) - _mean(r, c, *BASAL)
+        c: window(r, c, 150, 180) - window(r, c, *BASAL)
         for c in ("rd_mg_kg_min", "uptake_muscle_mg_kg_min", "uptake_adipose_mg_kg_min")
     }
     values = {
@@ -345,7 +338,7 @@ V05_COLUMNS = ("egp_mg_kg_min", "rd_mg_kg_min", "ffa_release_umol_kg_min")
 def _v05_windows(r: RunData) -> list[dict[str, float]]:
     """One subject's basal window, then the last 30 min of every step."""
     windows = [BASAL] + [(60 + 120 * (k + 1) - 30, 60 + 120 * (k + 1)) for k in range(3)]
-    return [{c: _mean(r, c, a, b) for c in V05_COLUMNS} for a, b in windows]
+    return [{c: window(r, c, a, b) for c in V05_COLUMNS} for a, b in windows]
 
 
 def _v05_measure(runs: dict[str, RunData]) -> Measured:

@@ -7,7 +7,7 @@ import numpy as np
 
 from sim.validate import figures as fg
 from sim.validate import metrics as mx
-from sim.validate.core import Criterion, Measured, RunData, Target, scenario
+from sim.validate.core import Criterion, Measured, RunData, Target, daily_meals, scenario
 
 EX_START = 30.0
 
@@ -201,20 +201,8 @@ V17_CLAMP_AT = V17_WEEKS * 7 * V17_DAY + V17_DAY  # the morning after the 14 wee
 V17_CELLS = {"muscle": 8, "liver": 4, "adipose": 4}
 
 
-def _daily_meals(until: float) -> list[dict]:
-    return [
-        {
-            "kind": "meal",
-            "at_min": a,
-            "carbs_g": c,
-            "protein_g": p,
-            "fat_g": f,
-            "fiber_g": 5,
-            "repeat_every_min": V17_DAY,
-            "repeat_until_min": until,
-        }
-        for a, c, p, f in ((30, 60, 20, 15), (270, 75, 30, 20), (630, 75, 35, 25))
-    ]
+V17_MEALS = ((30, 60, 20, 15, 5), (270, 75, 30, 20, 5), (630, 75, 35, 25, 5))
+"""(at_min from 08:00, carbs, protein, fat, fiber) every day of the training weeks."""
 
 
 def _v17_scn(seed: int) -> dict:
@@ -235,14 +223,14 @@ def _v17_scn(seed: int) -> dict:
             "V17_training",
             seed,
             protocol=clamp,
-            interventions=[train, *_daily_meals(V17_CLAMP_AT - V17_DAY)],
+            interventions=[train, *daily_meals(V17_MEALS, V17_CLAMP_AT - V17_DAY)],
             **keys,
         ),
         "untrained": scenario(
             "V17_untrained",
             seed,
             protocol=ctl_clamp,
-            interventions=_daily_meals(V17_DAY - 1),
+            interventions=daily_meals(V17_MEALS, V17_DAY - 1),
             **keys,
         ),
     }

@@ -15,6 +15,7 @@ from sim.validate.core import (
     Target,
     cohort_mean,
     cohort_seeds,
+    daily_meals,
     scenario,
 )
 
@@ -119,27 +120,13 @@ LATE_MEAL = (840, 150, 10, 5, 2)
 """A high-carbohydrate meal at 22:00, one hour before sleep onset (Van Cauter 1996)."""
 
 
-def _meals(late: bool) -> list[dict]:
-    chosen = (*MEALS[:2], LATE_MEAL) if late else MEALS
-    return [
-        {
-            "kind": "meal",
-            "at_min": a,
-            "carbs_g": c,
-            "protein_g": p,
-            "fat_g": f,
-            "fiber_g": fb,
-            "repeat_every_min": 1440,
-        }
-        for a, c, p, f, fb in chosen
-    ]
-
-
 def _v13_scn(seed: int) -> dict:
     keys = {"duration_min": 1440 * V13_DAYS, "record_every_min": 1, "cell_record_every_min": 720}
     return {
-        "day": scenario("V13_free_living", seed, interventions=_meals(False), **keys),
-        "late": scenario("V13_late_meal", seed, interventions=_meals(True), **keys),
+        "day": scenario("V13_free_living", seed, interventions=daily_meals(MEALS), **keys),
+        "late": scenario(
+            "V13_late_meal", seed, interventions=daily_meals((*MEALS[:2], LATE_MEAL)), **keys
+        ),
     }
 
 

@@ -28,8 +28,10 @@ from sim.validate.core import (
     Target,
     cohort_mean,
     cohort_seeds,
+    daily_meals,
     scenario,
 )
+from sim.validate.targets_gh import MEALS  # V13's three meals a day
 
 KEYS = {"record_every_min": 1, "cell_record_every_min": 1440}
 PULSE_PROMINENCE_UG_L = 0.5
@@ -57,36 +59,16 @@ def _production_ug_l(t: np.ndarray, gh: np.ndarray, t0: float, t1: float) -> flo
 
 # --------------------------------------------------------------------------- Hartman 1992
 FAST_DAYS = 2
-MEALS = (  # (at_min from 08:00, carbs, protein, fat, fiber), as V13
-    (30, 60, 20, 15, 5),
-    (270, 75, 30, 20, 8),
-    (630, 75, 35, 25, 8),
-)
 DAY2 = (1440.0, 2880.0)
 """The 24 h sampled: the second day (08:00-08:00), the fasted arm's last meal the evening
 before the run (Hartman 1992 sampled on the second day of a fast)."""
-
-
-def _meals() -> list[dict]:
-    return [
-        {
-            "kind": "meal",
-            "at_min": a,
-            "carbs_g": c,
-            "protein_g": p,
-            "fat_g": f,
-            "fiber_g": fb,
-            "repeat_every_min": 1440,
-        }
-        for a, c, p, f, fb in MEALS
-    ]
 
 
 def _fast_scn(seed: int) -> dict:
     out = {}
     for i, sub in enumerate(cohort_seeds(seed)):
         dur = {"duration_min": 1440 * FAST_DAYS, **KEYS}
-        out[f"fed_{i}"] = scenario(f"hartman_fed_{i}", sub, interventions=_meals(), **dur)
+        out[f"fed_{i}"] = scenario(f"hartman_fed_{i}", sub, interventions=daily_meals(MEALS), **dur)
         out[f"fast_{i}"] = scenario(f"hartman_fast_{i}", sub, **dur)
     return out
 

@@ -14,7 +14,15 @@ import numpy as np
 
 from sim.validate import figures as fg
 from sim.validate import metrics as mx
-from sim.validate.core import Criterion, Measured, RunData, Target, scenario
+from sim.validate.core import (
+    Criterion,
+    Measured,
+    RunData,
+    Target,
+    scenario,
+    series,
+    window,
+)
 
 BOLUS_MIN = 30.0
 """The bolus (or the oral/iv load) is given at 30 min, after a 30-min basal window (08:00 start,
@@ -22,16 +30,6 @@ overnight fasted)."""
 BASAL = (0.0, BOLUS_MIN)
 KEYS = {"record_every_min": 1, "cell_record_every_min": 600}
 IVGTT_G_KG = 0.3  # Hovorka 2002's dose; the standard 0.3 g/kg test
-
-
-def _ts(run: RunData, col: str) -> tuple[np.ndarray, np.ndarray]:
-    ts = run.timeseries
-    return ts["time_min"].to_numpy(float), ts[col].to_numpy(float)
-
-
-def _mean(run: RunData, col: str, t0: float, t1: float) -> float:
-    t, y = _ts(run, col)
-    return mx.window_mean(t, y, t0, t1)
 
 
 def _ivgtt_scn(seed: int) -> dict:
@@ -48,13 +46,13 @@ def k_glucose(t: np.ndarray, g: np.ndarray, t0: float, t1: float) -> float:
 
 def _ivgtt_measure(runs: dict[str, RunData]) -> Measured:
     r = runs["ivgtt"]
-    t, g = _ts(r, "glucose_mM")
-    _, ins = _ts(r, "insulin_uU_ml")
-    _, egp = _ts(r, "egp_mg_kg_min")
-    _, rd = _ts(r, "rd_mg_kg_min")
-    _, other = _ts(r, "uptake_other_mg_kg_min")
+    t, g = series(r, "glucose_mM")
+    _, ins = series(r, "insulin_uU_ml")
+    _, egp = series(r, "egp_mg_kg_min")
+    _, rd = series(r, "rd_mg_kg_min")
+    _, other = series(r, "uptake_other_mg_kg_min")
     tt = t - BOLUS_MIN
-    ins0, egp0 = _mean(r, "insulin_uU_ml", *BASAL), _mean(r, "egp_mg_kg_min", *BASAL)
+    ins0, egp0 = window(r, "insulin_uU_ml", *BASAL), window(r, "egp_mg_kg_min", *BASAL)
     # insulin-dependent disposal clearance (mL-equivalent: uptake per unit glucose), the
     # quantity Hovorka's model calls the insulin effect on disposal
     clear = (rd - other) / g
@@ -195,16 +193,16 @@ def _elrick_measure(runs: dict[str, RunData]) -> Measured:
     w = (BOLUS_MIN, BOLUS_MIN + 2 * ELRICK_MIN)
 
     def incr(r: RunData, col: str) -> float:
-        return _mean(r, col, *w) - _mean(r, col, *BASAL)
+        return window(r, col, *w) - window(r, col, *BASAL)
 
     values = {
         "insulin_ratio": incr(runs["oral"], "insulin_uU_ml") / incr(runs["iv"], "insulin_uU_ml"),
         "glucose_ratio": incr(runs["oral"], "glucose_mM") / incr(runs["iv"], "glucose_mM"),
     }
-    curves = {"t": _ts(runs["oral"], "glucose_mM")[0]}
+    curves = {"t": series(runs["oral"], "glucose_mM")[0]}
     for arm in ("oral", "iv"):
-        curves[f"{arm}_g"] = _ts(runs[arm], "glucose_mM")[1]
-        curves[f"{arm}_i"] = _ts(runs[arm], "insulin_uU_ml")[1]
+        curves[f"{arm}_g"] = series(runs[arm], "glucose_mM")[1]
+        curves[f"{arm}_i"] = series(runs[arm], "insulin_uU_ml")[1]
     return Measured(values, curves)
 
 
