@@ -96,15 +96,32 @@ def _period(spec: Mapping[str, Any], kind: str, start: float, label: str) -> Per
     return Period(kind, start, end, label)
 
 
-def intervention_periods(interventions: Iterable[Any]) -> list[Period]:
+def _repeats(spec: Mapping[str, Any], start: float, end_min: float | None) -> list[float]:
+    """Start times of an intervention and its repetitions (``repeat_every_min``, up to
+    ``repeat_until_min``) before ``end_min``; only ``start`` when the run's end is unknown."""
+    every = spec.get("repeat_every_min")
+    if not every or end_min is None:
+        return [start]
+    until = spec.get("repeat_until_min")
+    until = end_min if until is None else min(float(until), end_min)
+    n = int(np.floor((until - start) / float(every))) + 1 if until >= start else 0
+    return [start + k * float(every) for k in range(n) if start + k * float(every) < end_min]
+
+
+def intervention_periods(
+    interventions: Iterable[Any], end_min: float | None = None
+) -> list[Period]:
     """Periods of the scenario's ``interventions`` list.
 
     Args:
         interventions: mappings with ``kind`` and timing keys (``at_min`` or ``start_min``,
-            ``at_h`` or ``start_h``; optional ``duration_min``, ``duration_h`` or ``end_min``).
+            ``at_h`` or ``start_h``; optional ``duration_min``, ``duration_h`` or ``end_min``;
+            optional ``repeat_every_min`` and ``repeat_until_min``).
+        end_min: the run's length; repetitions are listed up to it (None: first ones only).
 
     Returns:
-        One period per intervention with a start time; others are logged and skipped.
+        One period per intervention (and repetition) with a start time; interventions without
+        one are logged and skipped.
     """
     periods = []
     for spec in interventions or []:
@@ -115,7 +132,8 @@ def intervention_periods(interventions: Iterable[Any]) -> list[Period]:
         if start is None:
             logger.info("intervention %r has no start time; not shaded", kind)
             continue
-        periods.append(_period(spec, kind, start, kind.replace("_", " ")))
+        for t in _repeats(spec, start, end_min):
+            periods.append(_period(spec, kind, t, kind.replace("_", " ")))
     return periods
 
 
@@ -176,9 +194,12 @@ def _step_periods(steps: list[Any], kind: str, cursor: float) -> list[Period]:
 
 
 def scenario_periods(scenario: Mapping[str, Any]) -> list[Period]:
-    """Protocol and intervention periods of a parsed ``scenario.yaml``."""
+    """Protocol and intervention periods of a parsed ``scenario.yaml`` (repeated
+    interventions up to its ``duration_min``)."""
     interventions = scenario.get("interventions") or []
-    return protocol_periods(scenario.get("protocol")) + intervention_periods(interventions)
+    end = scenario.get("duration_min")
+    end_min = float(end) if isinstance(end, int | float) else None
+    return protocol_periods(scenario.get("protocol")) + intervention_periods(interventions, end_min)
 
 
 def run_periods(scenario: Mapping[str, Any], timeseries: pd.DataFrame) -> list[Period]:
