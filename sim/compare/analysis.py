@@ -161,7 +161,9 @@ def _diffs(results: pd.DataFrame, outcome: str, arm: str, control: str) -> pd.Se
     wide = ok.pivot_table(index="subject", columns="arm", values=outcome, aggfunc="first")
     if arm not in wide or control not in wide:
         return pd.Series(dtype=float)
-    return (wide[arm] - wide[control]).dropna()
+    both = wide[[control, arm]].dropna()
+    d = stats.paired_differences(both[control].to_numpy(float), both[arm].to_numpy(float))
+    return pd.Series(d, index=both.index)
 
 
 def analyse(plan: Plan, summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from sim.compare.figures import plot_compare
 from sim.compare.population import TRAITS
+from sim.compare.stats import ROUNDOFF_REL
 
 
 def _f(x: float | None, digits: int = 3) -> str:
@@ -133,17 +134,19 @@ def _attribution_lines(att: pd.DataFrame) -> list[str]:
 
 
 METHODS = (
-    "Paired differences (arm - control) per subject. Mean difference with a seeded BCa "
-    "bootstrap 95 % CI (scipy.stats.bootstrap, 4000 resamples); Hedges' g_av (mean difference "
-    "over the average of the two arms' between-subject SDs, times the exact small-sample "
-    "correction J(n-1); Lakens 2013, Hedges 1981); Wilcoxon signed-rank p (exact for small n) "
-    "and paired t-test p; Holm adjustment across the outcomes of each arm. Verdict: "
-    "*supported* when the CI excludes 0 on the hypothesised side and Holm p < alpha, "
-    "*contradicted* when it does so on the other side, else *inconclusive*. Attribution: "
-    "share = 1 - effect(mechanism off) / effect(full), each effect against its own control, "
-    "paired percentile bootstrap over subjects. Note: the virtual subjects are noise-free "
-    "model runs, so p-values reflect between-subject consistency of the effect, not "
-    "measurement noise; read the effect size and its CI first."
+    f"Paired differences (arm - control) per subject; a difference below {ROUNDOFF_REL:g} of "
+    "the values compared is numerical round-off and counts as zero. Mean difference with a "
+    "seeded BCa bootstrap 95 % CI (scipy.stats.bootstrap, 4000 resamples); Hedges' g_av (mean"
+    " difference over the average of the two arms' between-subject SDs, times the exact "
+    "small-sample correction J(n-1); Lakens 2013, Hedges 1981); Wilcoxon signed-rank p (exact"
+    " for small n) and paired t-test p; Holm adjustment across the outcomes of each arm. "
+    "Verdict: *supported* when the CI excludes 0 on the hypothesised side and Holm p < alpha,"
+    " *contradicted* when it does so on the other side, *no difference* when every subject's "
+    "difference is zero, else *inconclusive*. Attribution: share = 1 - effect(mechanism off) "
+    "/ effect(full), each effect against its own control, paired percentile bootstrap over "
+    "subjects. Note: the virtual subjects are noise-free model runs, so p-values reflect "
+    "between-subject consistency of the effect, not measurement noise; read the effect size "
+    "and its CI first."
 )
 
 
