@@ -120,6 +120,8 @@ def serve_dashboard(
     # its own model, ~135 MB), pages idle for 10 min are closed.
     os.environ.setdefault("SOLARA_KERNEL_MAX_COUNT", str(max_visitors))
     os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "10m")
+    # the plain loading screen: the default one leaves a "runs on Solara" badge over the panels
+    os.environ.setdefault("SOLARA_THEME_LOADER", "plain")
     try:
         import solara  # noqa: F401
         from solara.__main__ import cli as solara_cli
