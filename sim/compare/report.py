@@ -133,8 +133,10 @@ def _attribution_lines(att: pd.DataFrame) -> list[str]:
     return lines
 
 
+_TOLERANCE = f"{ROUNDOFF_REL:.0e}".replace("e-0", "e-")
+"""The round-off tolerance as the report writes it (``1e-9``)."""
 METHODS = (
-    f"Paired differences (arm - control) per subject; a difference below {ROUNDOFF_REL:g} of "
+    f"Paired differences (arm - control) per subject; a difference below {_TOLERANCE} of "
     "the values compared is numerical round-off and counts as zero. Mean difference with a "
     "seeded BCa bootstrap 95 % CI (scipy.stats.bootstrap, 4000 resamples); Hedges' g_av (mean"
     " difference over the average of the two arms' between-subject SDs, times the exact "

@@ -305,8 +305,9 @@ def sweep_curves_figure(sweep: SweepData, metric: str) -> Figure:
         ax.grid(alpha=0.3, lw=0.5)
         ax.legend(fontsize="x-small")
     thin = "; thin lines: one replicate (same seed) across levels" if is_paired(sweep) else ""
-    fig.suptitle(
-        f"{sweep.name} — {metric} against each swept key (band: ±1 SD over replicates{thin})"
+    fig.suptitle(  # two lines: one line overflowed a one-key figure's width
+        f"{sweep.name} — {metric} against each swept key\n(band: ±1 SD over replicates{thin})",
+        fontsize="medium",
     )
     return fig
 
