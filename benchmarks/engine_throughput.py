@@ -76,6 +76,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -84,29 +85,41 @@ DEFAULT_OUT = HERE / "results" / "engine_throughput.json"
 SPLIT = {"muscle": 5, "liver": 3, "adipose": 3}
 """Cells per tissue in the proportions of configs/baseline.yaml (500 / 300 / 300)."""
 
-AGENT_ENGINES = {"agent": "python", "agent-numba": "numba"}
+AGENT_ENGINES = {"agent": "python", "agent-numba": "numba", "agent-roadrunner": "python"}
 """Per-agent baselines (``engine: agent``, each Mesa agent's ``step()`` advances its own
 cell): (a) ``agent``, RK4 on Python floats with the rate laws run as plain Python (what a
 Mesa user writes); (b) ``agent-numba``, the compiled single-cell kernel called from each
-``step()``."""
+``step()``; (c) ``agent-roadrunner``, one libRoadRunner instance per cell on the SBML of
+``sim export sbml`` (:func:`_roadrunner_agents`)."""
+
+RR_RTOL, RR_ATOL = 1e-6, 1e-12
+"""CVODE tolerances of baseline (c): libRoadRunner's defaults (what a user gets)."""
 
 FULL_CASES = [
+    ("agent-roadrunner", 100, 5),
+    ("agent-roadrunner", 1_000, 3),
+    ("agent", 100, 10),
     ("agent", 1_000, 5),
     ("agent", 10_000, 2),
     ("agent", 100_000, 2),
+    ("agent-numba", 100, 50),
     ("agent-numba", 1_000, 20),
     ("agent-numba", 10_000, 5),
     ("agent-numba", 100_000, 3),
+    ("numpy", 100, 200),
     ("numpy", 1_000, 60),
     ("numpy", 10_000, 20),
     ("numpy", 100_000, 6),
     ("numpy", 1_000_000, 2),
+    ("numba", 100, 300),
     ("numba", 1_000, 60),
     ("numba", 10_000, 30),
     ("numba", 100_000, 10),
     ("numba", 1_000_000, 3),
 ]
 QUICK_CASES = [
+    ("agent-roadrunner", 100, 3),
+    ("agent", 100, 5),
     ("agent", 1_000, 3),
     ("agent-numba", 1_000, 10),
     ("numpy", 1_000, 30),
@@ -217,6 +230,7 @@ def run_case(
     model = sm.PhysiologyModel(scenario(n, engine, record=record))
     build_s = time.perf_counter() - t0 - model._bench_first_step_s
     sm.PhysiologyModel._warm_up = warm_up
+    rr = _roadrunner_agents(model) if engine == "agent-roadrunner" else None
     # Untimed steps first (the first compiles the numba kernel when there is one), so every
     # case times the same simulated window: after the meal at t = 0 the stiffness bound, and
     # with it the RK4 substeps per step, rises for ~6 min (2-2-2 -> 2-4-3 in the three
@@ -231,13 +245,20 @@ def run_case(
         model.step()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     cell_substeps = substeps["cells"]
+    extra = {}
+    if rr is not None:  # CVODE's own steps, and the agreement with (a) checked on the way
+        extra = {
+            "roadrunner": {k: v for k, v in rr.items() if k != "instances"},
+            "integrator": f"CVODE rtol {RR_RTOL:g} atol {RR_ATOL:g}",
+        }
     if sampled is not None:  # per-agent time of the sample, scaled to every agent
         scale = steps * n / sampled["count"] - 1.0
         wall += sampled["agent_s"] * scale
         cpu += sampled["agent_cpu_s"] * scale
     return {
+        **extra,
         "engine": engine,
-        "kernel": _kernel_of(model),
+        "kernel": "agent-roadrunner" if rr is not None else _kernel_of(model),
         # threads the compiled kernel split a tissue over (1 when no tissue is large enough)
         "threads": compiled.threads()
         if _kernel_of(model) == "numba"
@@ -306,6 +327,117 @@ def _sample_agents(n: int) -> dict | None:
         stats["count"] += 1
 
     TissueCell.step = sampled_step
+    return stats
+
+
+def _roadrunner_agents(model) -> dict:  # noqa: ANN001
+    """Baseline (c): each Mesa agent's ``step()`` drives its own libRoadRunner instance on
+    the SBML of its tissue (:func:`sim.export.sbml.cell_document`, the model ``sim export
+    sbml`` writes) with the same per-cell parameters, the same inputs the engine gives the
+    cell in this step (per-cell local values included) and the same protocol: the agent sets
+    its column (accumulators restarted at 0) and the inputs, CVODE integrates over the step
+    (``oneStep`` with a restart, as any co-simulation whose inputs change each step must),
+    and the agent writes the state back, so the body, the recorder and the checks see it as
+    from the other engines. The first agent of each tissue also runs baseline (a) on the same
+    column first: the largest relative difference of the two is kept (``max_rel_diff_vs_a``).
+    The instances are made at an agent's first step (untimed; ``make_s``)."""
+    import roadrunner
+
+    from sim.agents import TissueCell
+    from sim.export.cell import snapshot
+    from sim.export.sbml import cell_document, to_string
+    from sim.kinetics.species import index
+
+    stats: dict = {"instances": 0, "make_s": 0.0, "max_rel_diff_vs_a": {}, "tissues": {}}
+    info: dict[str, SimpleNamespace] = {}
+    python_step = TissueCell.step
+
+    def tissue_info(name: str) -> SimpleNamespace:
+        if name in info:
+            return info[name]
+        t0 = time.perf_counter()
+        tis = model.tissues[name]
+        sbml = to_string(cell_document(snapshot(model, name)))
+        probe = roadrunner.RoadRunner(sbml)
+        rows = index(name)
+        species = list(probe.model.getFloatingSpeciesIds())
+        gids = list(probe.model.getGlobalParameterIds())
+        acc = [k for k in gids if k in rows and k not in species]
+        cell_params = {
+            k: v for k, v in vars(tis.params).items() if isinstance(v, np.ndarray) and v.ndim == 1
+        }
+        inputs = [k for k in vars(model.step_inputs[name][0]) if k in gids]
+        if len(species) + len(acc) != tis.y.shape[0]:
+            raise RuntimeError(f"{name}: the SBML does not hold every row of the state")
+        ns = SimpleNamespace(
+            sbml=sbml,
+            sp_idx=np.arange(len(species), dtype=np.int32),
+            sp_rows=np.array([rows[k] for k in species]),
+            acc_gidx=np.array([gids.index(k) for k in acc], dtype=np.int32),
+            acc_rows=np.array([rows[k] for k in acc]),
+            acc_zero=np.zeros(len(acc)),
+            par_gidx=np.array([gids.index(k) for k in cell_params if k in gids], dtype=np.int32),
+            par_vals=np.array([v for k, v in cell_params.items() if k in gids]).reshape(-1, tis.n),
+            in_names=inputs,
+            in_gidx=np.array([gids.index(k) for k in inputs], dtype=np.int32),
+            u=None,
+            in_vals=None,
+        )
+        info[name] = ns
+        stats["tissues"][name] = {
+            "species": len(species),
+            "accumulators": len(acc),
+            "inputs": len(inputs),
+            "per_cell_parameters": int(ns.par_gidx.size),
+            "sbml_and_first_instance_s": time.perf_counter() - t0,
+        }
+        return ns
+
+    def rr_step(self) -> None:  # noqa: ANN001
+        u, _, dt = self.model.step_inputs[self.tissue_name]
+        ti = tissue_info(self.tissue_name)
+        if ti.u is not u:  # this step's inputs: a row per input, a column per cell
+            ti.u = u
+            ti.in_vals = np.array(
+                [
+                    np.broadcast_to(np.asarray(getattr(u, k), float), (self.tissue.n,))
+                    for k in ti.in_names
+                ]
+            )
+        inst = self.__dict__.get("_rr")
+        i = self.i
+        if inst is None:
+            t0 = time.perf_counter()
+            inst = roadrunner.RoadRunner(ti.sbml)
+            integ = inst.getIntegrator()
+            integ.setValue("relative_tolerance", RR_RTOL)
+            integ.setValue("absolute_tolerance", RR_ATOL)
+            if ti.par_gidx.size:
+                inst.model.setGlobalParameterValues(ti.par_gidx, ti.par_vals[:, i].copy())
+            self._rr, self._rr_t = inst, 0.0
+            stats["make_s"] += time.perf_counter() - t0
+            stats["instances"] += 1
+        col = self.tissue.y[:, i]
+        if i == 0 and self.tissue_name not in stats["max_rel_diff_vs_a"]:
+            before = col.copy()
+            python_step(self)
+            ref = col.copy()
+            col[:] = before
+        else:
+            ref = None
+        m = inst.model
+        m.setFloatingSpeciesAmounts(ti.sp_idx, col[ti.sp_rows])
+        m.setGlobalParameterValues(ti.acc_gidx, ti.acc_zero)
+        m.setGlobalParameterValues(ti.in_gidx, ti.in_vals[:, i].copy())
+        inst.oneStep(self._rr_t, dt, True)
+        self._rr_t += dt
+        col[ti.sp_rows] = m.getFloatingSpeciesAmounts(ti.sp_idx)
+        col[ti.acc_rows] = m.getGlobalParameterValues(ti.acc_gidx)
+        if ref is not None:
+            scale = np.maximum(np.abs(ref), 1e-9)
+            stats["max_rel_diff_vs_a"][self.tissue_name] = float(np.max(np.abs(col - ref) / scale))
+
+    TissueCell.step = rr_step
     return stats
 
 
@@ -765,6 +897,7 @@ def setup_lines(res: dict) -> list[str]:
 LABELS = {
     "agent": "per-agent (a): Python floats",
     "agent-numba": "per-agent (b): compiled cell",
+    "agent-roadrunner": "per-agent (c): libRoadRunner",
     "numpy": "vector/numpy",
     "numba": "vector/numba",
 }
@@ -792,8 +925,9 @@ def table(res: dict) -> str:
     nan = float("nan")
     rows = [
         "| engine | cells | steps | threads | RK4 substeps per cell-step | cell-steps/s (wall) "
-        "| x (a) | x (b) | cell-steps/CPU-s | x (a) | x (b) | build s | peak RSS MiB | B/cell |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| x (a) | x (b) | x (c) | cell-steps/CPU-s | x (a) | x (b) | x (c) | build s "
+        "| peak RSS MiB | B/cell |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     wall, cpu = _baselines(res, "cell_steps_per_s"), _baselines(res, "cell_steps_per_cpu_s")
     for c in res["cases"]:
@@ -805,15 +939,28 @@ def table(res: dict) -> str:
             f"| {LABELS.get(c['engine'], c['engine'])} | {n:,} | {c['steps']} "
             f"| {c.get('threads', 1)} | {c.get('substeps_per_cell_step', nan):.2f} "
             f"| {rate:.3g} | {_ratio(rate, wall['agent'], n)} "
-            f"| {_ratio(rate, wall['agent-numba'], n)} | {rate_cpu:.3g} "
+            f"| {_ratio(rate, wall['agent-numba'], n)} "
+            f"| {_ratio(rate, wall['agent-roadrunner'], n)} | {rate_cpu:.3g} "
             f"| {_ratio(rate_cpu, cpu['agent'], n)} | {_ratio(rate_cpu, cpu['agent-numba'], n)} "
+            f"| {_ratio(rate_cpu, cpu['agent-roadrunner'], n)} "
             f"| {c['build_s']:.1f} | {c['peak_rss_mib']:.0f} | {c['bytes_per_cell']['total']:.0f} |"
         )
     rows.append("")
     rows.append(
-        "x (a), x (b): cell-steps per second over those of the per-agent baselines at the "
-        "same number of cells (* over the baseline's largest size)."
+        "x (a), x (b), x (c): cell-steps per second over those of the per-agent baselines "
+        "at the same number of cells (* over the baseline's largest size). (c) is one "
+        f"libRoadRunner instance per agent on the exported SBML (CVODE rtol {RR_RTOL:g}, atol "
+        f"{RR_ATOL:g}); its substeps column is the RK4 substeps the other engines take."
     )
+    for c in res["cases"]:
+        rr = c.get("roadrunner")
+        if rr:
+            diff = ", ".join(f"{t} {v:.1e}" for t, v in rr["max_rel_diff_vs_a"].items())
+            rows.append(
+                f"- (c) at {c['cells']:,} cells: {rr['instances']} instances made in "
+                f"{rr['make_s']:.1f} s (untimed); first step of the first cell against (a) on "
+                f"the same column, largest relative difference per tissue: {diff}"
+            )
     rows.append("")
     for kernel in ("numpy", "numba"):
         cost = {
@@ -974,6 +1121,8 @@ def flops_lines(res: dict) -> list[str]:
     ]
     largest: dict[str, dict] = {}  # each engine at its largest size up to 10^5 cells
     for c in res["cases"]:
+        if c.get("engine") == "agent-roadrunner":
+            continue  # CVODE: not the RK4 work counted here
         if c.get("cells", 10**9) <= 100_000 and c["cells"] >= largest.get(c["engine"], {}).get(
             "cells", 0
         ):
