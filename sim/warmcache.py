@@ -12,11 +12,27 @@ parameters and the GH pulse train against the freshly built model) instead of in
 again. A run started from the cache is bit for bit the run warmed up from scratch
 (``tests/test_warmcache.py``).
 
-The key (:func:`key`) hashes: the scenario YAML with every default (``to_yaml``), the
-warm-up lengths, the kernel (numpy or numba), a hash of every ``.py`` file of the package (an
+The key (:func:`key`) hashes: the scenario with every default (:func:`warm_up_view`: its
+name and the interventions that act only after t = 0 left out, see below), the warm-up
+lengths, the kernel (numpy or numba), a hash of every ``.py`` file of the package (an
 edited rate law, or any other edit, misses), and the versions of Python, numpy, scipy (and
 numba when it is the kernel), the machine type and numpy's enabled CPU features (SIMD paths
 may round differently). The per-agent engine (``engine: agent``) is never cached.
+
+Shared warm-ups: the warm-up runs on the schedule without meals, boluses, exercise, infusions,
+drugs or modulators (``sim.model._fasting_schedule``), and the state at t = 0 is recorded
+before the first step applies anything due at t = 0. So two scenarios that differ only in a
+meal, a GH injection or a secretagogue bolus (at any time, t = 0 included), or in an
+exercise bout, an infusion, acipimox or a modulator that starts after t = 0, warm up to the
+same state bit for bit, and :func:`warm_up_view` gives them the same key (a sweep over a
+dose or a meal computes its warm-up once). Anything else the warm-up or the record at
+t = 0 reads stays in the key: subject, parameters, cells, seed, heterogeneity, protocol,
+duration (the GH pulse train and the default nights run to the end), clock, cadences, and
+the interventions that shape the schedule before t = 0 or the build (sleep, sleep
+restriction, diet, training, knockouts) or start at t = 0 (a span at t = 0 shows in the first
+record). An intervention kind not listed in :data:`AFTER_T0_EVENTS` / :data:`AFTER_T0_SPANS`
+stays in the key. ``tests/test_warmcache.py`` runs pairs of each kind both ways and compares
+every output exactly.
 
 Where: ``SIM_WARM_CACHE`` names the folder (default ``~/.cache/sim/warm``); ``off`` (or
 ``0``, ``no``, ``false``, ``none``) disables it, as does ``sim run --no-warm-cache``. An
@@ -55,8 +71,25 @@ log = logging.getLogger(__name__)
 ENV = "SIM_WARM_CACHE"
 MAX_ENV = "SIM_WARM_CACHE_MAX_MIB"
 DEFAULT_MAX_MIB = 256.0
-FORMAT = 1
-"""Layout of an entry; part of the key."""
+FORMAT = 2
+"""Layout of an entry and of the key; part of the key (2: keyed on :func:`warm_up_view`)."""
+AFTER_T0_EVENTS = frozenset({"meal", "gh_injection"})
+"""Boluses: applied by the step that starts at their time, after the record at t = 0, and
+dropped from the warm-up's schedule; they never reach the warmed-up state."""
+AFTER_T0_SPANS = frozenset(
+    {
+        "exercise",
+        "insulin_infusion",
+        "glucose_infusion",
+        "gh_infusion",
+        "lipid_infusion",
+        "acipimox",
+        "tnf_infusion",
+        "modulator",
+    }
+)
+"""Spans dropped from the warm-up's schedule; they leave the warmed-up state alone when they
+start after t = 0 (the record at t = 0 reads the schedule, e.g. the exercise intensity)."""
 META_KEY = "__meta__"
 OFF = frozenset({"off", "0", "no", "false", "none"})
 INDEX = "sim-warm-cache-index.txt"
@@ -97,17 +130,43 @@ def _cpu_features() -> list[str]:
     return sorted(k for k, v in __cpu_features__.items() if v)
 
 
+def acts_after_t0(iv: Any) -> bool:
+    """Whether intervention ``iv`` cannot change the warmed-up state at t = 0 (see the
+    module docstring); False for any kind not named in the two sets."""
+    kind = iv.kind
+    if kind == "secretagogue":  # a bolus (sc depot), or an iv infusion span
+        return iv.infusion_min == 0 or iv.at_min > 0
+    if kind in AFTER_T0_EVENTS:
+        return True
+    return kind in AFTER_T0_SPANS and iv.start_min > 0
+
+
+def warm_up_view(scenario: Any) -> dict[str, Any]:
+    """The part of a resolved scenario the warm-up and the state at t = 0 depend on: every
+    key with its default filled in, except the name and the interventions that act only
+    after t = 0 (:func:`acts_after_t0`)."""
+    data = scenario.model_dump(mode="json")
+    if data.get("remodel") is None:
+        data.pop("remodel", None)
+    data.pop("name", None)
+    data["interventions"] = [
+        d
+        for d, iv in zip(data["interventions"], scenario.interventions, strict=True)
+        if not acts_after_t0(iv)
+    ]
+    return data
+
+
 def key_parts(model: PhysiologyModel, warm_up_min: tuple[float, float]) -> dict[str, Any]:
     """Everything the warmed-up state depends on (hashed by :func:`key`)."""
     import scipy
 
     from sim.engine import default_kernel
-    from sim.scenario import to_yaml
 
     kernel = default_kernel()
     parts: dict[str, Any] = {
         "format": FORMAT,
-        "scenario": to_yaml(model.scenario),
+        "scenario": warm_up_view(model.scenario),
         "warm_up_min": [float(v) for v in warm_up_min],
         "kernel": kernel,
         "source_sha256": source_sha256(),

@@ -204,3 +204,177 @@ def test_protocols_from_cache_are_bit_identical(cache, short_warmup, monkeypatch
     repeat = run(scn)
     assert repeat.model.warm_start == "cache"
     _assert_identical(reference, repeat)
+
+
+# ----------------------------------------------------------------- shared warm-ups
+
+SHARED = {
+    "meal_at_0": (
+        {"kind": "meal", "at_min": 0, "carbs_g": 75, "protein_g": 10},
+        {"kind": "meal", "at_min": 0, "carbs_g": 110, "fat_g": 20},
+    ),
+    "meal_time": (
+        {"kind": "meal", "at_min": 0, "carbs_g": 75},
+        {"kind": "meal", "at_min": 25, "carbs_g": 75, "repeat_every_min": 20},
+    ),
+    "gh_injection": (
+        {"kind": "gh_injection", "at_min": 0, "dose_mg": 0.3, "route": "sc"},
+        {"kind": "gh_injection", "at_min": 15, "dose_mg": 1.0, "route": "iv"},
+    ),
+    "secretagogue": (
+        {"kind": "secretagogue", "at_min": 0, "drug": "ipamorelin", "dose_ug": 100},
+        {
+            "kind": "secretagogue",
+            "at_min": 5,
+            "drug": "sermorelin",
+            "dose_ug": 50,
+            "infusion_min": 15,
+        },
+    ),
+    "exercise": (
+        {"kind": "exercise", "start_min": 10, "duration_min": 20, "intensity_vo2max": 0.5},
+        {"kind": "exercise", "start_min": 30, "duration_min": 20, "intensity_vo2max": 0.7},
+    ),
+    "insulin_infusion": (
+        {"kind": "insulin_infusion", "start_min": 5, "duration_min": 30, "rate_mU_m2_min": 40},
+        {"kind": "insulin_infusion", "start_min": 5, "duration_min": 30, "rate_mU_m2_min": 80},
+    ),
+    "glucose_infusion": (
+        {"kind": "glucose_infusion", "start_min": 5, "duration_min": 30, "rate_mg_kg_min": 2},
+        {"kind": "glucose_infusion", "start_min": 5, "duration_min": 30, "rate_mg_kg_min": 6},
+    ),
+    "gh_infusion": (
+        {"kind": "gh_infusion", "start_min": 5, "duration_min": 30, "rate_ng_kg_min": 20},
+        {"kind": "gh_infusion", "start_min": 5, "duration_min": 30, "rate_ng_kg_min": 60},
+    ),
+    "lipid_infusion": (
+        {"kind": "lipid_infusion", "start_min": 5, "duration_min": 30, "ffa_mM": 1.0},
+        {"kind": "lipid_infusion", "start_min": 5, "duration_min": 30, "ffa_mM": 2.0},
+    ),
+    "acipimox": (
+        {"kind": "acipimox", "start_min": 5, "duration_min": 30, "inhibition": 0.5},
+        {"kind": "acipimox", "start_min": 5, "duration_min": 30, "inhibition": 0.9},
+    ),
+    "tnf_infusion": (
+        {"kind": "tnf_infusion", "start_min": 5, "duration_min": 30, "tnf_pg_ml": 20},
+        {"kind": "tnf_infusion", "start_min": 5, "duration_min": 30, "tnf_pg_ml": 80},
+    ),
+    "modulator": (
+        {"kind": "modulator", "target": "lipolysis", "factor": 0.5, "start_min": 5},
+        {"kind": "modulator", "target": "glut4_translocation", "factor": 2.0, "start_min": 10},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(SHARED))
+def test_points_differing_after_t0_share_the_warm_up_bit_for_bit(
+    cache, short_warmup, monkeypatch, kind
+):
+    """Two scenarios that differ only in something that acts after t = 0 (and their names)
+    share one cached warm-up, and the run started from the other's entry equals the same
+    run warmed up from scratch, every output exactly."""
+    first, second = SHARED[kind]
+    a = {**SCENARIO, "name": "point_a", "duration_min": 60, "interventions": [first]}
+    b = {**SCENARIO, "name": "point_b", "duration_min": 60, "interventions": [second]}
+    monkeypatch.setenv(warmcache.ENV, "off")
+    reference = run(b)
+    assert reference.model.warm_start == "computed"
+    monkeypatch.setenv(warmcache.ENV, str(cache))
+    assert run(a).model.warm_start == "computed"
+    shared = run(b)
+    assert shared.model.warm_start == "cache"
+    assert len(_entries(cache)) == 1
+    _assert_identical(reference, shared)
+    # the pair really differs after t = 0 (else the test would prove nothing)
+    assert not reference.timeseries.equals(run({**a, "name": "again"}).timeseries)
+
+
+def test_what_the_warm_up_or_the_first_record_reads_is_never_shared():
+    """Scenarios that differ in anything the warm-up, the build or the record at t = 0 read
+    have different warm-up views (so different keys); a name or a later dose does not."""
+    from sim.scenario import load_scenario
+
+    def view(**changes):
+        return warmcache.warm_up_view(load_scenario({**SCENARIO, **changes}))
+
+    base = view()
+    assert view(name="other") == base
+    assert view(interventions=[{"kind": "meal", "at_min": 40, "carbs_g": 10}]) == base
+    exercise_at_0 = {
+        "kind": "exercise",
+        "start_min": 0,
+        "duration_min": 20,
+        "intensity_vo2max": 0.5,
+    }
+    infusion_at_0 = {
+        "kind": "insulin_infusion",
+        "start_min": 0,
+        "duration_min": 20,
+        "rate_mU_m2_min": 40,
+    }
+    differing = [
+        {"interventions": [exercise_at_0]},
+        {"interventions": [infusion_at_0]},
+        {"interventions": [{"kind": "modulator", "target": "lipolysis", "factor": 0.5}]},
+        {
+            "interventions": [
+                {
+                    "kind": "secretagogue",
+                    "at_min": 0,
+                    "drug": "sermorelin",
+                    "dose_ug": 50,
+                    "infusion_min": 15,
+                }
+            ]
+        },
+        {"interventions": [{"kind": "sleep", "start_min": 30, "duration_h": 1}]},
+        {"interventions": [{"kind": "sleep_restriction", "nights": 2, "hours": 5}]},
+        {"interventions": [{"kind": "diet", "omega3_g_day": 2}]},
+        {
+            "interventions": [
+                {
+                    "kind": "training",
+                    "sessions_per_week": 3,
+                    "weeks": 1,
+                    "session_min": 30,
+                    "intensity_vo2max": 0.6,
+                }
+            ]
+        },
+        {"interventions": [{"kind": "knockout", "target": "akt"}]},
+        {"duration_min": 120},
+        {"start_clock_h": 9.0},
+        {"seed": 8},
+        {"parameters": {"muscle.glut4_total": 1.1}},
+        {"protocol": {"kind": "clamp", "insulin_uU_ml": 80, "step_min": 30}},
+        {"record_every_min": 10},
+    ]
+    for changes in differing:
+        assert view(**changes) != base, changes
+
+
+def test_an_exercise_bout_at_t0_shows_in_the_first_record(cache, short_warmup):
+    """Why a span starting at t = 0 is kept in the key: the state at t = 0 includes the
+    record at t = 0, which reads the exercise intensity."""
+    bout = {"kind": "exercise", "start_min": 0, "duration_min": 20, "intensity_vo2max": 0.5}
+    at_0 = PhysiologyModel({**SCENARIO, "interventions": [bout]})
+    later = PhysiologyModel({**SCENARIO, "interventions": [{**bout, "start_min": 10}]})
+    assert later.warm_start == "computed" and at_0.warm_start == "computed"
+    assert at_0.recorder.rows[0]["exercise_vo2max"] == 0.5
+    assert later.recorder.rows[0]["exercise_vo2max"] == 0.0
+
+
+def test_every_intervention_kind_is_classified():
+    """A new intervention kind must be placed deliberately: it stays in the key unless
+    named in the sets of what acts after t = 0."""
+    import typing
+
+    from sim import scenario as sc
+
+    union = typing.get_args(sc.Intervention)[0]
+    kinds = {
+        typing.get_args(cls.model_fields["kind"].annotation)[0] for cls in typing.get_args(union)
+    }
+    kept = {"training", "sleep", "sleep_restriction", "diet", "knockout"}
+    classified = warmcache.AFTER_T0_EVENTS | warmcache.AFTER_T0_SPANS | {"secretagogue"} | kept
+    assert kinds == classified
