@@ -198,7 +198,7 @@ def in_subprocess(kind: str, *args: object) -> dict:
 
 def day_report(res: dict) -> str:
     """Markdown of a ``--day`` result."""
-    s, w = res["single"], res["sweep"]
+    s, w, one = res["single"], res["sweep"], res.get("serial")
     cpu_run = min(s["run_cpu_s"])
     single_rate = 60.0 / cpu_run
     sweep_rate = 60.0 * w["runs"] / w["cpu_s"]
@@ -206,7 +206,7 @@ def day_report(res: dict) -> str:
     wall_single = 60.0 / min(s["run_s"])
     walls = [r["wall_seconds"] for r in w["per_run"]]
     overhead = w["cpu_s"] / w["runs"] - cpu_run
-    lines = [
+    head = [
         f"Sweep of {w['runs']} 1,100-cell 24-h days (configs/baseline.yaml, dinner carbs "
         f"{DAY_CARBS[0]}-{DAY_CARBS[-1]} g, `keep: none`) on {w['workers']} local workers, "
         f"against single runs; commit {res['commit']}; load average {_load(res, 'start')} at "
@@ -214,10 +214,21 @@ def day_report(res: dict) -> str:
         "",
         "| what | CPU s per run | runs per CPU-minute | x single |",
         "|---|---:|---:|---:|",
+    ]
+    lines = [
+        *head,
         f"| single run (in-process, after one untimed run; best of {s['runs']}) "
         f"| {cpu_run:.2f} | {single_rate:.1f} | 1 |",
         f"| sweep, {w['workers']} workers (whole sweep: parent + workers, start-up included) "
         f"| {w['cpu_s'] / w['runs']:.2f} | {sweep_rate:.1f} | {single_rate / sweep_rate:.2f} |",
+    ]
+    if one:
+        rate = 60.0 * one["runs"] / one["cpu_s"]
+        lines.append(
+            "| the same sweep in one process (`--workers 1`: import and first-use costs once, "
+            f"no pool) | {one['cpu_s'] / one['runs']:.2f} | {rate:.1f} | {single_rate / rate:.2f} |"
+        )
+    lines += [
         "",
         f"- per-run overhead of the sweep: {overhead:+.2f} CPU s per run "
         f"({100 * overhead / cpu_run:+.0f} % of a single run); x single = single-run rate / "
@@ -291,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         res["single"] = in_subprocess("single", args.single_runs)
         res["sweep"] = in_subprocess("sweep", args.workers)
+        if args.workers > 1:  # the same sweep in one process: no pool, no worker start-up
+            res["serial"] = in_subprocess("sweep", 1)
         res["machine"]["load_avg_at_end"] = os.getloadavg()
         out = args.out or DAY_OUT
         out.parent.mkdir(parents=True, exist_ok=True)

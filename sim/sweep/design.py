@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.sweep.spec import Design, SweepError, SweepSpec
@@ -62,6 +61,8 @@ def sample_matrix(design: Design, seed: int) -> NDArray[np.float64]:
     if design.kind == "random":
         return unit_to_bounds(np.random.default_rng([seed, 7]).random((n, d)), design)
     if design.kind == "lhs":
+        from scipy.stats import qmc  # here: scipy.stats costs ~0.4 s to import
+
         return unit_to_bounds(qmc.LatinHypercube(d=d, seed=seed).random(n), design)
     if design.kind == "sobol":
         from SALib.sample import sobol

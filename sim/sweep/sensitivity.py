@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from sim.sweep.design import problem, sample_matrix
@@ -87,6 +86,8 @@ def plot(indices: pd.DataFrame, kind: str, path: Path, title: str = "") -> Path:
     metrics = list(dict.fromkeys(indices["metric"]))
     ncols = min(3, max(1, len(metrics)))
     nrows = max(1, -(-len(metrics) // ncols))
+    from matplotlib.figure import Figure  # here: a sweep's workers never draw
+
     fig = Figure(figsize=(4.6 * ncols, 3.4 * nrows), layout="constrained")
     bars = (
         [("S1", "S1_conf"), ("ST", "ST_conf")]
