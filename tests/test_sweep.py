@@ -345,3 +345,15 @@ def test_mesa_batch_run():
     )
     assert len(res) == 1 and res[0]["parameters.muscle.glut4_total"] == 1.2
     assert 3 < res[0]["glucose_mM"] < 7
+
+
+def test_a_sweep_worker_imports_no_plotting_or_statistics():
+    """A spawned pool worker imports ``sim.sweep.execute`` (to unpickle its function) and
+    with it the package: matplotlib and scipy.stats (~0.6 s of CPU per worker) are left to
+    the sensitivity chart and the lhs sampler that use them."""
+    code = (
+        "import sys, sim.sweep.execute; "
+        "print(sorted(m for m in ('matplotlib', 'scipy.stats', 'SALib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
