@@ -248,7 +248,7 @@ def run_case(
     extra = {}
     if rr is not None:  # CVODE's own steps, and the agreement with (a) checked on the way
         extra = {
-            "roadrunner": {k: v for k, v in rr.items() if k != "instances"},
+            "roadrunner": rr,
             "integrator": f"CVODE rtol {RR_RTOL:g} atol {RR_ATOL:g}",
         }
     if sampled is not None:  # per-agent time of the sample, scaled to every agent
@@ -910,10 +910,11 @@ def _baselines(res: dict, key: str) -> dict[str, dict[int, float]]:
     }
 
 
-def _ratio(rate: float, base: dict[int, float], n: int) -> str:
+def _ratio(rate: float, base: dict[int, float], n: int, extrapolate: bool = True) -> str:
     """``rate`` over the baseline's at ``n`` cells; where the baseline was not run at ``n``,
-    over its largest size (a per-agent step costs the same at any size), marked ``*``."""
-    if not base:
+    over its largest size (a per-agent step costs the same at any size), marked ``*``, or
+    nothing when not ``extrapolate`` (baseline (c): only what was measured)."""
+    if not base or (n not in base and not extrapolate):
         return ""
     ref, mark = (base[n], "") if n in base else (base[max(base)], "*")
     r = rate / ref
@@ -940,15 +941,16 @@ def table(res: dict) -> str:
             f"| {c.get('threads', 1)} | {c.get('substeps_per_cell_step', nan):.2f} "
             f"| {rate:.3g} | {_ratio(rate, wall['agent'], n)} "
             f"| {_ratio(rate, wall['agent-numba'], n)} "
-            f"| {_ratio(rate, wall['agent-roadrunner'], n)} | {rate_cpu:.3g} "
+            f"| {_ratio(rate, wall['agent-roadrunner'], n, False)} | {rate_cpu:.3g} "
             f"| {_ratio(rate_cpu, cpu['agent'], n)} | {_ratio(rate_cpu, cpu['agent-numba'], n)} "
-            f"| {_ratio(rate_cpu, cpu['agent-roadrunner'], n)} "
+            f"| {_ratio(rate_cpu, cpu['agent-roadrunner'], n, False)} "
             f"| {c['build_s']:.1f} | {c['peak_rss_mib']:.0f} | {c['bytes_per_cell']['total']:.0f} |"
         )
     rows.append("")
     rows.append(
         "x (a), x (b), x (c): cell-steps per second over those of the per-agent baselines "
-        "at the same number of cells (* over the baseline's largest size). (c) is one "
+        "at the same number of cells (* over the baseline's largest size; (c) only where it "
+        "ran). (c) is one "
         f"libRoadRunner instance per agent on the exported SBML (CVODE rtol {RR_RTOL:g}, atol "
         f"{RR_ATOL:g}); its substeps column is the RK4 substeps the other engines take."
     )
@@ -957,7 +959,7 @@ def table(res: dict) -> str:
         if rr:
             diff = ", ".join(f"{t} {v:.1e}" for t, v in rr["max_rel_diff_vs_a"].items())
             rows.append(
-                f"- (c) at {c['cells']:,} cells: {rr['instances']} instances made in "
+                f"- (c) at {c['cells']:,} cells: one instance per cell, made in "
                 f"{rr['make_s']:.1f} s (untimed); first step of the first cell against (a) on "
                 f"the same column, largest relative difference per tissue: {diff}"
             )
@@ -1017,6 +1019,14 @@ def table(res: dict) -> str:
             f"{stream['cell_steps_per_s']:.3g} cell-steps/s (one read+write pass per cell-step)"
         )
     return "\n".join(rows) + "\n"
+
+
+def full_md(res: dict) -> str:
+    """The Markdown of a full run: the table and its lines, then the load average."""
+    return (
+        table(res)
+        + f"- load average {_load(res, 'start')} at the start, {_load(res, 'end')} at the end\n"
+    )
 
 
 def kernel_case(n: int, threads: int, calls: int | None = None) -> dict:
@@ -1199,8 +1209,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--repeats", type=int, default=3, help="thread scaling: runs per thread count (min)"
     )
+    ap.add_argument(
+        "--render",
+        type=Path,
+        help="only write the Markdown of an existing result JSON (beside it) and print it",
+    )
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.render:
+        md = full_md(json.loads(args.render.read_text()))
+        args.render.with_suffix(".md").write_text(md)
+        print(md)
+        return 0
     if args.case:
         kind, *rest = json.loads(args.case)
         if kind != "setup":  # the set-up case times the cache itself
@@ -1309,7 +1329,7 @@ def main(argv: list[str] | None = None) -> int:
     res["machine"]["load_avg_at_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2) + "\n")
-    md = table(res)
+    md = full_md(res)
     args.out.with_suffix(".md").write_text(md)
     print(md)
     return 0
