@@ -25,8 +25,11 @@ Without ``--day``: the older measurement, a 24-run grid of small clamp runs with
 2 workers (speed-up of the pool; target >= 1.7x).
 
 ``python benchmarks/sweep_throughput.py --day [--workers 2] [--out FILE]``; writes JSON
-(and Markdown beside it for ``--day``). On a shared machine read the CPU-based ratio: the
-wall clock depends on what else runs; the load average at the start and end is recorded.
+(and Markdown beside it for ``--day``; ``--render FILE`` writes the Markdown of a JSON again).
+The code before a change is measured by pointing ``PYTHONPATH`` at a copy of its ``sim/``
+(``git archive COMMIT sim | tar -x -C DIR``) and naming it with ``--label``. On a shared
+machine read the CPU-based ratio: the wall clock depends on what else runs; the load
+average at the start and end is recorded.
 """
 
 from __future__ import annotations
@@ -285,8 +288,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--day", action="store_true", help="the 1,100-cell 24-h day sweep")
     parser.add_argument("--workers", type=int, default=2, help="--day: local workers")
     parser.add_argument("--single-runs", type=int, default=2, help="--day: timed single runs")
+    parser.add_argument(
+        "--label",
+        help="--day: what code ran, instead of this checkout's commit (e.g. when PYTHONPATH "
+        "points at another copy of sim/)",
+    )
+    parser.add_argument(
+        "--render", type=Path, help="only write the Markdown of a --day result JSON beside it"
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.render:
+        md = day_report(json.loads(args.render.read_text()))
+        args.render.with_suffix(".md").write_text(md)
+        print(md)  # noqa: T201
+        return 0
     if args.case:
         kind, *rest = json.loads(args.case)
         fn = {"single": single_case, "sweep": sweep_case}[kind]
@@ -297,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.day:
         res: dict = {
             "benchmark": "sweep_day",
-            "commit": _commit(),
+            "commit": args.label or _commit(),
             "machine": {**machine, "load_avg_at_start": os.getloadavg()},
         }
         res["single"] = in_subprocess("single", args.single_runs)
