@@ -350,10 +350,11 @@ def test_mesa_batch_run():
 def test_a_sweep_worker_imports_no_plotting_or_statistics():
     """A spawned pool worker imports ``sim.sweep.execute`` (to unpickle its function) and
     with it the package: matplotlib and scipy.stats (~0.6 s of CPU per worker) are left to
-    the sensitivity chart and the lhs sampler that use them."""
+    the sensitivity chart and the lhs sampler that use them, and the model (Mesa, ~0.5 s)
+    to the first run, so a pool's parent, which runs none, never imports it."""
     code = (
-        "import sys, sim.sweep.execute; "
-        "print(sorted(m for m in ('matplotlib', 'scipy.stats', 'SALib') if m in sys.modules))"
+        "import sys, sim.sweep, sim.sweep.execute; print(sorted(m for m in "
+        "('matplotlib', 'scipy.stats', 'SALib', 'mesa', 'sim.model') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -20,10 +20,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.runner import RunFailedError, RunResult, run
 from sim.sweep.design import RunTask
+
+if TYPE_CHECKING:  # the model is imported where runs execute, not by a pool's parent
+    from sim.runner import RunResult
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 10.0
@@ -55,6 +57,8 @@ def _scalars(summary: dict[str, Any]) -> dict[str, Any]:
 
 def execute_run(task: RunTask) -> Outcome:
     """Run one scenario; never raises for a failing run (it is recorded as failed)."""
+    from sim.runner import RunFailedError, run
+
     t0 = time.perf_counter()
     record: dict[str, Any] = {
         "run_id": task.run_id,
