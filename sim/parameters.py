@@ -1083,8 +1083,45 @@ BODY: tuple[Param, ...] = (
         "hepatic IGF-1 output at full mRNA; healthy ~200 ug/L",
         (0, 10),
     ),
-    P("cort_mean_nM", 230.0, "nM", "24-h mean cortisol; Leproult 1997", (50, 1000)),
-    P("cort_amp_nM", 170.0, "nM", "circadian amplitude (peak ~450 nM at 08:00)", (0, 800)),
+    P(
+        "cort_min_nM",
+        40.0,
+        "nM",
+        "quiescent-period cortisol set point; calibrated to V52 (Debono 2009 nadir < 55 nM)",
+        (0, 500),
+    ),
+    P(
+        "cort_max_nM",
+        380.0,
+        "nM",
+        "early-morning cortisol set point (before the awakening response); calibrated to V52 "
+        "(Debono 2009 peak 428 nM)",
+        (50, 1500),
+    ),
+    P(
+        "cort_habitual_wake_clock_h",
+        7.0,
+        "h",
+        "habitual waking time that times the circadian cortisol curve (the default nights end "
+        "at 07:00)",
+        (0, 24),
+    ),
+    P(
+        "cort_car_nM",
+        130.0,
+        "nM",
+        "cortisol released by the awakening response; calibrated to V50 (free cortisol +50-75 "
+        "% at 30 min, Pruessner 1997)",
+        (0, 1000),
+    ),
+    P(
+        "cort_car_theta_min",
+        6.0,
+        "min",
+        "time constant of the awakening burst (secretion peak after waking); calibrated to V51 "
+        "(free-cortisol peak ~30 min after waking)",
+        (1, 60),
+    ),
     P(
         "cort_ref_nM",
         250.0,
@@ -1093,6 +1130,28 @@ BODY: tuple[Param, ...] = (
         (50, 1000),
     ),
     P("cort_half_life_min", 70.0, "min", "plasma cortisol half-life ~70 min", (10, 300)),
+    P(
+        "cbg_nM",
+        670.0,
+        "nM",
+        "CBG binding sites: 35 +/- 3.6 mg/L in normal men, 52 kDa (Rosner, Measurement of "
+        "corticosteroid-binding globulin in man)",
+        (100, 2000),
+    ),
+    P(
+        "k_cbg_per_nM",
+        0.03,
+        "1/nM",
+        "cortisol-CBG association constant 3e7 /M at 37 C; Coolens 1987",
+        (0.001, 1),
+    ),
+    P(
+        "albumin_bound_ratio",
+        1.74,
+        "1",
+        "albumin-bound : free cortisol; Coolens 1987",
+        (0, 10),
+    ),
     P(
         "cort_debt_gain",
         0.07,

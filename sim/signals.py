@@ -19,6 +19,9 @@ from sim import scenario as sc
 DAY_MIN = 1440.0
 SLEEP_DEBT_TAU_H = 36.0
 """Recovery time constant of sleep debt (h); Spiegel 1999 (recovery over 2-3 nights)."""
+NAP_MAX_MIN = 180.0
+"""Sleep periods shorter than this are naps: they neither replace the night nor count as a
+night with hours lost (a 1-h nap is not a night of 7 h sleep debt)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Schedule:
         tau = SLEEP_DEBT_TAU_H * 60.0
         debt = self.prior_sleep_debt_h * math.exp(-t / tau)
         for s in self.sleep:
-            if s.end <= t:
+            if s.end <= t and s.end - s.start >= NAP_MAX_MIN:  # a nap is not a night
                 lost = max(8.0 - (s.end - s.start) / 60.0, 0.0)
                 debt += lost * math.exp(-(t - s.end) / tau)
         return debt
@@ -124,7 +127,8 @@ def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
         night = Span(t, min(t + 480.0, sch.duration_min), 1.0)
         # A night begun before the run keeps its real start: its sleep-onset GH pulse falls
         # before t = 0 and its first hours are not counted as sleep lost.
-        if night.end > max(night.start, 0.0) and not any(abs(g.start - t) < 12 * 60 for g in given):
+        replaced = any(abs(g.start - t) < 12 * 60 and g.end - g.start >= NAP_MAX_MIN for g in given)
+        if night.end > max(night.start, 0.0) and not replaced:
             out.append(night)
         t += DAY_MIN
     return out

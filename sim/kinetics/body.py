@@ -297,12 +297,81 @@ def first_phase_stiffness(x: FloatArray, bp: SimpleNamespace) -> float:
 
 
 def cortisol_target(clock_h: float, debt_h: float, bp: SimpleNamespace) -> float:
-    """S1: circadian cortisol (peak ~08:30, nadir ~00:00), raised by sleep debt."""
+    """S1: circadian cortisol set point (nM), raised by sleep debt.
+
+    A quiescent period at ``cort_min_nM`` around the first half of the night, a rise from 6 h
+    before the habitual waking time to a maximum 1 h before it, and a slow decline to the
+    quiescent level 15 h after it (Weitzman 1971: quiescent period, main secretory episodes
+    in the second half of the night, declining daytime secretion), each a half cosine. The
+    clock is the subject's habitual one (``cort_habitual_wake_clock_h``); the awakening
+    response (:func:`cortisol_awakening`) follows actual waking.
+    """
+    x = (clock_h - bp.cort_habitual_wake_clock_h + 6.0) % 24.0  # hours since the rise began
+    up, down = 5.0, 16.0
+    if x <= up:
+        shape = 0.5 * (1.0 - math.cos(math.pi * x / up))
+    elif x <= up + down:
+        shape = 0.5 * (1.0 + math.cos(math.pi * (x - up) / down))
+    else:
+        shape = 0.0
+    base = bp.cort_min_nM + (bp.cort_max_nM - bp.cort_min_nM) * shape
+    return base * (1.0 + bp.cort_debt_gain * debt_h)
+
+
+CAR_SPAN_THETAS = 12.0
+"""The awakening burst is followed for 12 time constants (its tail is then < 1e-4)."""
+
+
+def wake_times(sch, bp: SimpleNamespace) -> list[float]:  # noqa: ANN001
+    """Run times (min) of waking: the end of every sleep period that ends inside the run,
+    and the habitual waking before t = 0 when no sleep period covers or replaces it (the
+    subject of a run begun in the morning woke at the habitual time; the fasting warm-up
+    carries that awakening response into t = 0). Cached on the schedule."""
+    cached = sch.__dict__.get("_wake_times")
+    if cached is not None:
+        return cached
+    ends = [s.end for s in sch.sleep if s.end < sch.duration_min - 1e-9]
+    before = -(((sch.start_clock_h - bp.cort_habitual_wake_clock_h) % 24.0) * 60.0)
+    covered = any(s.start - 1e-9 <= before < s.end for s in sch.sleep)
+    near = any(abs(s.end - before) < 180.0 for s in sch.sleep)
+    if not covered and not near:
+        ends.append(before)
+    sch.__dict__["_wake_times"] = out = sorted(ends)
+    return out
+
+
+def cortisol_awakening(t: float, sch, bp: SimpleNamespace) -> float:  # noqa: ANN001
+    """S1: the cortisol awakening response, nM/min of extra plasma cortisol.
+
+    Each waking releases an ACTH-driven burst of ``cort_car_nM`` (gamma kernel with time
+    constant ``cort_car_theta_min``: secretion peaks ``theta`` after waking, plasma ~30 min),
+    gated by the circadian phase of waking: full at the habitual waking time, falling as a
+    cosine to none 6 h or more away from it (the response is larger the earlier the waking,
+    Edwards 2001, Federenko 2004; absent after daytime naps).
+    """
+    theta = bp.cort_car_theta_min
     w = 2.0 * math.pi / 24.0
-    base = bp.cort_mean_nM + bp.cort_amp_nM * (
-        math.cos(w * (clock_h - 8.5)) + 0.35 * math.cos(2 * w * (clock_h - 8.5))
-    )
-    return max(base, 20.0) * (1.0 + bp.cort_debt_gain * debt_h)
+    total = 0.0
+    for tw in wake_times(sch, bp):
+        tau = t - tw
+        if tau <= 0.0:
+            break
+        if tau > CAR_SPAN_THETAS * theta:
+            continue
+        gate = math.cos(w * (sch.clock_h(tw) - bp.cort_habitual_wake_clock_h))
+        if gate > 0.0:
+            total += bp.cort_car_nM * gate * tau / theta**2 * math.exp(-tau / theta)
+    return total
+
+
+def free_cortisol_nM(total_nM: float, bp: SimpleNamespace) -> float:
+    """Unbound plasma cortisol (nM) from total, by mass action (Coolens 1987): one
+    high-affinity CBG site (capacity ``cbg_nM``, affinity ``k_cbg_per_nM``) and albumin binding
+    in proportion to the free hormone (``albumin_bound_ratio`` bound per free). Solves
+    C = U (1 + N) + T K U / (1 + K U) for the free U (the positive root)."""
+    a = (1.0 + bp.albumin_bound_ratio) * bp.k_cbg_per_nM
+    b = 1.0 + bp.albumin_bound_ratio + bp.k_cbg_per_nM * (bp.cbg_nM - total_nM)
+    return (math.sqrt(b * b + 4.0 * a * total_nM) - b) / (2.0 * a) if total_nM > 0 else 0.0
 
 
 def gh_secretion(t: float, x: FloatArray, sch, bp: SimpleNamespace, suppression: float) -> float:
@@ -448,7 +517,9 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     _gh_rhs(t, x, s, d, g, ins / 6.0, ffa, sch, bp)
     d["igf1"] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
     target = cortisol_target(sch.clock_h(t), sch.sleep_debt_h(t), bp)
-    d["cort"] = math.log(2) / bp.cort_half_life_min * (target - s["cort"])
+    d["cort"] = math.log(2) / bp.cort_half_life_min * (target - s["cort"]) + cortisol_awakening(
+        t, sch, bp
+    )
     d["tnf"] = (
         bp.tnf_other_pg_kg_min + cf.tnf_adipose - math.log(2) / bp.tnf_half_life_min * s["tnf"]
     )

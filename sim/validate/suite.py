@@ -19,6 +19,7 @@ from sim.validate import reference as ref
 from sim.validate import (
     targets_body,
     targets_cells,
+    targets_cortisol,
     targets_counterreg,
     targets_exercise,
     targets_gh,
@@ -41,6 +42,7 @@ def all_targets() -> dict[str, Target]:
         *targets_counterreg.TARGETS,
         *targets_ghaxis.TARGETS,
         *targets_ivgtt.TARGETS,
+        *targets_cortisol.TARGETS,
     )
     return {t.id: t for t in sorted(found, key=lambda t: t.id)}
 
