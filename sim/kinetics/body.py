@@ -324,9 +324,10 @@ CAR_SPAN_THETAS = 12.0
 
 def wake_times(sch, bp: SimpleNamespace) -> list[float]:  # noqa: ANN001
     """Run times (min) of waking: the end of every sleep period that ends inside the run,
-    and the habitual waking before t = 0 when no sleep period covers or replaces it (the
-    subject of a run begun in the morning woke at the habitual time; the fasting warm-up
-    carries that awakening response into t = 0). Cached on the schedule."""
+    and, for a run begun within 12 h after the habitual waking time, that waking before
+    t = 0 when no sleep period covers or replaces it (the subject of a run begun in the
+    morning woke at the habitual time; the fasting warm-up carries that awakening response
+    into t = 0). Cached on the schedule."""
     cached = sch.__dict__.get("_wake_times")
     if cached is not None:
         return cached
@@ -334,7 +335,7 @@ def wake_times(sch, bp: SimpleNamespace) -> list[float]:  # noqa: ANN001
     before = -(((sch.start_clock_h - bp.cort_habitual_wake_clock_h) % 24.0) * 60.0)
     covered = any(s.start - 1e-9 <= before < s.end for s in sch.sleep)
     near = any(abs(s.end - before) < 180.0 for s in sch.sleep)
-    if not covered and not near:
+    if before > -720.0 and not covered and not near:
         ends.append(before)
     sch.__dict__["_wake_times"] = out = sorted(ends)
     return out
