@@ -238,7 +238,10 @@ def day_report(res: dict) -> str:
         "sweep rate (goal: <= 1.5)",
         f"- wall: sweep {w['wall_s']:.1f} s for {w['runs']} runs = {core_rate:.2f} runs per "
         f"core-minute ({w['workers']} workers); single run {min(s['run_s']):.1f} s = "
-        f"{wall_single:.2f} runs per minute on one core (wall figures depend on the load)",
+        f"{wall_single:.2f} runs per minute on one core (wall figures depend on the load: "
+        f"the sweep got {w['cpu_s'] / w['wall_s']:.2f} s of CPU per wall second for its "
+        f"{w['workers']} workers, the single run "
+        f"{s['run_cpu_s'][s['run_s'].index(min(s['run_s']))] / min(s['run_s']):.2f})",
         f"- where a sweep's CPU goes: worker start-up (import of what `sim run` imports) "
         f"{s['import_cpu_s']:.2f} s per worker; first run in a fresh process "
         f"{s['first_run_cpu_s']:.2f} s against {cpu_run:.2f} s for a later one (numba's load "
