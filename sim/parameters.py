@@ -1309,11 +1309,11 @@ REMODEL: tuple[Param, ...] = (
     ),
     P(
         "f_surplus_fat",
-        0.55,
+        0.6,
         "1",
         "share of a sustained energy surplus stored as fat (the rest as lean mass, glycogen "
-        "and thermogenesis): 55 % of the 7.6 kg gained was fat, Johannsen 2014 (Diabetes Care "
-        "37:2789); as energy: calibrated to R01",
+        "and thermogenesis): 5.4 kg of fat for 84,000 kcal over 100 days, Bouchard 1990 "
+        "(N Engl J Med 322:1477; 5.4 kg x 9.4 kcal/g / 84,000 kcal); R01",
         (0, 1),
     ),
     P(

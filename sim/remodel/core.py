@@ -454,6 +454,9 @@ class Remodeller:
             "adipose.macrophage_m1_mean": (
                 float(np.mean([m.m1 for m in self.macrophages])) if n_mac else 0.0
             ),
+            "adipose.lipid_ug_mean_subcutaneous": float(
+                pool.lipid[pool.depot_mask(0)].mean() if pool.depot_mask(0).any() else np.nan
+            ),
             "fat_mass_kg": float(x[bk.IDX["fat_sc"]] + x[bk.IDX["fat_visc"]]),
         }
 

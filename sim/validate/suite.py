@@ -25,6 +25,7 @@ from sim.validate import (
     targets_gh,
     targets_ghaxis,
     targets_ivgtt,
+    targets_remodel,
 )
 from sim.validate.core import Measured, Outcome, RunData, Target, judge
 
@@ -48,9 +49,11 @@ def all_targets() -> dict[str, Target]:
 
 
 def pending_targets() -> dict[str, Target]:
-    """Pre-registered targets the model does not yet pass (docs/validation.md says why):
-    run only when named (``sim validate --only V23``), never part of the default suite."""
-    found = (*targets_ghaxis.PENDING, *targets_ivgtt.PENDING)
+    """Pre-registered targets the model does not yet pass (docs/validation.md says why),
+    and the remodelling targets R01-R05 (weeks of simulated time, minutes each;
+    docs/remodelling.md): run only when named (``sim validate --only V23``), never part of
+    the default suite."""
+    found = (*targets_ghaxis.PENDING, *targets_ivgtt.PENDING, *targets_remodel.TARGETS)
     return {t.id: t for t in sorted(found, key=lambda t: t.id)}
 
 
