@@ -1360,11 +1360,29 @@ REMODEL: tuple[Param, ...] = (
     ),
     P(
         "n_death_size",
-        6.0,
+        2.0,
         "1",
-        "steepness of the death hazard in cell diameter: dead-adipocyte frequency rises "
-        "with adipocyte size (Cinti 2005, J Lipid Res 46:2347; 30-fold in db/db mice); "
-        "calibrated to R04",
+        "steepness of the death hazard in diameter over diameter_reference_um: dead-adipocyte "
+        "frequency rises with size (Cinti 2005, J Lipid Res 46:2347), yet turnover stays "
+        "~10 %/year at every BMI (Spalding 2008), so it is kept shallow; calibrated to R04 "
+        "(first value 6)",
+        (0, 20),
+    ),
+    P(
+        "diameter_reference_um",
+        85.0,
+        "um",
+        "reference adipocyte of a lean adult: 15 kg of fat in 5.23e10 cells (Spalding 2008) is "
+        "0.29 ug of lipid, 85 um; death hazard and chemokine output scale with diameter over it",
+        (20, 200),
+    ),
+    P(
+        "n_chemokine_size",
+        5.5,
+        "1",
+        "rise of an adipocyte's MCP-1/chemokine output with its diameter over the reference, "
+        "(d/d_ref)^n (MCP-1 and TNF-alpha secretion rise with adipocyte size; Skurk 2007, J "
+        "Clin Endocrinol Metab 92:1023); calibrated to R04 (obese arm)",
         (0, 20),
     ),
     P(
@@ -1387,8 +1405,9 @@ REMODEL: tuple[Param, ...] = (
         "k_diff",
         0.02,
         "1/day",
-        "differentiation rate of a precursor at full drive; abdominal preadipocytes turn "
-        "over in weeks (White 2016, Diabetes 65:1642, 2H2O labelling); calibrated to R03",
+        "differentiation rate of a precursor at unit drive; new adipocytes form over weeks in "
+        "adult abdominal and femoral fat (2H2O labelling, Diabetes 2016, 65:1642); order of "
+        "magnitude",
         (0, 10),
     ),
     P(
@@ -1435,8 +1454,9 @@ REMODEL: tuple[Param, ...] = (
         "macrophages_resident",
         1.4,
         "per 100 adipocytes",
-        "resident macrophages in lean subcutaneous fat: 1.4 +/- 0.6 % HAM56+/CD68+ cells "
-        "(Cancello 2005, Diabetes 54:2277); sets the basal influx (R04 lean arm)",
+        "macrophages in lean subcutaneous fat: 1.4 +/- 0.6 % HAM56+/CD68+ cells (Cancello "
+        "2005, Diabetes 54:2277); the starting share, and the influx that keeps it with "
+        "reference-size cells (R04 lean arm)",
         (0, 50),
     ),
     P(
@@ -1449,18 +1469,19 @@ REMODEL: tuple[Param, ...] = (
     ),
     P(
         "k_recruit_dead",
-        1.0,
+        0.2,
         "macrophages/day",
         "monocytes recruited per dead adipocyte per day (>90 % of adipose macrophages sit at "
-        "dead adipocytes, Cinti 2005); calibrated to R04",
+        "dead adipocytes, Cinti 2005); calibrated to R04 (first value 1.0)",
         (0, 50),
     ),
     P(
         "k_clear",
-        0.05,
+        0.2,
         "1/(macrophage*day)",
         "debris of a dead adipocyte scavenged per day per macrophage at it (syncytia clear "
-        "the residual lipid droplet over days to weeks, Cinti 2005); order of magnitude",
+        "the residual lipid droplet over days to weeks, Cinti 2005); calibrated to R04 (first "
+        "value 0.05)",
         (0, 5),
     ),
     P(

@@ -153,6 +153,8 @@ class Recorder:
             self.rows.append(self._row())
         if force_cells or _on_cadence(t, self.cell_every):
             self._snapshots.append(t, {n: ts.y for n, ts in m.tissues.items()})
+            if m.remodel is not None:
+                m.remodel.snapshot(t)
 
     def _row(self) -> dict[str, float]:
         m = self.model
@@ -239,7 +241,11 @@ class CellTable:
 
     @property
     def columns(self) -> list[str]:
-        life = ["born_min", "died_min"] if self.recorder.model.remodel is not None else []
+        life = (
+            ["born_min", "died_min", "diameter_um"]
+            if self.recorder.model.remodel is not None
+            else []
+        )
         return [
             "cell_id",
             "tissue",
@@ -294,6 +300,8 @@ class CellTable:
                     born, died = life
                     df["born_min"], df["died_min"] = born.astype(np.float32), died
                     df["died_min"] = df["died_min"].astype(np.float32)
+                    df["diameter_um"] = m.remodel.diameters_at(t) if name == "adipose" else np.nan
+                    df["diameter_um"] = df["diameter_um"].astype(np.float32)
                     present = ~(born > t) & ~(died <= t)
                     df = df[present].reset_index(drop=True)
                 yield df

@@ -88,6 +88,8 @@ class RunResult:
             "cells.parquet": self.cells,
             "summary.json": self.summary,
         }
+        if self.model is not None and self.model.remodel is not None:
+            files["remodel.json"] = self.model.remodel.export()  # issue 26: the depot graph
         return io.write_run(Path(out), files, force=force, figures=figures, protect=protect)
 
 

@@ -75,6 +75,9 @@ class Remodeller:
         self._build_graph()
         pool.set_params(self._hypoxia(), rp)
         self.sync_body()
+        self.lipid0 = pool.lipid.copy()
+        self.lipid_at: dict[float, np.ndarray] = {}
+        self.macrophage_log: list[tuple[float, int, float]] = []
 
     # ------------------------------------------------------------------ graph and agents
 
@@ -209,6 +212,7 @@ class Remodeller:
         self.pool.set_params(self._hypoxia(), self.rp)
         self._paracrine()
         self.sync_body()
+        self.macrophage_log += [(t, int(m.cell.coordinate), m.m1) for m in self.macrophages]
 
     def energy_balance_kcal_day(self, t: float) -> float:
         """The diet's energy surplus (> 0) or deficit at ``t``."""
@@ -261,7 +265,7 @@ class Remodeller:
         pool, rp = self.pool, self.rp
         slots = np.flatnonzero(pool.alive)
         d = rules.diameter_um(pool.lipid[slots], rp)
-        h = rules.death_hazard(d, pool.d_ref, hyp[slots], pool.visceral[slots], rp)
+        h = rules.death_hazard(d, hyp[slots], pool.visceral[slots], rp)
         die = slots[self.model.rng.random(len(slots)) < rules.chance(h, days)]
         for s in die:
             pool.alive[s], pool.dead[s] = False, True
@@ -313,7 +317,8 @@ class Remodeller:
         drive, depot) into a new adipocyte beside it (hyperplasia); the precursor stays
         (asymmetric division)."""
         pool, rp = self.pool, self.rp
-        size = pool.size_rel
+        d = rules.diameter_um(pool.lipid, rp)
+        size = np.where(pool.alive, (d / rp.diameter_reference_um) ** 3, 0.0)  # volume
         neighbour = np.zeros(len(self.precursors))
         for k, pre in enumerate(self.precursors):
             sel = pool.alive & (pool.cap_of == pre.capillary)
@@ -354,14 +359,17 @@ class Remodeller:
     # ------------------------------------------------------------------ macrophages
 
     def _chemoattractant(self, hyp: np.ndarray) -> dict[int, float]:
-        """MCP-1 field on the adipose nodes: living adipocytes secrete by size and hypoxia,
-        dead ones much more; each node sees its own source plus half its neighbours'."""
+        """MCP-1 field on the adipose nodes: living adipocytes secrete by size and hypoxia
+        (:func:`rules.chemokine`), dead ones much more; each node sees its own source plus
+        half its neighbours'."""
         pool = self.pool
         lay = pool.tissue.layout
         src: dict[int, float] = {}
-        size = pool.size_rel
-        for s in np.flatnonzero(pool.alive):
-            src[int(lay.nodes[s])] = size[s] ** 2 * (1.0 + self.rp.w_hypoxia_tnf * hyp[s])
+        alive = np.flatnonzero(pool.alive)
+        chemo = rules.chemokine(rules.diameter_um(pool.lipid[alive], self.rp), hyp[alive], self.rp)
+        self.chemokine_total = float(chemo.sum())
+        for s, c in zip(alive, chemo, strict=True):
+            src[int(lay.nodes[s])] = float(c)
         for s in np.flatnonzero(pool.dead):
             src[int(lay.nodes[s])] = DEAD_CHEMOATTRACTANT
         g = self.model.graph
@@ -371,11 +379,11 @@ class Remodeller:
         return field
 
     def _macrophages(self, t: float, field: dict[int, float], ffa_mM: float, days: float) -> None:
-        """R2: recruitment from blood (a resident influx and one per dead adipocyte), each
+        """R2: recruitment from blood (by the living adipocytes' chemokine output, which
+        keeps the resident share with reference-size cells, and per dead adipocyte), each
         macrophage's moves, polarisation and exit, in creation order."""
         pool, rp, rng = self.pool, self.rp, self.model.rng
-        n_alive = int(pool.alive.sum())
-        influx = rp.k_macrophage_out * rp.macrophages_resident / 100.0 * n_alive
+        influx = rp.k_macrophage_out * rp.macrophages_resident / 100.0 * self.chemokine_total
         influx += rp.k_recruit_dead * int(pool.dead.sum())
         n_new = int(rng.poisson(influx * days))
         if n_new:  # monocytes leave the blood at capillaries, drawn by the field around them
@@ -385,7 +393,7 @@ class Remodeller:
         self.events["recruited"] += n_new
         self.field, self.ffa_mM = field, ffa_mM
         anti = self._anti_inflammatory(t)
-        moves = max(1, int(round(rp.moves_per_day * days)))
+        moves = int(round(rp.moves_per_day * days))
         for mac in list(self.macrophages):
             mac.remodel_step(self, days, moves, anti)
             if mac.gone:
@@ -435,6 +443,42 @@ class Remodeller:
             self.macrophages_near(int(lay.nodes[s])) >= CLS_MIN_MACROPHAGES
             for s in np.flatnonzero(self.pool.dead)
         )
+
+    def snapshot(self, t: float) -> None:
+        """Keep each slot's lipid at a cell snapshot (its diameter goes into cells.parquet)."""
+        self.lipid_at[t] = self.pool.lipid.copy()
+
+    def diameters_at(self, t: float) -> np.ndarray:
+        """Diameter (um) of each slot's cell at snapshot ``t`` (NaN: no living cell)."""
+        lipid = self.lipid_at.get(t, self.lipid0)  # t = 0 may come from the warm-state cache
+        return np.where(lipid > 0, rules.diameter_um(lipid, self.rp), np.nan)
+
+    def export(self) -> dict:
+        """``remodel.json`` of the run folder: the depot graph at the end (nodes with kind
+        and depot, edges with kind), each slow step's macrophage positions and M1 states,
+        and the event counts."""
+        g = self.model.graph
+        nodes = [n for n, d in g.nodes(data=True) if d.get("tissue") == "adipose"]
+        keep = set(nodes)
+        return {
+            "nodes": [
+                {"node": int(n), "kind": g.nodes[n].get("kind"), "depot": g.nodes[n].get("depot")}
+                for n in nodes
+            ],
+            "edges": [
+                [int(a), int(b), d.get("kind")]
+                for a, b, d in g.edges(nodes, data=True)
+                if a in keep and b in keep
+            ],
+            "macrophages": {
+                "time_min": [t for t, _, _ in self.macrophage_log],
+                "node": [n for _, n, _ in self.macrophage_log],
+                "m1": [m for _, _, m in self.macrophage_log],
+            },
+            "events": dict(self.events),
+            "births_refused": self.births_refused,
+            "reference_diameter_um": self.pool.d_ref,
+        }
 
     def columns(self) -> dict[str, float]:
         """The remodelling columns of a time-series row."""

@@ -89,9 +89,9 @@ class AdiposePool:
             self.q_kg[d] = fat_kg[d] / n_d if n_d else 0.0
             if n_d:
                 self.lipid[:n0][sel] = self.m_ref * size[sel] / size[sel].mean()
-        self._widen(tissue, geo, rng)
         self.restore_kg = np.zeros(2)
         """Scavenged lipid of cleared dead cells, stored again by the depot's living cells."""
+        self._widen(tissue, geo, rng)
 
     # ------------------------------------------------------------------ capacity
 
@@ -156,12 +156,13 @@ class AdiposePool:
         return rules.diameter_um(self.lipid[self.alive], self.rp)
 
     def fat_kg(self) -> tuple[float, float]:
-        """(subcutaneous, visceral) fat mass: lipid in living cells and undigested debris."""
+        """(subcutaneous, visceral) fat mass: lipid in living cells, undigested debris and
+        scavenged lipid waiting to be stored again."""
         out = []
         for d in (0, 1):
             sel = self.visceral == d
             ug = float(self.lipid[sel & self.alive].sum() + self.debris_ug[sel & self.dead].sum())
-            out.append(ug * self.n_rep[d] / UG_PER_KG)
+            out.append(ug * self.n_rep[d] / UG_PER_KG + float(self.restore_kg[d]))
         return out[0], out[1]
 
     def flux_masks(self) -> tuple[BoolArray, BoolArray, float, float]:

@@ -48,17 +48,23 @@ def hypoxia(hops: FloatArray, diameter: FloatArray, rp: SimpleNamespace) -> Floa
     return np.clip(path / rp.diameter_hypoxia_um - 1.0, 0.0, 1.0)
 
 
+def chemokine(diameter: FloatArray, hyp: FloatArray, rp: SimpleNamespace) -> FloatArray:
+    """R1/R2: MCP-1/chemokine output of living adipocytes relative to a reference-size,
+    normoxic one: (d / d_ref)^n, raised by hypoxia (HIF-1a; Trayhurn 2013)."""
+    size = np.power(np.maximum(diameter, 0.0) / rp.diameter_reference_um, rp.n_chemokine_size)
+    return size * (1.0 + rp.w_hypoxia_tnf * hyp)
+
+
 def death_hazard(
     diameter: FloatArray,
-    d_ref: float,
     hyp: FloatArray,
     visceral: FloatArray,
     rp: SimpleNamespace,
 ) -> FloatArray:
     """R1: adipocyte death hazard (1/day): the reference turnover scaled by (d / d_ref)^n
-    (death frequency rises with size, Cinti 2005), raised by hypoxia and in the visceral
-    depot."""
-    size = np.power(np.maximum(diameter, 0.0) / d_ref, rp.n_death_size)
+    (death frequency rises with size, Cinti 2005; d_ref ``diameter_reference_um``), raised
+    by hypoxia and in the visceral depot."""
+    size = np.power(np.maximum(diameter, 0.0) / rp.diameter_reference_um, rp.n_death_size)
     depot = 1.0 + (rp.death_visceral - 1.0) * visceral
     return rp.k_death_ref * size * (1.0 + rp.w_death_hypoxia * hyp) * depot
 

@@ -46,6 +46,7 @@ def _overfed(name: str, seed: int, kcal: float, days: int, clamp: bool = False, 
         start_clock_h=7.0,
         remodel={"every_min": 1440, "simulate_every_days": 7},
         interventions=[*meals, {"kind": "diet", "energy_balance_kcal_day": kcal}],
+        **extra,
         **keys,
     )
 

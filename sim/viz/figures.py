@@ -39,6 +39,7 @@ from sim.viz.heatmaps import heatmap_figure
 from sim.viz.nodes import node_label
 from sim.viz.pathway_diagram import pathway_diagram_figure
 from sim.viz.pathways import pathway_panel_nodes, pathways_figure, step_band
+from sim.viz.remodel import remodel_figures
 from sim.viz.style import (
     add_clock_axis,
     add_legend,
@@ -353,7 +354,10 @@ def figure_plan(
                 partial(pathway_diagram_figure, run, tissue, diagram_time_min),
             ),
         ]
-    plan.append(("tissue_graph", graph))
+    remodel = remodel_figures(run)  # issue 26: only for runs with remodel.json
+    if not remodel:  # a remodelled depot is drawn by remodel_graph (its cells change)
+        plan.append(("tissue_graph", graph))
+    plan += remodel
     return plan
 
 

@@ -1,0 +1,192 @@
+"""Figures of a remodelling run (issue 26), drawn from its saved outputs only.
+
+``remodel_graph``: the adipose depot graph at the end of the run, adipocytes coloured by
+diameter, dead adipocytes (crown-like structures when macrophages gather) marked, and the
+macrophages drawn on their nodes coloured by polarisation. ``remodel_sizes``: the
+adipocyte diameter distribution at each cell snapshot. ``remodel_timecourse``: fat mass,
+mean diameter, adipocyte and macrophage counts over the run. They are part of ``--plot``
+and ``sim plot`` only for runs whose folder has ``remodel.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.viz.data import RunData
+from sim.viz.style import new_figure
+
+
+def _export(run: RunData) -> dict | None:
+    path = run.run_dir / "remodel.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def remodel_figures(run: RunData) -> list[tuple[str, Callable[[], Figure | None]]]:
+    """``(file stem, builder)`` of the remodelling figures; none for other runs."""
+    if not (run.run_dir / "remodel.json").is_file():
+        return []
+    return [
+        ("remodel_graph", lambda: graph_figure(run)),
+        ("remodel_sizes", lambda: size_figure(run)),
+        ("remodel_timecourse", lambda: timecourse_figure(run)),
+    ]
+
+
+def _last_adipocytes(run: RunData):  # noqa: ANN202
+    cells = run.cells
+    fat = cells[cells["tissue"] == "adipose"]
+    if fat.empty or "diameter_um" not in fat:
+        return None
+    return fat[fat["time_min"] == fat["time_min"].max()]
+
+
+def graph_figure(run: RunData) -> Figure | None:
+    """The depot graph at the last cell snapshot, coloured by adipocyte diameter."""
+    ex, last = _export(run), _last_adipocytes(run)
+    if ex is None or last is None:
+        return None
+    g = nx.Graph()
+    for n in ex["nodes"]:
+        g.add_node(n["node"], **n)
+    g.add_edges_from((a, b) for a, b, _ in ex["edges"])
+    pos = nx.kamada_kawai_layout(g) if g.number_of_nodes() <= 600 else nx.spring_layout(g, seed=0)
+    fig, (ax,) = new_figure(1, 1, 7.5, 6.5)
+    nx.draw_networkx_edges(g, pos, ax=ax, width=0.4, alpha=0.35)
+    kinds = {n: d.get("kind") for n, d in g.nodes(data=True)}
+    diam = dict(zip(last["cell_id"].astype(int), last["diameter_um"], strict=True))
+    living = [n for n in g if kinds[n] == "cell" and n in diam]
+    dead = [n for n in g if kinds[n] == "cell" and n not in diam]
+    vals = np.array([diam[n] for n in living])
+    visceral = [g.nodes[n].get("depot") == "visceral" for n in living]
+    art = ax.scatter(
+        [pos[n][0] for n in living],
+        [pos[n][1] for n in living],
+        c=vals,
+        s=14 + 0.004 * vals**2,
+        cmap="viridis",
+        edgecolors=["k" if v else "none" for v in visceral],
+        linewidths=0.8,
+        zorder=2,
+    )
+    fig.colorbar(art, ax=ax, label="adipocyte diameter (µm)", shrink=0.7)
+    for kind, marker, color, label in (
+        ("depot_capillary", "s", "tab:red", "capillary"),
+        ("precursor", "^", "tab:gray", "precursor"),
+    ):
+        ns = [n for n in g if kinds[n] == kind]
+        ax.scatter(*np.array([pos[n] for n in ns]).T, marker=marker, s=18, c=color, label=label)
+    if dead:
+        ax.scatter(*np.array([pos[n] for n in dead]).T, marker="x", s=60, c="k", label="dead")
+    _draw_macrophages(ax, ex, pos)
+    t_days = float(last["time_min"].iloc[0]) / 1440.0
+    ax.set_title(
+        f"adipose depot graph at day {t_days:g}: {len(living)} adipocyte agents, "
+        f"{len(dead)} dead awaiting clearance (black rim: visceral)",
+        fontsize="small",
+    )
+    ax.legend(fontsize="x-small", loc="upper right")
+    ax.set_axis_off()
+    return fig
+
+
+def _draw_macrophages(ax, ex: dict, pos: dict) -> None:  # noqa: ANN001
+    """Macrophages of the last slow step, spread around their node, by M1 share."""
+    m = ex["macrophages"]
+    if not m["time_min"]:
+        return
+    t = np.asarray(m["time_min"])
+    on = t == t.max()
+    nodes, m1 = np.asarray(m["node"])[on], np.asarray(m["m1"])[on]
+    rng = np.random.default_rng(0)  # jitter only, for drawing
+    xy = np.array([pos[n] for n in nodes if n in pos])
+    if not len(xy):
+        return
+    angle = rng.uniform(0, 2 * np.pi, len(xy))
+    xy = xy + 0.02 * np.c_[np.cos(angle), np.sin(angle)]
+    keep = [n in pos for n in nodes]
+    ax.scatter(
+        xy[:, 0],
+        xy[:, 1],
+        c=m1[keep],
+        cmap="coolwarm",
+        vmin=0,
+        vmax=1,
+        s=22,
+        marker="o",
+        edgecolors="k",
+        linewidths=0.4,
+        zorder=3,
+        label="macrophage (blue M2 - red M1)",
+    )
+
+
+def size_figure(run: RunData) -> Figure | None:
+    """Adipocyte diameter distributions at each cell snapshot, by depot."""
+    cells = run.cells
+    fat = cells[cells["tissue"] == "adipose"]
+    if fat.empty or "diameter_um" not in fat:
+        return None
+    times = sorted(fat["time_min"].unique())
+    fig, axes = new_figure(2, 2, 4.6, 3.4)
+    cmap = plt.get_cmap("viridis")
+    d_all = fat["diameter_um"].dropna()
+    bins = np.linspace(max(0.0, d_all.min() - 5), d_all.max() + 5, 36)
+    for ax, depot in zip(axes, ("subcutaneous", "visceral"), strict=True):
+        sub = fat[fat["subtype"] == depot]
+        for k, t in enumerate(times):
+            d = sub.loc[sub["time_min"] == t, "diameter_um"].dropna()
+            if d.empty:
+                continue
+            ax.hist(
+                d,
+                bins=bins,
+                histtype="step",
+                density=True,
+                color=cmap(k / max(len(times) - 1, 1)),
+                label=f"day {t / 1440:g} (n={len(d)}, mean {d.mean():.1f} µm)",
+            )
+        ax.set_title(f"{depot} adipocytes", fontsize="small")
+        ax.set_xlabel("diameter (µm)")
+        ax.set_ylabel("density")
+        ax.legend(fontsize="xx-small")
+    return fig
+
+
+TIMECOURSE = (
+    ("fat_mass_kg", "fat mass (kg)"),
+    ("adipose.diameter_um_mean", "mean adipocyte diameter (µm)"),
+    ("adipose.cell_count", "adipocyte agents"),
+    ("adipose.macrophages_per_100_adipocytes", "macrophages per 100 adipocytes"),
+    ("adipose.cls_count", "crown-like structures"),
+    ("adipose.glut4_pm", "adipocyte membrane GLUT4, daily mean"),
+)
+DAILY = {"adipose.glut4_pm"}
+"""Columns shown as the mean of each simulated day (they follow the meals within a day)."""
+
+
+def timecourse_figure(run: RunData) -> Figure | None:
+    """The remodelling columns over the run (days)."""
+    ts = run.timeseries
+    panels = [(c, label) for c, label in TIMECOURSE if c in ts]
+    if not panels:
+        return None
+    fig, axes = new_figure(len(panels), 2, 4.2, 2.4)
+    days = ts["time_min"].to_numpy(float) / 1440.0
+    for ax, (col, label) in zip(axes, panels, strict=False):
+        if col in DAILY:
+            whole = np.floor(days + 1e-9)
+            full = ts.groupby(whole)["time_min"].count()
+            means = ts.groupby(whole)[col].mean()[full > full.max() / 2]  # simulated days
+            ax.plot(means.index + 0.5, means.to_numpy(float), lw=1.0, marker="o", ms=3)
+        else:
+            ax.plot(days, ts[col].to_numpy(float), lw=1.0, marker=".", ms=2)
+        ax.set_ylabel(label, fontsize="x-small")
+        ax.set_xlabel("day")
+        ax.grid(alpha=0.3, lw=0.5)
+    return fig
