@@ -152,12 +152,18 @@ def test_differentiation_rises_with_large_neighbours_and_insulin_and_switch_off(
     nb = np.array([1.0, 2.0, 2.0])
     visc = np.array([0.0, 0.0, 1.0])
     r0 = rules.differentiation_rate(nb, 0.0, visc, RP)
+    assert np.all(rules.differentiation_rate(nb, 0.0, visc, RP, 0.01) == r0 + 0.01)
     r1 = rules.differentiation_rate(nb, 0.5, visc, RP)
     assert r0[1] > r0[0] == 0.0 and np.all(r1 > r0) and r0[2] < r0[1]
     assert np.all(rules.differentiation_rate(nb, 0.5, visc, rp(k_diff=0.0)) == 0.0)
 
 
-BUSY = {"remodel.k_death_ref": 0.05, "remodel.k_diff": 2.0, "remodel.size_diff_threshold": 0.5}
+BUSY = {
+    "remodel.k_death_ref": 0.05,
+    "remodel.k_diff": 2.0,
+    "remodel.size_diff_threshold": 0.5,
+    "remodel.k_recruit_dead": 5.0,
+}
 
 
 def test_rates_at_zero_switch_deaths_births_and_recruitment_off():

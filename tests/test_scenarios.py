@@ -39,6 +39,19 @@ def _lean_viscera(scn: dict) -> dict:
     return {**scn, "parameters": {**scn.get("parameters", {}), "body.visceral_fraction": 0.1}}
 
 
+def _no_surplus(scn: dict) -> dict:
+    ivs = [
+        {**iv, "energy_balance_kcal_day": 0} if iv["kind"] == "diet" else iv
+        for iv in scn["interventions"]
+    ]
+    return {**scn, "interventions": ivs}
+
+
+def daily_mean(col: str):
+    """Mean of ``col`` over the days simulated at full resolution (one row per record)."""
+    return lambda ts: float(ts[col].mean())
+
+
 def mean(col: str):
     return lambda ts: float(ts[col].mean())
 
@@ -149,6 +162,16 @@ CASES = [
             ("plasma TNF", mean("tnf_pg_ml"), +1),
             ("liver NF-kB", mean("liver.nfkb"), +1),
             ("glucose mean", mean("glucose_mM"), +1),
+        ],
+    ),
+    (
+        "energy_surplus_8wk",
+        _no_surplus,
+        8 * 1440,
+        [
+            ("fat mass", last("fat_mass_kg"), +1),
+            ("mean adipocyte diameter", last("adipose.diameter_um_mean"), +1),
+            ("adipocyte membrane GLUT4", daily_mean("adipose.glut4_pm"), -1),
         ],
     ),
     (

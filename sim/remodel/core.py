@@ -324,7 +324,13 @@ class Remodeller:
             sel = pool.alive & (pool.cap_of == pre.capillary)
             neighbour[k] = float(size[sel].mean()) if sel.any() else 0.0
         visc = np.array([float(p.visceral) for p in self.precursors])
-        rate = rules.differentiation_rate(neighbour, akt_rise, visc, rp)
+        # renewal: a depot's precursors replace reference-size cells as fast as they die
+        # (~10 % a year, births matching deaths at every BMI; Spalding 2008)
+        per_pre = np.array(
+            [pool.depot_mask(int(v)).sum() / max(np.sum(visc == v), 1) for v in visc]
+        )
+        basal = rp.k_death_ref * per_pre
+        rate = rules.differentiation_rate(neighbour, akt_rise, visc, rp, basal)
         born = np.flatnonzero(self.model.rng.random(len(rate)) < rules.chance(rate, days))
         for k in born:
             self._birth(self.precursors[k], t)

@@ -70,16 +70,21 @@ def death_hazard(
 
 
 def differentiation_rate(
-    neighbour_size: FloatArray, akt_rise: float, visceral: FloatArray, rp: SimpleNamespace
+    neighbour_size: FloatArray,
+    akt_rise: float,
+    visceral: FloatArray,
+    rp: SimpleNamespace,
+    basal: FloatArray | float = 0.0,
 ) -> FloatArray:
-    """R1: precursor -> adipocyte differentiation rate (1/day): driven by large neighbours
-    (mean volume relative to the reference above ``size_diff_threshold``) and by the depot's
-    insulin (Akt) drive above its first-day level; lower in the visceral depot."""
+    """R1: precursor -> adipocyte differentiation rate (1/day): a ``basal`` renewal plus a
+    drive from large neighbours (mean volume relative to the reference above
+    ``size_diff_threshold``) and from the depot's insulin (Akt) drive above its first-day
+    level; the driven part lower in the visceral depot."""
     drive = np.maximum(neighbour_size - rp.size_diff_threshold, 0.0) + rp.w_diff_insulin * max(
         akt_rise, 0.0
     )
     depot = 1.0 + (rp.diff_visceral - 1.0) * visceral
-    return rp.k_diff * drive * depot
+    return basal + rp.k_diff * drive * depot
 
 
 def storage_shares(uptake: FloatArray, alive: FloatArray) -> FloatArray:

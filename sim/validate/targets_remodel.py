@@ -154,19 +154,22 @@ R03 = Target(
 # ---------------------------------------------------------------- R04: macrophages
 
 
+MANY = {"muscle": 40, "liver": 20, "adipose": 480}
+"""R04 counts a few percent of the adipocytes: more adipocyte agents, less sampling noise."""
+
+
 def _lean_obese(seed: int) -> dict:
     obese = {"body.fat_fraction": 0.5, "body.visceral_fraction": 0.2}
-    return {
-        "lean": _overfed("macrophages_lean", seed, 0.0, 56),
-        "obese": _overfed(
-            "macrophages_obese",
-            seed,
-            0.0,
-            56,
-            subject={"phenotype": "obese", "body_mass_kg": 130.0},
-            parameters=obese,
-        ),
-    }
+    lean = _overfed("macrophages_lean", seed, 0.0, 56)
+    fat = _overfed(
+        "macrophages_obese",
+        seed,
+        0.0,
+        56,
+        subject={"phenotype": "obese", "body_mass_kg": 130.0},
+        parameters=obese,
+    )
+    return {"lean": {**lean, "cells": dict(MANY)}, "obese": {**fat, "cells": dict(MANY)}}
 
 
 def _macrophages(runs: dict[str, RunData]) -> Measured:
