@@ -1469,10 +1469,10 @@ REMODEL: tuple[Param, ...] = (
     ),
     P(
         "k_recruit_dead",
-        0.2,
+        0.1,
         "macrophages/day",
         "monocytes recruited per dead adipocyte per day (>90 % of adipose macrophages sit at "
-        "dead adipocytes, Cinti 2005); calibrated to R04 (first value 1.0)",
+        "dead adipocytes, Cinti 2005); calibrated to R04 (first value 1.0, then 0.5, 0.2)",
         (0, 50),
     ),
     P(

@@ -203,3 +203,11 @@ def test_multirate_scheme_matches_full_resolution_over_14_days():
     assert abs(fast["diameter_change_um"] - change) < 0.03 * change
     assert abs(fast["adipose.cell_count"] - full["adipose.cell_count"]) <= 2
     assert fast["wall_s"] < full["wall_s"]
+
+
+def test_every_adipose_node_knows_its_depot():
+    m = PhysiologyModel(scenario())
+    pool = m.remodel.pool
+    for s in np.flatnonzero(pool.alive):
+        depot = m.graph.nodes[int(pool.tissue.layout.nodes[s])]["depot"]
+        assert depot == ("visceral" if pool.visceral[s] else "subcutaneous")

@@ -92,6 +92,9 @@ class Remodeller:
         caps = [n for n, d in g.nodes(data=True) if d.get("kind") == "depot_capillary"]
         self.cap_nodes = np.asarray(caps, dtype=np.int64)
         self.next_node = max(g.nodes) + 1
+        for s in np.flatnonzero(pool.used):  # the builder labels only capillaries by depot
+            depot = "visceral" if pool.visceral[s] else "subcutaneous"
+            g.nodes[int(pool.tissue.layout.nodes[s])]["depot"] = depot
         for c in range(len(caps)):
             slots = np.flatnonzero(pool.cap_of == c)
             nodes = [int(pool.tissue.layout.nodes[s]) for s in slots]
