@@ -280,3 +280,14 @@ def test_macrophage_tnf_raises_plasma_tnf():
     quiet = sim.run({**scn, "parameters": quiet_p}).timeseries
     assert busy["tnf_pg_ml"].iloc[-1] > quiet["tnf_pg_ml"].iloc[-1]
     assert math.isfinite(busy["adipose.macrophage_m1_mean"].iloc[-1])
+
+
+def test_births_deaths_and_clearance_conserve_the_depot_lipid():
+    """At energy balance, cells dying, being scavenged and being born move lipid between
+    cells and debris but the depots' total stays what it was."""
+    params = dict(BUSY, **{"remodel.k_clear": 1.0})
+    r = sim.run(small(days=3, parameters=params, seed=5))
+    ev = r.model.remodel.events
+    assert ev["births"] and ev["deaths"] and ev["cleared"]
+    fat = r.timeseries["fat_mass_kg"]
+    assert fat.iloc[-1] == pytest.approx(fat.iloc[0], rel=1e-9)

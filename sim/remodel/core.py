@@ -359,6 +359,8 @@ class Remodeller:
         pool.born_min[s], pool.visceral[s], pool.cap_of[s] = t, float(d), pre.capillary
         pool.hops[s] = 2.0  # capillary - precursor - new cell
         pool.lipid[s] = float(rules.lipid_ug(rp.diameter_new_um, rp))
+        # the new cell's first lipid comes out of its depot's next storage (mass conserved)
+        pool.restore_kg[d] -= pool.lipid[s] * pool.n_rep[d] / 1e9
         pool.base["depot_tnf"][s] = 1.0 + 2.0 * d
         lay = pool.tissue.layout
         lay.nodes[s], lay.subtype[s] = nid, depot
