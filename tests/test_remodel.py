@@ -212,3 +212,28 @@ def test_every_adipose_node_knows_its_depot():
     for s in np.flatnonzero(pool.alive):
         depot = m.graph.nodes[int(pool.tissue.layout.nodes[s])]["depot"]
         assert depot == ("visceral" if pool.visceral[s] else "subcutaneous")
+
+
+def test_remodelling_figures_from_the_saved_run(busy_run, tmp_path):
+    """--plot draws the depot graph, size distributions and time course of a remodelling
+    run from its folder (remodel.json, cells.parquet diameters), instead of the generic
+    tissue graph."""
+    from sim.viz.data import load_run
+    from sim.viz.figures import figure_plan
+
+    folder = busy_run.save(tmp_path / "run")
+    saved = (folder / "remodel.json").read_text()
+    assert '"nodes"' in saved and '"macrophages"' in saved
+    cells = pd.read_parquet(folder / "cells.parquet")
+    fat = cells[cells["tissue"] == "adipose"]
+    assert (
+        fat["diameter_um"].notna().all()
+        and cells.loc[cells["tissue"] != "adipose", "diameter_um"].isna().all()
+    )
+    run = load_run(folder)
+    plan = dict(figure_plan(run))
+    assert "tissue_graph" not in plan
+    for stem in ("remodel_graph", "remodel_sizes", "remodel_timecourse"):
+        fig = plan[stem]()
+        assert fig is not None and fig.axes
+        fig.savefig(tmp_path / f"{stem}.png")
