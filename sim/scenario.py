@@ -412,6 +412,11 @@ class Scenario(_Strict):
             )
         if isinstance(self.protocol, Medium):
             raise ValueError("remodel: needs a body (protocol kind medium has none)")
+        if self.cells.adipose < 2:
+            raise ValueError(
+                f"remodel: needs cells.adipose >= 2 (one adipocyte per depot), got "
+                f"{self.cells.adipose}"
+            )
         if rm.simulate_every_days > 1:
             self._skipped_days_repeat(rm.simulate_every_days)
 

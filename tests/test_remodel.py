@@ -81,6 +81,11 @@ def test_bad_block_is_refused_with_its_key(bad, words):
     assert words in str(err.value) and "remodel" in str(err.value)
 
 
+def test_one_adipocyte_cannot_hold_two_depots():
+    with pytest.raises(ScenarioError, match="cells.adipose >= 2"):
+        sim.load_scenario({**scenario(), "cells": {**FEW, "adipose": 1}})
+
+
 def test_energy_balance_needs_the_block_and_skipped_days_need_daily_events():
     scn = scenario()
     del scn["remodel"]
