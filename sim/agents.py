@@ -196,7 +196,7 @@ class Macrophage(CellAgent):
                 break  # engulfing the dead cell's lipid
             self._move_up(rm.field, rng)
         at_dead = rm.node_is_dead(self.cell.coordinate)
-        target = rules.m1_target(rm.ffa_mM, at_dead, anti, rm.rp)
+        target = rules.m1_target(rm.local_ffa_mM(self.cell.coordinate), at_dead, anti, rm.rp)
         self.m1 += (target - self.m1) * float(rules.chance(rm.rp.k_m1, days))
         if not at_dead and rng.random() < float(rules.chance(rm.rp.k_macrophage_out, days)):
             self.gone = True

@@ -223,6 +223,31 @@ def test_macrophages_climb_to_a_dead_adipocyte_and_polarise_there():
     assert rm.macrophages_near(node) >= 3 and rm.cls_count() >= 1
 
 
+def test_macrophages_beside_lipolytic_cells_polarise_more():
+    """Local FFA: plasma FFA scaled by the neighbouring cells' own net release."""
+    m = PhysiologyModel(small(days=1, seed=2))
+    rm, pool = m.remodel, m.remodel.pool
+    lay = pool.tissue.layout
+    slots = np.flatnonzero(pool.alive)
+    hot, cold = int(slots[0]), int(slots[-1])
+    rm.ffa_out = np.where(pool.alive, 1.0, 0.0)
+    rm.ffa_out[hot] = 5.0
+    rm.ffa_mM, rm.field = 0.6, {}
+    rm.rp.k_macrophage_out, rm.rp.k_m1 = 0.0, 1.0
+    node_hot, node_cold = int(lay.nodes[hot]), int(lay.nodes[cold])
+    assert rm.local_ffa_mM(node_hot) > rm.ffa_mM >= rm.local_ffa_mM(node_cold) * 0.99
+    a = Macrophage(m, m.space._cells[node_hot], 0.0)
+    b = Macrophage(m, m.space._cells[node_cold], 0.0)
+    for mac in (a, b):
+        mac.remodel_step(rm, 1.0, 0, 0.0)
+    assert a.m1 > b.m1
+    rm.rp.w_m1_ffa = 0.0  # switch-off: FFA no longer polarises
+    a.m1 = b.m1 = 0.0
+    for mac in (a, b):
+        mac.remodel_step(rm, 1.0, 0, 0.0)
+    assert a.m1 == b.m1 == 0.0
+
+
 def nx_dist(g, a, b) -> int:
     import networkx as nx
 

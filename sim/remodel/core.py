@@ -70,6 +70,9 @@ class Remodeller:
         self.day_signals: list[tuple[np.ndarray, float]] = []
         self._today: list[tuple[np.ndarray, float]] = []
         self.akt_ref: float | None = None
+        self.ffa_out = np.zeros(pool.capacity)
+        """Each slot's net FFA release over the last slow period (local FFA, R2)."""
+        self.ffa_mM = 0.5
         self.births_refused = 0
         self.events = {"births": 0, "deaths": 0, "cleared": 0, "recruited": 0, "left": 0}
         self._build_graph()
@@ -205,6 +208,7 @@ class Remodeller:
         akt_mean = float(akt[alive].mean()) if alive.any() else 0.0
         if self.akt_ref is None:
             self.akt_ref = max(akt_mean, 1e-9)
+        self.ffa_out = sig[SIGNALS.index("cum_ffa_out")].copy()
         self._lipid_balance(sig, t, days)
         hyp = self._hypoxia()
         self._deaths(t, hyp, days)
@@ -414,6 +418,20 @@ class Remodeller:
     def _anti_inflammatory(self, t: float) -> float:
         """N2: the diet's anti-inflammatory input (omega-3, polyphenols) at ``t``."""
         return diet_inputs(t, self.model.ctx.sch.diet, 0.0)["anti_inflammatory"]
+
+    def local_ffa_mM(self, node: int) -> float:
+        """FFA around ``node``: plasma FFA scaled by the net FFA release of the living
+        adipocytes on the node and its neighbours over that of the depot's average cell
+        (interstitial FFA near lipolytic cells exceeds plasma's)."""
+        pool = self.pool
+        lay = pool.tissue.layout
+        cell = self.model.space._cells[node]
+        near = {c.coordinate for c in cell.neighborhood} | {node}
+        slots = [s for s in np.flatnonzero(pool.alive) if int(lay.nodes[s]) in near]
+        mean = float(self.ffa_out[pool.alive].mean()) if pool.alive.any() else 0.0
+        if not slots or mean <= 0.0:
+            return self.ffa_mM
+        return self.ffa_mM * float(self.ffa_out[slots].mean()) / mean
 
     def node_is_dead(self, node: int) -> bool:
         kind = self.model.graph.nodes[node]
