@@ -130,11 +130,10 @@ def serve_dashboard(
             f"the dashboard needs the 'dashboard' extra (mesa[viz], solara): {exc}; "
             'install with: pip install -e ".[dashboard]"'
         ) from exc
-    from sim.viz.dashboard import CELLS_ENV, prepare_in_background
-
     if cells is not None:
+        from sim.viz.dashboard import CELLS_ENV
+
         os.environ[CELLS_ENV] = str(cells)
-    prepare_in_background()  # compile and warm up the starting model while the server starts
     scope = (
         "loopback only: reachable from this machine only"
         if host in (LOOPBACK, "localhost", "::1")

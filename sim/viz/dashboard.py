@@ -76,6 +76,9 @@ LIVE_FRACTION_NODES: tuple[str, ...] = LIVE_NODES
 DURATION_MIN = 1440.0
 START_CLOCK_H = 7.0
 _LAYOUTS: dict[tuple[str, int, int], TissueLayout] = {}
+_BUILD_LOCK = threading.Lock()
+"""Models are built one at a time in the server process: two builds compiling the kernels
+into an empty cache at once (two visitors, or a visitor's Reset) can hang each other."""
 
 
 def dashboard_scenario(
@@ -158,7 +161,8 @@ class DashboardModel(PhysiologyModel):
         scenario = dashboard_scenario(
             phenotype, n_cells, meal, exercise, gh_injection, secretagogue, seed
         )
-        super().__init__(scenario)
+        with _BUILD_LOCK:  # one build at a time: the first ones compile and fill the caches
+            super().__init__(scenario)
         self.minutes_per_step = max(1, int(minutes_per_step))
         self.settings: dict[str, Any] = {
             "phenotype": phenotype,
@@ -451,26 +455,55 @@ def pending_changes(model: DashboardModel, chosen: dict[str, Any]) -> list[str]:
     return [k for k, v in chosen.items() if model.settings.get(k) != v]
 
 
+PREPARING = (
+    "Preparing the model. The first start after installing (or updating) sim compiles the "
+    "cell kernels, about 15 s on a quiet 2-core machine and up to a minute on a busy one; "
+    "they are cached, and later starts take a few seconds."
+)
+
+
 @solara.component
 def Page() -> None:
     """The dashboard page served by ``sim dashboard``.
+
+    The page (title, app bar) shows at once; the starting model is built in a thread, with a
+    notice while it is (the first build on a machine compiles the kernels), then
+    :func:`Dashboard` takes over.
+    """
+    params = model_params()
+    defaults = {k: v["value"] for k, v in params.items()}
+    # intrusive_cancel=False: Solara's cancellable threads trace every Python line, which
+    # made the first build (compiling the kernels) ~2.5x slower
+    built = solara.use_thread(
+        lambda: DashboardModel(**defaults), dependencies=[], intrusive_cancel=False
+    )
+    solara.Title(TITLE)
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    if built.state == solara.ResultState.FINISHED:
+        Dashboard(built.value, params)
+    elif built.state == solara.ResultState.ERROR:
+        solara.Error(f"the model could not be built: {built.error}")
+    else:
+        with solara.Column(style={"padding": "24px"}):
+            solara.Info(PREPARING)
+            solara.ProgressLinear(True)
+
+
+@solara.component
+def Dashboard(first: DashboardModel, params: dict[str, dict[str, Any]]) -> None:
+    """Controls, settings and panels around a built model.
 
     Built from Mesa's SolaraViz parts (its :func:`ModelController` for Reset / Play / Step
     and :func:`ShowSteps`) around a page of our own: SolaraViz's own layout puts the panels
     behind a tab labelled "Page 0" and shows no slider values.
     """
-    params = model_params()
-    defaults = {k: v["value"] for k, v in params.items()}
-    first = solara.use_memo(lambda: DashboardModel(**defaults), [])
     model = solara.use_reactive(first)
-    chosen = solara.use_reactive(defaults)
+    chosen = solara.use_reactive(first.settings)
     play_ms = solara.use_reactive(PLAY_INTERVAL_MS)
     render_every = solara.use_reactive(1)
     threads = solara.use_reactive(False)
-    solara.Title(TITLE)
-    solara.Style(CSS)
-    with solara.AppBar():
-        solara.AppBarTitle(TITLE)
     with solara.Sidebar(), solara.Column():
         with solara.Card("Controls"):
             ValueSlider(
@@ -505,36 +538,6 @@ def Page() -> None:
         with solara.Columns([1, 1]):
             PathwayView(model.value)
             GraphView(model.value)
-
-
-def prepare() -> float:
-    """Build the page's starting model and draw its panels once, ahead of the first visitor;
-    returns seconds.
-
-    The first build on a machine compiles the cell kernels (15-45 s on 2 busy cores) and
-    every build warms the model up (2-3 s); both are cached (the kernels under
-    ``~/.cache/sim/numba``, the warmed-up state in the warm-state cache), so the page's own
-    build then takes ~0.1 s. Drawing once loads matplotlib's fonts and lays out the tissue
-    graph (cached by its size), which the first page otherwise paid for (~3 s).
-    """
-    t0 = time.perf_counter()
-    model = DashboardModel(**{k: v["value"] for k, v in model_params().items()})
-    run = live_run(model)
-    panel_png(whole_body_figure(run, columns=PLASMA_COLUMNS))
-    panel_png(glucose_flux_figure(run))
-    panel_png(pathway_overlay_figure(run, "muscle", LIVE_FRACTION_NODES))
-    panel_png(graph_figure(model, "muscle", "akt_p"))
-    seconds = time.perf_counter() - t0
-    logger.info("dashboard: starting model prepared in %.1f s", seconds)
-    return seconds
-
-
-def prepare_in_background() -> threading.Thread:
-    """Run :func:`prepare` in a daemon thread (``sim dashboard`` starts it beside the server,
-    so compiling overlaps the server's own start-up)."""
-    thread = threading.Thread(target=prepare, name="dashboard-prepare", daemon=True)
-    thread.start()
-    return thread
 
 
 def measure_step_seconds(n_cells: int, steps: int = 10, minutes_per_step: int = 10) -> dict:
