@@ -6,7 +6,7 @@ physiologically named parameters. Overrides use dotted names: ``muscle.glut4_tot
 ``body.beta_capacity``.
 
 Sources are cited as first author and year; "calibrated to Vxx" marks values fitted to a
-validation target of ``VALIDATION.md``; "model scale" marks normalisations that carry no
+validation target (docs/validation.md); "model scale" marks normalisations that carry no
 physiological meaning beyond setting a reference level.
 """
 
@@ -709,8 +709,21 @@ BODY: tuple[Param, ...] = (
     P("height_cm", 175.0, "cm", "body surface area (Du Bois) for mU/m2 doses", (100, 230)),
     P("fat_fraction", 0.2, "1", "healthy adult man; phenotype presets", (0.03, 0.7)),
     P("visceral_fraction", 0.1, "1", "visceral share of fat mass; Shen 2003", (0.01, 0.6)),
-    P("muscle_fraction_lean", 0.4, "1", "muscle ~40 % of lean mass (DESIGN)", (0.2, 0.6)),
-    P("liver_mass_kg", 1.6, "kg", "adult liver 1.5-1.8 kg (DESIGN)", (0.8, 3.0)),
+    P(
+        "muscle_fraction_lean",
+        0.4,
+        "1",
+        "muscle share of lean mass, assumed (skeletal muscle is 38 % of body mass in men; "
+        "Janssen 2000)",
+        (0.2, 0.6),
+    ),
+    P(
+        "liver_mass_kg",
+        1.6,
+        "kg",
+        "adult liver 1.5-1.8 kg (ICRP 2002 reference man 1.8 kg, woman 1.4 kg)",
+        (0.8, 3.0),
+    ),
     P("vg_dl_kg", 1.88, "dL/kg", "glucose distribution volume; Dalla Man 2007", (1, 3)),
     P("k_glc_pt", 0.065, "1/min", "plasma -> tissue glucose exchange; Dalla Man 2007 k1", (0, 1)),
     P(

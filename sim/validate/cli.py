@@ -13,7 +13,7 @@ from pathlib import Path
 from sim import io
 
 EXAMPLES_VALIDATE = """examples:
-  sim validate                                  # all 17 targets, seed 0 -> outputs/validation
+  sim validate                                  # every target of the suite, seed 0
   sim validate --only V09 V10 --out outputs/val-cells
   sim validate --seeds 0 1 2 --workers 2        # the acceptance run: three seeds
   sim validate --only V01 --set muscle.k_irs1_py=3.0   # try a parameter value
@@ -98,7 +98,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``validate`` and ``calibrate`` to the main command line."""
     p = sub.add_parser(
         "validate",
-        help="run the validation targets (VALIDATION.md); pass/fail table and a report",
+        help="run the validation targets (docs/validation.md); pass/fail table and a report",
         epilog=EXAMPLES_VALIDATE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

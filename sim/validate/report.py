@@ -65,7 +65,7 @@ def _markdown(outcomes: list[Outcome], figures: dict[str, str]) -> str:
         "# Validation report",
         "",
         f"{n_pass} of {len(outcomes)} target-seed results pass (seeds {seeds}). Targets and bands:"
-        " VALIDATION.md; how each is simulated: docs/validation.md.",
+        " docs/validation.md, with how each is simulated.",
         "",
         prediction_line(outcomes),
         "",
