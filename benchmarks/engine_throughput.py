@@ -48,7 +48,7 @@ each case had.
 Usage::
 
     python benchmarks/engine_throughput.py            # full run (~10 min on 2 cores)
-    python benchmarks/engine_throughput.py --quick    # 1,000 and 10,000 cells only (~2 min)
+    python benchmarks/engine_throughput.py --quick    # up to 10,000 cells (~2 min)
     SIM_NUMBA_CACHE=/tmp/nb python benchmarks/engine_throughput.py   # numba cache elsewhere
     python benchmarks/engine_throughput.py --out benchmarks/results/engine_throughput.json
     python benchmarks/engine_throughput.py --setup --no-numba   # first/repeat start only
@@ -1159,7 +1159,11 @@ def main(argv: list[str] | None = None) -> int:
         "  python benchmarks/engine_throughput.py --out /tmp/bench.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ap.add_argument("--quick", action="store_true", help="1,000 and 10,000 cells only")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="up to 10,000 cells (baselines (a) and (c) also at 100, (b) at 1,000)",
+    )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON path (and .md beside)")
     ap.add_argument(
         "--memory-day",
