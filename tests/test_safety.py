@@ -278,13 +278,16 @@ def test_unbounded_work_in_a_scenario_is_refused_quickly(tmp_path, capsys, sets,
     assert needle in capsys.readouterr().err and not (tmp_path / "o").exists()
 
 
-def test_limits_have_an_explicit_override(tmp_path, monkeypatch):
-    scn = _scenario(tmp_path, {**SMALL, "duration_min": 6, "dt_min": 0.001})
+def test_limits_have_an_explicit_override(tmp_path, monkeypatch, capsys):
+    # 24 steps: within the default bound, over an override of 10. (A finer dt_min costs the
+    # same check 1/dt_min minutes of warm-up steps: dt_min=0.001 took 8 min.)
+    scn = _scenario(tmp_path, {**SMALL, "duration_min": 6, "dt_min": 0.25})
     assert (
         main(["run", str(scn), "--out", str(tmp_path / "o"), "-q", "--set", "cells.muscle=1"]) == 0
     )
-    monkeypatch.setenv("SIM_MAX_STEPS", "1000")
+    monkeypatch.setenv("SIM_MAX_STEPS", "10")
     assert main(["run", str(scn), "--out", str(tmp_path / "o2"), "-q"]) == 2
+    assert "SIM_MAX_STEPS" in capsys.readouterr().err and not (tmp_path / "o2").exists()
 
 
 @pytest.mark.parametrize(
