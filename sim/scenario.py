@@ -10,8 +10,9 @@ import copy
 import difflib
 import math
 import re
+import types
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -342,9 +343,7 @@ class Scenario(_Strict):
         known = all_params()
         for key, value in v.items():
             if key not in known:
-                close = [k for k in known if k.split(".")[-1] == key.split(".")[-1]]
-                hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
-                raise ValueError(f"unknown parameter {key!r}{hint} (see `sim schema` / docs)")
+                raise ValueError(unknown_parameter(key))
             lo, hi = known[key].bounds
             if not lo <= value <= hi:
                 raise ValueError(f"parameter {key}={value} outside its range [{lo}, {hi}]")
@@ -640,36 +639,133 @@ def parse_value(text: str) -> Any:
         raise ScenarioError(str(exc)) from None
 
 
+def parameter_suggestions(key: str) -> list[str]:
+    """Declared parameters closest to an unknown dotted name ``<table>.<name>``: difflib over
+    the names of that tissue or body table; for an unknown table (or nothing close in it),
+    the same name in other tables, else the closest dotted names overall."""
+    known = all_params()
+    table, _, name = key.rpartition(".")
+    names = [k.partition(".")[2] for k in known if k.partition(".")[0] == table]
+    close = [f"{table}.{n}" for n in difflib.get_close_matches(name, names, n=3, cutoff=0.6)]
+    if close:
+        return close
+    same = [k for k in known if k.partition(".")[2] == name]
+    return same[:3] or difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)
+
+
+def unknown_parameter(key: str) -> str:
+    """The message for a parameter name that sim/parameters.py does not declare."""
+    close = parameter_suggestions(key)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    tables = sorted({k.partition(".")[0] for k in all_params()})
+    if key.rpartition(".")[0] not in tables:
+        hint += f" (names are <table>.<name>, table one of {', '.join(tables)})"
+    return f"unknown parameter {key!r}{hint}; every name: `sim schema`, docs/parameters.md"
+
+
+def _concrete(ann: Any, node: Any) -> Any:
+    """What a value of annotation ``ann`` holding ``node`` is: a model class (a union keyed
+    by ``kind`` resolved by the node's kind), a ``list[...]`` annotation, or None when that
+    cannot be told (a scalar, a union of scalars and lists, an unknown kind)."""
+    if ann is None:
+        return None
+    if get_origin(ann) is Annotated:
+        return _concrete(get_args(ann)[0], node)
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    if get_origin(ann) is list:
+        return ann
+    if get_origin(ann) in (Union, types.UnionType):
+        members = [a for a in get_args(ann) if a is not type(None)]
+        if len(members) == 1:
+            return _concrete(members[0], node)
+        kind = node.get("kind") if isinstance(node, dict) else None
+        for m in members:
+            m = _concrete(m, None)
+            if isinstance(m, type) and "kind" in m.model_fields:
+                if kind in get_args(m.model_fields["kind"].annotation):
+                    return m
+    return None
+
+
+def _describe(path: str, model: type[BaseModel]) -> str:
+    where = path or "the scenario"
+    kind = model.model_fields.get("kind")
+    return f"{where} (a {get_args(kind.annotation)[0]})" if kind is not None else where
+
+
+def set_path(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """A copy of the scenario mapping ``data`` with the dotted ``key`` set to ``value``: the
+    rules of ``sim run --set`` and of sweep designs. ``parameters.<table>.<name>`` keeps its
+    dotted name; a list item is named by its index (``interventions.0.carbs_g``) and must
+    exist; a key must be one of that item's keys. Raises ScenarioError (without a prefix: the
+    caller names where the key came from) for an unknown parameter or key (with the closest
+    names), an index out of range (with the number of items) or a path through a value."""
+    out = copy.deepcopy(data)
+    parts = key.strip().split(".")
+    if parts[0] == "parameters" and len(parts) > 1:
+        name = ".".join(parts[1:])
+        if name not in all_params():
+            raise ScenarioError(unknown_parameter(name))
+        if not isinstance(out.get("parameters"), dict):
+            out["parameters"] = {}
+        out["parameters"][name] = value
+        return out
+    node: Any = out
+    ann: Any = Scenario
+    for i, part in enumerate(parts):
+        here, last = ".".join(parts[:i]), i == len(parts) - 1
+        kind = _concrete(ann, node)
+        if isinstance(node, list):
+            items, n = node, len(node)
+            span = {0: "no items", 1: "1 item (index 0)"}.get(n, f"{n} items (indices 0-{n - 1})")
+            if not part.isdigit():
+                raise ScenarioError(f"{here} is a list ({span}): name an item by its index")
+            if int(part) >= n:
+                extra = "" if n else f"; give the whole list instead ({here}=[{{...}}])"
+                raise ScenarioError(f"index {part} is out of range: {here} has {span}{extra}")
+            if last:
+                items[int(part)] = value
+                return out
+            ann = get_args(kind)[0] if get_origin(kind) is list else None
+            node = items[int(part)]
+            continue
+        if not isinstance(node, dict):
+            raise ScenarioError(f"{here} is {short(node)}, not a mapping: it has no key {part!r}")
+        field = None
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            field = kind.model_fields.get(part)
+            if field is None:
+                allowed = list(kind.model_fields)
+                close = difflib.get_close_matches(part, allowed, n=3, cutoff=0.6)
+                hint = f"; did you mean {' or '.join(close)}?" if close else ""
+                raise ScenarioError(
+                    f"{part!r} is not a key of {_describe(here, kind)}{hint} "
+                    f"(allowed: {', '.join(allowed)})"
+                )
+        ann = field.annotation if field is not None else None
+        if last:
+            node[part] = value
+            return out
+        if node.get(part) is None:
+            if get_origin(_concrete(ann, None)) is list:
+                node = []  # an absent list has no items (reported with the next part)
+                continue
+            node[part] = {}
+        node = node[part]
+    return out
+
+
 def apply_set(data: dict[str, Any], assignment: str) -> dict[str, Any]:
-    """Apply one ``KEY=VALUE`` override; ``parameters.<tissue>.<name>`` keeps its dotted key."""
+    """Apply one ``KEY=VALUE`` override (:func:`set_path` rules)."""
     if "=" not in assignment:
         raise ScenarioError(f"--set {assignment!r}: expected KEY=VALUE")
     key, raw = assignment.split("=", 1)
     value = parse_value(raw)
-    out = copy.deepcopy(data)
-    parts = key.strip().split(".")
-    if parts[0] == "parameters":
-        out.setdefault("parameters", {})[".".join(parts[1:])] = value
-        return out
-    node: Any = out
-    for i, part in enumerate(parts[:-1]):
-        nxt = int(part) if isinstance(node, list) and part.isdigit() else part
-        try:
-            if isinstance(node, dict):
-                node = node.setdefault(nxt, {})
-            else:
-                node = node[nxt]
-        except (IndexError, TypeError, KeyError):
-            path = ".".join(parts[: i + 1])
-            raise ScenarioError(f"--set {key}: no such key path ({path})") from None
-    last = parts[-1]
-    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
-        node[int(last)] = value
-    elif isinstance(node, dict):
-        node[last] = value
-    else:
-        raise ScenarioError(f"--set {key}: no such key path")
-    return out
+    try:
+        return set_path(data, key, value)
+    except ScenarioError as exc:
+        raise ScenarioError(f"--set {key.strip()}: {exc}") from None
 
 
 def load_scenario(
@@ -694,6 +790,8 @@ def load_scenario(
             Path(source), "a scenario file", expected="a YAML mapping with at least `name`"
         )
         label = str(source)
+    if overrides:  # a value that fails validation may come from the command line
+        label += f" with --set {short_text(' '.join(overrides), 120)}"
     for assignment in overrides or []:
         data = apply_set(data, assignment)
     if seed is not None:

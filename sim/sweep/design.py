@@ -11,7 +11,6 @@ every run its own seed instead (point and replicate).
 
 from __future__ import annotations
 
-import copy
 import itertools
 import warnings
 from collections.abc import Collection
@@ -21,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario import Scenario, ScenarioError, load_scenario, set_path
 from sim.sweep.spec import Design, SweepError, SweepSpec
 
 
@@ -132,30 +131,12 @@ def run_id(point: int, replicate: int, n_points: int, replicates: int) -> str:
 
 
 def set_key(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
-    """A copy of the scenario mapping with one dotted key set (``sim run --set`` rules:
-    ``parameters.<tissue>.<name>`` keeps its dotted name; list items by index)."""
-    out = copy.deepcopy(data)
-    parts = key.split(".")
-    if parts[0] == "parameters":
-        out.setdefault("parameters", {})[".".join(parts[1:])] = value
-        return out
-    node: Any = out
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            if last:
-                node[int(part)] = value
-            node = node[int(part)]
-        elif isinstance(node, dict):
-            if last:
-                node[part] = value
-            node = node.setdefault(part, {})
-        else:
-            raise SweepError(
-                f"design.parameters.{key}: no such key path in the base scenario "
-                f"(stops at {'.'.join(parts[: i + 1])})"
-            )
-    return out
+    """A copy of the scenario mapping with one dotted key set (``sim run --set`` rules,
+    :func:`sim.scenario.set_path`)."""
+    try:
+        return set_path(data, key, value)
+    except ScenarioError as exc:
+        raise SweepError(f"design.parameters.{key}: {exc} (in the base scenario)") from None
 
 
 def integer_keys(base: Scenario, keys: list[str]) -> set[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from tqdm import tqdm
 
 from sim.parameters import all_params
-from sim.scenario import ScenarioError
+from sim.scenario import ScenarioError, unknown_parameter
 from sim.validate import reference as ref
 from sim.validate import (
     targets_body,
@@ -77,7 +77,7 @@ def check_overrides(overrides: Mapping[str, float], label: str = "parameters") -
     known = all_params()
     for key, value in overrides.items():
         if key not in known:
-            raise ScenarioError(f"{label}: unknown parameter {key!r} (see docs/parameters.md)")
+            raise ScenarioError(f"{label}: {unknown_parameter(key)}")
         lo, hi = known[key].bounds
         if not lo <= float(value) <= hi:
             raise ScenarioError(f"{label}: {key}={value} outside its declared range [{lo}, {hi}]")
