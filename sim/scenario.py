@@ -641,16 +641,19 @@ def parse_value(text: str) -> Any:
 
 def parameter_suggestions(key: str) -> list[str]:
     """Declared parameters closest to an unknown dotted name ``<table>.<name>``: difflib over
-    the names of that tissue or body table; for an unknown table (or nothing close in it),
-    the same name in other tables, else the closest dotted names overall."""
-    known = all_params()
+    the names of that tissue or body table; when nothing there is close (or the table is
+    unknown), the same name in other tables, else the closest names in any table."""
+    split = [k.partition(".")[::2] for k in all_params()]
     table, _, name = key.rpartition(".")
-    names = [k.partition(".")[2] for k in known if k.partition(".")[0] == table]
+    names = [n for t, n in split if t == table]
     close = [f"{table}.{n}" for n in difflib.get_close_matches(name, names, n=3, cutoff=0.6)]
     if close:
         return close
-    same = [k for k in known if k.partition(".")[2] == name]
-    return same[:3] or difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)
+    same = [f"{t}.{n}" for t, n in split if n == name]
+    if same:
+        return same[:3]
+    close = difflib.get_close_matches(name, list(dict.fromkeys(n for _, n in split)), 3, 0.6)
+    return [f"{t}.{n}" for c in close for t, n in split if n == c][:3]
 
 
 def unknown_parameter(key: str) -> str:
