@@ -169,7 +169,10 @@ def plan(spec: SweepSpec, label: str = "<sweep>") -> list[RunTask]:
     for p, values in enumerate(pts):
         scn = base_map
         for key, value in values.items():
-            scn = set_key(scn, key, value)
+            try:
+                scn = set_key(scn, key, value)
+            except SweepError as exc:
+                raise SweepError(f"{label}: {exc}") from None
         where = f"{label}: design point {p} ({', '.join(f'{k}={v!r}' for k, v in values.items())})"
         _validate(scn, where)
         for r in range(spec.replicates):
