@@ -694,7 +694,7 @@ def _concrete(ann: Any, node: Any) -> Any:
 def _describe(path: str, model: type[BaseModel]) -> str:
     where = path or "the scenario"
     kind = model.model_fields.get("kind")
-    return f"{where} (a {get_args(kind.annotation)[0]})" if kind is not None else where
+    return f"{where} (kind {get_args(kind.annotation)[0]})" if kind is not None else where
 
 
 def set_path(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:

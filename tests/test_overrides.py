@@ -104,7 +104,7 @@ def test_an_index_outside_the_list_names_its_length(tmp_path, capsys, data, key,
 @pytest.mark.parametrize(
     "data,key,wanted",
     [
-        (MEALS, "interventions.0.carb_g", "'carb_g' is not a key of interventions.0 (a meal)"),
+        (MEALS, "interventions.0.carb_g", "'carb_g' is not a key of interventions.0 (kind meal)"),
         (CLAMP, "protocol.insulin_u_ml", "did you mean insulin_uU_ml?"),
         (MEALS, "durations_min", "did you mean duration_min"),
         (MEALS, "subject.body_mass_kg.x", "subject.body_mass_kg is 75.0, not a mapping"),
