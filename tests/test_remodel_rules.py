@@ -166,14 +166,20 @@ BUSY = {
 }
 
 
-def test_rates_at_zero_switch_deaths_births_and_recruitment_off():
+@pytest.fixture(scope="module")
+def busy():
+    """Two days at the busy hazards (read, never changed, by the tests that use it)."""
+    return sim.run(small(days=2, parameters=BUSY, seed=1))
+
+
+def test_rates_at_zero_switch_deaths_births_and_recruitment_off(busy):
     off = {
         **BUSY,
         "remodel.k_death_ref": 0.0,
         "remodel.k_diff": 0.0,
         "remodel.macrophages_resident": 0.0,
     }
-    on = sim.run(small(days=2, parameters=BUSY, seed=1)).model.remodel
+    on = busy.model.remodel
     quiet = sim.run(small(days=2, parameters=off, seed=1)).model.remodel
     assert on.events["deaths"] > 0 and on.events["births"] > 0 and on.events["recruited"] > 0
     assert quiet.events == dict.fromkeys(quiet.events, 0)
@@ -297,14 +303,13 @@ def test_paracrine_and_venous_tnf_follow_m1_macrophages_and_switch_off():
     assert not pool.tissue.local_tnf.any() and sum(pool.macrophage_tnf) == 0.0
 
 
-def test_macrophage_tnf_raises_plasma_tnf():
+def test_macrophage_tnf_raises_plasma_tnf(busy):
     """The paracrine and venous TNF-alpha of macrophages reach the body."""
-    scn = small(days=2, parameters=dict(BUSY, **{"remodel.k_recruit_dead": 5.0}), seed=1)
-    busy = sim.run(scn).timeseries
-    quiet_p = dict(BUSY, **{"remodel.k_recruit_dead": 5.0, "remodel.tnf_macrophage": 0.0})
-    quiet = sim.run({**scn, "parameters": quiet_p}).timeseries
-    assert busy["tnf_pg_ml"].iloc[-1] > quiet["tnf_pg_ml"].iloc[-1]
-    assert math.isfinite(busy["adipose.macrophage_m1_mean"].iloc[-1])
+    quiet_p = dict(BUSY, **{"remodel.tnf_macrophage": 0.0})
+    quiet = sim.run(small(days=2, parameters=quiet_p, seed=1)).timeseries
+    ts = busy.timeseries
+    assert ts["tnf_pg_ml"].iloc[-1] > quiet["tnf_pg_ml"].iloc[-1]
+    assert math.isfinite(ts["adipose.macrophage_m1_mean"].iloc[-1])
 
 
 def test_births_deaths_and_clearance_conserve_the_depot_lipid():
