@@ -378,6 +378,9 @@ def test_calibrate_refuses_bounds_outside_the_declared_range(tmp_path, capsys):
     cfg.write_text("name: bad\ntargets: [V10, V55]\nparameters:\n  muscle.k_exo_ins: [0.01, 1]\n")
     assert main(["calibrate", str(cfg), "--out", str(out)]) == 2
     assert "V55" in capsys.readouterr().err
+    cfg.write_text("name: bad\ntargets: [V10]\nparameters:\n  muscle.k_exo_inz: [0.01, 1]\n")
+    assert main(["calibrate", str(cfg), "--out", str(out)]) == 2
+    assert "did you mean muscle.k_exo_ins" in capsys.readouterr().err and not out.exists()
 
 
 def test_calibration_finds_the_band_and_is_reproducible(tmp_path, monkeypatch):

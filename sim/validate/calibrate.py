@@ -40,7 +40,12 @@ from tqdm import tqdm
 
 from sim import io
 from sim.parameters import all_params
-from sim.scenario import ScenarioError, format_validation_error, read_yaml_mapping
+from sim.scenario import (
+    ScenarioError,
+    format_validation_error,
+    read_yaml_mapping,
+    unknown_parameter,
+)
 from sim.validate.core import Outcome
 from sim.validate.suite import all_targets, run_targets, select
 
@@ -77,7 +82,7 @@ class CalibrationConfig(BaseModel):
         known = all_params()
         for key, (lo, hi) in v.items():
             if key not in known:
-                raise ValueError(f"unknown parameter {key!r} (dotted names: docs/parameters.md)")
+                raise ValueError(unknown_parameter(key))
             dlo, dhi = known[key].bounds
             if not lo < hi:
                 raise ValueError(f"{key}: bounds [{lo}, {hi}] must have low < high")
