@@ -12,6 +12,10 @@ from __future__ import annotations
 import math
 import os
 
+WARMUP_MIN = 240.0
+"""Coupled fasting warm-up before t = 0 (:mod:`sim.model`), stepped at the scenario's
+``dt_min``: part of the work a scenario asks for."""
+
 DEFAULTS = {
     "steps": 5_000_000,  # a year at dt_min = 0.1 min is 5.3e6; the default dt is 1 min
     "events": 100_000,  # every meal of 20 years is 2e4

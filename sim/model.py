@@ -19,7 +19,7 @@ import numpy as np
 from mesa.discrete_space import Network
 
 from sim import engine as en
-from sim import numerics, warmcache
+from sim import limits, numerics, warmcache
 from sim.agents import AGENT_CLASSES
 from sim.graph import build as build_graph
 from sim.kinetics import body as bk
@@ -31,9 +31,9 @@ from sim.scenario import Scenario, load_scenario
 from sim.signals import build_schedule
 
 log = logging.getLogger(__name__)
-WARMUP_MIN = 240.0
+WARMUP_MIN = limits.WARMUP_MIN
 """Coupled pre-run (fasting, free-living) that brings fast states to the overnight-fasted
-steady state before t = 0."""
+steady state before t = 0 (counted in the step bound of :mod:`sim.limits`)."""
 PREWARM_MIN = 180.0
 """Cells-only pre-run at fasting reference inputs before the coupled warm-up."""
 SIGNED_BODY = {"clamp_int"}

@@ -446,8 +446,9 @@ class Scenario(_Strict):
         dt = self.dt_min
         limits.check(
             "steps",
-            self.duration_min / dt,
-            f"duration_min / dt_min = {self.duration_min:g} / {dt:g}",
+            (self.duration_min + limits.WARMUP_MIN) / dt,
+            f"(duration_min + the {limits.WARMUP_MIN:g}-min warm-up) / dt_min = "
+            f"({self.duration_min:g} + {limits.WARMUP_MIN:g}) / {dt:g}",
         )
         for key in ("duration_min", "record_every_min", "cell_record_every_min"):
             n = getattr(self, key) / dt

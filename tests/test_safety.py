@@ -288,6 +288,11 @@ def test_limits_have_an_explicit_override(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SIM_MAX_STEPS", "10")
     assert main(["run", str(scn), "--out", str(tmp_path / "o2"), "-q"]) == 2
     assert "SIM_MAX_STEPS" in capsys.readouterr().err and not (tmp_path / "o2").exists()
+    # the warm-up is stepped at dt_min too: 24 run steps + 960 warm-up steps > 500
+    monkeypatch.setenv("SIM_MAX_STEPS", "500")
+    assert main(["run", str(scn), "--out", str(tmp_path / "o3"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "warm-up" in err and "SIM_MAX_STEPS" in err and not (tmp_path / "o3").exists()
 
 
 @pytest.mark.parametrize(
