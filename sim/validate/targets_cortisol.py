@@ -68,6 +68,20 @@ def _rise(run: RunData, wake: float) -> dict[str, float]:
     }
 
 
+def _waking_runs(name: str, clock_h: float, sleep_at: float, sleep_h: float, after: float):
+    """(waking time, scenarios, measure) of a target reading the response to one waking."""
+    wake = sleep_at + sleep_h * 60.0
+
+    def scenarios(seed: int) -> dict:
+        return {name: _waking(name, seed, clock_h, sleep_at, sleep_h, after)}
+
+    def measure(runs: dict[str, RunData]) -> Measured:
+        t, total, free = _cortisol(runs[name])
+        return Measured(_rise(runs[name], wake), {"t": t, "total": total, "free": free})
+
+    return wake, scenarios, measure
+
+
 def _draw_waking(title: str, out, wake: float, key: str) -> fg.Figure:  # noqa: ANN001
     c = out.curves
     fig, (a1, a2) = fg.panels(2, title)
@@ -87,17 +101,8 @@ def _draw_waking(title: str, out, wake: float, key: str) -> fg.Figure:  # noqa: 
 
 
 # ---------------------------------------------------------------- V50/V51 morning awakening
-CAR_WAKE = 600.0
+CAR_WAKE, _car_scn, _car_measure = _waking_runs("car_morning", 21.0, 120.0, 8.0, 180.0)
 """Run from 21:00, sleep 23:00-07:00: waking at 600 min."""
-
-
-def _car_scn(seed: int) -> dict:
-    return {"car": _waking("car_morning", seed, 21.0, 120.0, 8.0, 180.0)}
-
-
-def _car_measure(runs: dict[str, RunData]) -> Measured:
-    t, total, free = _cortisol(runs["car"])
-    return Measured(_rise(runs["car"], CAR_WAKE), {"t": t, "total": total, "free": free})
 
 
 V50 = Target(
@@ -183,28 +188,10 @@ V52 = Target(
 
 
 # ---------------------------------------------------------------- V53/V54 waking off the clock
-NAP_WAKE = 390.0
+NAP_WAKE, _nap_scn, _nap_measure = _waking_runs("evening_nap", 13.0, 300.0, 1.5, 90.0)
 """Run from 13:00, a 90-min nap 18:00-19:30: waking at 390 min."""
-SHIFT_WAKE = 630.0
+SHIFT_WAKE, _shift_scn, _shift_measure = _waking_runs("night_shift_sleep", 2.0, 360.0, 4.5, 90.0)
 """Run from 02:00 (a night shift), sleep 08:00-12:30: waking at 630 min."""
-
-
-def _nap_scn(seed: int) -> dict:
-    return {"nap": _waking("evening_nap", seed, 13.0, 300.0, 1.5, 90.0)}
-
-
-def _nap_measure(runs: dict[str, RunData]) -> Measured:
-    t, total, free = _cortisol(runs["nap"])
-    return Measured(_rise(runs["nap"], NAP_WAKE), {"t": t, "total": total, "free": free})
-
-
-def _shift_scn(seed: int) -> dict:
-    return {"shift": _waking("night_shift_sleep", seed, 2.0, 360.0, 4.5, 90.0)}
-
-
-def _shift_measure(runs: dict[str, RunData]) -> Measured:
-    t, total, free = _cortisol(runs["shift"])
-    return Measured(_rise(runs["shift"], SHIFT_WAKE), {"t": t, "total": total, "free": free})
 
 
 FEDERENKO = (
