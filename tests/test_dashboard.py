@@ -274,6 +274,9 @@ def test_dashboard_in_headless_chromium(dashboard, tmp_path: Path) -> None:
         for k in (1, 2):
             page.get_by_role("button", name="Step").click()
             page.get_by_text(f"Step: {k}").wait_for(timeout=60_000)
+        # the page renders after each step: wait for the second step's status line (the
+        # first step's redraw can land after the button's "Step: 2")
+        page.locator("p", has_text="t = 0.33 h (07:20)").first.wait_for(timeout=60_000)
         page.wait_for_function(
             "([sel, src]) => document.querySelector(sel).src !== src",
             arg=[FIGURE, before[0]],
