@@ -106,3 +106,13 @@ def test_a_morning_run_starts_after_the_habitual_awakening() -> None:
     # the same start but a sleep period covering 07:00: that sleep's end is the waking
     slept_in = _schedule(8.0, [(-600.0, 60.0)], 600.0)
     assert bk.wake_times(slept_in, BP) == [60.0]
+
+
+def test_awakening_burst_reads_only_the_recent_wakings() -> None:
+    # sixty nights: the burst after the last waking is that of the last night alone
+    nights = [(120.0 + 1440.0 * d, 600.0 + 1440.0 * d) for d in range(60)]
+    many = _schedule(21.0, nights, 1440.0 * 60)
+    one = _schedule(21.0, nights[-1:], 1440.0 * 60)
+    last = nights[-1][1]
+    for t in np.arange(last - 5.0, last + 80.0, 0.5):
+        assert bk.cortisol_awakening(t, many, BP) == bk.cortisol_awakening(t, one, BP)

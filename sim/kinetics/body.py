@@ -12,6 +12,7 @@ adrenaline and noradrenaline pg/mL of plasma, meal amino acids g protein/kg.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -352,13 +353,13 @@ def cortisol_awakening(t: float, sch, bp: SimpleNamespace) -> float:  # noqa: AN
     """
     theta = bp.cort_car_theta_min
     w = 2.0 * math.pi / 24.0
+    wakes = wake_times(sch, bp)
     total = 0.0
-    for tw in wake_times(sch, bp):
+    # only the wakings of the last CAR_SPAN_THETAS time constants (a run of months has one a
+    # day; the right-hand side must not walk all of them at every evaluation)
+    lo = bisect.bisect_left(wakes, t - CAR_SPAN_THETAS * theta)
+    for tw in wakes[lo : bisect.bisect_left(wakes, t)]:
         tau = t - tw
-        if tau <= 0.0:
-            break
-        if tau > CAR_SPAN_THETAS * theta:
-            continue
         gate = math.cos(w * (sch.clock_h(tw) - bp.cort_habitual_wake_clock_h))
         if gate > 0.0:
             total += bp.cort_car_nM * gate * tau / theta**2 * math.exp(-tau / theta)
