@@ -208,11 +208,14 @@ def pathway_quantiles(cells: pd.DataFrame, tissue: str, node: str) -> pd.DataFra
     sub = cell_node_values(cells, tissue, node)
     if sub.empty:
         return pd.DataFrame(columns=list(QUANTILE_COLUMNS), dtype=float)
-    values = sub[node].astype(float)
-    grouped = values.groupby(sub["time_min"].astype(float), sort=True)
-    q = grouped.quantile([0.25, 0.5, 0.75]).unstack()
-    q.columns = ["q25", "q50", "q75"]
-    return q.rename_axis("time_min").reset_index()[list(QUANTILE_COLUMNS)]
+    times = sub["time_min"].to_numpy(dtype=float)
+    order = np.argsort(times, kind="stable")
+    times, values = times[order], sub[node].to_numpy(dtype=float)[order]
+    snapshot_times, starts = np.unique(times, return_index=True)
+    ends = np.append(starts[1:], len(times))
+    q = [np.quantile(values[a:b], (0.25, 0.5, 0.75)) for a, b in zip(starts, ends, strict=True)]
+    table = np.column_stack([snapshot_times, np.asarray(q).reshape(-1, 3)])
+    return pd.DataFrame(table, columns=list(QUANTILE_COLUMNS))
 
 
 def cell_order(cells: pd.DataFrame, tissue: str) -> pd.DataFrame:
@@ -236,26 +239,38 @@ def cell_order(cells: pd.DataFrame, tissue: str) -> pd.DataFrame:
     return sub.drop(columns="_rank").reset_index(drop=True)
 
 
-def heatmap_matrix(cells: pd.DataFrame, tissue: str, node: str) -> pd.DataFrame:
+def heatmap_matrix(
+    cells: pd.DataFrame, tissue: str, node: str, order: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """A node as a cells x snapshot-times matrix, rows in ``cell_order``.
 
     Args:
         cells: the ``cells.parquet`` table.
         tissue: tissue to select.
         node: node column (no prefix).
+        order: ``cell_order(cells, tissue)`` if the caller has it already.
 
     Returns:
         Frame indexed by ``cell_id`` (display order) with one column per snapshot time of the
-        tissue (sorted ``time_min``); missing values are NaN. Empty if the node has no values
-        in that tissue.
+        tissue (sorted ``time_min``); missing values are NaN (a cell recorded twice at one
+        time gets the mean). Empty if the node has no values in that tissue.
     """
     sub = cell_node_values(cells, tissue, node)
     if sub.empty:
         return pd.DataFrame()
-    matrix = sub.groupby(["cell_id", "time_min"])[node].mean().unstack("time_min")
     times = np.unique(cells.loc[cells["tissue"] == tissue, "time_min"].to_numpy(dtype=float))
-    order = cell_order(cells, tissue)["cell_id"]
-    return matrix.reindex(index=order.to_numpy(), columns=times)
+    ids = (cell_order(cells, tissue) if order is None else order)["cell_id"].to_numpy()
+    row = pd.Index(ids).get_indexer(sub["cell_id"].to_numpy())
+    col = np.searchsorted(times, sub["time_min"].to_numpy(dtype=float))
+    keep = row >= 0  # every cell of the tissue is in its order; a foreign order drops rows
+    row, col, vals = row[keep], col[keep], sub[node].to_numpy(dtype=float)[keep]
+    total = np.zeros((len(ids), len(times)))
+    count = np.zeros((len(ids), len(times)))
+    np.add.at(total, (row, col), vals)
+    np.add.at(count, (row, col), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / count, np.nan)
+    return pd.DataFrame(mean, index=pd.Index(ids, name="cell_id"), columns=times)
 
 
 def present_columns(frame: pd.DataFrame, columns: Iterable[str]) -> list[str]:

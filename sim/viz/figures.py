@@ -58,6 +58,9 @@ from sim.viz.tissue_graph import DEFAULT_GRAPH_NODE, check_node, tissue_graph_fi
 logger = logging.getLogger(__name__)
 
 DPI = 120
+PNG_COMPRESS_LEVEL = 3
+"""zlib level of the PNG files: 3 writes them ~3x faster than the default 6 for ~5 % more
+bytes."""
 WHOLE_BODY_PANELS: tuple[tuple[str, str], ...] = (
     ("glucose_mM", "glucose (mM)"),
     ("insulin_uU_ml", "insulin (µU/mL)"),
@@ -162,7 +165,7 @@ def whole_body_figure(run: RunData, columns: Sequence[str] | None = None) -> Fig
         logger.warning("no whole-body columns in %s", run.run_dir)
         return None
     periods = run_periods(run.scenario, run.timeseries)
-    fig, axes = new_figure(len(panels), 1, 10.0, 1.55)
+    fig, axes = new_figure(len(panels), 1, 10.0, 1.55, layout="grid")
     t_h = _hours(run.timeseries)
     for ax, (col, label) in zip(axes, panels, strict=True):
         shade_periods(ax, periods)
@@ -250,7 +253,7 @@ def glucose_flux_figure(run: RunData) -> Figure | None:
         logger.warning("no glucose-flux columns in %s", run.run_dir)
         return None
     periods = run_periods(run.scenario, run.timeseries)
-    fig, (ax,) = new_figure(1, 1, 10.0, 4.2)
+    fig, (ax,) = new_figure(1, 1, 10.0, 4.2, layout="grid")
     # spans beneath the opaque layers (which keep their legend colours), and a strip above
     # the axes that shows every period in full (meal markers there only)
     shade_periods(ax, [p for p in periods if not p.is_meal], zorder=0)
@@ -412,8 +415,7 @@ def _draw(run_dir: str, args: tuple, stem: str, out: str) -> str | None:
 def _save(fig: Figure | None, path: Path) -> str | None:
     if fig is None:
         return None
-    fig.savefig(path, dpi=DPI)
-    fig.clear()
+    fig.savefig(path, dpi=DPI, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     return str(path)
 
 

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from sim.viz.data import RunData, cell_node_values, cell_order, heatmap_matrix, node_unit
 from sim.viz.events import run_periods
+from sim.viz.layout import add_colorbar
 from sim.viz.nodes import UNIT_TEXT, node_label
 from sim.viz.style import (
     add_legend,
@@ -71,9 +72,11 @@ def _label_subtypes(ax: Axes, subtypes: pd.Series) -> None:
     ax.tick_params(axis="y", labelsize="x-small")
 
 
-def _draw_heatmap(fig: Figure, ax: Axes, run: RunData, tissue: str, node: str) -> None:
-    """One cells x time heatmap with its labelled colour bar."""
-    matrix = heatmap_matrix(run.cells, tissue, node)
+def _draw_heatmap(
+    fig: Figure, ax: Axes, run: RunData, tissue: str, node: str, order: pd.DataFrame
+) -> None:
+    """One cells x time heatmap with its labelled colour bar (rows in ``order``)."""
+    matrix = heatmap_matrix(run.cells, tissue, node, order)
     x = _edges(matrix.columns.to_numpy(dtype=float) / 60.0)
     y = np.arange(len(matrix) + 1) - 0.5
     mesh = ax.pcolormesh(
@@ -85,13 +88,13 @@ def _draw_heatmap(fig: Figure, ax: Axes, run: RunData, tissue: str, node: str) -
     )
     _widen_flat_range(mesh, matrix.to_numpy(dtype=float))
     unit = node_unit(node, run.units, tissue)
-    fig.colorbar(mesh, ax=ax, label=UNIT_TEXT.get(unit, unit), fraction=0.05, pad=0.02)
+    add_colorbar(fig, mesh, ax, label=UNIT_TEXT.get(unit, unit), fraction=0.05, pad=0.02)
     t0, t1 = time_span_h(run.timeseries["time_min"].tolist())  # the run, not the cell edges
     ax.set_xlim(max(x[0], t0), min(x[-1], t1) if t1 > t0 else x[-1])
     ax.set_ylim(y[-1], y[0])
-    _label_subtypes(ax, cell_order(run.cells, tissue)["subtype"])
+    _label_subtypes(ax, order["subtype"])
     ax.set_ylabel(f"{len(matrix)} cells (subtype, zone)", fontsize="small")
-    ax.set_title(node_label(node), fontsize="small", pad=10)
+    ax.set_title(node_label(node), fontsize="small", pad=10, y=1.0)  # y: see pathways.py
 
 
 def heatmap_figure(run: RunData, tissue: str) -> Figure | None:
@@ -109,9 +112,10 @@ def heatmap_figure(run: RunData, tissue: str) -> Figure | None:
         return None
     periods = run_periods(run.scenario, run.timeseries)
     ncols = 2 if len(nodes) > 3 else 1
-    fig, axes = new_figure(len(nodes), ncols, 6.0, 2.6)
+    fig, axes = new_figure(len(nodes), ncols, 6.0, 2.6, layout="grid")
+    order = cell_order(run.cells, tissue)
     for ax, node in zip(axes, nodes, strict=True):
-        _draw_heatmap(fig, ax, run, tissue, node)
+        _draw_heatmap(fig, ax, run, tissue, node, order)
         period_rug(ax, periods)
     span = float(np.ptp(run.cells["time_min"].to_numpy(dtype=float))) / 60.0
     for i, ax in enumerate(axes):

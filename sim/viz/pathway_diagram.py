@@ -36,6 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from sim.viz.data import RunData
+from sim.viz.layout import add_colorbar
 from sim.viz.nodes import ARMS, node_info
 from sim.viz.style import figure_title, new_figure
 
@@ -340,13 +341,13 @@ def pathway_diagram_figure(
     g = diagram_graph(tissue)
     values = node_values(run, tissue, t)
     pos = _layout(g)
-    fig, (ax,) = new_figure(1, 1, 15.0, 7.5)
+    fig, (ax,) = new_figure(1, 1, 15.0, 7.5, layout="grid")
     frac_norm, rel_norm = Normalize(0.0, 1.0), TwoSlopeNorm(1.0, 0.0, 3.0)
     _draw_edges(ax, g, pos)
     frac, rel = _draw_nodes(ax, g, pos, tissue, values, frac_norm, rel_norm)
-    fig.colorbar(frac, ax=ax, label="signalling node (fraction active)", shrink=0.6, pad=0.01)
-    fig.colorbar(
-        rel, ax=ax, label="acyl-CoA, DAG, AMP:ATP (relative to basal = 1)", shrink=0.6, pad=0.01
+    add_colorbar(fig, frac, ax, label="signalling node (fraction active)", shrink=0.6, pad=0.01)
+    add_colorbar(
+        fig, rel, ax, label="acyl-CoA, DAG, AMP:ATP (relative to basal = 1)", shrink=0.6, pad=0.01
     )
     ax.set_axis_off()
     ax.margins(0.08)

@@ -23,9 +23,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from sim.viz.data import RunData, node_unit, pathway_quantiles, present_columns, tissue_nodes
 from sim.viz.events import run_periods
+from sim.viz.layout import GridLayout
 from sim.viz.nodes import UNIT_TEXT, group_by_arm, node_info
 from sim.viz.style import (
     add_legend,
@@ -123,8 +125,12 @@ def _draw_panel(ax: Axes, run: RunData, tissue: str, node: str) -> None:
         f"{info.label} ({_unit(run, tissue, node)})",
         fontsize="small",
         color=ARM_COLORS.get(info.arm, "0.3"),
+        y=1.0,  # fixed: matplotlib's search for a title position measures every tick label
     )
     ax.tick_params(labelsize="x-small")
+    # at most 4 intervals: on a 1.6-in panel matplotlib's default gives 7-9 ticks, and ticks
+    # are most of what a panel costs to draw
+    ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.grid(alpha=0.3, lw=0.5)
 
 
@@ -182,19 +188,20 @@ def pathways_figure(
     ncols = min(NCOLS, max(len(m) for _, m in groups))
     cells = _layout(groups, ncols)
     nrows = max(r for r, *_ in cells) + 1
-    fig = Figure(figsize=(3.4 * ncols + 0.6, 2.1 * nrows + 1.4), layout="constrained")
+    fig = Figure(figsize=(3.4 * ncols + 0.6, 2.1 * nrows + 1.4), layout=GridLayout())
     FigureCanvasAgg(fig)
-    grid = fig.subplots(nrows, ncols, sharex=True, squeeze=False)
+    spec = fig.add_gridspec(nrows, ncols)
     periods = run_periods(run.scenario, run.timeseries)
-    used = set()
-    for row, col, arm, node in cells:
-        ax = grid[row, col]
-        used.add((row, col))
+    panels: dict[tuple[int, int], Axes] = {}
+    first: Axes | None = None
+    for row, col, arm, node in cells:  # only the cells that hold a panel
+        ax = panels[row, col] = fig.add_subplot(spec[row, col], sharex=first)
+        first = first or ax
         shade_periods(ax, periods)
         _draw_panel(ax, run, tissue, node)
         if col == 0:
             ax.set_ylabel(f"{arm} arm", fontsize="small", color=ARM_COLORS.get(arm, "0.3"))
-    _finish_axes(fig, grid, used, run)
+    _finish_axes(panels, run)
     note = _note(run, tissue, hidden, constant)
     title = figure_title(run, f"{tissue} pathway nodes by arm")
     fig.suptitle(title + ("\n" + note if note else ""), fontsize="medium")
@@ -202,22 +209,19 @@ def pathways_figure(
     return fig
 
 
-def _finish_axes(fig: Figure, grid: np.ndarray, used: set[tuple[int, int]], run: RunData) -> None:
-    """Remove unused cells; hour and clock ticks under the lowest panel of each column."""
+def _finish_axes(panels: dict[tuple[int, int], Axes], run: RunData) -> None:
+    """The shared time range; hour and clock tick labels under the lowest panel of each
+    column only."""
     t0, t1 = time_span_h(run.timeseries["time_min"].tolist())
-    nrows, ncols = grid.shape
-    for (row, col), ax in np.ndenumerate(grid):
-        if (row, col) not in used:
-            fig.delaxes(ax)
-    for col in range(ncols):
-        rows = [r for r in range(nrows) if (r, col) in used]
-        if not rows:
-            continue
-        for r in rows:
-            grid[r, col].set_xlim(t0, t1)
-        bottom = grid[max(rows), col]
-        bottom.tick_params(labelbottom=True)
-        format_time_axis(bottom, t1 - t0, True, "small", run.start_clock_h)
+    next(iter(panels.values())).set_xlim(t0, t1)  # shared by every panel
+    lowest = {}
+    for row, col in panels:
+        lowest[col] = max(row, lowest.get(col, row))
+    for (row, col), ax in panels.items():
+        if row == lowest[col]:
+            format_time_axis(ax, t1 - t0, True, "small", run.start_clock_h)
+        else:
+            ax.tick_params(labelbottom=False)
 
 
 def _legend_handles() -> list:

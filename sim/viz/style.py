@@ -20,6 +20,7 @@ from matplotlib.transforms import Bbox, TransformedBbox
 
 from sim.viz.data import RunData
 from sim.viz.events import Period
+from sim.viz.layout import GridLayout
 
 SLEEP_COLOR = "0.55"
 SPAN_ALPHA = 0.16
@@ -134,9 +135,10 @@ def format_time_axis(
     """Hour ticks on a time axis; x label (at ``fontsize``) only where ``label``.
 
     With ``start_clock_h`` each tick reads hours since the start over the clock time
-    (``6`` over ``14:00``), for figures without a clock axis on top.
+    (``6`` over ``14:00``), for figures without a clock axis on top; these two-line labels
+    come at most 4 intervals to an axis (every 6 h of a day).
     """
-    step = hour_step(span_h) if start_clock_h is None else max(0.5, hour_step(span_h, 6))
+    step = hour_step(span_h) if start_clock_h is None else max(0.5, hour_step(span_h, 4))
     ax.xaxis.set_major_locator(MultipleLocator(step))
     if start_clock_h is not None:
         ax.xaxis.set_major_formatter(
@@ -239,10 +241,21 @@ def period_rug(ax: Axes, periods: Iterable[Period]) -> None:
             artist.set_in_layout(False)
 
 
+def _figure(width_in: float, height_in: float, layout: str) -> Figure:
+    """An Agg figure with constrained layout or, with ``layout="grid"``, the measured grid
+    layout of :mod:`sim.viz.layout` (several times cheaper to draw)."""
+    if layout not in ("constrained", "grid"):
+        raise ValueError(f"layout must be 'constrained' or 'grid', not {layout!r}")
+    engine = GridLayout() if layout == "grid" else "constrained"
+    fig = Figure(figsize=(width_in, height_in), layout=engine)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def new_figure(
-    n_panels: int, ncols: int, panel_w: float, panel_h: float
+    n_panels: int, ncols: int, panel_w: float, panel_h: float, layout: str = "constrained"
 ) -> tuple[Figure, list[Axes]]:
-    """A constrained-layout Agg figure with a shared-x grid of panels.
+    """An Agg figure with a shared-x grid of panels.
 
     Unused grid cells are removed and the panels above them get x tick labels back.
 
@@ -251,13 +264,13 @@ def new_figure(
         ncols: grid columns.
         panel_w: width of one panel (inches).
         panel_h: height of one panel (inches).
+        layout: ``"constrained"`` or ``"grid"`` (:class:`sim.viz.layout.GridLayout`).
 
     Returns:
         The figure and its panels in row-major order.
     """
     nrows = math.ceil(n_panels / ncols)
-    fig = Figure(figsize=(panel_w * ncols, panel_h * nrows + 0.9), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = _figure(panel_w * ncols, panel_h * nrows + 0.9, layout)
     grid = fig.subplots(nrows, ncols, sharex=True, squeeze=False)
     axes = list(grid.ravel())
     for ax in axes[n_panels:]:
@@ -268,17 +281,19 @@ def new_figure(
     return fig, axes[:n_panels]
 
 
-def grid_figure(nrows: int, ncols: int, w: float, h: float) -> tuple[Figure, list[Axes]]:
-    """A constrained-layout Agg figure of independent (unshared) panels, row-major.
+def grid_figure(
+    nrows: int, ncols: int, w: float, h: float, layout: str = "constrained"
+) -> tuple[Figure, list[Axes]]:
+    """An Agg figure of independent (unshared) panels, row-major.
 
     Args:
         nrows: grid rows.
         ncols: grid columns.
         w: width of one panel (inches).
         h: height of one panel (inches).
+        layout: ``"constrained"`` or ``"grid"`` (:class:`sim.viz.layout.GridLayout`).
     """
-    fig = Figure(figsize=(w * ncols + 1.2, h * nrows + 0.6), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = _figure(w * ncols + 1.2, h * nrows + 0.6, layout)
     return fig, list(fig.subplots(nrows, ncols, squeeze=False).ravel())
 
 

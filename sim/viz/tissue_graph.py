@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 from sim.graph import build as build_graph
 from sim.scenario import ScenarioError
 from sim.viz.data import TISSUES, RunData, cell_node_values, node_unit, run_tissues
+from sim.viz.layout import add_colorbar
 from sim.viz.style import clock_text, figure_title, grid_figure
 
 logger = logging.getLogger(__name__)
@@ -332,7 +333,7 @@ def tissue_graph_figure(
         graph = rebuild_graph(run)
         layouts = {t: tissue_layout(graph, t) for t in tissues}
     times = list(times_min) if times_min else default_times(run.cells)
-    fig, axes = grid_figure(len(tissues), len(times), 3.2, 3.0)
+    fig, axes = grid_figure(len(tissues), len(times), 3.2, 3.0, layout="grid")
     for r, tissue in enumerate(tissues):
         lay, norm = layouts[tissue], _norm(run.cells, tissue, node)
         row = axes[r * len(times) : (r + 1) * len(times)]
@@ -340,9 +341,9 @@ def tissue_graph_figure(
             _draw_static(ax, lay)
             values = node_at(run.cells, tissue, node, t)
             mappable = _draw_cells(ax, lay, values, norm, _cell_size(len(lay.cell_ids)))
-            ax.set_title(f"{tissue}, {_when(run, values.name)}", fontsize="small")
+            ax.set_title(f"{tissue}, {_when(run, values.name)}", fontsize="small", y=1.0)
         unit = node_unit(node, run.units, tissue)
-        fig.colorbar(mappable, ax=row, label=f"{tissue} {node} ({unit})", shrink=0.85)
+        add_colorbar(fig, mappable, row, label=f"{tissue} {node} ({unit})", shrink=0.85)
     fig.suptitle(
         figure_title(
             run,

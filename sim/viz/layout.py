@@ -1,0 +1,312 @@
+"""A grid layout for the run figures that measures only what it places.
+
+Matplotlib's constrained layout finds the space around each panel from the tight bounding
+box of every axis, which makes and measures every tick label of every panel, twice per
+draw; on the 15-19-panel pathway figures that was half of the drawing time.
+:class:`GridLayout` places the same kinds of figure (panels on one grid, colour bars beside
+them, a clock axis on top, a title above and a legend below) from a few measurements: the
+widest tick label of each axis (formatted from its locator, no tick artists made), the axis
+labels, titles, colour-bar labels, the figure's title and legend. Rows and columns get
+separate gaps, as in constrained layout, so a row with tick labels under it gets more room
+than a row without. It runs at every draw, so the layout follows the dpi of ``savefig``, and
+solves twice, as the number of ticks an axis gets depends on its length.
+
+Colour bars that the layout should place are added with :func:`add_colorbar` (a colour bar
+made by ``Figure.colorbar(ax=...)`` is placed by matplotlib, not here). Each sits to the
+right of its parents (the rightmost parent's column gets the room), the last one added
+nearest, ``shrink`` of the parents' height, ``1 / aspect`` as wide as tall, as matplotlib
+draws them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.cm import ScalarMappable
+from matplotlib.colorbar import Colorbar
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import LayoutEngine
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+PAD_PT = 4.0
+"""Space (points) between neighbouring decorations and at the figure's edges."""
+
+
+@dataclass
+class _Colorbar:
+    cax: Axes
+    parents: list[Axes]
+    fraction: float
+    pad: float
+    shrink: float
+    aspect: float
+
+
+@dataclass
+class _Decor:
+    """Room (pixels) an axes needs beyond its box on each side."""
+
+    left: float = 0.0
+    right: float = 0.0
+    bottom: float = 0.0
+    top: float = 0.0
+
+    def grow(self, other: _Decor) -> None:
+        self.left = max(self.left, other.left)
+        self.right = max(self.right, other.right)
+        self.bottom = max(self.bottom, other.bottom)
+        self.top = max(self.top, other.top)
+
+
+class GridLayout(LayoutEngine):
+    """Places the panels of one grid with measured gaps (see the module docstring).
+
+    Args:
+        pad_pt: space between decorations and at the figure's edges, in points.
+    """
+
+    _adjust_compatible = False
+    _colorbar_gridspec = False
+
+    def __init__(self, pad_pt: float = PAD_PT) -> None:
+        super().__init__()
+        self.pad_pt = pad_pt
+        self.colorbars: list[_Colorbar] = []
+        self._extents: dict[tuple, tuple[float, float]] = {}
+
+    def execute(self, fig: Figure) -> None:
+        self._renderer, self._fig = fig.canvas.get_renderer(), fig
+        # twice: how many ticks an axis gets (and so its widest label) depends on its size
+        for _ in range(2):
+            self._solve(fig)
+
+    def _solve(self, fig: Figure) -> None:
+        px = fig.dpi / 72.0
+        pad = self.pad_pt * px
+        width, height = fig.bbox.width, fig.bbox.height
+        bars = {id(cb.cax) for cb in self.colorbars}
+        panels = [
+            ax
+            for ax in fig.axes
+            if id(ax) not in bars and ax.get_subplotspec() is not None and ax.get_in_layout()
+        ]
+        if not panels:
+            return
+        nrows, ncols = panels[0].get_subplotspec().get_gridspec().get_geometry()
+        top_reserved, bottom_reserved = self._figure_texts(fig, pad)
+        col_l, col_r = [0.0] * ncols, [0.0] * ncols
+        row_b, row_t = [0.0] * nrows, [0.0] * nrows
+        for ax in panels:
+            spec = ax.get_subplotspec()
+            d = self._decor(ax)
+            for child in ax.child_axes:  # a secondary (clock) axis on top or below
+                c = self._decor(child)
+                d.top, d.bottom = d.top + c.top, d.bottom + c.bottom
+            col_l[spec.colspan.start] = max(col_l[spec.colspan.start], d.left)
+            col_r[spec.colspan.stop - 1] = max(col_r[spec.colspan.stop - 1], d.right)
+            row_t[spec.rowspan.start] = max(row_t[spec.rowspan.start], d.top)
+            row_b[spec.rowspan.stop - 1] = max(row_b[spec.rowspan.stop - 1], d.bottom)
+        # rows first: a colour bar's width follows from its height (its aspect)
+        fixed_h = top_reserved + bottom_reserved + sum(row_t) + sum(row_b) + pad * (nrows - 1)
+        row_h = max((height - fixed_h) / nrows, 1.0)
+        cell_w0 = max((width - 2 * pad - sum(col_l) - sum(col_r) - pad * (ncols - 1)) / ncols, 1.0)
+        bar_room = self._colorbar_room(panels, ncols, row_h, cell_w0)
+        fixed_w = 2 * pad + sum(col_l) + sum(col_r) + sum(bar_room) + pad * (ncols - 1)
+        col_w = max((width - fixed_w) / ncols, 1.0)
+        x0, x = [], pad
+        for c in range(ncols):
+            x += col_l[c]
+            x0.append(x)
+            x += col_w + bar_room[c] + col_r[c] + pad
+        y1, y = [], height - top_reserved
+        for r in range(nrows):
+            y -= row_t[r]
+            y1.append(y)
+            y -= row_h + row_b[r] + pad
+        for ax in panels:
+            spec = ax.get_subplotspec()
+            c0, c1 = spec.colspan.start, spec.colspan.stop - 1
+            r0, r1 = spec.rowspan.start, spec.rowspan.stop - 1
+            left, right = x0[c0], x0[c1] + col_w
+            top, bottom = y1[r0], y1[r1] - row_h
+            box = Bbox.from_extents(left / width, bottom / height, right / width, top / height)
+            _place(ax, box)
+        self._place_colorbars(width, height, cell_w0)
+
+    # -- measurements ---------------------------------------------------------------------
+
+    def _extent(self, text: str, size: float, rotation: float = 0.0) -> tuple[float, float]:
+        """Width and height (pixels) of ``text`` at ``size`` points, cached per draw dpi."""
+        key = (text, size, rotation, self._fig.dpi)
+        hit = self._extents.get(key)
+        if hit is None:
+            t = Text(0, 0, text, fontproperties=FontProperties(size=size), rotation=rotation)
+            t.set_figure(self._fig)
+            box = t.get_window_extent(self._renderer)
+            hit = self._extents[key] = (box.width, box.height)
+        return hit
+
+    def _text_box(self, t: Text) -> tuple[float, float]:
+        if not t.get_visible() or not t.get_text():
+            return 0.0, 0.0
+        box = t.get_window_extent(self._renderer)
+        return box.width, box.height
+
+    def _tick_labels(self, axis: Axis) -> tuple[list[str], list[float]]:
+        """The major tick labels an axis will draw and where (0-1 along the axis)."""
+        lo, hi = sorted(axis.get_view_interval())
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+            return [], []
+        tol = 1e-9 * (hi - lo)
+        locs = [float(v) for v in axis.get_majorticklocs() if lo - tol <= v <= hi + tol]
+        labels = axis.get_major_formatter().format_ticks(locs)
+        scale = axis.get_transform()
+        a, b = scale.transform([lo, hi])
+        where = [(scale.transform([v])[0] - a) / (b - a) for v in locs]
+        return labels, where
+
+    def _axis_decor(self, axis: Axis, name: str) -> tuple[float, float, float]:
+        """(low side, high side, overhang along the axis) in pixels for ``name`` x or y."""
+        px = self._fig.dpi / 72.0
+        kw = axis.get_tick_params()
+        low, high = ("bottom", "top") if name == "x" else ("left", "right")
+        size = kw.get("labelsize", mpl.rcParams[f"{name}tick.labelsize"])
+        size = FontProperties(size=size).get_size_in_points()
+        major = f"{name}tick.major"
+        tick_len = float(kw.get("size", mpl.rcParams[f"{major}.size"]))
+        direction = kw.get("direction", mpl.rcParams[f"{name}tick.direction"])
+        out = tick_len if direction in ("out", "inout") else 0.0
+        tick_pad = float(kw.get("pad", mpl.rcParams[f"{major}.pad"]))
+        sides = {s: out * px if kw.get(s, False) else 0.0 for s in (low, high)}  # tick marks
+        overhang = 0.0
+        on = {s: kw.get(f"label{s}", False) for s in (low, high)}
+        if any(on.values()):
+            labels, where = self._tick_labels(axis)
+            if labels:
+                ext = [self._extent(s, size) for s in labels]
+                across = max(w if name == "y" else h for w, h in ext)
+                along = [h if name == "y" else w for w, h in ext]
+                for s in (low, high):
+                    if on[s]:
+                        sides[s] = (out + tick_pad) * px + across
+                ends = [a / 2 for a, f in zip(along, where, strict=True) if f < 0.02 or f > 0.98]
+                overhang = max(ends, default=0.0)
+        w, h = self._text_box(axis.label)
+        if w or h:
+            side = axis.get_label_position()
+            sides[side] += axis.labelpad * px + (w if name == "y" else h)
+        return sides[low], sides[high], overhang
+
+    def _decor(self, ax: Axes) -> _Decor:
+        d = _Decor()
+        if not ax.axison:
+            return d
+        if ax.xaxis.get_visible():
+            d.bottom, d.top, over = self._axis_decor(ax.xaxis, "x")
+            d.left, d.right = max(d.left, over), max(d.right, over)
+        if ax.yaxis.get_visible():
+            left, right, over = self._axis_decor(ax.yaxis, "y")
+            d.left, d.right = max(d.left, left), max(d.right, right)
+            d.top, d.bottom = max(d.top, over), max(d.bottom, over)
+        title_h = self._text_box(ax.title)[1]  # the figures here use centred titles only
+        if title_h:
+            d.top += title_h + ax.titleOffsetTrans.get_matrix()[1, 2]
+        return d
+
+    def _figure_texts(self, fig: Figure, pad: float) -> tuple[float, float]:
+        """Room at the top (titles) and bottom (legends); titles are moved to the top edge."""
+        top = bottom = pad
+        for t in fig.texts:
+            if not t.get_visible() or not t.get_text():
+                continue
+            _w, h = self._text_box(t)
+            _, y = t.get_position()
+            if y >= 0.5:
+                t.set_y(1.0 - pad / fig.bbox.height)
+                t.set_verticalalignment("top")
+                top = max(top, pad + h + pad)
+        for leg in fig.legends:
+            box = leg.get_window_extent(self._renderer)
+            if box.y0 < fig.bbox.height / 2:
+                bottom = max(bottom, box.y1 + pad)
+            else:
+                top = max(top, fig.bbox.height - box.y0 + pad)
+        return top, bottom
+
+    # -- colour bars ----------------------------------------------------------------------
+
+    def _colorbar_room(
+        self, panels: Sequence[Axes], ncols: int, row_h: float, cell_w: float
+    ) -> list[float]:
+        room = [0.0] * ncols
+        per_host: dict[int, float] = {}
+        self._bar_w: dict[int, float] = {}
+        for cb in self.colorbars:
+            host = max(cb.parents, key=lambda a: a.get_subplotspec().colspan.stop)
+            rows = {r for p in cb.parents for r in p.get_subplotspec().rowspan}
+            bar_w = min(cb.fraction * cell_w, cb.shrink * row_h * len(rows) / cb.aspect)
+            self._bar_w[id(cb.cax)] = bar_w
+            d = self._decor(cb.cax)
+            need = cb.pad * cell_w + bar_w + d.right
+            per_host[id(host)] = per_host.get(id(host), 0.0) + need
+            col = host.get_subplotspec().colspan.stop - 1
+            room[col] = max(room[col], per_host[id(host)])
+        return room
+
+    def _place_colorbars(self, width: float, height: float, cell_w: float) -> None:
+        offset: dict[int, float] = {}
+        for cb in reversed(self.colorbars):  # the last added sits nearest its parents
+            boxes = [p.get_position(original=True) for p in cb.parents]
+            x1 = max(b.x1 for b in boxes) * width
+            y0, y1 = min(b.y0 for b in boxes) * height, max(b.y1 for b in boxes) * height
+            host = id(max(cb.parents, key=lambda a: a.get_position(original=True).x1))
+            x = x1 + offset.get(host, 0.0) + cb.pad * cell_w
+            bar_w = self._bar_w[id(cb.cax)]
+            h = cb.shrink * (y1 - y0)
+            yc = 0.5 * (y0 + y1)
+            box = Bbox.from_extents(
+                x / width, (yc - h / 2) / height, (x + bar_w) / width, (yc + h / 2) / height
+            )
+            _place(cb.cax, box)
+            offset[host] = x + bar_w + self._decor(cb.cax).right - x1
+
+
+def _place(ax: Axes, box: Bbox) -> None:
+    """Move ``ax`` to ``box`` (figure fraction) and keep it under the layout (a position set
+    from outside takes an axes out of its figure's layout)."""
+    ax.set_position(box, which="both")
+    ax.set_in_layout(True)
+
+
+def add_colorbar(
+    fig: Figure,
+    mappable: ScalarMappable,
+    parents: Axes | Sequence[Axes],
+    label: str = "",
+    fraction: float = 0.15,
+    pad: float = 0.05,
+    shrink: float = 1.0,
+    aspect: float = 20.0,
+) -> Colorbar:
+    """A vertical colour bar right of ``parents``, placed by the figure's layout.
+
+    ``fraction`` and ``pad`` are fractions of a grid cell's width, ``shrink`` of the
+    parents' height, ``aspect`` the bar's height over its width (matplotlib's meanings).
+    With a layout other than :class:`GridLayout` this is ``Figure.colorbar(ax=parents)``.
+    """
+    axes = [parents] if isinstance(parents, Axes) else list(parents)
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, GridLayout):
+        return fig.colorbar(
+            mappable, ax=axes, label=label, fraction=fraction, pad=pad, shrink=shrink
+        )
+    cax = fig.add_axes((0.0, 0.0, 0.01, 0.01))
+    engine.colorbars.append(_Colorbar(cax, axes, fraction, pad, shrink, aspect))
+    return fig.colorbar(mappable, cax=cax, label=label)
