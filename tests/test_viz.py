@@ -164,6 +164,43 @@ def test_plot_run_in_two_processes_writes_the_same_files(
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
+def test_sim_plot_forks_its_workers_and_writes_the_same_files(
+    rendered: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    """``sim plot`` in a fresh process (no other Python thread) forks its drawing workers,
+    which start with the run already loaded; their files equal those drawn in one process."""
+    import os
+    import subprocess
+    import sys
+
+    run_dir, _, serial = rendered
+    out = tmp_path / "forked"
+    env = {**os.environ, "SIM_PLOT_WORKERS": "2", "PYTHONPATH": str(Path(sim_root()).parent)}
+    code = (
+        "import sys, sim.viz.figures as f\n"
+        "assert f._start_method() == 'fork', f._start_method()\n"
+        "from sim.cli import main\n"
+        "sys.exit(main(['plot', sys.argv[1], '--out', sys.argv[2]]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(run_dir), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in serial)
+    for a in serial:
+        assert (out / a.name).read_bytes() == a.read_bytes(), a.name
+
+
+def sim_root() -> str:
+    import sim
+
+    return str(Path(sim.__file__).parent)
+
+
 def test_plot_run_writes_every_figure(rendered: tuple[Path, Path, list[Path]]) -> None:
     run_dir, out, paths = rendered
     assert {p.stem for p in paths} == EXPECTED_FIGURES

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -412,6 +413,17 @@ def _draw(run_dir: str, args: tuple, stem: str, out: str) -> str | None:
     return _save(build(), Path(out) / f"{stem}.png")
 
 
+def _start_method() -> str:
+    """``fork`` while this process runs no other Python thread (a forked worker inherits the
+    imports and the loaded run: no second import of matplotlib and pandas, ~1 s of CPU);
+    ``spawn`` otherwise, e.g. after a run in the same process started the compiled kernel's
+    thread pool, whose locks a forked child could inherit held."""
+    return "fork" if threading.active_count() == 1 and "fork" in _METHODS else "spawn"
+
+
+_METHODS = multiprocessing.get_all_start_methods()
+
+
 def _save(fig: Figure | None, path: Path) -> str | None:
     if fig is None:
         return None
@@ -455,13 +467,15 @@ def plot_run(
     if n <= 1:
         done = {stem: _save(build(), out / f"{stem}.png") for stem, build in plan}
     else:
-        # Figures are independent and Agg drawing holds the GIL: separate processes (spawned:
-        # safe after a run's compiled-kernel threads), the dearest figures handed out first.
+        # Figures are independent and Agg drawing holds the GIL: separate processes, the
+        # dearest figures handed out first.
         stems = sorted((stem for stem, _ in plan), key=_cost, reverse=True)
-        ctx = multiprocessing.get_context("spawn")
+        ctx = multiprocessing.get_context(_start_method())
+        _WORKER_RUN[str(run.run_dir)] = run  # a forked worker starts with the run loaded
         with ProcessPoolExecutor(n, mp_context=ctx) as pool:
             jobs = {s: pool.submit(_draw, str(run.run_dir), args, s, str(out)) for s in stems}
             done = {s: job.result() for s, job in jobs.items()}
+        _WORKER_RUN.pop(str(run.run_dir), None)
     written = [Path(done[stem]) for stem, _ in plan if done[stem] is not None]
     for path in written:
         logger.info("wrote %s", path)

@@ -58,6 +58,7 @@ def shade_periods(ax: Axes, periods: Iterable[Period], zorder: float = 0.0) -> N
         zorder: z-order of the spans (0 draws them beneath everything; use 1.5 to tint
             filled areas while staying beneath lines).
     """
+    meals: dict[str, list[float]] = {}
     for p in periods:
         color = period_color(p.kind)
         x0 = p.start_min / 60.0
@@ -75,23 +76,25 @@ def shade_periods(ax: Axes, periods: Iterable[Period], zorder: float = 0.0) -> N
             if p.label.endswith("step"):
                 ax.axvline(x0, color=color, lw=0.8, alpha=0.7, zorder=zorder)
         if p.is_meal:
-            (marker,) = ax.plot(
-                [x0],
-                [0.97],
-                marker="v",
-                ms=7,
-                color=color,
-                ls="none",
-                transform=ax.get_xaxis_transform(),
-                zorder=5,
-                gid=f"period:{p.kind}",
-            )
-            # shown whole at the top edge, hidden outside the x range (a run still running
-            # has meals ahead of it), and kept out of the layout
-            marker.set_clip_box(TransformedBbox(Bbox([[0.0, 0.0], [1.0, 1.05]]), ax.transAxes))
-            marker.set_in_layout(False)
+            meals.setdefault(p.kind, []).append(x0)
         elif p.end_min is None:
             ax.axvline(x0, color=color, ls="--", lw=1.0, zorder=1, gid=f"period:{p.kind}")
+    for kind, xs in meals.items():  # one artist per kind of meal: many panels draw them
+        (marker,) = ax.plot(
+            xs,
+            [0.97] * len(xs),
+            marker="v",
+            ms=7,
+            color=period_color(kind),
+            ls="none",
+            transform=ax.get_xaxis_transform(),
+            zorder=5,
+            gid=f"period:{kind}",
+        )
+        # shown whole at the top edge, hidden outside the x range (a run still running
+        # has meals ahead of it), and kept out of the layout
+        marker.set_clip_box(TransformedBbox(Bbox([[0.0, 0.0], [1.0, 1.05]]), ax.transAxes))
+        marker.set_in_layout(False)
 
 
 def period_handles(periods: Iterable[Period]) -> list[Artist]:
