@@ -139,20 +139,28 @@ class PhysiologyModel(mesa.Model):
         same state loaded from the warm-state cache (:mod:`sim.warmcache`) when an entry
         with this model's key exists. Returns ``"cache"`` or ``"computed"``."""
         key = warmcache.key(self, (WARMUP_MIN, PREWARM_MIN))
-        state = warmcache.load(key) if key is not None else None
-        if state is not None:
-            self.recorder = Recorder(self)
-            if warmcache.restore(self, state):
+        if self._from_warm_cache(key):
+            return "cache"
+        with warmcache.computing(key):  # another process warming up the same key: wait
+            if self._from_warm_cache(key):  # it did, while this one waited
                 return "cache"
-        self._warm_up()
-        if self.remodel is not None:
-            self.remodel.sync_body()  # the warm-up's body must not move the cells' fat
-        self.recorder = Recorder(self)
-        self.recorder.record(force_cells=True)
-        self.datacollector.collect(self)
-        if key is not None:
-            warmcache.store(self, key)
+            self._warm_up()
+            if self.remodel is not None:
+                self.remodel.sync_body()  # the warm-up's body must not move the cells' fat
+            self.recorder = Recorder(self)
+            self.recorder.record(force_cells=True)
+            self.datacollector.collect(self)
+            if key is not None:
+                warmcache.store(self, key)
         return "computed"
+
+    def _from_warm_cache(self, key: str | None) -> bool:
+        """Load the warmed-up state stored under ``key``, if there is one that fits."""
+        state = warmcache.load(key) if key is not None else None
+        if state is None:
+            return False
+        self.recorder = Recorder(self)
+        return warmcache.restore(self, state)
 
     # ------------------------------------------------------------------ graph, space, agents
 

@@ -45,6 +45,14 @@ than a quarter of the limit is not stored (an entry is ~0.5 kB per cell: 0.56 MB
 cells, so by default up to ~10^5 cells; a 10^6-cell warm-up is cached with
 ``SIM_WARM_CACHE_MAX_MIB=2048``). Failing to read or write the cache never fails a run: it
 warms up as if there were no cache.
+
+Processes that need the same entry at once (the workers of a sweep start together): the one
+that finds no entry takes a lock (:func:`computing`, ``fcntl.flock`` on one of 256 lock files
+in ``locks/``, chosen by the key's first two hex digits) before it warms up, and holds it
+until the entry is stored; another process that finds no entry waits for that lock, then
+finds the entry and loads it instead of computing the same warm-up. The operating system
+drops the lock of a process that dies; a waiter gives up after ``LOCK_WAIT_S`` and warms up
+itself. Where ``fcntl`` does not exist (Windows) there is no lock.
 """
 
 from __future__ import annotations
@@ -57,8 +65,16 @@ import os
 import platform
 import re
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock, each process warms up for itself
+    fcntl = None
 
 import numpy as np
 
@@ -96,6 +112,13 @@ INDEX = "sim-warm-cache-index.txt"
 """The cache's own list of the entries it wrote (one key per line): eviction and
 :func:`clear` delete only those."""
 _KEY = re.compile(r"[0-9a-f]{64}")
+LOCKS = "locks"
+"""Subfolder of the lock files: at most 256 empty files, never deleted (removing a lock file
+another process holds would let a third lock a new file of the same name)."""
+LOCK_WAIT_S = 3600.0
+"""How long a process waits for another one's warm-up of the same key before warming up
+itself (a 10^6-cell warm-up takes minutes)."""
+LOCK_POLL_S = 0.02
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
 _source_hash: str | None = None
@@ -243,6 +266,46 @@ def restore(model: PhysiologyModel, state: ModelState) -> bool:
         log.warning("warm-state cache entry does not fit this model (%s); warming up", exc)
         return False
     return True
+
+
+@contextmanager
+def computing(k: str | None, wait_s: float | None = None) -> Iterator[bool]:
+    """Hold the lock of entry ``k`` while its warm-up is computed and stored.
+
+    A process that finds no entry warms up inside this block; another process asking for
+    the same key meanwhile waits here, and on entering finds the entry the first one stored.
+    Yields whether the lock is held (False: no key, the cache is off, no ``fcntl``, the
+    folder cannot be written, or ``wait_s`` (default ``LOCK_WAIT_S``) passed first).
+    """
+    base = folder()
+    if k is None or base is None or fcntl is None:
+        yield False
+        return
+    try:
+        (base / LOCKS).mkdir(parents=True, exist_ok=True)
+        fh = open(base / LOCKS / f"{k[:2]}.lock", "a")  # noqa: SIM115 - held across the yield
+    except OSError as exc:
+        log.warning("warm-state cache: no lock for %s (%s)", k[:12], exc)
+        yield False
+        return
+    deadline = time.monotonic() + (LOCK_WAIT_S if wait_s is None else wait_s)
+    held = False
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    log.warning("warm-state cache: waited for %s too long; warming up", k[:12])
+                    break
+                time.sleep(LOCK_POLL_S)
+        yield held
+    finally:
+        if held:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
 
 
 def store(model: PhysiologyModel, k: str) -> None:

@@ -378,3 +378,71 @@ def test_every_intervention_kind_is_classified():
     kept = {"training", "sleep", "sleep_restriction", "diet", "knockout"}
     classified = warmcache.AFTER_T0_EVENTS | warmcache.AFTER_T0_SPANS | {"secretagogue"} | kept
     assert kinds == classified
+
+
+def test_computing_lock_makes_a_second_taker_wait(cache):
+    """The lock of one key: a second taker (another open file, as in another process) waits
+    until the first leaves; a taker that waits too long goes on without it."""
+    import threading
+    import time
+
+    key = "ab" + "0" * 62
+    inside, order = threading.Event(), []
+
+    def first() -> None:
+        with warmcache.computing(key) as held:
+            assert held
+            inside.set()
+            time.sleep(0.4)
+            order.append("first out")
+
+    t = threading.Thread(target=first)
+    t.start()
+    inside.wait(5)
+    start = time.monotonic()
+    with warmcache.computing(key) as held:
+        order.append("second in")
+        waited = time.monotonic() - start
+    t.join()
+    assert held and order == ["first out", "second in"] and waited >= 0.3
+    with warmcache.computing(key) as outer, warmcache.computing(key, wait_s=0.1) as inner:
+        assert outer and not inner  # gave up waiting, did not deadlock
+    with warmcache.computing(None) as none:
+        assert not none
+
+
+_RACE = """
+import sys, time
+import sim.model as m
+m.WARMUP_MIN, m.PREWARM_MIN = 20.0, 10.0
+slow = m.PhysiologyModel._warm_up
+def _warm_up(self):
+    slow(self)
+    time.sleep(1.5)  # long enough that the other process starts meanwhile
+m.PhysiologyModel._warm_up = _warm_up
+model = m.PhysiologyModel({"name": sys.argv[1], "seed": 7, "duration_min": 60,
+                           "cells": {"muscle": 5, "liver": 4, "adipose": 4}})
+print(model.warm_start)
+"""
+
+
+def test_two_processes_starting_together_compute_one_warm_up(cache, tmp_path):
+    """Two sweep workers needing the same warm-up at once: one computes and stores it, the
+    other waits for it and loads it (without the lock both would compute it)."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "race.py"
+    script.write_text(_RACE)
+    env = {**os.environ, warmcache.ENV: str(cache), "SIM_KERNEL": "numpy"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), name], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for name in ("a", "b")  # names differ: not part of the key
+    ]
+    starts = sorted(p.communicate(timeout=300)[0].split()[-1] for p in procs)
+    assert [p.returncode for p in procs] == [0, 0]
+    assert starts == ["cache", "computed"]
+    assert len(_entries(cache)) == 1
