@@ -963,6 +963,7 @@ def table(res: dict) -> str:
                 f"{rr['make_s']:.1f} s (untimed); first step of the first cell against (a) on "
                 f"the same column, largest relative difference per tissue: {diff}"
             )
+    rows += roadrunner_lines(res, wall["agent-roadrunner"], cpu["agent-roadrunner"])
     rows.append("")
     for kernel in ("numpy", "numba"):
         cost = {
@@ -1019,6 +1020,39 @@ def table(res: dict) -> str:
             f"{stream['cell_steps_per_s']:.3g} cell-steps/s (one read+write pass per cell-step)"
         )
     return "\n".join(rows) + "\n"
+
+
+def roadrunner_lines(res: dict, wall: dict[int, float], cpu: dict[int, float]) -> list[str]:
+    """Baseline (c) against the vectorised engines at their largest measured size, said as
+    what it is: (c) at the largest size it ran (its memory, ~2.8 MB per instance, rules out
+    10^5 instances), the engine at 10^5 cells or more. Given only when (c)'s rate per cell did
+    not fall from its smallest to its largest size, so a larger (c) would not be slower."""
+    if len(cpu) < 2 or cpu[max(cpu)] < cpu[min(cpu)]:
+        return []
+    big, small = max(cpu), min(cpu)
+    rows = []
+    for engine in ("numba", "numpy"):
+        cases = [c for c in res["cases"] if c.get("engine") == engine and c["cells"] >= 100_000]
+        for c in cases[:1] if cases else []:
+            rows.append(
+                f"- vector/{engine} at {c['cells']:,} cells against (c) at {big:,} cells, the "
+                f"largest it ran ({big:,} instances took {_rr_rss(res, big)} MiB; (c)'s rate per "
+                f"cell rose from {cpu[small]:.3g} to {cpu[big]:.3g} cell-steps/CPU-s between "
+                f"{small:,} and {big:,} cells, so it is not taken at a size where it is slower): "
+                f"**{c['cell_steps_per_cpu_s'] / cpu[big]:,.0f}x** per CPU-second, "
+                f"{c['cell_steps_per_s'] / wall[big]:,.0f}x wall; not a measurement of (c) at "
+                f"{c['cells']:,} cells"
+            )
+    return rows
+
+
+def _rr_rss(res: dict, n: int) -> str:
+    rss = [
+        c["peak_rss_mib"]
+        for c in res["cases"]
+        if c.get("engine") == "agent-roadrunner" and c["cells"] == n
+    ]
+    return f"{rss[0]:,.0f}" if rss else "?"
 
 
 def full_md(res: dict) -> str:
