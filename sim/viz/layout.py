@@ -109,6 +109,7 @@ class GridLayout(LayoutEngine):
             for child in ax.child_axes:  # a secondary (clock) axis on top or below
                 c = self._decor(child)
                 d.top, d.bottom = d.top + c.top, d.bottom + c.bottom
+                d.left, d.right = max(d.left, c.left), max(d.right, c.right)  # end labels
             col_l[spec.colspan.start] = max(col_l[spec.colspan.start], d.left)
             col_r[spec.colspan.stop - 1] = max(col_r[spec.colspan.stop - 1], d.right)
             row_t[spec.rowspan.start] = max(row_t[spec.rowspan.start], d.top)
