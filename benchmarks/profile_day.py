@@ -5,6 +5,7 @@ Usage::
 
     python benchmarks/profile_day.py                      # configs/baseline.yaml, 1,100 cells
     python benchmarks/profile_day.py --scenario configs/baseline.yaml --top 25
+    SIM_THREADS=1 python benchmarks/profile_day.py --cells 100000 --steps 20 --no-warm-up
 
 Builds the model (warm-state cache off, so the fasting warm-up is in the build), then steps
 the whole scenario under ``cProfile`` and prints CPU seconds by part of the step: the cell
@@ -64,10 +65,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scenario", default=str(ROOT / "configs" / "baseline.yaml"))
     ap.add_argument("--top", type=int, default=15, help="functions listed by own time")
+    ap.add_argument("--cells", type=int, help="total cells, split as in the scenario")
+    ap.add_argument("--steps", type=int, help="steps to time (default: the whole scenario)")
+    ap.add_argument(
+        "--no-warm-up", action="store_true", help="one coupled step instead of the warm-up"
+    )
     args = ap.parse_args(argv)
     os.environ["SIM_WARM_CACHE"] = "off"
     scenario = yaml.safe_load(Path(args.scenario).read_text())
+    if args.cells:
+        counts = scenario["cells"]
+        total = sum(counts.values())
+        scenario["cells"] = {t: max(1, args.cells * k // total) for t, k in counts.items()}
+    if args.no_warm_up:
+        from engine_throughput import _no_warm_up
+
+        from sim import model as sm
+
+        sm.PhysiologyModel._warm_up = _no_warm_up
     steps = int(round(scenario.get("duration_min", 1440) / scenario.get("dt_min", 1.0)))
+    steps = min(steps, args.steps + 1) if args.steps else steps
     model = _model(scenario)
     model.step()  # kernels loaded, pools made
     c0, w0 = time.process_time(), time.perf_counter()

@@ -10,6 +10,7 @@ then preserved in practice and checked after every step.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 
 import numpy as np
@@ -119,7 +120,11 @@ def check_fractions(
     left the state space the model declares."""
     if not rows or y.size == 0:
         return
-    top = y[rows].max(axis=1) if y.ndim == 2 else y[rows]
+    fast = _compiled_checks(y)
+    if fast is not None:
+        top = fast.rows_max(y, rows)
+    else:
+        top = y[rows].max(axis=1) if y.ndim == 2 else y[rows]
     over = np.flatnonzero(top > 1.0 + FRACTION_TOL)
     if over.size:
         row = rows[int(over[0])]
@@ -133,6 +138,26 @@ def check_fractions(
         )
 
 
+COMPILED_CHECK_MIN_CELLS = 2048
+"""From this many cells (the size from which a tissue's kernel is split over threads) the
+numpy passes of the checks below run on the kernel's column ranges side by side
+(:func:`sim.kinetics.compiled.state_min_max` and neighbours; numpy's reductions release the
+GIL): at 10^5 cells the checks were ~9 % of a one-thread step, all of it serial. The results
+are the same to the bit (``tests/test_checks_compiled.py``)."""
+
+
+def _compiled_checks(y: FloatArray):  # noqa: ANN202
+    """The threaded check passes for a large C-contiguous float64 tissue state, or None (a
+    small or 1-D array, numba unavailable: no kernel thread pool, or ``SIM_KERNEL=numpy``)."""
+    if y.ndim != 2 or y.shape[1] < COMPILED_CHECK_MIN_CELLS or y.dtype != np.float64:
+        return None
+    if not y.flags.c_contiguous or os.environ.get("SIM_KERNEL", "").strip() == "numpy":
+        return None
+    from sim.kinetics import compiled
+
+    return compiled if compiled.available() else None
+
+
 def check_state(y: FloatArray, where: str, t: float, names: list[str] | None = None) -> None:
     """Raise :class:`NumericalError` on NaN/inf or negatives beyond round-off; clip round-off.
 
@@ -142,9 +167,13 @@ def check_state(y: FloatArray, where: str, t: float, names: list[str] | None = N
         return
     # Fast path: min and max carry both tests (a NaN or inf makes one of them non-finite,
     # and max |y| = max(-min, max)); only a failing state is searched element by element.
-    lo, hi = float(y.min()), float(y.max())
+    fast = _compiled_checks(y)
+    lo, hi = fast.state_min_max(y) if fast is not None else (float(y.min()), float(y.max()))
     if math.isfinite(lo) and math.isfinite(hi) and lo >= -NEG_TOL * max(1.0, -lo, hi):
-        np.maximum(y, 0.0, out=y)
+        if fast is None:
+            np.maximum(y, 0.0, out=y)
+        else:
+            fast.clip_negative(y)
         return
     bad = ~np.isfinite(y)
     neg = y < -NEG_TOL * np.maximum(1.0, np.abs(y).max(initial=0.0))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import inspect
+import math
 import os
 import re
 import sys
@@ -475,3 +476,52 @@ def bind(
         row[:] = values[f]  # a number or one value per cell
     us = np.array([float(values[f]) for f in inputs if f not in cell_inputs], np.float64)
     return mod, us, uc, scalars, cells
+
+
+# -- state checks over large tissues ------------------------------------------------------
+# numpy's reductions release the GIL, so the checks of sim.numerics can run on the kernel's
+# column ranges side by side; each range is checked by the same numpy call as the whole.
+
+
+def _split(n: int) -> list[tuple[int, int]]:
+    """Contiguous column ranges, one per thread, as :func:`advance` splits a tissue."""
+    k = threads() if n >= PARALLEL_MIN_CELLS else 1
+    edges = np.linspace(0, n, k + 1).astype(int).tolist()
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def _each_range(fn, y: FloatArray) -> list:  # noqa: ANN001
+    """``fn(y[:, a:b])`` for every range of :func:`_split`, this thread taking the first and
+    the kernel's pool the others."""
+    ranges = _split(y.shape[1])
+    jobs = [_pool(len(ranges) - 1).submit(fn, y[:, a:b]) for a, b in ranges[1:]]
+    a, b = ranges[0]
+    return [fn(y[:, a:b])] + [job.result() for job in jobs]
+
+
+def _min_max(v: FloatArray) -> tuple[float, float]:
+    return float(v.min()), float(v.max())
+
+
+def state_min_max(y: FloatArray) -> tuple[float, float]:
+    """``(y.min(), y.max())`` of a 2-D state, its column ranges reduced side by side; NaN
+    when any value is NaN (numpy's reductions propagate it)."""
+    parts = _each_range(_min_max, y)
+    if any(math.isnan(lo) or math.isnan(hi) for lo, hi in parts):
+        return math.nan, math.nan
+    return min(lo for lo, _ in parts), max(hi for _, hi in parts)
+
+
+def _clip(v: FloatArray) -> None:
+    np.maximum(v, 0.0, out=v)
+
+
+def clip_negative(y: FloatArray) -> None:
+    """``np.maximum(y, 0.0, out=y)``, column ranges side by side (the same values)."""
+    _each_range(_clip, y)
+
+
+def rows_max(y: FloatArray, rows: Sequence[int]) -> FloatArray:
+    """``y[rows].max(axis=1)``, column ranges side by side."""
+    idx = np.asarray(rows, dtype=np.int64)
+    return np.max(np.stack(_each_range(lambda v: v[idx].max(axis=1), y)), axis=0)
