@@ -849,3 +849,45 @@ def test_pathway_diagram_rows_follow_the_arms() -> None:
             assert ranks == sorted(ranks), (tissue, sorted(members))
     assert arm_rank("ir_p") < arm_rank("stat5_p") < arm_rank("pkc") < arm_rank("ampk_p")
     assert arm_rank("ampk_p") < arm_rank("nfkb") and arm_rank("ins_nM") == arm_rank("akt_p")
+
+
+def test_grid_layout_keeps_every_panel_inside_the_figure_and_off_its_neighbours(
+    run_dir: Path,
+) -> None:
+    """sim.viz.layout.GridLayout: after a draw at the files' dpi, every axes with its tick
+    labels, labels, title, clock axis and colour bar lies inside the figure, and no two
+    panels' decorated boxes overlap (what constrained layout guaranteed before)."""
+    from itertools import combinations
+
+    from sim.viz.layout import GridLayout
+
+    run = load_run(run_dir)
+    for stem, fig in iter_figures(run):
+        assert isinstance(fig.get_layout_engine(), GridLayout), stem
+        fig.set_dpi(120)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        page = fig.bbox
+        boxes = [(ax, ax.get_tightbbox(renderer)) for ax in fig.axes if ax.get_visible()]
+        for _ax, box in boxes:
+            assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, (stem, box)
+            assert box.y0 >= page.y0 - 1 and box.y1 <= page.y1 + 1, (stem, box)
+        # a colour bar sits in the room beside its own panel, where that panel's last x tick
+        # label may overhang below the bar's end: those pairs are not compared
+        own = {
+            frozenset((id(cb.cax), id(p)))
+            for cb in fig.get_layout_engine().colorbars
+            for p in cb.parents
+        }
+        for (a, box_a), (b, box_b) in combinations(boxes, 2):
+            if frozenset((id(a), id(b))) in own:
+                continue
+            overlap_w = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            overlap_h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            assert overlap_w <= 2 or overlap_h <= 2, (stem, a.get_title(), b.get_title())
+        for text in [*fig.texts, *fig.legends]:  # title above, legend below every panel
+            t = text.get_window_extent(renderer)
+            for _ax, box in boxes:
+                overlap_w = min(t.x1, box.x1) - max(t.x0, box.x0)
+                overlap_h = min(t.y1, box.y1) - max(t.y0, box.y0)
+                assert overlap_w <= 2 or overlap_h <= 2, (stem, "figure text over a panel")
