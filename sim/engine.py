@@ -317,10 +317,14 @@ def _per_body(
     mass_kg: float,
     bw: float,
     cells: BoolArray | None = None,
+    weights: FloatArray | None = None,
 ) -> float:
     """Whole-body flux (per kg body mass per minute) of the step accumulator ``species``:
-    its mean over ``cells`` (all when None; zero when none) scaled to the tissue mass."""
+    its mean over ``cells`` (all when None; zero when none) scaled to the tissue mass;
+    ``weights`` (mean 1): each cell's share of the tissue mass (remodelled muscle fibres)."""
     row = tissue.row(species)
+    if weights is not None:
+        row = row * weights
     if cells is None:
         mean = float(np.mean(row))
     else:
@@ -338,6 +342,7 @@ def cell_fluxes(
     fat_sc, fat_visc = float(x[bk.IDX["fat_sc"]]), float(x[bk.IDX["fat_visc"]])
     fat = fat_sc + fat_visc
     pool = getattr(ctx, "adipose_pool", None)
+    muscle_w = getattr(ctx, "muscle_weights", None)  # R3: each fibre's mass share (mean 1)
     living, fat_cells = None, fat
     if pool is not None:  # remodelling: living cells only, each a fixed share of the depot
         sc_cells, visc_cells, fat_sc, fat_visc = pool.flux_masks()
@@ -352,7 +357,7 @@ def cell_fluxes(
     return SimpleNamespace(
         egp=_per_body(li, "cum_egp", dt, ctx.masses.liver, bw),
         gng=_per_body(li, "cum_gng", dt, ctx.masses.liver, bw),
-        u_muscle=_per_body(mu, "cum_glc", dt, ctx.masses.muscle, bw),
+        u_muscle=_per_body(mu, "cum_glc", dt, ctx.masses.muscle, bw, weights=muscle_w),
         u_adipose=_per_body(ad, "cum_glc", dt, fat_cells, bw, living),
         u_liver=_per_body(li, "cum_glc", dt, ctx.masses.liver, bw),
         ffa_release=rel_sc + rel_visc,

@@ -1545,6 +1545,202 @@ REMODEL: tuple[Param, ...] = (
         "(paracrine, local concentration over plasma); order of magnitude",
         (0, 1000),
     ),
+    # R3: muscle fibres (size, type, capillaries) and whole-body energy expenditure
+    P(
+        "csa_type_I_um2",
+        4196.0,
+        "um2",
+        "mean cross-sectional area of a type I fibre before training: 4,196 +/- 859 um2 "
+        "(McCall 1996, J Appl Physiol 81:2004, biceps brachii of 11 men)",
+        (500, 20000),
+    ),
+    P(
+        "csa_type_II_um2",
+        6378.0,
+        "um2",
+        "mean cross-sectional area of a type II fibre before training: 6,378 +/- 1,552 um2 "
+        "(McCall 1996)",
+        (500, 20000),
+    ),
+    P(
+        "csa_cv",
+        0.2,
+        "1",
+        "coefficient of variation of fibre area within a fibre type (McCall 1996: SD/mean "
+        "0.20 type I, 0.24 type II); lognormal",
+        (0, 1),
+    ),
+    P(
+        "fsr_basal",
+        0.012,
+        "1/day",
+        "mixed muscle protein fractional synthesis (= breakdown) rate of a fibre at its "
+        "reference signals: ~0.05 %/h, 1.2 %/day (Rennie 1982, Clin Sci 63:519)",
+        (0, 0.1),
+    ),
+    P(
+        "w_syn_akt",
+        0.05,
+        "1",
+        "rise of synthesis per unit rise of the fibre's Akt over its first-day level "
+        "(insulin -> Akt -> mTORC1): small, since insulin's effects on muscle protein "
+        "turnover saturate at low physiological insulin with amino acids present (Greenhaff "
+        "2008, Am J Physiol Endocrinol Metab 295:E595); order of magnitude",
+        (0, 5),
+    ),
+    P(
+        "w_syn_igf1",
+        0.1,
+        "1",
+        "rise of synthesis per unit rise of plasma IGF-1 over its first-day level (IGF-1 -> "
+        "IGF1R -> Akt/mTORC1 in the fibre); calibrated to R10 (lean mass with GH replacement)",
+        (0, 5),
+    ),
+    P(
+        "w_syn_aa",
+        0.5,
+        "1",
+        "rise of synthesis per unit rise of absorbed amino acids over their first-day mean "
+        "(leucine -> mTORC1; feeding roughly doubles synthesis, Rennie 1982); order of "
+        "magnitude",
+        (0, 5),
+    ),
+    P(
+        "w_syn_load",
+        0.3,
+        "1",
+        "rise of synthesis per unit of the mechanical signal of resistance exercise (one "
+        "reference session: 1); calibrated to R06 (fibre area after 12 weeks of training, "
+        "McCall 1996)",
+        (0, 10),
+    ),
+    P(
+        "w_brk_foxo",
+        0.05,
+        "1",
+        "rise of breakdown per unit fall of the fibre's Akt below its first-day level (Akt "
+        "no longer excludes FOXO from the nucleus: atrogin-1/MuRF1; Sandri 2004); small for "
+        "the reason given at w_syn_akt (Greenhaff 2008); order of magnitude",
+        (0, 5),
+    ),
+    P(
+        "w_brk_cort",
+        0.3,
+        "1",
+        "rise of breakdown per unit rise of cortisol over its first-day mean (glucocorticoid "
+        "-> FOXO/atrogenes); order of magnitude",
+        (0, 5),
+    ),
+    P(
+        "w_brk_deficit",
+        0.3,
+        "1/(1000 kcal/day)",
+        "rise of breakdown per 1000 kcal/day of energy deficit (AMPK/FOXO in energy "
+        "deficit); order of magnitude",
+        (0, 5),
+    ),
+    P(
+        "w_brk_load",
+        0.1,
+        "1",
+        "rise of breakdown per unit of the resistance-exercise signal (breakdown rises after a "
+        "session, less than synthesis; Phillips 1997, Am J Physiol 273:E99); order of "
+        "magnitude",
+        (0, 10),
+    ),
+    P(
+        "tau_load_days",
+        1.5,
+        "day",
+        "decay time of the mechanical (mTORC1) signal after a resistance session: synthesis "
+        "stays raised for ~36-48 h (MacDougall 1995, Can J Appl Physiol 20:480)",
+        (0.1, 10),
+    ),
+    P(
+        "resistance_work_ref",
+        18.0,
+        "VO2max*min",
+        "recruitment x set intensity x set time of one reference resistance session (45 "
+        "min, 1-min sets alternating with 1-min rests, at 0.8 VO2max: 22.5 x 0.8); a "
+        "session's signal is its work over this",
+        (1, 500),
+    ),
+    P(
+        "load_gain_type_II",
+        1.5,
+        "1",
+        "hypertrophic response of a type II fibre to the same signal relative to a type I "
+        "fibre (~50 % greater growth capacity of fast fibres; Ogborn 2014, Strength Cond J "
+        "36:20)",
+        (0, 5),
+    ),
+    P(
+        "k_type_shift",
+        0.002,
+        "1/day",
+        "hazard of a type II -> type I conversion per unit PGC-1alpha above "
+        "pgc_type_threshold (II -> I conversion is rare in adult training, shifts stay within "
+        "type II; Pette 2000, Microsc Res Tech 50:500); order of magnitude",
+        (0, 1),
+    ),
+    P(
+        "pgc_type_threshold",
+        0.2,
+        "relative",
+        "PGC-1alpha training signal below which no type conversion occurs; order of magnitude",
+        (0, 10),
+    ),
+    P(
+        "cf_ratio_ref",
+        1.77,
+        "capillaries/fibre",
+        "capillary-to-fibre ratio of untrained men's vastus lateralis: 1.77 +/- 0.10 "
+        "(Andersen 1977, J Physiol 270:677)",
+        (0.5, 5),
+    ),
+    P(
+        "w_angio_pgc",
+        1.0,
+        "1",
+        "rise of a fibre's capillary target per unit PGC-1alpha (PGC-1alpha -> VEGF -> "
+        "angiogenesis; Arany 2008, Nature 451:1008); calibrated to R07 (Ingjer 1979)",
+        (0, 20),
+    ),
+    P(
+        "w_angio_size",
+        0.5,
+        "1",
+        "rise of a fibre's capillary target per unit relative growth of its area: capillaries "
+        "per fibre rise with fibre diameter, less than in proportion to area (Andersen 1977)",
+        (0, 5),
+    ),
+    P(
+        "k_capillary",
+        0.025,
+        "1/day",
+        "capillary turnover: sprouting towards the target and regression of each capillary "
+        "(new capillaries measurable after weeks of training; Ingjer 1979, J Physiol "
+        "294:419, 24 weeks); order of magnitude",
+        (0, 1),
+    ),
+    P(
+        "f_fatox_ee",
+        0.32,
+        "1",
+        "share of extra fat oxidation that adds to energy expenditure (the rest displaces "
+        "carbohydrate oxidation): 2 weeks of GH raised 24-h EE 4.4 % and fat oxidation 29 % "
+        "(Hansen 2005, Am J Physiol Endocrinol Metab 289:E1030); 0.044 / (0.29 x ~0.47 fat "
+        "share of EE at RQ 0.84)",
+        (0, 1),
+    ),
+    P(
+        "ree_per_kg_lean",
+        22.0,
+        "kcal/(kg*day)",
+        "resting expenditure per kg of lean mass: RMR = 500 + 22 LBM (Cunningham 1980, Am J "
+        "Clin Nutr 33:2372)",
+        (0, 60),
+    ),
 )
 
 

@@ -316,6 +316,8 @@ class Remodel(_Strict):
     with that day's averaged signals (1: every day at full resolution)."""
     capacity_factor: Annotated[float, Field(ge=1, le=10)] = 2.0
     """Adipocyte slots kept per initial adipocyte (births beyond it are refused, logged)."""
+    muscle: bool = True
+    """Muscle fibres remodel too (size, type, capillaries; docs/remodelling.md)."""
 
 
 class Scenario(_Strict):

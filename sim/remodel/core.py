@@ -28,6 +28,7 @@ from sim.engine import diet_inputs
 from sim.kinetics import body as bk
 from sim.parameters import REMODEL
 from sim.remodel import rules
+from sim.remodel.muscle import MuscleRemodeller
 from sim.remodel.pool import FFA_KG_PER_UMOL, AdiposePool
 from sim.scenario import Diet, Remodel
 
@@ -76,6 +77,14 @@ class Remodeller:
         self.births_refused = 0
         self.events = {"births": 0, "deaths": 0, "cleared": 0, "recruited": 0, "left": 0}
         self._build_graph()
+        # R3: muscle fibres, with their own generator (the adipose decisions keep the
+        # model generator's sequence whether or not muscle remodels)
+        self.muscle = None
+        if cfg.muscle:
+            rng = np.random.default_rng([model.scenario.seed, 0x6D75])
+            self.muscle = MuscleRemodeller(self, rng)
+        self.ee_delta = 0.0
+        """Change of daily energy expenditure from the first day (kcal/day; R3)."""
         pool.set_params(self._hypoxia(), rp)
         self.sync_body()
         self.lipid0 = pool.lipid.copy()
@@ -149,6 +158,8 @@ class Remodeller:
             self._sums[k] += y.row(name)
         self._n += 1
         self._ffa_sum += bk.ffa_mM(m.x, m.ctx.bp)
+        if self.muscle is not None:
+            self.muscle.after_step()
         self.sync_body()
         t = m.time_min
         if _on(t, self.cfg.every_min):
@@ -158,10 +169,11 @@ class Remodeller:
             ffa = self._ffa_sum / self._n
             self._sums[:] = 0.0
             self._n, self._ffa_sum = 0, 0.0
-            self._today.append((sig, ffa))
+            msig = None if self.muscle is None else self.muscle.period_signals()
+            self._today.append((sig, ffa, msig))
             if len(self._today) == self.per_day:
                 self.day_signals, self._today = self._today, []
-            self.slow_step(t, sig, ffa)
+            self.slow_step(t, sig, ffa, msig)
 
     def _fill_unborn(self, sig: np.ndarray) -> np.ndarray:
         """Slots that are not living cells take their depot's mean signals (a cell born
@@ -190,9 +202,9 @@ class Remodeller:
         day = int(round(t / 1440.0))
         end = min((day // k + 1) * k * 1440.0, m.scenario.duration_min)
         while t < end - 1e-9:
-            for sig, ffa in self.day_signals:
+            for sig, ffa, msig in self.day_signals:
                 t = round(t + self.cfg.every_min, 9)
-                self.slow_step(t, self._fill_unborn(sig), ffa)
+                self.slow_step(t, self._fill_unborn(sig), ffa, msig)
                 if t >= end - 1e-9:
                     break
         self.sync_body()
@@ -200,9 +212,19 @@ class Remodeller:
 
     # ------------------------------------------------------------------ the slow step
 
-    def slow_step(self, t: float, sig: np.ndarray, ffa_mM: float) -> None:
-        """One remodelling step ending at ``t`` with the period's averaged signals."""
+    def slow_step(
+        self, t: float, sig: np.ndarray, ffa_mM: float, msig: SimpleNamespace | None = None
+    ) -> None:
+        """One remodelling step ending at ``t`` with the period's averaged signals (``msig``:
+        the muscle fibres' and the body's, when muscle remodels)."""
         days = self.period_days
+        if self.muscle is not None and msig is not None:
+            deficit = max(-self.energy_balance_kcal_day(t), 0.0) / 1000.0
+            self.muscle.slow_step(t, msig, days, deficit)
+            lean_delta = self.muscle.lean_kg() - self.muscle.lean_other - self.muscle.mass0
+            self.ee_delta = rules.energy_expenditure_delta(
+                msig.fat_ox, self.muscle.ref.fat_ox, lean_delta, self.rp
+            )
         akt = sig[SIGNALS.index("akt_p")]
         alive = self.pool.alive
         akt_mean = float(akt[alive].mean()) if alive.any() else 0.0
@@ -242,6 +264,9 @@ class Remodeller:
         surplus_kg = (
             self.energy_balance_kcal_day(t) * rp.f_surplus_fat / rp.kcal_per_g_fat / 1000.0 * days
         )
+        # R3: expenditure above its first-day level (extra fat oxidation, extra lean mass)
+        # is paid from the fat stores
+        surplus_kg -= self.ee_delta / rp.kcal_per_g_fat / 1000.0 * days
         visc_share = self.model.ctx.bp.fat_storage_share_visceral
         ffa_out = sig[SIGNALS.index("cum_ffa_out")]
         uptake = sig[SIGNALS.index("cum_glc")]
@@ -504,7 +529,8 @@ class Remodeller:
                 "node": [n for _, n, _ in self.macrophage_log],
                 "m1": [m for _, _, m in self.macrophage_log],
             },
-            "events": dict(self.events),
+            "events": dict(self.events)
+            | ({} if self.muscle is None else dict(self.muscle.events)),
             "births_refused": self.births_refused,
             "reference_diameter_um": self.pool.d_ref,
         }
@@ -531,6 +557,8 @@ class Remodeller:
                 pool.lipid[pool.depot_mask(0)].mean() if pool.depot_mask(0).any() else np.nan
             ),
             "fat_mass_kg": float(x[bk.IDX["fat_sc"]] + x[bk.IDX["fat_visc"]]),
+            **({} if self.muscle is None else self.muscle.columns()),
+            **({} if self.muscle is None else {"energy_expenditure_delta_kcal_day": self.ee_delta}),
         }
 
 

@@ -112,3 +112,67 @@ def m1_target(ffa_mM: float, at_dead: bool, anti_inflammatory: float, rp: Simple
     drive = rp.w_m1_ffa * max(ffa_mM - 0.3, 0.0) + rp.w_m1_dead * float(at_dead)
     drive *= 1.0 - min(max(anti_inflammatory, 0.0), 1.0)
     return drive / (1.0 + drive)
+
+
+# ---------------------------------------------------------------------- muscle fibres (R3)
+
+
+def protein_balance(
+    akt_rel: FloatArray,
+    igf1_rel: float,
+    aa_rel: float,
+    load: FloatArray,
+    cort_rel: float,
+    deficit: float,
+    rp: SimpleNamespace,
+) -> FloatArray:
+    """R3: net growth rate of a fibre's cross-sectional area (1/day): myofibrillar protein
+    synthesis (mTORC1: Akt from insulin, IGF-1, amino acids, the mechanical signal of
+    resistance exercise) less breakdown (FOXO, released when Akt falls; cortisol; an energy
+    deficit; a smaller rise after resistance exercise), each relative to its first-day
+    level, both equal to ``fsr_basal`` there (a fibre at its reference signals keeps its
+    size)."""
+    synthesis = (
+        1.0
+        + rp.w_syn_akt * (akt_rel - 1.0)
+        + rp.w_syn_igf1 * (igf1_rel - 1.0)
+        + rp.w_syn_aa * (aa_rel - 1.0)
+        + rp.w_syn_load * load
+    )
+    breakdown = (
+        1.0
+        + rp.w_brk_foxo * (1.0 - akt_rel)
+        + rp.w_brk_cort * (cort_rel - 1.0)
+        + rp.w_brk_deficit * max(deficit, 0.0)
+        + rp.w_brk_load * load
+    )
+    return rp.fsr_basal * (np.maximum(synthesis, 0.0) - np.maximum(breakdown, 0.0))
+
+
+def type_shift_hazard(pgc1a: FloatArray, is_type_i: FloatArray, rp: SimpleNamespace) -> FloatArray:
+    """R3: hazard (1/day) that a type II fibre becomes type I: sustained PGC-1alpha above
+    ``pgc_type_threshold`` (calcineurin/PGC-1alpha drive the slow programme; Lin 2002);
+    type I fibres stay."""
+    return rp.k_type_shift * np.maximum(pgc1a - rp.pgc_type_threshold, 0.0) * (1.0 - is_type_i)
+
+
+def capillary_target(
+    pgc1a: FloatArray, csa_rel: FloatArray, rp: SimpleNamespace
+) -> FloatArray:
+    """R3: capillaries a fibre's surroundings tend to (its share of the capillary-to-fibre
+    ratio): ``cf_ratio_ref`` raised by the fibre's PGC-1alpha (PGC-1alpha -> VEGF,
+    angiogenesis; Arany 2008) and by its growth over its first size (capillary supply
+    follows fibre size; Andersen 1977)."""
+    drive = 1.0 + rp.w_angio_pgc * np.maximum(pgc1a, 0.0)
+    drive = drive + rp.w_angio_size * (csa_rel - 1.0)
+    return rp.cf_ratio_ref * np.maximum(drive, 0.0)
+
+
+def energy_expenditure_delta(
+    fat_ox_umol_min: float, fat_ox_ref: float, lean_delta_kg: float, rp: SimpleNamespace
+) -> float:
+    """R3/R1: change of daily energy expenditure (kcal/day) from its first-day level: the
+    part ``f_fatox_ee`` of extra fat oxidation that adds to expenditure (the rest displaces
+    carbohydrate oxidation) plus the resting expenditure of extra lean mass."""
+    g_day = (fat_ox_umol_min - fat_ox_ref) * 1440.0 * 256e-6
+    return rp.f_fatox_ee * g_day * rp.kcal_per_g_fat + rp.ree_per_kg_lean * lean_delta_kg
