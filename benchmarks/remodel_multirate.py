@@ -25,6 +25,9 @@ OUTCOMES = (
     "adipose.diameter_um_mean",
     "adipose.cell_count",
     "adipose.macrophages_per_100_adipocytes",
+    "muscle.csa_um2_mean",
+    "muscle.capillaries_per_fibre",
+    "lean_mass_kg",
 )
 
 
@@ -40,6 +43,9 @@ def outcomes(days: int, k: int, seed: int, cells: dict[str, int] | None = None) 
     out = {c: float(last[c]) for c in OUTCOMES}
     out["diameter_change_um"] = out["adipose.diameter_um_mean"] - float(
         r.timeseries["adipose.diameter_um_mean"].iloc[0]
+    )
+    out["csa_change_um2"] = out["muscle.csa_um2_mean"] - float(
+        r.timeseries["muscle.csa_um2_mean"].iloc[0]
     )
     out.update({f"events.{e}": n for e, n in r.model.remodel.events.items()})
     out["wall_s"] = r.wall_seconds

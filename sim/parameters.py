@@ -1597,6 +1597,17 @@ REMODEL: tuple[Param, ...] = (
         (0, 5),
     ),
     P(
+        "w_syn_stat5",
+        0.7,
+        "1",
+        "rise of synthesis per unit rise of the fibre's STAT5-P over its first-day level (GH "
+        "-> GHR/JAK2/STAT5b -> muscle IGF-1, autocrine; GH raises forearm muscle protein "
+        "synthesis without a rise of plasma IGF-1, Fryburg 1991, Am J Physiol 260:E499); "
+        "calibrated to R10 (lean mass with GH replacement; first value 0: the term was added "
+        "after R10's first result, +0.95 kg)",
+        (0, 20),
+    ),
+    P(
         "w_syn_aa",
         0.5,
         "1",
@@ -1607,11 +1618,11 @@ REMODEL: tuple[Param, ...] = (
     ),
     P(
         "w_syn_load",
-        0.3,
+        0.22,
         "1",
         "rise of synthesis per unit of the mechanical signal of resistance exercise (one "
         "reference session: 1); calibrated to R06 (fibre area after 12 weeks of training, "
-        "McCall 1996)",
+        "McCall 1996; first value 0.3: type II +27.5 %, type I +18.4 %)",
         (0, 10),
     ),
     P(

@@ -205,7 +205,14 @@ def test_multirate_scheme_matches_full_resolution_over_14_days():
     spec.loader.exec_module(bench)
     cells = {"muscle": 30, "liver": 20, "adipose": 120}
     full, fast = bench.outcomes(14, 1, 0, cells), bench.outcomes(14, 7, 0, cells)
-    assert fast["fat_mass_kg"] == pytest.approx(full["fat_mass_kg"], rel=1e-9)
+    # the surplus is exact; expenditure (R3) replays the simulated day's fat oxidation
+    gain = full["fat_mass_kg"] - 15.0
+    assert abs(fast["fat_mass_kg"] - full["fat_mass_kg"]) < 0.02 * gain
+    # fibres: the replayed days' signals give the same area change (no training: small)
+    assert abs(fast["csa_change_um2"] - full["csa_change_um2"]) < 0.25 * max(
+        abs(full["csa_change_um2"]), 5.0
+    )
+    assert abs(fast["lean_mass_kg"] - full["lean_mass_kg"]) < 0.05
     change = full["diameter_change_um"]
     assert change > 1.0  # the surplus grew the cells
     # seeded decisions line up until one first differs (then a birth or death apart)

@@ -97,13 +97,15 @@ def test_hypoxia_rises_with_distance_and_size():
 
 def test_surplus_stores_fat_and_zero_surplus_conserves_it():
     diet = {"kind": "diet", "energy_balance_kcal_day": 1500}
-    base = small(days=2)
+    # expenditure held at its first day (its own rule is tested in test_remodel_muscle.py)
+    ee_off = {"remodel.f_fatox_ee": 0.0, "remodel.ree_per_kg_lean": 0.0}
+    base = small(days=2, parameters=dict(ee_off))
     fed = sim.run({**base, "interventions": [*base["interventions"], diet]}).timeseries
     off = sim.run(
         {
             **base,
             "interventions": [*base["interventions"], diet],
-            "parameters": {"remodel.f_surplus_fat": 0.0, "remodel.k_death_ref": 0.0},
+            "parameters": {**ee_off, "remodel.f_surplus_fat": 0.0, "remodel.k_death_ref": 0.0},
         }
     ).timeseries
     gain = fed["fat_mass_kg"].iloc[-1] - fed["fat_mass_kg"].iloc[0]
@@ -316,6 +318,7 @@ def test_births_deaths_and_clearance_conserve_the_depot_lipid():
     """At energy balance, cells dying, being scavenged and being born move lipid between
     cells and debris but the depots' total stays what it was."""
     params = dict(BUSY, **{"remodel.k_clear": 1.0})
+    params.update({"remodel.f_fatox_ee": 0.0, "remodel.ree_per_kg_lean": 0.0})  # R3 off
     r = sim.run(small(days=3, parameters=params, seed=5))
     ev = r.model.remodel.events
     assert ev["births"] and ev["deaths"] and ev["cleared"]

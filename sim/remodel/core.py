@@ -221,6 +221,7 @@ class Remodeller:
         if self.muscle is not None and msig is not None:
             deficit = max(-self.energy_balance_kcal_day(t), 0.0) / 1000.0
             self.muscle.slow_step(t, msig, days, deficit)
+        if self.muscle is not None and self.muscle.ref is not None and msig is not None:
             lean_delta = self.muscle.lean_kg() - self.muscle.lean_other - self.muscle.mass0
             self.ee_delta = rules.energy_expenditure_delta(
                 msig.fat_ox, self.muscle.ref.fat_ox, lean_delta, self.rp
@@ -529,8 +530,7 @@ class Remodeller:
                 "node": [n for _, n, _ in self.macrophage_log],
                 "m1": [m for _, _, m in self.macrophage_log],
             },
-            "events": dict(self.events)
-            | ({} if self.muscle is None else dict(self.muscle.events)),
+            "events": dict(self.events) | ({} if self.muscle is None else dict(self.muscle.events)),
             "births_refused": self.births_refused,
             "reference_diameter_um": self.pool.d_ref,
         }

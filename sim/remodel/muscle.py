@@ -34,7 +34,7 @@ from sim.kinetics import body as bk
 from sim.kinetics.tissues import recruitment
 from sim.remodel import rules
 
-SIGNALS = ("akt_p", "pgc1a")
+SIGNALS = ("akt_p", "pgc1a", "stat5_p")
 """Per-fibre rows averaged over each slow period."""
 
 
@@ -88,6 +88,8 @@ class MuscleRemodeller:
         self._body = np.zeros(4)  # igf1, aa, cort, fat oxidation (umol/min)
         self._n = 0
         self.ref: SimpleNamespace | None = None
+        """Each signal's mean over the first day (the fibres keep their size at it)."""
+        self._first: list[SimpleNamespace] = []
         self.events = {"capillaries_born": 0, "capillaries_regressed": 0, "type_shifts": 0}
         self._build_graph()
         self.apply()
@@ -104,9 +106,7 @@ class MuscleRemodeller:
         self.seg_nodes = np.zeros(self.n_seg, dtype=np.int64)
         for i, s in enumerate(self.seg_of):
             seg_node = next(
-                nb
-                for nb in g[int(lay.nodes[i])]
-                if g.nodes[nb].get("kind") == "capillary_segment"
+                nb for nb in g[int(lay.nodes[i])] if g.nodes[nb].get("kind") == "capillary_segment"
             )
             self.seg_nodes[s] = seg_node
         self.fibres_of = [np.flatnonzero(self.seg_of == s) for s in range(self.n_seg)]
@@ -181,14 +181,21 @@ class MuscleRemodeller:
         """One remodelling step of every fibre and capillary with the period's signals."""
         rp, rng = self.rp, self.rng
         akt, pgc = sig.fibre[0], sig.fibre[1]
-        if self.ref is None:  # the first period is each signal's reference
+        if self.ref is None:  # the first day's mean of each signal is its reference
+            self._first.append(sig)
+            if len(self._first) < self.owner.per_day:
+                return
+            first = self._first
             self.ref = SimpleNamespace(
-                akt=np.maximum(akt, 1e-9),
-                igf1=max(sig.igf1, 1e-12),
-                aa=max(sig.aa, 1e-12),
-                cort=max(sig.cort, 1e-12),
-                fat_ox=sig.fat_ox,
+                akt=np.maximum(np.mean([f.fibre[0] for f in first], axis=0), 1e-9),
+                stat5=np.mean([f.fibre[2] for f in first], axis=0),
+                igf1=max(float(np.mean([f.igf1 for f in first])), 1e-12),
+                aa=max(float(np.mean([f.aa for f in first])), 1e-12),
+                cort=max(float(np.mean([f.cort for f in first])), 1e-12),
+                fat_ox=float(np.mean([f.fat_ox for f in first])),
             )
+            self._first = []
+            return
         ref = self.ref
         # R3 mechanical signal: decays, each session adds its work (type II respond more)
         gain = 1.0 + (rp.load_gain_type_II - 1.0) * (1.0 - self.type_i)
@@ -196,8 +203,14 @@ class MuscleRemodeller:
         self.load += gain * sig.work / rp.resistance_work_ref
         aa_rel = sig.aa / ref.aa if ref.aa > 1e-9 else 1.0
         rate = rules.protein_balance(
-            akt / ref.akt, sig.igf1 / ref.igf1, aa_rel, self.load, sig.cort / ref.cort,
-            deficit, rp,
+            akt / ref.akt,
+            sig.igf1 / ref.igf1,
+            aa_rel,
+            self.load,
+            sig.cort / ref.cort,
+            deficit,
+            rp,
+            sig.fibre[2] - ref.stat5,
         )
         self.csa = self.csa * np.exp(rate * days)
         # R3 type shift: each type II fibre in turn draws its conversion
@@ -233,7 +246,7 @@ class MuscleRemodeller:
     def apply(self) -> None:
         """Write what the fast model reads: per-type parameters of converted fibres, the
         segments' transendothelial rates, each fibre's mass share and the muscle mass."""
-        m, tissue = self.model, self.tissue
+        m = self.model
         caps = np.array([len(c) for c in self.capillaries], dtype=float)
         owner = self.owner
         kte = self.kte0 * caps / self.caps0
@@ -259,9 +272,11 @@ class MuscleRemodeller:
         type_ii = self.type_i == 0
         return {
             "muscle.csa_um2_mean": float(self.csa.mean()),
-            "muscle.csa_um2_type_I": float(self.csa[~type_ii].mean()) if (~type_ii).any()
+            "muscle.csa_um2_type_I": float(self.csa[~type_ii].mean())
+            if (~type_ii).any()
             else float("nan"),
-            "muscle.csa_um2_type_II": float(self.csa[type_ii].mean()) if type_ii.any()
+            "muscle.csa_um2_type_II": float(self.csa[type_ii].mean())
+            if type_ii.any()
             else float("nan"),
             "muscle.type_I_fraction": float(self.type_i.mean()),
             "muscle.capillaries_per_fibre": self.capillaries_per_fibre(),

@@ -125,17 +125,20 @@ def protein_balance(
     cort_rel: float,
     deficit: float,
     rp: SimpleNamespace,
+    stat5_rise: FloatArray | float = 0.0,
 ) -> FloatArray:
     """R3: net growth rate of a fibre's cross-sectional area (1/day): myofibrillar protein
-    synthesis (mTORC1: Akt from insulin, IGF-1, amino acids, the mechanical signal of
-    resistance exercise) less breakdown (FOXO, released when Akt falls; cortisol; an energy
-    deficit; a smaller rise after resistance exercise), each relative to its first-day
-    level, both equal to ``fsr_basal`` there (a fibre at its reference signals keeps its
-    size)."""
+    synthesis (mTORC1: Akt from insulin, plasma IGF-1, the fibre's own GH signal through
+    STAT5 (``stat5_rise``: its STAT5-P above its first-day level; local IGF-1), amino acids,
+    the mechanical signal of resistance exercise) less breakdown (FOXO, released when Akt
+    falls; cortisol; an energy deficit; a smaller rise after resistance exercise), each
+    relative to its first-day level, both equal to ``fsr_basal`` there (a fibre at its
+    reference signals keeps its size)."""
     synthesis = (
         1.0
         + rp.w_syn_akt * (akt_rel - 1.0)
         + rp.w_syn_igf1 * (igf1_rel - 1.0)
+        + rp.w_syn_stat5 * stat5_rise
         + rp.w_syn_aa * (aa_rel - 1.0)
         + rp.w_syn_load * load
     )
@@ -156,9 +159,7 @@ def type_shift_hazard(pgc1a: FloatArray, is_type_i: FloatArray, rp: SimpleNamesp
     return rp.k_type_shift * np.maximum(pgc1a - rp.pgc_type_threshold, 0.0) * (1.0 - is_type_i)
 
 
-def capillary_target(
-    pgc1a: FloatArray, csa_rel: FloatArray, rp: SimpleNamespace
-) -> FloatArray:
+def capillary_target(pgc1a: FloatArray, csa_rel: FloatArray, rp: SimpleNamespace) -> FloatArray:
     """R3: capillaries a fibre's surroundings tend to (its share of the capillary-to-fibre
     ratio): ``cf_ratio_ref`` raised by the fibre's PGC-1alpha (PGC-1alpha -> VEGF,
     angiogenesis; Arany 2008) and by its growth over its first size (capillary supply

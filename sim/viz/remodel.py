@@ -4,7 +4,8 @@
 diameter, dead adipocytes (crown-like structures when macrophages gather) marked, and the
 macrophages drawn on their nodes coloured by polarisation. ``remodel_sizes``: the
 adipocyte diameter distribution at each cell snapshot. ``remodel_timecourse``: fat mass,
-mean diameter, adipocyte and macrophage counts over the run. They are part of ``--plot``
+mean diameter, adipocyte and macrophage counts, lean mass, fibre area by type, type I
+fraction, capillaries per fibre and the change of energy expenditure over the run. They are part of ``--plot``
 and ``sim plot`` only for runs whose folder has ``remodel.json``.
 """
 
@@ -165,6 +166,12 @@ TIMECOURSE = (
     ("adipose.macrophages_per_100_adipocytes", "macrophages per 100 adipocytes"),
     ("adipose.cls_count", "crown-like structures"),
     ("adipose.glut4_pm", "adipocyte membrane GLUT4, daily mean"),
+    ("lean_mass_kg", "lean mass (kg)"),
+    ("muscle.csa_um2_type_I", "type I fibre area (µm²)"),
+    ("muscle.csa_um2_type_II", "type II fibre area (µm²)"),
+    ("muscle.type_I_fraction", "type I fibre fraction"),
+    ("muscle.capillaries_per_fibre", "capillaries per fibre"),
+    ("energy_expenditure_delta_kcal_day", "expenditure change (kcal/day)"),
 )
 DAILY = {"adipose.glut4_pm"}
 """Columns shown as the mean of each simulated day (they follow the meals within a day)."""
