@@ -1729,9 +1729,9 @@ REMODEL: tuple[Param, ...] = (
         "k_capillary",
         0.025,
         "1/day",
-        "capillary turnover: sprouting towards the target and regression of each capillary "
-        "(new capillaries measurable after weeks of training; Ingjer 1979, J Physiol "
-        "294:419, 24 weeks); order of magnitude",
+        "rate of capillary sprouting per missing capillary below a segment's target and of "
+        "pruning per capillary above it (new capillaries measurable after weeks of training; "
+        "Ingjer 1979, J Physiol 294:419, 24 weeks); order of magnitude",
         (0, 1),
     ),
     P(

@@ -195,7 +195,7 @@ def test_resistance_exercise_grows_fibres_and_type_ii_more():
         runs[name] = m.remodel.muscle
     grow = runs["rt"].csa / runs["ctl"].csa - 1.0
     t1 = runs["rt"].type_i > 0
-    assert grow.mean() > 0.005
+    assert grow.mean() > 0.002  # two days of sessions after the reference day
     assert grow[~t1].mean() > grow[t1].mean()
     # switched off: only the session's effect on Akt and cortisol remains (small)
     assert abs((runs["off"].csa / runs["ctl"].csa - 1.0).mean()) < 0.2 * grow.mean()

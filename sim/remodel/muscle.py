@@ -233,8 +233,10 @@ class MuscleRemodeller:
                 continue
             want = float(target[fib].sum())
             have = len(self.capillaries[s])
-            born = int(rng.poisson(rp.k_capillary * want * days))
-            lost = int(rng.binomial(have, float(rules.chance(rp.k_capillary, days))))
+            # sprouting while the fibres' capillary supply is short of their target (VEGF),
+            # pruning of the surplus when above it
+            born = int(rng.poisson(rp.k_capillary * max(want - have, 0.0) * days))
+            lost = int(rng.poisson(rp.k_capillary * max(have - want, 0.0) * days))
             for _ in range(born):
                 self._add_capillary(s, t)
             for _ in range(min(lost, have + born - 1)):  # a segment keeps one capillary
