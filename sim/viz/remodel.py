@@ -5,8 +5,8 @@ diameter, dead adipocytes (crown-like structures when macrophages gather) marked
 macrophages drawn on their nodes coloured by polarisation. ``remodel_sizes``: the
 adipocyte diameter distribution at each cell snapshot. ``remodel_timecourse``: fat mass,
 mean diameter, adipocyte and macrophage counts, lean mass, fibre area by type, type I
-fraction, capillaries per fibre and the change of energy expenditure over the run. They are part of ``--plot``
-and ``sim plot`` only for runs whose folder has ``remodel.json``.
+fraction, capillaries per fibre and the change of energy expenditure over the run. They
+are part of ``--plot`` and ``sim plot`` only for runs whose folder has ``remodel.json``.
 """
 
 from __future__ import annotations
