@@ -175,6 +175,16 @@ CASES = [
         ],
     ),
     (
+        "gh_replacement_26wk",
+        _drop({"gh_injection"}),
+        8 * 1440,  # the baseline week and the first treated day
+        [
+            ("fat mass", last("fat_mass_kg"), -1),
+            ("lean mass", last("lean_mass_kg"), +1),
+            ("mean fibre area", last("muscle.csa_um2_mean"), +1),
+        ],
+    ),
+    (
         "rhgh_replacement",
         _drop({"gh_injection"}),
         1440,
