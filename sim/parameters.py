@@ -1711,10 +1711,11 @@ REMODEL: tuple[Param, ...] = (
     ),
     P(
         "w_angio_pgc",
-        1.0,
+        0.7,
         "1",
         "rise of a fibre's capillary target per unit PGC-1alpha (PGC-1alpha -> VEGF -> "
-        "angiogenesis; Arany 2008, Nature 451:1008); calibrated to R07 (Ingjer 1979)",
+        "angiogenesis; Arany 2008, Nature 451:1008); calibrated to R07 (Ingjer 1979; first "
+        "value 1.0: +40.2 %)",
         (0, 20),
     ),
     P(
