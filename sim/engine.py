@@ -19,20 +19,15 @@ import numpy as np
 
 from sim import numerics
 from sim.graph import CellLayout
+from sim.interventions import REGISTRY
+from sim.interventions.diet import DIET_ONSET_MIN, diet_inputs, diet_level  # noqa: F401
+from sim.interventions.modulator import IN_CELLS as MODULATED_IN_CELLS
 from sim.kinetics import body as bk
 from sim.kinetics import compiled
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import BoundRHS, stiffness_bound
 from sim.parameters import BODY, tissue_params
-from sim.scenario import MODULATOR_TARGETS
 from sim.types import BoolArray, FloatArray
-
-MODULATED_IN_CELLS = tuple(
-    t for t in MODULATOR_TARGETS if t not in ("insulin_secretion", "gh_secretion")
-)
-"""Modulator targets that act inside cells (the other two act on the body)."""
-DIET_ONSET_MIN = 3 * 1440.0
-"""Onset time constant of diet effects (omega-3 membrane incorporation ~days)."""
 
 
 @dataclass
@@ -210,27 +205,6 @@ def slice_namespace(ns: SimpleNamespace, i: int, n: int) -> SimpleNamespace:
 # ---------------------------------------------------------------- inputs to the cells
 
 
-def diet_level(t: float, start: float, end: float) -> float:
-    """Fraction of the full diet effect at ``t``: first-order onset from ``start`` and
-    washout after ``end``, both with time constant ``DIET_ONSET_MIN``."""
-    if t <= start:
-        return 0.0
-    reached = 1.0 - math.exp(-(min(t, end) - start) / DIET_ONSET_MIN)
-    return reached * (math.exp(-(t - end) / DIET_ONSET_MIN) if t > end else 1.0)
-
-
-def diet_inputs(t: float, diet: SimpleNamespace, nfkb_basal: float) -> dict[str, float]:
-    """N2/N3: diet effects, with onset and washout (:func:`diet_level`)."""
-    on = diet_level(t, getattr(diet, "start", 0.0), getattr(diet, "end", math.inf))
-    restriction = min(1.0, 2.0 * diet.cr + diet.fasting_h / 24.0)
-    return {
-        "anti_inflammatory": on * min(0.6, 0.1 * diet.omega3 + 0.0002 * diet.polyphenols),
-        "polyphenols": on * min(1.0, diet.polyphenols / 1000.0),
-        "renewal": on * (2.0 * diet.cr + diet.fasting_h / 16.0),
-        "ros": -on * nfkb_basal * restriction,
-    }
-
-
 def _medium_value(v: float | list, t: float) -> float:
     if isinstance(v, int | float):
         return float(v)
@@ -279,10 +253,9 @@ def tissue_inputs(
     """Inputs of every cell of ``tissue``: local insulin through the graph operators."""
     bp, geo = ctx.bp, ctx.geo
     u = dict(base)
-    u.update(diet_inputs(t, ctx.sch.diet, tissue.param_mean("nfkb_basal")))
-    for target in MODULATED_IN_CELLS:
-        u[f"mod_{target}"] = ctx.sch.modulator(target, tissue.name, t)
-    u["mod_lipolysis"] *= 1.0 - max([s.value for s in ctx.sch.acipimox if s.on(t)], default=0.0)
+    u.update(dict.fromkeys((f"mod_{target}" for target in MODULATED_IN_CELLS), 1.0))
+    for kind in REGISTRY.values():  # diet, modulators, acipimox, ... each sets its inputs
+        kind.cell_inputs(ctx.sch, t, tissue, u)
     if tissue.name != "muscle":
         u["intensity"] = 0.0
     if ctx.medium is not None:

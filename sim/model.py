@@ -22,6 +22,8 @@ from sim import engine as en
 from sim import limits, numerics, warmcache
 from sim.agents import AGENT_CLASSES
 from sim.graph import build as build_graph
+from sim.interventions import BodyAccess, event_kind
+from sim.interventions import of as ivkind
 from sim.kinetics import body as bk
 from sim.kinetics.species import TISSUE_SPECIES, TISSUES
 from sim.parameters import PHENOTYPES, tissue_params
@@ -243,7 +245,7 @@ class PhysiologyModel(mesa.Model):
         ctx, x0 = self.ctx, self.x.copy()
         ctx.last_flux = SimpleNamespace(ffa_release_visc=0.0, tnf_visceral=0.0)
         sch_saved, medium_saved = ctx.sch, ctx.medium
-        ctx.sch = _fasting_schedule(sch_saved)
+        ctx.sch = sch_saved.fasting
         if medium_saved is not None:  # pre-equilibrate in medium without hormones
             ctx.medium = medium_saved.model_copy(
                 update={"insulin_nM": 0.0, "gh_ug_l": 0.0, "tnf_pg_ml": 0.0}
@@ -329,34 +331,18 @@ class PhysiologyModel(mesa.Model):
         self.x[mask] = part
 
     def _apply_events(self, t0: float, t1: float) -> None:
-        """Boluses due in [t0, t1): meals into the stomach, iv glucose, GH, peptide depots;
-        and a clamp at ``basal`` glucose takes the subject's glucose when it starts."""
-        bw, x = self.ctx.masses.body, self.x
+        """Boluses due in [t0, t1) (meals into the stomach, iv glucose, GH, peptide depots),
+        each applied by its intervention kind (:mod:`sim.interventions`); and a clamp at
+        ``basal`` glucose takes the subject's glucose when it starts."""
+        x = self.x
         clamp = self.ctx.clamp_at
         if isinstance(clamp, _Clamp) and clamp.glucose is None and t0 <= clamp.start < t1:
             x[bk.IDX["clamp_glc"]] = bk.glucose_mM(x, self.ctx.bp)  # basal: hold this level
-        for ev in self.ctx.sch.due(t0, t1):
-            a = ev.amounts
-            if ev.kind == "meal":
-                # B2: a glucose drink needs no grinding and enters the emptying compartment.
-                compartment = "sto2" if a.get("liquid", 0.0) else "sto1"
-                x[bk.IDX[compartment]] += a["carbs_g"] * 1000.0 / bw
-                x[bk.IDX["sto_slow"]] += (
-                    self.ctx.bp.w_slow_protein * a["protein_g"]
-                    + self.ctx.bp.w_slow_fat * a["fat_g"]
-                    + self.ctx.bp.w_slow_fiber * a["fiber_g"]
-                )
-                x[bk.IDX["chylo"]] += a["fat_g"]
-                x[bk.IDX["aa_gut"]] += a["protein_g"] / bw  # C1: amino acids -> glucagon
-            elif ev.kind == "iv_glucose":
-                x[bk.IDX["q_glc"]] += a["mg_kg"]
-                x[bk.IDX["acc_infusion"]] += a["mg_kg"]
-            elif ev.kind == "gh_iv":
-                x[bk.IDX["gh"]] += a["ug_kg"]
-            elif ev.kind == "gh_sc":
-                x[bk.IDX["gh_sc"]] += a["ug_kg"]
-            elif ev.kind in ("ipam_sc", "serm_sc"):
-                x[bk.IDX[ev.kind]] += a["ug_kg"]
+        due = self.ctx.sch.due(t0, t1)
+        if due:
+            body = BodyAccess(x, bk.IDX, self.ctx.bp, self.ctx.masses.body)
+            for ev in due:  # each event applied by the registered kind that schedules it
+                event_kind(ev.kind).apply_event(ev, body)
 
     def step(self) -> None:
         """Advance the model by one ``dt_min`` and record when due. In a remodelling run the
@@ -427,31 +413,10 @@ class _Clamp:
         return self.levels[k], self.glucose
 
 
-def _fasting_schedule(sch):  # noqa: ANN001, ANN202
-    """The same schedule without meals, exercise, drugs or infusions (for the warm-up)."""
-    import copy
-
-    quiet = copy.copy(sch)
-    for name in (
-        "exercise",
-        "insulin_inf",
-        "glucose_inf",
-        "gh_inf",
-        "lipid",
-        "acipimox",
-        "tnf",
-        "events",
-    ):
-        setattr(quiet, name, [])
-    quiet.drug_inf, quiet.modulators = {}, {}
-    return quiet
-
-
 def _knockouts(scn: Scenario, tissue: str, params: dict[str, float]) -> dict[str, float]:
-    """Parameters with knockout expression factors applied for ``tissue``."""
+    """Parameters with the interventions' factors (knockouts) applied for ``tissue``."""
     out = dict(params)
     for iv in scn.interventions:
-        if iv.kind == "knockout" and iv.tissue in ("all", tissue):
-            key = f"{tissue}.expr_{iv.target}"
-            out[key] = out.get(key, 1.0) * (1.0 - iv.fraction)
+        for key, factor in ivkind(iv).parameter_factors(iv, tissue).items():
+            out[key] = out.get(key, 1.0) * factor
     return out

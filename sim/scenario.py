@@ -15,232 +15,50 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
 from sim import limits
 from sim.inputs import InputError, is_number, load_yaml, read_text, short, short_text
-from sim.parameters import KNOCKOUT_TARGETS, all_params
+from sim.interventions import base as ivb  # the package registers the built-in kinds
+from sim.interventions.acipimox import Acipimox  # noqa: F401  (re-exported)
+from sim.interventions.base import Frac, Grams, NonNeg, Pos, Repeat, Strict, Tissue  # noqa: F401
+from sim.interventions.diet import Diet  # noqa: F401  (re-exported)
+from sim.interventions.exercise import Exercise  # noqa: F401  (re-exported)
+from sim.interventions.gh_infusion import GhInfusion  # noqa: F401  (re-exported)
+from sim.interventions.gh_injection import GhInjection  # noqa: F401  (re-exported)
+from sim.interventions.glucose_infusion import GlucoseInfusion  # noqa: F401  (re-exported)
+from sim.interventions.insulin_infusion import InsulinInfusion  # noqa: F401  (re-exported)
+from sim.interventions.knockout import Knockout  # noqa: F401  (re-exported)
+from sim.interventions.lipid_infusion import LipidInfusion  # noqa: F401  (re-exported)
+from sim.interventions.meal import Meal  # noqa: F401  (re-exported)
+from sim.interventions.modulator import MODULATOR_TARGETS, Modulator  # noqa: F401
+from sim.interventions.secretagogue import Secretagogue  # noqa: F401  (re-exported)
+from sim.interventions.sleep import Sleep  # noqa: F401  (re-exported)
+from sim.interventions.sleep_restriction import SleepRestriction  # noqa: F401  (re-exported)
+from sim.interventions.tnf_infusion import TnfInfusion  # noqa: F401  (re-exported)
+from sim.interventions.training import Training  # noqa: F401  (re-exported)
+from sim.parameters import all_params
 
-NonNeg = Annotated[float, Field(ge=0)]
-Pos = Annotated[float, Field(gt=0)]
-Frac = Annotated[float, Field(ge=0, le=1)]
-Grams = Annotated[float, Field(ge=0, le=1000)]
-Tissue = Literal["muscle", "liver", "adipose", "all"]
 MAX_DURATION_MIN = 366 * 1440.0
 """Longest run accepted (one year of simulated time)."""
-MODULATOR_TARGETS = (
-    "lipolysis",
-    "glut4_translocation",
-    "socs_transcription",
-    "pkc_activation",
-    "nfkb_activation",
-    "ampk_activation",
-    "gluconeogenesis",
-    "insulin_secretion",
-    "gh_secretion",
-)
 
 
 class ScenarioError(ValueError):
     """Invalid scenario input; the message is meant for the user (exit status 2)."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        allow_inf_nan=False,
-        field_title_generator=lambda name, info: name,  # titles are the keys users write
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_booleans_for_numbers(cls, data: Any) -> Any:
-        """YAML ``yes``/``true`` must not silently become 1 in a numeric field."""
-        if isinstance(data, dict):
-            for key, value in data.items():
-                field = cls.model_fields.get(key)
-                if isinstance(value, bool) and field is not None and field.annotation is not bool:
-                    raise ValueError(f"{key}: expected a number or text, got a boolean ({value})")
-        return data
+_Strict = Strict
+_Repeat = Repeat
 
 
-class _Repeat(_Strict):
-    repeat_every_min: Pos | None = None
-    repeat_until_min: NonNeg | None = None
-
-    @model_validator(mode="after")
-    def _repeat_pair(self) -> _Repeat:
-        if (self.repeat_until_min is not None) and self.repeat_every_min is None:
-            raise ValueError("repeat_until_min needs repeat_every_min")
-        return self
-
-    def count(self, first: float, end: float) -> int:
-        """How many repetitions :meth:`times` gives, without listing them."""
-        if self.repeat_every_min is None:
-            return 1
-        until = end if self.repeat_until_min is None else min(self.repeat_until_min, end)
-        if until < first:
-            return 0
-        return int(math.floor((until - first) / self.repeat_every_min)) + 1
-
-    def times(self, first: float, end: float) -> list[float]:
-        """Start times of every repetition within the run (``end`` excluded)."""
-        if self.repeat_every_min is None:
-            return [first]
-        until = end if self.repeat_until_min is None else min(self.repeat_until_min, end)
-        out, t = [], first
-        while t <= until and t < end:
-            out.append(t)
-            t += self.repeat_every_min
-        return out
+def _intervention_union() -> Any:
+    """The ``interventions`` item type: the registered kinds' schemas, keyed by ``kind``."""
+    members = tuple(ivb.schemas())
+    return Annotated[Union[members], Field(discriminator="kind")]  # noqa: UP007
 
 
-class Meal(_Repeat):
-    kind: Literal["meal"]
-    at_min: NonNeg
-    carbs_g: Grams = 0.0
-    protein_g: Grams = 0.0
-    fat_g: Grams = 0.0
-    fiber_g: Grams = 0.0
-
-
-class Exercise(_Repeat):
-    kind: Literal["exercise"]
-    start_min: NonNeg
-    duration_min: Pos
-    intensity_vo2max: Frac
-    mode: Literal["aerobic", "resistance", "walk"] = "aerobic"
-
-
-class Training(_Strict):
-    kind: Literal["training"]
-    mode: Literal["aerobic", "resistance", "walk"] = "aerobic"
-    sessions_per_week: Annotated[int, Field(ge=1, le=14)]
-    weeks: Pos
-    session_min: Pos
-    intensity_vo2max: Frac
-    start_min: NonNeg = 0.0
-    clock_h: Annotated[float, Field(ge=0, lt=24)] = 17.0
-
-
-class GhInjection(_Repeat):
-    kind: Literal["gh_injection"]
-    at_min: NonNeg
-    dose_mg: Annotated[float, Field(gt=0, le=20)]
-    route: Literal["sc", "iv"] = "sc"
-
-
-class GhInfusion(_Repeat):
-    kind: Literal["gh_infusion"]
-    start_min: NonNeg
-    duration_min: Pos
-    rate_ng_kg_min: Annotated[float, Field(gt=0, le=1000)]
-
-
-class Secretagogue(_Repeat):
-    kind: Literal["secretagogue"]
-    at_min: NonNeg
-    drug: Literal["sermorelin", "ipamorelin"]
-    dose_ug: Annotated[float, Field(gt=0, le=10000)]
-    infusion_min: NonNeg = 0.0
-
-
-class InsulinInfusion(_Repeat):
-    kind: Literal["insulin_infusion"]
-    start_min: NonNeg
-    duration_min: Pos
-    rate_mU_m2_min: Annotated[float, Field(gt=0, le=5000)]
-
-
-class GlucoseInfusion(_Repeat):
-    kind: Literal["glucose_infusion"]
-    start_min: NonNeg
-    duration_min: Pos
-    rate_mg_kg_min: Annotated[float, Field(gt=0, le=100)]
-
-
-class LipidInfusion(_Repeat):
-    kind: Literal["lipid_infusion"]
-    start_min: NonNeg
-    duration_min: Pos
-    ffa_mM: Annotated[float, Field(gt=0, le=10)]
-
-
-class Acipimox(_Repeat):
-    kind: Literal["acipimox"]
-    start_min: NonNeg
-    duration_min: Pos
-    inhibition: Frac = 0.9
-
-
-class TnfInfusion(_Repeat):
-    kind: Literal["tnf_infusion"]
-    start_min: NonNeg
-    duration_min: Pos
-    tnf_pg_ml: Annotated[float, Field(gt=0, le=10000)]
-
-
-class Sleep(_Repeat):
-    kind: Literal["sleep"]
-    start_min: NonNeg
-    duration_h: Annotated[float, Field(gt=0, le=24)]
-
-
-class SleepRestriction(_Strict):
-    kind: Literal["sleep_restriction"]
-    nights: Annotated[int, Field(ge=1, le=60)]
-    hours: Annotated[float, Field(ge=0, lt=8)]
-
-
-class Diet(_Strict):
-    kind: Literal["diet"]
-    omega3_g_day: Annotated[float, Field(ge=0, le=20)] = 0.0
-    polyphenols_mg_day: Annotated[float, Field(ge=0, le=5000)] = 0.0
-    caloric_restriction: Annotated[float, Field(ge=0, le=0.6)] = 0.0
-    fasting_window_h: Annotated[float, Field(ge=0, le=24)] = 0.0
-    energy_balance_kcal_day: Annotated[float, Field(ge=-2000, le=3000)] = 0.0
-    """A sustained daily surplus (> 0) or deficit (< 0) over energy needs; it acts on the
-    lipid stored by the adipocytes and needs a ``remodel:`` block (docs/remodelling.md)."""
-    start_min: NonNeg = 0.0
-    duration_min: Pos | None = None
-
-
-class Knockout(_Strict):
-    kind: Literal["knockout"]
-    target: Literal[KNOCKOUT_TARGETS]  # type: ignore[valid-type]
-    tissue: Tissue = "all"
-    fraction: Frac = 1.0
-
-
-class Modulator(_Strict):
-    kind: Literal["modulator"]
-    target: Literal[MODULATOR_TARGETS]  # type: ignore[valid-type]
-    tissue: Tissue = "all"
-    factor: Annotated[float, Field(ge=0, le=100)]
-    start_min: NonNeg = 0.0
-    duration_min: Pos | None = None
-
-
-Intervention = Annotated[
-    Meal
-    | Exercise
-    | Training
-    | GhInjection
-    | GhInfusion
-    | Secretagogue
-    | InsulinInfusion
-    | GlucoseInfusion
-    | LipidInfusion
-    | Acipimox
-    | TnfInfusion
-    | Sleep
-    | SleepRestriction
-    | Diet
-    | Knockout
-    | Modulator,
-    Field(discriminator="kind"),
-]
+Intervention = _intervention_union()
 
 Steps = float | list[tuple[NonNeg, NonNeg]]
 
@@ -384,18 +202,7 @@ class Scenario(_Strict):
     def _remodel_fits(self) -> None:
         """A ``remodel:`` block fits the run; energy balance needs one (docs/remodelling.md)."""
         rm = self.remodel
-        diets = [
-            (i, iv)
-            for i, iv in enumerate(self.interventions)
-            if isinstance(iv, Diet) and iv.energy_balance_kcal_day != 0
-        ]
         if rm is None:
-            if diets:
-                raise ValueError(
-                    f"interventions.{diets[0][0]}.energy_balance_kcal_day acts on the stored "
-                    "lipid of the adipocytes: add a remodel: block (e.g. remodel: "
-                    "{every_min: 1440})"
-                )
             return
         per_day = 1440.0 / rm.every_min
         if abs(per_day - round(per_day)) > 1e-9:
@@ -425,22 +232,7 @@ class Scenario(_Strict):
         """With K > 1 the days between simulated ones repeat the simulated day: a timed
         event must repeat daily or fall on a simulated day (day index divisible by K)."""
         for i, iv in enumerate(self.interventions):
-            if isinstance(iv, Training):
-                raise ValueError(
-                    f"interventions.{i}: training needs remodel.simulate_every_days 1 (its "
-                    "sessions fall on particular days)"
-                )
-            t = getattr(iv, "at_min", getattr(iv, "start_min", None))
-            if t is None or isinstance(iv, Diet | Knockout | Modulator):
-                continue
-            every = getattr(iv, "repeat_every_min", None)
-            daily = every is not None and abs(1440.0 / every - round(1440.0 / every)) < 1e-9
-            if not daily and int(t // 1440) % k != 0:
-                raise ValueError(
-                    f"interventions.{i} at {t:g} min falls on day {int(t // 1440)}, which "
-                    f"remodel.simulate_every_days={k} does not simulate: repeat it daily "
-                    f"(repeat_every_min: 1440) or move it to a day divisible by {k}"
-                )
+            ivb.of(iv).check_simulated_days(iv, i, k)
 
     def _whole_steps(self) -> None:
         """The run, and both recording cadences, are whole numbers of steps; the number of
@@ -463,7 +255,7 @@ class Scenario(_Strict):
     def _bounded_events(self, end: float) -> None:
         total = 0
         for i, iv in enumerate(self.interventions):
-            if isinstance(iv, _Repeat):
+            if isinstance(iv, Repeat):
                 first = getattr(iv, "at_min", getattr(iv, "start_min", 0.0))
                 n = iv.count(first, end)
                 limits.check("events", n, f"interventions.{i}.repeat_every_min")
@@ -471,7 +263,8 @@ class Scenario(_Strict):
         limits.check("events", total, "interventions")
 
     def _timed_inputs(self, end: float) -> None:
-        """Medium steps fall within the run; an infusion lasts at least one step."""
+        """Medium steps fall within the run; each intervention fits the scenario (its kind's
+        :meth:`~sim.interventions.base.Kind.check`: e.g. an infusion lasts at least one step)."""
         proto = self.protocol
         if isinstance(proto, Medium):
             for key in ("insulin_nM", "gh_ug_l", "glucose_mM", "ffa_mM", "tnf_pg_ml"):
@@ -483,12 +276,7 @@ class Scenario(_Strict):
                             f"the run (duration_min={end:g})"
                         )
         for i, iv in enumerate(self.interventions):
-            inf = getattr(iv, "infusion_min", 0.0)
-            if isinstance(iv, Secretagogue) and inf and not self.dt_min <= inf <= end:
-                raise ValueError(
-                    f"interventions.{i}.infusion_min={inf:g}: 0 (a bolus) or from dt_min="
-                    f"{self.dt_min:g} to the run's duration_min={end:g}"
-                )
+            ivb.of(iv).check(iv, i, self)  # each kind's own checks against the scenario
 
     @model_validator(mode="before")
     @classmethod
@@ -523,6 +311,19 @@ class Scenario(_Strict):
             elif isinstance(proto, dict) and proto.get("kind") in ("ogtt", "ivgtt"):
                 data = {**data, "duration_min": proto.get("at_min", 0.0) + 180.0}
         return data
+
+
+def _rebuild_schema() -> None:
+    """Rebuild the scenario schema from the registry (a kind registered or removed)."""
+    global Intervention
+    Intervention = _intervention_union()
+    Scenario.model_fields["interventions"] = FieldInfo.from_annotated_attribute(
+        list[Intervention], []
+    )
+    Scenario.model_rebuild(force=True)
+
+
+ivb.on_change(_rebuild_schema)
 
 
 _TYPE_TAG = re.compile(r"^(function-\w+|constrained-\w+|\w+\[.*\]|float|int|str|bool|none)$")

@@ -15,35 +15,14 @@ from types import SimpleNamespace
 import numpy as np
 
 from sim import scenario as sc
+from sim.interventions import base as ivb
+from sim.interventions.base import Event, Span  # noqa: F401  (Span re-exported)
+from sim.interventions.sleep_restriction import SLEEP_DEBT_TAU_H
 
 DAY_MIN = 1440.0
-SLEEP_DEBT_TAU_H = 36.0
-"""Recovery time constant of sleep debt (h); Spiegel 1999 (recovery over 2-3 nights)."""
 NAP_MAX_MIN = 180.0
 """Sleep periods shorter than this are naps: they neither replace the night nor count as a
 night with hours lost (a 1-h nap is not a night of 7 h sleep debt)."""
-
-
-@dataclass(frozen=True)
-class Span:
-    """A constant input on ``[start, end)``."""
-
-    start: float
-    end: float
-    value: float
-    tissue: str = "all"
-
-    def on(self, t: float) -> bool:
-        return self.start <= t < self.end
-
-
-@dataclass(frozen=True)
-class Event:
-    """A bolus at ``t``: meal into the stomach, iv glucose/GH, sc GH or a secretagogue dose."""
-
-    t: float
-    kind: str
-    amounts: dict[str, float]
 
 
 @dataclass
@@ -65,8 +44,14 @@ class Schedule:
     drug_inf: dict[str, list[Span]] = field(default_factory=dict)  # ug/kg/min, iv peptides
     sleep: list[Span] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    channels: dict[str, list[Span]] = field(default_factory=dict)
+    """Spans of kinds that keep their own channel (by the kind's name), read back by the
+    kind itself (its :meth:`~sim.interventions.base.Kind.cell_inputs`)."""
     gh_pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     prior_sleep_debt_h: float = 0.0
+    fasting: Schedule | None = field(default=None, repr=False)
+    """The schedule of the fasting warm-up: only the kinds with ``during_warm_up`` (sleep,
+    sleep restriction, diet), the default nights and the same GH pulse train."""
     diet: SimpleNamespace = field(
         default_factory=lambda: SimpleNamespace(
             omega3=0.0, polyphenols=0.0, cr=0.0, fasting_h=0.0, start=0.0, end=math.inf
@@ -112,10 +97,6 @@ class Schedule:
     def due(self, t0: float, t1: float) -> list[Event]:
         """Events with ``t0 <= t < t1``."""
         return [e for e in self.events if t0 <= e.t < t1]
-
-
-def _span_end(start: float, duration: float | None, end: float) -> float:
-    return end if duration is None else min(start + duration, end)
 
 
 def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
@@ -181,74 +162,6 @@ def _bsa_m2(mass_kg: float, height_cm: float) -> float:
     return 0.007184 * mass_kg**0.425 * height_cm**0.725
 
 
-def _add_timed(sch: Schedule, iv: sc.BaseModel, end: float) -> None:  # noqa: C901
-    kind = iv.kind
-    start_key = "at_min" if hasattr(iv, "at_min") else "start_min"
-    for t in iv.times(getattr(iv, start_key), end):
-        stop = _span_end(t, getattr(iv, "duration_min", None), end)
-        if kind == "meal":
-            sch.events.append(
-                Event(
-                    t,
-                    "meal",
-                    {
-                        "carbs_g": iv.carbs_g,
-                        "protein_g": iv.protein_g,
-                        "fat_g": iv.fat_g,
-                        "fiber_g": iv.fiber_g,
-                    },
-                )
-            )
-        elif kind == "exercise":
-            sch.exercise.append((Span(t, stop, iv.intensity_vo2max), iv.mode))
-        elif kind == "insulin_infusion":
-            # 1 mU = 6 pmol; rate per m2 converted per kg body mass.
-            rate = iv.rate_mU_m2_min * 6.0 * sch.bsa_m2 / sch.body_mass_kg
-            sch.insulin_inf.append(Span(t, stop, rate))
-        elif kind == "glucose_infusion":
-            sch.glucose_inf.append(Span(t, stop, iv.rate_mg_kg_min))
-        elif kind == "gh_infusion":
-            sch.gh_inf.append(Span(t, stop, iv.rate_ng_kg_min / 1000.0))
-        elif kind == "gh_injection":
-            sch.events.append(
-                Event(t, f"gh_{iv.route}", {"ug_kg": iv.dose_mg * 1000.0 / sch.body_mass_kg})
-            )
-        elif kind == "secretagogue":
-            key = "ipam" if iv.drug == "ipamorelin" else "serm"
-            ug_kg = iv.dose_ug / sch.body_mass_kg
-            if iv.infusion_min > 0:  # iv over infusion_min (Gobburu 1999: 15 min)
-                stop = min(t + iv.infusion_min, end)
-                sch.drug_inf.setdefault(key, []).append(Span(t, stop, ug_kg / iv.infusion_min))
-            else:  # sc injection into a depot
-                sch.events.append(Event(t, f"{key}_sc", {"ug_kg": ug_kg}))
-        elif kind == "lipid_infusion":
-            sch.lipid.append(Span(t, stop, iv.ffa_mM))
-        elif kind == "acipimox":
-            sch.acipimox.append(Span(t, stop, iv.inhibition))
-        elif kind == "tnf_infusion":
-            sch.tnf.append(Span(t, stop, iv.tnf_pg_ml))
-        elif kind == "sleep":
-            sch.sleep.append(Span(t, min(t + iv.duration_h * 60.0, end), 1.0))
-
-
-def _add_training(sch: Schedule, iv: sc.Training, end: float) -> None:
-    """E4: place ``sessions_per_week`` sessions evenly over each week at ``clock_h``."""
-    first_day = iv.start_min
-    n_days = int(math.ceil(iv.weeks * 7))
-    spacing = 7.0 / iv.sessions_per_week
-    k = 0
-    while True:
-        day = int(math.floor(k * spacing))
-        if day >= n_days:
-            break
-        offset = (iv.clock_h - sch.start_clock_h) * 60.0 % DAY_MIN
-        t = first_day + day * DAY_MIN + offset
-        if t >= end:
-            break
-        sch.exercise.append((Span(t, min(t + iv.session_min, end), iv.intensity_vo2max), iv.mode))
-        k += 1
-
-
 def build_schedule(
     scn: sc.Scenario,
     rng: np.random.Generator,
@@ -264,30 +177,14 @@ def build_schedule(
         scn.subject.body_mass_kg,
         _bsa_m2(scn.subject.body_mass_kg, scn.subject.height_cm),
     )
+    # The fasting warm-up runs on a schedule of the kinds that belong to it (sleep, diet,
+    # ...): each kind's own flag, so a kind not known here never doses the warm-up.
+    fasting = Schedule(end, sch.start_clock_h, sch.body_mass_kg, sch.bsa_m2)
     for iv in scn.interventions:
-        if iv.kind == "training":
-            _add_training(sch, iv, end)
-        elif iv.kind == "modulator":
-            stop = _span_end(iv.start_min, iv.duration_min, end)
-            sch.modulators.setdefault(iv.target, []).append(
-                Span(iv.start_min, stop, iv.factor, iv.tissue)
-            )
-        elif iv.kind == "sleep_restriction":
-            sch.prior_sleep_debt_h += sum(
-                (8.0 - iv.hours) * math.exp(-(k * 24.0) / SLEEP_DEBT_TAU_H)
-                for k in range(iv.nights)
-            )
-        elif iv.kind == "diet":
-            sch.diet = SimpleNamespace(
-                omega3=iv.omega3_g_day,
-                polyphenols=iv.polyphenols_mg_day,
-                cr=iv.caloric_restriction,
-                fasting_h=iv.fasting_window_h,
-                start=iv.start_min,
-                end=math.inf if iv.duration_min is None else iv.start_min + iv.duration_min,
-            )
-        elif iv.kind != "knockout":
-            _add_timed(sch, iv, end)
+        kind = ivb.of(iv)
+        kind.schedule(iv, sch, end)
+        if kind.during_warm_up:
+            kind.schedule(iv, fasting, end)
     proto = scn.protocol
     if proto is not None and proto.kind == "ogtt":
         sch.events.append(
@@ -305,9 +202,12 @@ def build_schedule(
         )
     if proto is not None and proto.kind == "ivgtt":
         sch.events.append(Event(proto.at_min, "iv_glucose", {"mg_kg": proto.glucose_g_kg * 1000.0}))
-    if proto is None or proto.kind != "medium":
-        sch.sleep.extend(_default_nights(sch, list(sch.sleep)))
-    sch.sleep.sort(key=lambda s: s.start)
-    sch.events.sort(key=lambda e: e.t)
+    for each in (sch, fasting):
+        if proto is None or proto.kind != "medium":
+            each.sleep.extend(_default_nights(each, list(each.sleep)))
+        each.sleep.sort(key=lambda s: s.start)
+        each.events.sort(key=lambda e: e.t)
     sch.gh_pulses = gh_pulse_train(sch, rng, interval_min, sleep_gain, presleep_share_per_h)
+    fasting.gh_pulses = sch.gh_pulses
+    sch.fasting = fasting
     return sch

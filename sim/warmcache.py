@@ -20,19 +20,20 @@ numba when it is the kernel), the machine type and numpy's enabled CPU features 
 may round differently). The per-agent engine (``engine: agent``) is never cached.
 
 Shared warm-ups: the warm-up runs on the schedule without meals, boluses, exercise, infusions,
-drugs or modulators (``sim.model._fasting_schedule``), and the state at t = 0 is recorded
-before the first step applies anything due at t = 0. So two scenarios that differ only in a
-meal, a GH injection or a secretagogue bolus (at any time, t = 0 included), or in an
-exercise bout, an infusion, acipimox or a modulator that starts after t = 0, warm up to the
-same state bit for bit, and :func:`warm_up_view` gives them the same key (a sweep over a
-dose or a meal computes its warm-up once). Anything else the warm-up or the record at
-t = 0 reads stays in the key: subject, parameters, cells, seed, heterogeneity, protocol,
-duration (the GH pulse train and the default nights run to the end), clock, cadences, and
-the interventions that shape the schedule before t = 0 or the build (sleep, sleep
-restriction, diet, training, knockouts) or start at t = 0 (a span at t = 0 shows in the first
-record). An intervention kind not listed in :data:`AFTER_T0_EVENTS` / :data:`AFTER_T0_SPANS`
-stays in the key. ``tests/test_warmcache.py`` runs pairs of each kind both ways and compares
-every output exactly.
+drugs or modulators (only the kinds flagged ``during_warm_up``: ``Schedule.fasting``), and the
+state at t = 0 is recorded before the first step applies anything due at t = 0. So two
+scenarios that differ only in a meal, a GH injection or a secretagogue bolus (at any time, t =
+0 included), or in an exercise bout, an infusion, acipimox or a modulator that starts after t =
+0, warm up to the same state bit for bit, and :func:`warm_up_view` gives them the same key (a
+sweep over a dose or a meal computes its warm-up once). Anything else the warm-up or the record
+at t = 0 reads stays in the key: subject, parameters, cells, seed, heterogeneity, protocol,
+duration (the GH pulse train and the default nights run to the end), clock, cadences, and the
+interventions that shape the schedule before t = 0 or the build (sleep, sleep restriction,
+diet, training, knockouts) or start at t = 0 (a span at t = 0 shows in the first record). Each
+intervention kind says whether it acts only after t = 0
+(:meth:`sim.interventions.base.Kind.acts_after_t0`); a kind that does not stays in the key.
+``tests/test_warmcache.py`` runs pairs of each kind both ways and compares every output
+exactly.
 
 Where: ``SIM_WARM_CACHE`` names the folder (default ``~/.cache/sim/warm``); ``off`` (or
 ``0``, ``no``, ``false``, ``none``) disables it, as does ``sim run --no-warm-cache``. An
@@ -78,6 +79,8 @@ except ImportError:  # Windows: no lock, each process warms up for itself
 
 import numpy as np
 
+from sim.interventions import of as ivkind
+
 if TYPE_CHECKING:
     from sim.checkpoint.state import ModelState
     from sim.model import PhysiologyModel
@@ -89,23 +92,6 @@ MAX_ENV = "SIM_WARM_CACHE_MAX_MIB"
 DEFAULT_MAX_MIB = 256.0
 FORMAT = 2
 """Layout of an entry and of the key; part of the key (2: keyed on :func:`warm_up_view`)."""
-AFTER_T0_EVENTS = frozenset({"meal", "gh_injection"})
-"""Boluses: applied by the step that starts at their time, after the record at t = 0, and
-dropped from the warm-up's schedule; they never reach the warmed-up state."""
-AFTER_T0_SPANS = frozenset(
-    {
-        "exercise",
-        "insulin_infusion",
-        "glucose_infusion",
-        "gh_infusion",
-        "lipid_infusion",
-        "acipimox",
-        "tnf_infusion",
-        "modulator",
-    }
-)
-"""Spans dropped from the warm-up's schedule; they leave the warmed-up state alone when they
-start after t = 0 (the record at t = 0 reads the schedule, e.g. the exercise intensity)."""
 META_KEY = "__meta__"
 OFF = frozenset({"off", "0", "no", "false", "none"})
 INDEX = "sim-warm-cache-index.txt"
@@ -155,13 +141,9 @@ def _cpu_features() -> list[str]:
 
 def acts_after_t0(iv: Any) -> bool:
     """Whether intervention ``iv`` cannot change the warmed-up state at t = 0 (see the
-    module docstring); False for any kind not named in the two sets."""
-    kind = iv.kind
-    if kind == "secretagogue":  # a bolus (sc depot), or an iv infusion span
-        return iv.infusion_min == 0 or iv.at_min > 0
-    if kind in AFTER_T0_EVENTS:
-        return True
-    return kind in AFTER_T0_SPANS and iv.start_min > 0
+    module docstring): its kind's :meth:`~sim.interventions.base.Kind.acts_after_t0`
+    (False for a kind that does not say so)."""
+    return ivkind(iv).acts_after_t0(iv)
 
 
 def warm_up_view(scenario: Any) -> dict[str, Any]:

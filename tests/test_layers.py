@@ -14,6 +14,7 @@ LAYER = {  # module (relative to sim) -> layer number
     "limits": 0,
     "parameters": 0,
     "scenario": 0,
+    "interventions": 0,
     "kinetics": 1,
     "provenance": 1,
     "signals": 1,

@@ -365,19 +365,13 @@ def test_an_exercise_bout_at_t0_shows_in_the_first_record(cache, short_warmup):
 
 
 def test_every_intervention_kind_is_classified():
-    """A new intervention kind must be placed deliberately: it stays in the key unless
-    named in the sets of what acts after t = 0."""
-    import typing
+    """A kind stays in the key unless it says it acts only after t = 0: the built-in kinds
+    that do not say so are exactly those that shape the warm-up or the build."""
+    from sim.interventions import REGISTRY, Kind
 
-    from sim import scenario as sc
-
-    union = typing.get_args(sc.Intervention)[0]
-    kinds = {
-        typing.get_args(cls.model_fields["kind"].annotation)[0] for cls in typing.get_args(union)
-    }
-    kept = {"training", "sleep", "sleep_restriction", "diet", "knockout"}
-    classified = warmcache.AFTER_T0_EVENTS | warmcache.AFTER_T0_SPANS | {"secretagogue"} | kept
-    assert kinds == classified
+    default = Kind.acts_after_t0.__func__
+    kept = {n for n, cls in REGISTRY.items() if cls.acts_after_t0.__func__ is default}
+    assert kept == {"training", "sleep", "sleep_restriction", "diet", "knockout"}
 
 
 def test_computing_lock_makes_a_second_taker_wait(cache):

@@ -1,0 +1,89 @@
+"""``diet``: omega-3 and polyphenols damp NF-kB, polyphenols nudge AMPK (N2); caloric
+restriction and a fasting window lower the oxidative-stress drive of NF-kB and speed the
+renewal of the signalling protein pool (N3); a sustained energy surplus or deficit acts on
+the adipocytes' stored lipid (:mod:`sim.remodel`). Effects set in and wash out over days."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from sim.interventions.base import Kind, NonNeg, Pos, Strict, register
+
+DIET_ONSET_MIN = 3 * 1440.0
+"""Onset time constant of diet effects (omega-3 membrane incorporation ~days)."""
+
+
+class Diet(Strict):
+    kind: Literal["diet"]
+    omega3_g_day: Annotated[float, Field(ge=0, le=20)] = 0.0
+    polyphenols_mg_day: Annotated[float, Field(ge=0, le=5000)] = 0.0
+    caloric_restriction: Annotated[float, Field(ge=0, le=0.6)] = 0.0
+    fasting_window_h: Annotated[float, Field(ge=0, le=24)] = 0.0
+    energy_balance_kcal_day: Annotated[float, Field(ge=-2000, le=3000)] = 0.0
+    """A sustained daily surplus (> 0) or deficit (< 0) over energy needs; it acts on the
+    lipid stored by the adipocytes and needs a ``remodel:`` block (docs/remodelling.md)."""
+    start_min: NonNeg = 0.0
+    duration_min: Pos | None = None
+
+
+def diet_level(t: float, start: float, end: float) -> float:
+    """Fraction of the full diet effect at ``t``: first-order onset from ``start`` and
+    washout after ``end``, both with time constant ``DIET_ONSET_MIN``."""
+    if t <= start:
+        return 0.0
+    reached = 1.0 - math.exp(-(min(t, end) - start) / DIET_ONSET_MIN)
+    return reached * (math.exp(-(t - end) / DIET_ONSET_MIN) if t > end else 1.0)
+
+
+def diet_inputs(t: float, diet: SimpleNamespace, nfkb_basal: float) -> dict[str, float]:
+    """N2/N3: diet effects, with onset and washout (:func:`diet_level`)."""
+    on = diet_level(t, getattr(diet, "start", 0.0), getattr(diet, "end", math.inf))
+    restriction = min(1.0, 2.0 * diet.cr + diet.fasting_h / 24.0)
+    return {
+        "anti_inflammatory": on * min(0.6, 0.1 * diet.omega3 + 0.0002 * diet.polyphenols),
+        "polyphenols": on * min(1.0, diet.polyphenols / 1000.0),
+        "renewal": on * (2.0 * diet.cr + diet.fasting_h / 16.0),
+        "ros": -on * nfkb_basal * restriction,
+    }
+
+
+@register
+class DietKind(Kind):
+    """The schedule's ``diet`` setting (no diet: all zero), read into the cell inputs
+    ``anti_inflammatory``, ``polyphenols``, ``renewal`` and ``ros`` at every step."""
+
+    name = "diet"
+    Schema = Diet
+    during_warm_up = True
+
+    @classmethod
+    def schedule(cls, iv: Diet, sch: Any, end: float) -> None:
+        sch.diet = SimpleNamespace(
+            omega3=iv.omega3_g_day,
+            polyphenols=iv.polyphenols_mg_day,
+            cr=iv.caloric_restriction,
+            fasting_h=iv.fasting_window_h,
+            start=iv.start_min,
+            end=math.inf if iv.duration_min is None else iv.start_min + iv.duration_min,
+        )
+
+    @classmethod
+    def cell_inputs(cls, sch: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
+        u.update(diet_inputs(t, sch.diet, tissue.param_mean("nfkb_basal")))
+
+    @classmethod
+    def check(cls, iv: Diet, i: int, scn: Any) -> None:
+        if iv.energy_balance_kcal_day != 0 and scn.remodel is None:
+            raise ValueError(
+                f"interventions.{i}.energy_balance_kcal_day acts on the stored "
+                "lipid of the adipocytes: add a remodel: block (e.g. remodel: "
+                "{every_min: 1440})"
+            )
+
+    @classmethod
+    def check_simulated_days(cls, iv: Diet, i: int, k: int) -> None:
+        """A diet acts on every day alike."""
