@@ -21,9 +21,8 @@ from sim import numerics
 from sim.graph import CellLayout
 from sim.interventions import REGISTRY
 from sim.interventions.diet import DIET_ONSET_MIN, diet_inputs, diet_level  # noqa: F401
-from sim.interventions.modulator import IN_CELLS as MODULATED_IN_CELLS
 from sim.kinetics import body as bk
-from sim.kinetics import compiled
+from sim.kinetics import cell_inputs, compiled
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import BoundRHS, stiffness_bound
 from sim.parameters import BODY, tissue_params
@@ -175,6 +174,7 @@ def advance_cells(
     compiled copy of the same rate laws (:mod:`sim.kinetics.compiled`); ``None`` picks
     :func:`default_kernel`.
     """
+    cell_inputs.check(vars(u), f"{tissue} cells")
     n = y.shape[1]
     if (kernel or default_kernel()) == "numba":
         return compiled.advance(tissue, y, u, p, dt, n_sub, acc_rows)
@@ -252,14 +252,15 @@ def tissue_inputs(
 ) -> SimpleNamespace:
     """Inputs of every cell of ``tissue``: local insulin through the graph operators."""
     bp, geo = ctx.bp, ctx.geo
-    u = dict(base)
-    u.update(dict.fromkeys((f"mod_{target}" for target in MODULATED_IN_CELLS), 1.0))
+    u = cell_inputs.neutral()  # every declared input (sim/kinetics/cell_inputs.py)
+    u.update(base)
     for kind in REGISTRY.values():  # diet, modulators, acipimox, ... each sets its inputs
         kind.cell_inputs(ctx.sch, t, tissue, u)
-    if tissue.name != "muscle":
-        u["intensity"] = 0.0
+    for name in cell_inputs.UNREAD[tissue.name]:  # e.g. exercise intensity outside muscle
+        u[name] = cell_inputs.BY_NAME[name].neutral
     if ctx.medium is not None:
         u["ins_nM"] = np.full(tissue.n, base["ins_nM"])
+        cell_inputs.check(u, f"{tissue.name} inputs")
         return SimpleNamespace(**u)
     n_m, _ = geo.n_isf
     isf = x[bk.N_SCALARS :]
@@ -277,6 +278,7 @@ def tissue_inputs(
         u["glc_mM"] = base["glc_mM"] + ra / q / bk.MG_PER_MMOL_GLC
         u["ffa_mM"] = base["ffa_mM"] + ctx.last_flux.ffa_release_visc / q / 1000.0
         u["tnf_pg_ml"] = base["tnf_pg_ml"] + ctx.last_flux.tnf_visceral / q / 1000.0
+    cell_inputs.check(u, f"{tissue.name} inputs")
     return SimpleNamespace(**u)
 
 

@@ -57,3 +57,27 @@ class Species:
     description: str
     initial: float = 0.0
     conserved_group: str = ""
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """An input every cell of a tissue reads from outside (``u.<name>`` in the rate laws).
+
+    Attributes:
+        name: identifier (``u.<name>``); the unit is in the name where it has one.
+        unit: physical unit, ``1`` or ``relative`` for dimensionless signals.
+        description: what the input stands for.
+        neutral: its value when nothing acts on it (hormones absent, nutrients at their
+            fasting level, a modulator 1, a diet effect 0); a tissue whose rate laws do not
+            read the input is handed this value.
+        tissues: the tissues whose rate laws read it.
+        source: where its value comes from (body state, graph operator, schedule,
+            intervention kind).
+    """
+
+    name: str
+    unit: str
+    description: str
+    neutral: float
+    tissues: tuple[str, ...]
+    source: str

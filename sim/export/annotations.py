@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.kinetics import cell_inputs as declared_inputs
+
 # UniProtKB (human)
 INSR, IRS1, IRS2 = "uniprot:P06213", "uniprot:P35568", "uniprot:Q9Y4H2"
 PIK3CA, PIK3R1 = "uniprot:P42336", "uniprot:P27986"
@@ -109,33 +111,22 @@ class CellInput:
 
 
 _CONC = "SBO:0000196"  # concentration of an entity pool
-_MOD = "relative activity of the process (1 = unchanged, 0 = blocked; scenario `modulator`)"
+_ANNOTATED: dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {
+    "ins_nM": (_CONC, _v(INSULIN)),
+    "glc_mM": (_CONC, _v(GLUCOSE)),
+    "ffa_mM": (_CONC, _v(FATTY_ACID)),
+    "gh_nM": (_CONC, _v(GH1)),
+    "tnf_pg_ml": (_CONC, _v(TNF)),
+    "glucagon_pg_ml": (_CONC, _v(GCG)),
+    "cort_excess": ("SBO:0000002", _v(CORTISOL)),
+}
+"""SBO term and identifiers of the inputs that are concentrations of an entity."""
 
 INPUTS: dict[str, CellInput] = {
-    "ins_nM": CellInput("nM", "insulin at the cell surface", _CONC, _v(INSULIN)),
-    "glc_mM": CellInput("mM", "glucose around the cell", _CONC, _v(GLUCOSE)),
-    "ffa_mM": CellInput("mM", "free fatty acids around the cell", _CONC, _v(FATTY_ACID)),
-    "gh_nM": CellInput("nM", "growth hormone at the cell", _CONC, _v(GH1)),
-    "tnf_pg_ml": CellInput("pg/mL", "TNF-alpha at the cell", _CONC, _v(TNF)),
-    "glucagon_pg_ml": CellInput("pg/mL", "glucagon reaching the hepatocyte", _CONC, _v(GCG)),
-    "cort_excess": CellInput(
-        "relative", "plasma cortisol above its reference, relative (0 = reference)",
-        terms=_v(CORTISOL),
-    ),
-    "intensity": CellInput("VO2max", "exercise intensity, fraction of VO2max"),
-    "catechol": CellInput("relative", "adrenergic drive (plasma adrenaline/noradrenaline)"),
-    "anti_inflammatory": CellInput("1", "omega-3/polyphenol damping of NF-kB activation (0-1)"),
-    "polyphenols": CellInput("1", "polyphenol intake, relative to 1 g/day (0-1)"),
-    "renewal": CellInput("1", "autophagy renewal of IRS-1 (caloric restriction, fasting)"),
-    "ros": CellInput("1", "oxidative-stress drive of NF-kB relative to basal (<= 0 on a diet)"),
-    **{
-        f"mod_{p}": CellInput("1", f"{p.replace('_', ' ')}: {_MOD}")
-        for p in (
-            "lipolysis", "glut4_translocation", "socs_transcription", "pkc_activation",
-            "nfkb_activation", "ampk_activation", "gluconeogenesis",
-        )
-    },
-}  # fmt: skip
+    i.name: CellInput(i.unit, i.description, *_ANNOTATED.get(i.name, ("SBO:0000002", ())))
+    for i in declared_inputs.CELL_INPUTS
+}
+"""Every declared cell input (sim/kinetics/cell_inputs.py) with its annotations."""
 
 
 def parameter_sbo(name: str, unit: str) -> str:

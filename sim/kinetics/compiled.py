@@ -38,6 +38,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from sim.kinetics import cell_inputs as declared_inputs
 from sim.kinetics import signalling, species, tissues
 from sim.types import FloatArray
 
@@ -460,7 +461,8 @@ def bind(
     pc, dt, n)`` advances cells ``a:b``."""
     names, per_cell, scalars, cells = pack_params(p)
     values = vars(u)
-    inputs = tuple(sorted(values))
+    declared_inputs.check(values, f"{tissue} kernel")
+    inputs = declared_inputs.NAMES  # the declared inputs, sorted
     # Inputs that differ between cells (local insulin always; others where a caller gives
     # an array) cross as rows of a 2-D array, the rest as scalars.
     cell_inputs = tuple(
