@@ -20,7 +20,7 @@ import numpy as np
 from sim import numerics
 from sim.graph import CellLayout
 from sim.interventions import REGISTRY
-from sim.interventions.diet import DIET_ONSET_MIN, diet_inputs, diet_level  # noqa: F401
+from sim.interventions.diet import diet_inputs, diet_level  # noqa: F401  (re-exported)
 from sim.kinetics import body as bk
 from sim.kinetics import cell_inputs, compiled
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
@@ -255,7 +255,7 @@ def tissue_inputs(
     u = cell_inputs.neutral()  # every declared input (sim/kinetics/cell_inputs.py)
     u.update(base)
     for kind in REGISTRY.values():  # diet, modulators, acipimox, ... each sets its inputs
-        kind.cell_inputs(ctx.sch, t, tissue, u)
+        kind.cell_inputs(ctx, t, tissue, u)
     for name in cell_inputs.UNREAD[tissue.name]:  # e.g. exercise intensity outside muscle
         u[name] = cell_inputs.BY_NAME[name].neutral
     if ctx.medium is not None:

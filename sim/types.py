@@ -6,6 +6,7 @@ numerical layers consume by name, never by position.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -16,6 +17,10 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 """An array of float64; cell arrays are shaped (n_species, n_cells) or (n_cells,)."""
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 """A mask, e.g. over the cells of a tissue."""
+PROVENANCE_KIND = re.compile(r"^(literature|assumed|calibrated to [VR]\d+[a-z]?)$")
+"""The provenance kinds a parameter may declare."""
+CALIBRATED_TO = re.compile(r"\bcalibrated (?:to|against|on) ([VR]\d+[a-z]?)\b", re.IGNORECASE)
+"""A source's own statement of the validation target a value was fitted to."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,10 @@ class Param:
         bounds: inclusive admissible range used by validation and property tests.
         cv: per-cell spread multiplier; 0 keeps the parameter uniform across cells, 1 draws
             it with the scenario's ``heterogeneity_cv``.
+        kind: provenance kind, ``literature``, ``calibrated to Vxx`` (the validation target
+            it was fitted to) or ``assumed`` (a modelling choice or model scale); empty for
+            declarations that predate the field, whose kind :attr:`provenance` reads from the
+            source's "calibrated to Vxx" convention.
     """
 
     name: str
@@ -38,6 +47,29 @@ class Param:
     source: str
     bounds: tuple[float, float] = (0.0, float("inf"))
     cv: float = 0.0
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind and not PROVENANCE_KIND.match(self.kind):
+            raise ValueError(
+                f"parameter {self.name}: kind {self.kind!r} is not literature, "
+                "'calibrated to <target id>' or assumed"
+            )
+
+    @property
+    def provenance(self) -> str:
+        """``literature``, ``calibrated to Vxx`` or ``assumed``: the explicit ``kind``; for
+        a declaration without one, ``calibrated to <id>`` when its source says so in those
+        words, ``assumed`` for a model scale or a value set per cell, else ``literature``."""
+        if self.kind:
+            return self.kind
+        found = CALIBRATED_TO.search(self.source)
+        if found:
+            return f"calibrated to {found.group(1)}"
+        s = self.source.lower()
+        if "model scale" in s or "set per" in s or "multiplied per" in s or "expression" in s:
+            return "assumed"
+        return "literature"
 
 
 @dataclass(frozen=True)

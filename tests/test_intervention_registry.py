@@ -62,8 +62,8 @@ class Glut4BlockerKind(Kind):
         sch.channels.setdefault(cls.name, []).append(span)
 
     @classmethod
-    def cell_inputs(cls, sch: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
-        on = [s.value for s in sch.channels.get(cls.name, []) if s.on(t)]
+    def cell_inputs(cls, ctx: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
+        on = [s.value for s in ctx.sch.channels.get(cls.name, []) if s.on(t)]
         u["mod_glut4_translocation"] *= 1.0 - max(on, default=0.0)
 
 

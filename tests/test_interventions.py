@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim import engine as en
 from sim.engine import diet_level
 from sim.scenario import ScenarioError, load_scenario
 from sim.signals import build_schedule
@@ -98,7 +99,7 @@ def test_secretagogue_response_shrinks_under_high_glucose():
 
 def test_diet_has_onset_and_washout():
     levels = [
-        diet_level(t, 1440, 1440 + 7 * 1440)
+        diet_level(t, 1440, 1440 + 7 * 1440, en.body_params({}).diet_onset_min)
         for t in (0, 1440, 3 * 1440, 8 * 1440, 9 * 1440, 16 * 1440)
     ]
     assert levels[0] == levels[1] == 0.0

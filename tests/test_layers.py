@@ -15,6 +15,7 @@ LAYER = {  # module (relative to sim) -> layer number
     "parameters": 0,
     "scenario": 0,
     "interventions": 0,
+    "units": 0,
     "kinetics": 1,
     "provenance": 1,
     "signals": 1,

@@ -868,7 +868,7 @@ def diet_inputs(p: SimpleNamespace, days: float = 28.0, **diet: float) -> dict[s
         {"name": "diet", "duration_min": 60, "interventions": [{"kind": "diet", **diet}]}
     )
     sch = build_schedule(scn, np.random.default_rng(0), 110.0, 4.0)
-    return en.diet_inputs(days * 1440.0, sch.diet, float(np.mean(p.nfkb_basal)))
+    return en.diet_inputs(days * 1440.0, sch.diet, float(np.mean(p.nfkb_basal)), en.body_params({}))
 
 
 def test_N2_omega3_and_polyphenols_damp_tnf_driven_nfkb_and_raise_ampk():

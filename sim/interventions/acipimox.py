@@ -26,5 +26,6 @@ class AcipimoxKind(SpanKind):
     field = "inhibition"
 
     @classmethod
-    def cell_inputs(cls, sch: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
-        u["mod_lipolysis"] *= 1.0 - max([s.value for s in sch.acipimox if s.on(t)], default=0.0)
+    def cell_inputs(cls, ctx: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
+        on = [s.value for s in ctx.sch.acipimox if s.on(t)]
+        u["mod_lipolysis"] *= 1.0 - max(on, default=0.0)

@@ -174,9 +174,11 @@ class Kind:
         raise NotImplementedError(f"{cls.__name__} schedules no event {ev.kind!r}")
 
     @classmethod
-    def cell_inputs(cls, sch: Any, t: float, tissue: str, u: dict[str, Any]) -> None:
-        """Change the inputs ``u`` of every cell of ``tissue`` at ``t`` (in place); ``u``
-        holds every declared input, at its neutral value unless something set it."""
+    def cell_inputs(cls, ctx: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
+        """Change the inputs ``u`` of every cell of ``tissue`` (an engine ``Tissue``: its
+        ``name``, ``param_mean``) at ``t``, in place; ``ctx`` is the run's context (its
+        schedule ``ctx.sch``, body parameters ``ctx.bp``). ``u`` holds every declared input
+        (sim/kinetics/cell_inputs.py), at its neutral value unless something set it."""
 
     @classmethod
     def parameter_factors(cls, iv: Any, tissue: str) -> dict[str, float]:

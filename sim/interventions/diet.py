@@ -13,9 +13,6 @@ from pydantic import Field
 
 from sim.interventions.base import Kind, NonNeg, Pos, Strict, register
 
-DIET_ONSET_MIN = 3 * 1440.0
-"""Onset time constant of diet effects (omega-3 membrane incorporation ~days)."""
-
 
 class Diet(Strict):
     kind: Literal["diet"]
@@ -30,23 +27,29 @@ class Diet(Strict):
     duration_min: Pos | None = None
 
 
-def diet_level(t: float, start: float, end: float) -> float:
+def diet_level(t: float, start: float, end: float, onset_min: float) -> float:
     """Fraction of the full diet effect at ``t``: first-order onset from ``start`` and
-    washout after ``end``, both with time constant ``DIET_ONSET_MIN``."""
+    washout after ``end``, both with time constant ``onset_min`` (body.diet_onset_min)."""
     if t <= start:
         return 0.0
-    reached = 1.0 - math.exp(-(min(t, end) - start) / DIET_ONSET_MIN)
-    return reached * (math.exp(-(t - end) / DIET_ONSET_MIN) if t > end else 1.0)
+    reached = 1.0 - math.exp(-(min(t, end) - start) / onset_min)
+    return reached * (math.exp(-(t - end) / onset_min) if t > end else 1.0)
 
 
-def diet_inputs(t: float, diet: SimpleNamespace, nfkb_basal: float) -> dict[str, float]:
-    """N2/N3: diet effects, with onset and washout (:func:`diet_level`)."""
-    on = diet_level(t, getattr(diet, "start", 0.0), getattr(diet, "end", math.inf))
-    restriction = min(1.0, 2.0 * diet.cr + diet.fasting_h / 24.0)
+def diet_inputs(
+    t: float, diet: SimpleNamespace, nfkb_basal: float, bp: SimpleNamespace
+) -> dict[str, float]:
+    """N2/N3: diet effects, with onset and washout (:func:`diet_level`); ``bp`` the body
+    parameters (``diet_*``)."""
+    on = diet_level(
+        t, getattr(diet, "start", 0.0), getattr(diet, "end", math.inf), bp.diet_onset_min
+    )
+    restriction = min(1.0, bp.diet_cr_gain * diet.cr + diet.fasting_h / bp.diet_fasting_stress_h)
+    damping = bp.diet_omega3_per_g * diet.omega3 + bp.diet_polyphenol_per_mg * diet.polyphenols
     return {
-        "anti_inflammatory": on * min(0.6, 0.1 * diet.omega3 + 0.0002 * diet.polyphenols),
-        "polyphenols": on * min(1.0, diet.polyphenols / 1000.0),
-        "renewal": on * (2.0 * diet.cr + diet.fasting_h / 16.0),
+        "anti_inflammatory": on * min(bp.diet_anti_inflammatory_max, damping),
+        "polyphenols": on * min(1.0, diet.polyphenols / bp.diet_polyphenol_ref_mg),
+        "renewal": on * (bp.diet_cr_gain * diet.cr + diet.fasting_h / bp.diet_fasting_renewal_h),
         "ros": -on * nfkb_basal * restriction,
     }
 
@@ -72,8 +75,8 @@ class DietKind(Kind):
         )
 
     @classmethod
-    def cell_inputs(cls, sch: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
-        u.update(diet_inputs(t, sch.diet, tissue.param_mean("nfkb_basal")))
+    def cell_inputs(cls, ctx: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
+        u.update(diet_inputs(t, ctx.sch.diet, tissue.param_mean("nfkb_basal"), ctx.bp))
 
     @classmethod
     def check(cls, iv: Diet, i: int, scn: Any) -> None:

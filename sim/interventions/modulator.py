@@ -50,9 +50,9 @@ class ModulatorKind(Kind):
         sch.modulators.setdefault(iv.target, []).append(span)
 
     @classmethod
-    def cell_inputs(cls, sch: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
+    def cell_inputs(cls, ctx: Any, t: float, tissue: Any, u: dict[str, Any]) -> None:
         for target in IN_CELLS:
-            u[f"mod_{target}"] *= sch.modulator(target, tissue.name, t)
+            u[f"mod_{target}"] *= ctx.sch.modulator(target, tissue.name, t)
 
     @classmethod
     def check_simulated_days(cls, iv: Modulator, i: int, k: int) -> None:

@@ -21,7 +21,9 @@ from types import SimpleNamespace
 import numpy as np
 import scipy.sparse as sp
 
+from sim import units
 from sim.types import BoolArray, FloatArray
+from sim.units import MG_DL_PER_MM_GLC, PALMITATE_KG_PER_UMOL, PMOL_PER_UU_INSULIN
 
 SCALARS: tuple[str, ...] = (
     "q_glc",
@@ -71,9 +73,8 @@ SCALARS: tuple[str, ...] = (
 ACCUMULATORS = tuple(n for n in SCALARS if n.startswith("acc_"))
 IDX = {n: i for i, n in enumerate(SCALARS)}
 N_SCALARS = len(SCALARS)
-GH_NM_PER_UG_L = 1.0 / 22.1  # 22 kDa GH
-MG_PER_MMOL_GLC = 180.16
-IPAM_MW, SERM_MW = 711.9, 3357.9
+GH_NM_PER_UG_L = units.GH_NM_PER_UG_L
+MG_PER_MMOL_GLC = units.MG_PER_MMOL_GLC
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def masses(bp: SimpleNamespace) -> Masses:
 
 
 def glucose_mM(x: FloatArray, bp: SimpleNamespace) -> float:
-    return float(x[IDX["q_glc"]]) / bp.vg_dl_kg / 18.016
+    return float(x[IDX["q_glc"]]) / bp.vg_dl_kg / MG_DL_PER_MM_GLC
 
 
 def insulin_pmol_l(x: FloatArray, bp: SimpleNamespace) -> float:
@@ -174,14 +175,17 @@ def tnf_pg_ml(x: FloatArray, bp: SimpleNamespace) -> float:
 def brain_other_uptake(g_mM: float, bp: SimpleNamespace) -> float:
     """Insulin-independent uptake (mg/kg/min): brain (saturated GLUT1/3) and other tissues."""
     return (
-        bp.v_brain * g_mM * (bp.km_brain_mM + 5.0) / (5.0 * (bp.km_brain_mM + g_mM))
-        + bp.v_other * g_mM / 5.0
+        bp.v_brain
+        * g_mM
+        * (bp.km_brain_mM + bp.glc_ref_mM)
+        / (bp.glc_ref_mM * (bp.km_brain_mM + g_mM))
+        + bp.v_other * g_mM / bp.glc_ref_mM
     )
 
 
 def renal_loss(g_mM: float, bp: SimpleNamespace) -> float:
     """Renal glucose excretion above threshold (mg/kg/min); Dalla Man 2007."""
-    return bp.k_renal * max(g_mM - bp.renal_threshold_mM, 0.0) * 18.016 * bp.vg_dl_kg
+    return bp.k_renal * max(g_mM - bp.renal_threshold_mM, 0.0) * MG_DL_PER_MM_GLC * bp.vg_dl_kg
 
 
 def exercise_drive(intensity: float, start: float, power: float) -> float:
@@ -250,7 +254,7 @@ def glucagon_secretion(
     it too; absorbed amino acids (``aa``, g protein/kg in the circulation) and
     sympathetic neural tone (``nor``, fold - 1 of noradrenaline) stimulate it.
     """
-    glc = (bp.gcg_K_glc_mM + 5.0) / (bp.gcg_K_glc_mM + max(g_mM, 0.0))
+    glc = (bp.gcg_K_glc_mM + bp.glc_ref_mM) / (bp.gcg_K_glc_mM + max(g_mM, 0.0))
     hypo = 1.0 + bp.w_gcg_hypo * hypoglycaemia(g_mM, bp)
     # the paracrine restraint is near its maximum at fasting intra-islet insulin, so only
     # its fall (the "switch-off" signal) changes glucagon
@@ -307,8 +311,8 @@ def cortisol_target(clock_h: float, debt_h: float, bp: SimpleNamespace) -> float
     clock is the subject's habitual one (``cort_habitual_wake_clock_h``); the awakening
     response (:func:`cortisol_awakening`) follows actual waking.
     """
-    x = (clock_h - bp.cort_habitual_wake_clock_h + 6.0) % 24.0  # hours since the rise began
-    up, down = 5.0, 16.0
+    x = (clock_h - bp.cort_habitual_wake_clock_h + bp.cort_rise_lead_h) % 24.0  # since the rise
+    up, down = bp.cort_rise_h, bp.cort_fall_h
     if x <= up:
         shape = 0.5 * (1.0 - math.cos(math.pi * x / up))
     elif x <= up + down:
@@ -387,8 +391,10 @@ def gh_secretion(t: float, x: FloatArray, sch, bp: SimpleNamespace, suppression:
         if on.any()
         else 0.0  # between bursts (the sum of nothing)
     )
-    serm = _drug_effect(x[IDX["serm"]], bp.body_mass_kg, SERM_MW, 0.25, 0.1)
-    pulsatile = bp.gh_pulse_ug_kg * burst * (1.0 + 2.0 * serm)
+    serm = _drug_effect(
+        x[IDX["serm"]], bp.body_mass_kg, bp.serm_mw, bp.serm_vd_l_kg, bp.serm_ec50_nM
+    )
+    pulsatile = bp.gh_pulse_ug_kg * burst * (1.0 + bp.serm_ghrh_emax * serm)
     return (bp.gh_basal_ug_kg_min + pulsatile) * suppression
 
 
@@ -405,9 +411,9 @@ def gh_suppression(
 ) -> float:
     """B3: somatostatin tone raised by glucose, insulin and FFA lowers GH release."""
     return mod / (
-        (1.0 + max(g_mM - 5.5, 0.0) / bp.gh_glc_K_mM)
-        * (1.0 + max(ins_uU - 15.0, 0.0) / bp.gh_ins_K_uU_ml)
-        * (1.0 + max(ffa - 0.7, 0.0) / bp.gh_ffa_K_mM)
+        (1.0 + max(g_mM - bp.gh_glc_threshold_mM, 0.0) / bp.gh_glc_K_mM)
+        * (1.0 + max(ins_uU - bp.gh_ins_threshold_uU_ml, 0.0) / bp.gh_ins_K_uU_ml)
+        * (1.0 + max(ffa - bp.gh_ffa_threshold_mM, 0.0) / bp.gh_ffa_K_mM)
     )
 
 
@@ -421,11 +427,8 @@ def _held(spans: list, t: float) -> float | None:
 
 
 HOLD_RATE = 0.5
-"""1/min: how fast a held level (clamp insulin, lipid or TNF infusion) tracks its target."""
-K_CHYLO = 0.004  # 1/min: chylomicron TG clearance into fat stores (t1/2 ~3 h)
-K_IPAM, K_SERM = math.log(2) / 120.0, math.log(2) / 12.0  # Gobburu 1999; sermorelin label
-KA_SC_PEPTIDE = 0.05  # 1/min: sc peptide absorption (Tmax 15-30 min)
-K_POOL_REL, K_POOL_REFILL, POOL_UG_KG = 0.08, 1.0 / 180.0, 1.0  # pituitary releasable GH
+"""1/min: how fast a held level (clamp insulin, lipid or TNF infusion) tracks its target (a
+property of the infusion's controller, not of the subject)."""
 
 
 def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace) -> FloatArray:
@@ -450,7 +453,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     d["sto2"] = bp.k_gri * s["sto1"] - k_e * s["sto2"]
     d["gut"] = k_e * s["sto2"] - bp.k_abs * s["gut"]
     d["sto_slow"] = -k_e * s["sto_slow"]
-    d["chylo"] = -K_CHYLO * s["chylo"]
+    d["chylo"] = -bp.k_chylo * s["chylo"]
     # Clamp: insulin held at target, glucose held by a PI-controlled infusion (GIR).
     clamp = ctx.clamp_at(t)
     gir = 0.0
@@ -485,7 +488,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     # Exercise catecholamines inhibit secretion through beta-cell alpha2-adrenoceptors.
     adrenergic = 1.0 + bp.w_beta_catechol * adrenergic_signal(x, bp)
     secretion_gain = sch.modulator("insulin_secretion", "all", t) / adrenergic
-    feedback = (bp.beta_fb_K_uU + bp.beta_fb_ref_uU) / (bp.beta_fb_K_uU + ins / 6.0)
+    feedback = (bp.beta_fb_K_uU + bp.beta_fb_ref_uU) / (bp.beta_fb_K_uU + ins / PMOL_PER_UU_INSULIN)
     sr_target = secretion_gain * feedback * beta_static(g, ra, bp)
     d["beta_y"] = bp.beta_alpha * (sr_target - s["beta_y"])
     release = first_phase_release(g, s["g_adapt"], s["rrp"], bp)
@@ -498,7 +501,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
         - bp.k_ins_clear * s["ins_p"]
     )
     if clamp is not None:
-        _hold(d, "ins_p", s, clamp[0] * 6.0 * bp.vi_l_kg)
+        _hold(d, "ins_p", s, clamp[0] * PMOL_PER_UU_INSULIN * bp.vi_l_kg)
     for name, v in (
         ("acc_egp", cf.egp),
         ("acc_ra", ra),
@@ -516,7 +519,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     held = _held(sch.lipid, t)
     if held is not None:
         _hold(d, "ffa", s, held * bp.vffa_l_kg * 1000.0)
-    _gh_rhs(t, x, s, d, g, ins / 6.0, ffa, sch, bp)
+    _gh_rhs(t, x, s, d, g, ins / PMOL_PER_UU_INSULIN, ffa, sch, bp)
     d["igf1"] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
     target = cortisol_target(sch.clock_h(t), sch.sleep_debt_h(t), bp)
     d["cort"] = math.log(2) / bp.cort_half_life_min * (target - s["cort"]) + cortisol_awakening(
@@ -528,12 +531,12 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     held = _held(sch.tnf, t)
     if held is not None:
         _hold(d, "tnf", s, held * bp.tnf_v_ml_kg)
-    _counterreg_rhs(t, s, d, g, ins / 6.0, sch, bp)
+    _counterreg_rhs(t, s, d, g, ins / PMOL_PER_UU_INSULIN, sch, bp)
     # B4: depots lose net FFA release (palmitate 256 g/mol) and gain stored meal fat.
-    stored = K_CHYLO * s["chylo"] / 1000.0
+    stored = bp.k_chylo * s["chylo"] / 1000.0
     visc = bp.fat_storage_share_visceral
-    d["fat_sc"] = (1 - visc) * stored - cf.ffa_release_sc * bp.body_mass_kg * 256e-9
-    d["fat_visc"] = visc * stored - cf.ffa_release_visc * bp.body_mass_kg * 256e-9
+    d["fat_sc"] = (1 - visc) * stored - cf.ffa_release_sc * bp.body_mass_kg * PALMITATE_KG_PER_UMOL
+    d["fat_visc"] = visc * stored - cf.ffa_release_visc * bp.body_mass_kg * PALMITATE_KG_PER_UMOL
     # B1/E3: muscle microvascular perfusion follows work rate quickly and stays raised for
     # hours after exercise (Sjoberg 2017), so insulin reaches the fibres faster post exercise.
     work = sch.intensity(t)
@@ -543,11 +546,6 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     dx[:N_SCALARS] = list(d.values())
     _isf_rhs(x, dx, ins, s["flow"], bp, geo)
     return dx
-
-
-K_EX_DUR = 1.0 / 60.0  # 1/min: build-up of the duration term over about an hour of work
-K_AA_ABS = 1.0 / 45.0  # 1/min: protein digestion and amino-acid absorption (peak ~1 h)
-K_AA_CLEAR = 1.0 / 60.0  # 1/min: removal of absorbed amino acids (splanchnic, muscle)
 
 
 def _counterreg_rhs(
@@ -563,13 +561,15 @@ def _counterreg_rhs(
     meal amino acids that stimulate glucagon. Each hormone relaxes to its secretion-driven
     level at its plasma clearance rate (first-order, half-lives of minutes)."""
     work = sch.intensity(t)
-    d["ex_dur"] = K_EX_DUR * ((1.0 - s["ex_dur"]) if work > bp.symp_start_vo2max else -s["ex_dur"])
+    d["ex_dur"] = bp.k_ex_dur * (
+        (1.0 - s["ex_dur"]) if work > bp.symp_start_vo2max else -s["ex_dur"]
+    )
     adr, nor = catecholamine_targets(work, s["ex_dur"], g, bp)
     k_cat = math.log(2) / bp.catechol_half_life_min
     d["adr"] = k_cat * (adr - s["adr"])
     d["nor"] = k_cat * (nor - s["nor"])
-    d["aa_gut"] = -K_AA_ABS * s["aa_gut"]
-    d["aa"] = K_AA_ABS * s["aa_gut"] - K_AA_CLEAR * s["aa"]
+    d["aa_gut"] = -bp.k_aa_abs * s["aa_gut"]
+    d["aa"] = bp.k_aa_abs * s["aa_gut"] - bp.k_aa_clear * s["aa"]
     islet = s["beta_y"] / islet_reference(bp)
     nor_tone = max(s["nor"] / bp.nor_basal_pg_ml - 1.0, 0.0)
     sec = bp.alpha_capacity * glucagon_secretion(g, ins_uU, islet, s["aa"], nor_tone, bp)
@@ -579,7 +579,7 @@ def _counterreg_rhs(
 def islet_reference(bp: SimpleNamespace) -> float:
     """C1: secretion (pmol/kg/min) of a healthy islet at 5 mM glucose, against which the
     intra-islet insulin signal to the alpha cells is measured."""
-    g = 5.0**bp.beta_n
+    g = bp.glc_ref_mM**bp.beta_n
     return bp.beta_sr_max * g / (bp.beta_k_mM**bp.beta_n + g)
 
 
@@ -602,14 +602,14 @@ def _gh_rhs(
 ) -> None:
     """B3: endogenous pulses, secretagogue release from the pituitary pool, rhGH kinetics."""
     sup = gh_suppression(g, ins_uU, ffa, sch.modulator("gh_secretion", "all", t), bp)
-    ipam = _drug_effect(s["ipam"], bp.body_mass_kg, IPAM_MW, 0.22, 300.0)  # Gobburu 1999
-    serm = _drug_effect(s["serm"], bp.body_mass_kg, SERM_MW, 0.25, 0.1)
-    release = K_POOL_REL * (ipam + serm) * s["gh_pool"]
-    d["gh_pool"] = K_POOL_REFILL * (1.0 - s["gh_pool"]) - release
+    ipam = _drug_effect(s["ipam"], bp.body_mass_kg, bp.ipam_mw, bp.ipam_vd_l_kg, bp.ipam_ec50_nM)
+    serm = _drug_effect(s["serm"], bp.body_mass_kg, bp.serm_mw, bp.serm_vd_l_kg, bp.serm_ec50_nM)
+    release = bp.k_pool_release * (ipam + serm) * s["gh_pool"]
+    d["gh_pool"] = bp.k_pool_refill * (1.0 - s["gh_pool"]) - release
     k_gh = math.log(2) / bp.gh_half_life_min
     d["gh"] = (
         gh_secretion(t, x, sch, bp, sup)
-        + POOL_UG_KG * release * sup
+        + bp.pool_ug_kg * release * sup
         + _sum_on(sch.gh_inf, t)
         + bp.sc_gh_ka * bp.sc_gh_f * s["gh_sc2"]
         - k_gh * s["gh"]
@@ -617,10 +617,11 @@ def _gh_rhs(
     # sc rhGH: injection site -> lymphatic transit -> plasma (Tmax 4-6 h)
     d["gh_sc"] = -bp.sc_gh_ka * s["gh_sc"]
     d["gh_sc2"] = bp.sc_gh_ka * (s["gh_sc"] - s["gh_sc2"])
-    for drug, k in (("ipam", K_IPAM), ("serm", K_SERM)):
+    for drug in ("ipam", "serm"):
+        k = math.log(2) / getattr(bp, f"{drug}_half_life_min")
         inf = _sum_on(sch.drug_inf.get(drug, []), t)
-        d[drug] = KA_SC_PEPTIDE * s[f"{drug}_sc"] + inf - k * s[drug]
-        d[f"{drug}_sc"] = -KA_SC_PEPTIDE * s[f"{drug}_sc"]
+        d[drug] = bp.ka_sc_peptide * s[f"{drug}_sc"] + inf - k * s[drug]
+        d[f"{drug}_sc"] = -bp.ka_sc_peptide * s[f"{drug}_sc"]
 
 
 def _isf_rhs(

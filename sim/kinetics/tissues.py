@@ -95,7 +95,9 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     d.cum_glc[:] = uptake
     cap = p.glycogen_cap_mg_kg * (1.0 + p.w_glycogen_cap_mito * (s.mito - 1.0))
     synthesis = uptake * p.f_glycogen_store * depleted / (depleted + p.K_glycogen_full)
-    use = p.v_glycogen_use * recruit * u.intensity**2 * s.glycogen / (s.glycogen + 0.05)
+    use = (
+        p.v_glycogen_use * recruit * u.intensity**2 * s.glycogen / (s.glycogen + p.km_glycogen_use)
+    )
     d.glycogen[:] = (synthesis - use) / cap
     # E4: PGC-1alpha integrates the AMPK activity FRACTION above rest (not the amount, which
     # training itself raises: that would close a runaway loop through AMPK content);

@@ -443,7 +443,8 @@ class Remodeller:
 
     def _anti_inflammatory(self, t: float) -> float:
         """N2: the diet's anti-inflammatory input (omega-3, polyphenols) at ``t``."""
-        return diet_inputs(t, self.model.ctx.sch.diet, 0.0)["anti_inflammatory"]
+        ctx = self.model.ctx
+        return diet_inputs(t, ctx.sch.diet, 0.0, ctx.bp)["anti_inflammatory"]
 
     def local_ffa_mM(self, node: int) -> float:
         """FFA around ``node``: plasma FFA scaled by the net FFA release of the living

@@ -1,0 +1,96 @@
+"""Every physiological constant lives in the parameter tables (sim/parameters.py) with unit,
+range, source and provenance kind: the rate-law modules and the engine hold no numeric
+literal but structural ones, unit conversions and a short list of numerical settings."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from sim.parameters import all_params
+from sim.types import CALIBRATED_TO, PROVENANCE_KIND, Param
+
+SIM = Path(__file__).resolve().parent.parent / "sim"
+SCANNED = sorted(
+    p
+    for p in (SIM / "kinetics").glob("*.py")
+    # declarations (the species and cell-input tables) and the code generator
+    if p.name not in ("species.py", "cell_inputs.py", "compiled.py")
+) + [SIM / "engine.py"]
+STRUCTURAL = {0, 1, 2, 0.5}
+"""Zero, one, two and a half: sums, differences, halving, squares."""
+UNITS = {60, 24, 1000}
+"""min per h, h per day, powers of ten between unit prefixes."""
+ALLOWED = {
+    ("body.py", 12.0): "CAR_SPAN_THETAS: the awakening kernel is summed over 12 time "
+    "constants (numerical truncation, tail < 1e-4)",
+    ("body.py", 20): "GH burst kernels are summed over 20 time constants (truncation)",
+    ("body.py", 4.0): "the quadratic formula (free cortisol)",
+    ("body.py", 1e-9): "time comparison tolerance (min)",
+    ("body.py", 180.0): "wake_times: a sleep period ending within 3 h of the habitual waking "
+    "replaces it (a rule of the schedule, not a rate)",
+    ("body.py", 720.0): "wake_times: a run begun within 12 h after the habitual waking time",
+    ("tissues.py", 1.5): "stiffness_bound: safety margin on the fastest-rate estimate",
+    ("tissues.py", 0.05): "stiffness_bound: floor of the fastest-rate estimate",
+    ("engine.py", 8192): "BLOCK_CELLS: cells per numpy block (cache size)",
+    ("engine.py", 18.0): "advance_body: fastest-rate estimate of the glucose clamp (substeps)",
+    ("engine.py", 8.0): "advance_body: bound on a capillary segment's graph degree (substeps)",
+}
+"""Numbers that are numerics or rules, not physiology, each with its reason."""
+
+
+def _literals(path: Path) -> list[tuple[int, float]]:
+    tree = ast.parse(path.read_text())
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ]
+
+
+@pytest.mark.parametrize("path", SCANNED, ids=lambda p: p.name)
+def test_no_physiological_constant_outside_the_tables(path):
+    bad = [
+        f"{path.name}:{line}: {value!r}"
+        for line, value in _literals(path)
+        if value not in STRUCTURAL | UNITS and (path.name, value) not in ALLOWED
+    ]
+    assert not bad, (
+        "numeric literals that look like physiological constants; declare them in "
+        f"sim/parameters.py (unit, range, source, kind): {bad}"
+    )
+
+
+def test_the_allow_list_is_used():
+    """An allowed number no longer in the code is taken off the list."""
+    present = {(p.name, v) for p in SCANNED for _, v in _literals(p)}
+    assert set(ALLOWED) <= present, set(ALLOWED) - present
+
+
+def test_the_scan_catches_a_constant(tmp_path):
+    law = tmp_path / "body.py"
+    law.write_text("def rate(x, bp):\n    return 0.004 * x + 2.0 * bp.k\n")
+    assert [v for _, v in _literals(law) if v not in STRUCTURAL | UNITS] == [0.004]
+
+
+def test_every_parameter_has_a_provenance_kind():
+    for name, p in all_params().items():
+        assert PROVENANCE_KIND.match(p.provenance), name
+        # a source that speaks of calibration without naming the target it was calibrated
+        # to must say what kind it is explicitly ("not calibrated" never reads as calibrated)
+        if "calibrat" in p.source.lower() and not CALIBRATED_TO.search(p.source):
+            assert p.kind, f"{name}: give kind= explicitly ({p.source[:60]}...)"
+
+
+def test_provenance_kind_is_explicit_when_given_and_checked():
+    p = Param("x", 1.0, "1", "not calibrated; assumption", kind="assumed")
+    assert p.provenance == "assumed"
+    assert Param("y", 1.0, "1", "calibrated to V12 (Moller 1989)").provenance == (
+        "calibrated to V12"
+    )
+    with pytest.raises(ValueError, match="kind"):
+        Param("z", 1.0, "1", "a guess", kind="guess")
