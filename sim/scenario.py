@@ -395,7 +395,15 @@ def format_validation_error(
         loc = ".".join(parts)
         msg = e["msg"].replace("Value error, ", "")
         last = parts[-1] if parts else ""
-        if e["type"] == "extra_forbidden":
+        if e["type"] == "union_tag_invalid":  # an unknown kind: never echo it whole
+            ctx = e.get("ctx", {})
+            tag = str(ctx.get("tag", ""))
+            allowed = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+            close = difflib.get_close_matches(tag, allowed, n=3, cutoff=0.6)
+            msg = f"{str(ctx.get('discriminator', 'kind')).strip(chr(39))} {short(tag, 60)} "
+            msg += "is not one of: "
+            msg += ", ".join(allowed) + (f"; did you mean {' or '.join(close)}?" if close else "")
+        elif e["type"] == "extra_forbidden":
             close = difflib.get_close_matches(last, known, n=3, cutoff=0.6)
             msg += f"; did you mean {' or '.join(close)}?" if close else ""
         else:

@@ -239,3 +239,47 @@ def test_the_documented_example_kind_works():
         assert b["egp_mg_kg_min"][-1] < 0.95 * a["egp_mg_kg_min"][-1]
     finally:
         unregister("gng_inhibitor")
+
+
+def test_warm_up_state_depends_only_on_the_warm_up_kinds():
+    """Every kind not flagged during_warm_up (all but sleep, sleep restriction and diet;
+    knockouts act on the build) leaves the state at t = 0 exactly as without it."""
+    warm = [
+        {"kind": "diet", "omega3_g_day": 2, "caloric_restriction": 0.1},
+        {"kind": "sleep_restriction", "nights": 2, "hours": 5},
+        {"kind": "sleep", "start_min": 900, "duration_h": 6},
+    ]
+    others = [
+        {"kind": "meal", "at_min": 0, "carbs_g": 60, "fat_g": 20},
+        {"kind": "exercise", "start_min": 0, "duration_min": 30, "intensity_vo2max": 0.6},
+        {"kind": "gh_injection", "at_min": 0, "dose_mg": 1.0, "route": "iv"},
+        {"kind": "secretagogue", "at_min": 0, "drug": "ipamorelin", "dose_ug": 300},
+        {"kind": "insulin_infusion", "start_min": 0, "duration_min": 60, "rate_mU_m2_min": 40},
+        {"kind": "glucose_infusion", "start_min": 0, "duration_min": 60, "rate_mg_kg_min": 3},
+        {"kind": "gh_infusion", "start_min": 0, "duration_min": 60, "rate_ng_kg_min": 20},
+        {"kind": "lipid_infusion", "start_min": 0, "duration_min": 60, "ffa_mM": 1.5},
+        {"kind": "acipimox", "start_min": 0, "duration_min": 60},
+        {"kind": "tnf_infusion", "start_min": 0, "duration_min": 60, "tnf_pg_ml": 50},
+        {"kind": "modulator", "target": "insulin_secretion", "factor": 0.2},
+        {"kind": "modulator", "target": "lipolysis", "factor": 0.2},
+    ]
+    assert {iv["kind"] for iv in warm + others} | {"training", "knockout"} == set(REGISTRY)
+    quiet = _model(warm, duration=1440.0)
+    dosed = _model(warm + others, duration=1440.0)
+    assert np.array_equal(quiet.x, dosed.x)
+    for name, tissue in quiet.tissues.items():
+        assert np.array_equal(tissue.y, dosed.tissues[name].y), name
+    # and the warm-up kinds do shape it
+    rested = _model([], duration=1440.0)
+    assert not np.array_equal(rested.x, quiet.x)
+
+
+def test_an_unknown_kind_is_named_briefly_with_the_registered_ones():
+    for kind, hint in (("x" * 10_000, None), ("meals", "did you mean meal?")):
+        with pytest.raises(ScenarioError) as err:
+            load_scenario(
+                {"name": "u", "duration_min": 60, "interventions": [{"kind": kind, "at_min": 0}]}
+            )
+        text = str(err.value)
+        assert len(text) < 1000 and "is not one of: meal, exercise" in text
+        assert (hint or "did you mean") in text if hint else "did you mean" not in text
