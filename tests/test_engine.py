@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.kinetics.species import conserved_groups
+from sim.kinetics.species import conserved_groups, moiety_total
 from sim.model import PhysiologyModel
 
 
@@ -93,7 +93,7 @@ def test_conserved_totals_over_long_run(long_run):
     for t, tissue in long_run.model.tissues.items():
         for group, rows in conserved_groups(t).items():
             total = tissue.y[rows].sum(axis=0)
-            expected = getattr(tissue.params, f"expr_{group}")  # 1 unless knocked out
+            expected = getattr(tissue.params, moiety_total(group))  # 1 unless knocked out
             np.testing.assert_allclose(total, expected, rtol=0, atol=1e-9, err_msg=f"{t}.{group}")
 
 
@@ -216,3 +216,15 @@ def test_bad_thread_count_is_refused_before_the_run(small_scenario, monkeypatch)
     monkeypatch.setenv("SIM_THREADS", "0")
     with pytest.raises(ScenarioError, match="SIM_THREADS='0': must be a positive integer"):
         sim.run(small_scenario)
+
+
+def test_every_conserved_group_has_a_declared_total():
+    from sim.kinetics.species import MOIETY_TOTALS, TISSUES
+    from sim.parameters import tissue_params
+
+    for t in TISSUES:
+        for group in conserved_groups(t):
+            assert moiety_total(group) in tissue_params(t), (t, group)
+    assert set(MOIETY_TOTALS) == {g for t in TISSUES for g in conserved_groups(t)}
+    with pytest.raises(KeyError, match="MOIETY_TOTALS"):
+        moiety_total("glut4")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.cli import main
-from sim.kinetics.species import conserved_groups
+from sim.kinetics.species import conserved_groups, moiety_total
 from sim.parameters import all_params
 
 PARAMS = {k: p for k, p in all_params().items() if not k.split(".")[1].startswith("expr_")}
@@ -95,7 +95,7 @@ def test_valid_inputs_run_cleanly(params, ivs, protocol, seed):
     for t, tissue in res.model.tissues.items():
         assert np.isfinite(tissue.y).all() and tissue.y.min() >= 0.0
         for group, rows in conserved_groups(t).items():
-            expected = getattr(tissue.params, f"expr_{group}")
+            expected = getattr(tissue.params, moiety_total(group))
             np.testing.assert_allclose(tissue.y[rows].sum(axis=0), expected, atol=1e-9)
     assert res.summary["glucose_balance_error"] < 1e-6
 

@@ -112,8 +112,25 @@ def index(tissue: str) -> dict[str, int]:
     return {s.name: i for i, s in enumerate(TISSUE_SPECIES[tissue])}
 
 
+MOIETY_TOTALS: dict[str, str] = {"ir": "expr_ir", "ghr": "expr_ghr"}
+"""The parameter that is each conserved moiety's total per cell (1 in the wild type; a
+``knockout`` of the receptor lowers it). A species declaring a ``conserved_group`` needs an
+entry here (``tests/test_engine.py`` checks every group against its total)."""
+
+
+def moiety_total(group: str) -> str:
+    """The parameter holding the total of conserved moiety ``group``."""
+    try:
+        return MOIETY_TOTALS[group]
+    except KeyError:
+        raise KeyError(
+            f"conserved group {group!r} has no total: add it to MOIETY_TOTALS in "
+            "sim/kinetics/species.py (the parameter that is its total per cell)"
+        ) from None
+
+
 def conserved_groups(tissue: str) -> dict[str, list[int]]:
-    """Rows whose sum is a fixed total (1 per cell), by moiety name."""
+    """Rows whose sum is a fixed total (:func:`moiety_total`), by moiety name."""
     groups: dict[str, list[int]] = {}
     for i, s in enumerate(TISSUE_SPECIES[tissue]):
         if s.conserved_group:
