@@ -249,9 +249,33 @@ def python_laws() -> dict[str, types.FunctionType]:
     return {t: getattr(tis, law) for t, law in _LAW_NAMES.items()}
 
 
+def rk4_substep(names: Sequence[str], y: str, indent: int) -> str:
+    """Source of one classical RK4 substep of one cell, field by field: the one RK4 of both
+    per-cell kernels (compiled and plain Python). Stages, their order and their arithmetic
+    are those of :func:`sim.numerics.rk4` (and :func:`sim.numerics.rk4_inplace`, the numpy
+    kernel's), so every kernel takes the same floating-point steps. Reads ``law``, ``u``,
+    ``p``, ``h`` and the records ``y`` (named by the argument), ``stage``, ``k1``-``k4``."""
+    pad = " " * indent
+
+    def each(template: str) -> str:
+        return "\n".join(pad + template.format(n=n, y=y) for n in names)
+
+    return "\n".join(
+        [
+            f"{pad}law({y}, k1, u, p)",
+            each("stage.{n} = {y}.{n} + (0.5 * h) * k1.{n}"),
+            f"{pad}law(stage, k2, u, p)",
+            each("stage.{n} = {y}.{n} + (0.5 * h) * k2.{n}"),
+            f"{pad}law(stage, k3, u, p)",
+            each("stage.{n} = {y}.{n} + h * k3.{n}"),
+            f"{pad}law(stage, k4, u, p)",
+            each("{y}.{n} = {y}.{n} + (h / 6.0) * (k1.{n} + 2.0 * k2.{n} + 2.0 * k3.{n} + k4.{n})"),
+        ]
+    )
+
+
 def _python_cell_source(tissue: str) -> str:
-    """Source of the plain-Python RK4 of one cell of ``tissue`` (the steps and arithmetic
-    order of :func:`sim.numerics.rk4`, field by field as the compiled kernel does)."""
+    """Source of the plain-Python RK4 of one cell of ``tissue`` (:func:`rk4_substep`)."""
     names = [s.name for s in species.TISSUE_SPECIES[tissue]]
 
     def each(template: str, indent: int = 8) -> str:
@@ -274,14 +298,7 @@ def advance(y, reset, u, p, dt, n):
     k4 = Cell()
 {each("y_.{n} = 0.0 if reset[{k}] else y[{k}]", 4)}
     for _ in range(n):
-        law(y_, k1, u, p)
-{each("stage.{n} = y_.{n} + (0.5 * h) * k1.{n}")}
-        law(stage, k2, u, p)
-{each("stage.{n} = y_.{n} + (0.5 * h) * k2.{n}")}
-        law(stage, k3, u, p)
-{each("stage.{n} = y_.{n} + h * k3.{n}")}
-        law(stage, k4, u, p)
-{each("y_.{n} = y_.{n} + (h / 6.0) * (k1.{n} + 2.0 * k2.{n} + 2.0 * k3.{n} + k4.{n})")}
+{rk4_substep(names, "y_", 8)}
     return [{", ".join(f"y_.{n}" for n in names)}]
 '''
 
@@ -318,7 +335,7 @@ def _kernel_source(
     )
 
     def each(template: str, indent: int) -> str:
-        """One line per species (RK4 stage sums field by field, as rk4 does row by row)."""
+        """One line per species."""
         return "\n".join(" " * indent + template.format(n=n, k=k) for k, n in enumerate(names))
 
     load = "\n".join(
@@ -357,14 +374,7 @@ def advance_range(y_all, out, a, b, us, uc, ps, pc, dt, n):
         u = Inputs({u_args})
 {load}
         for _ in range(n):
-            law(y, k1, u, p)
-{each("stage.{n} = y.{n} + (0.5 * h) * k1.{n}", 12)}
-            law(stage, k2, u, p)
-{each("stage.{n} = y.{n} + (0.5 * h) * k2.{n}", 12)}
-            law(stage, k3, u, p)
-{each("stage.{n} = y.{n} + h * k3.{n}", 12)}
-            law(stage, k4, u, p)
-{each("y.{n} = y.{n} + (h / 6.0) * (k1.{n} + 2.0 * k2.{n} + 2.0 * k3.{n} + k4.{n})", 12)}
+{rk4_substep(names, "y", 12)}
 {each("out[{k}, i] = y.{n}", 8)}
 '''
 
