@@ -199,3 +199,42 @@ def test_resistance_exercise_grows_fibres_and_type_ii_more():
     assert grow[~t1].mean() > grow[t1].mean()
     # switched off: only the session's effect on Akt and cortisol remains (small)
     assert abs((runs["off"].csa / runs["ctl"].csa - 1.0).mean()) < 0.2 * grow.mean()
+
+
+def _signals(mr, pgc: float) -> SimpleNamespace:
+    """A slow period's signals at the fibres' reference, with PGC-1alpha set to ``pgc``."""
+    n = len(mr.csa)
+    ref = mr.ref
+    fibre = np.vstack([ref.akt, np.full(n, pgc), ref.stat5])
+    return SimpleNamespace(
+        fibre=fibre, work=np.zeros(n), igf1=ref.igf1, aa=ref.aa, cort=ref.cort, fat_ox=ref.fat_ox
+    )
+
+
+@pytest.mark.parametrize("w_angio", [0.7, 0.0])
+def test_pgc1a_grows_capillaries_and_converts_type_ii_fibres(model, w_angio):
+    """Sustained PGC-1alpha over 60 slow days adds capillary agents (and nodes) and turns
+    type II fibres into type I with the type I parameters; with w_angio_pgc 0 the capillary
+    count stays near its start and with k_type_shift 0 no fibre converts."""
+    import copy
+
+    m = copy.deepcopy(model)
+    mr = m.remodel.muscle
+    mr.rp = copy.copy(mr.rp)
+    mr.rp.w_angio_pgc = w_angio
+    mr.rp.k_type_shift = 0.02 if w_angio else 0.0
+    caps0, type0 = mr.capillaries_per_fibre(), mr.type_i.copy()
+    ox0 = np.asarray(mr.tissue.params.oxidative_capacity).copy()
+    for day in range(60):
+        mr.slow_step(m.time_min + 1440.0 * (day + 1), _signals(mr, 1.0), 1.0, 0.0)
+    n_cap_nodes = sum(d.get("kind") == "capillary" for _, d in m.graph.nodes(data=True))
+    assert n_cap_nodes == sum(len(c) for c in mr.capillaries)
+    shifted = (mr.type_i > 0) & (type0 == 0)
+    if w_angio:
+        assert mr.capillaries_per_fibre() > 1.2 * caps0
+        assert shifted.any()
+        ratio = np.asarray(mr.tissue.params.oxidative_capacity)[shifted] / ox0[shifted]
+        assert np.allclose(ratio, mr.type_ratio["oxidative_capacity"])
+    else:
+        assert abs(mr.capillaries_per_fibre() - caps0) < 0.15 * caps0
+        assert not shifted.any()
