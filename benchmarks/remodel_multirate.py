@@ -1,7 +1,8 @@
 """Error of the multi-rate scheme against a full-resolution run (docs/remodelling.md).
 
-``python benchmarks/remodel_multirate.py [--days 14] [--k 7] [--seeds 0 1 2]`` runs the 8-week
-energy-surplus scenario shortened to ``days``, once with every day simulated at full
+``python benchmarks/remodel_multirate.py [--days 14] [--k 7] [--seeds 0 1 2] [--scenario
+gh_replacement_26wk]`` runs the 8-week energy-surplus scenario (or the named library
+scenario) shortened to ``days``, once with every day simulated at full
 resolution (``simulate_every_days: 1``) and once with one day in ``k`` simulated and the
 others replayed from its averaged signals, for each seed, and prints the differences of the
 remodelling outcomes at the end. Both runs take the same slow steps, so their seeded draws
@@ -19,7 +20,8 @@ import yaml
 
 from sim import run
 
-SCENARIO = Path(__file__).resolve().parents[1] / "configs" / "scenarios" / "energy_surplus_8wk.yaml"
+LIB = Path(__file__).resolve().parents[1] / "configs" / "scenarios"
+SCENARIO = LIB / "energy_surplus_8wk.yaml"
 OUTCOMES = (
     "fat_mass_kg",
     "adipose.diameter_um_mean",
@@ -31,9 +33,11 @@ OUTCOMES = (
 )
 
 
-def outcomes(days: int, k: int, seed: int, cells: dict[str, int] | None = None) -> dict:
-    """End-of-run remodelling outcomes of the shortened scenario with ``k``."""
-    scn = yaml.safe_load(SCENARIO.read_text())
+def outcomes(
+    days: int, k: int, seed: int, cells: dict[str, int] | None = None, scenario: Path = SCENARIO
+) -> dict:
+    """End-of-run remodelling outcomes of the shortened ``scenario`` with ``k``."""
+    scn = yaml.safe_load(scenario.read_text())
     scn.update(duration_min=days * 1440.0, seed=seed, cell_record_every_min=days * 1440.0)
     scn["remodel"] = {**scn["remodel"], "simulate_every_days": k}
     if cells:
@@ -52,11 +56,14 @@ def outcomes(days: int, k: int, seed: int, cells: dict[str, int] | None = None) 
     return out
 
 
-def compare(days: int = 14, k: int = 7, seeds: tuple[int, ...] = (0,), cells=None) -> dict:
+def compare(
+    days: int = 14, k: int = 7, seeds: tuple[int, ...] = (0,), cells=None, scenario=SCENARIO
+) -> dict:
     """Per seed, the full-resolution and multi-rate outcomes and their differences."""
     rows = []
     for seed in seeds:
-        full, fast = outcomes(days, 1, seed, cells), outcomes(days, k, seed, cells)
+        full = outcomes(days, 1, seed, cells, scenario)
+        fast = outcomes(days, k, seed, cells, scenario)
         rows.append({"seed": seed, "full": full, "multirate": fast})
     diff = {
         key: [r["multirate"][key] - r["full"][key] for r in rows]
@@ -72,8 +79,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--days", type=int, default=14)
     ap.add_argument("--k", type=int, default=7)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument(
+        "--scenario",
+        default="energy_surplus_8wk",
+        help="library scenario (configs/scenarios/<name>.yaml), e.g. gh_replacement_26wk",
+    )
     a = ap.parse_args(argv)
-    print(json.dumps(compare(a.days, a.k, tuple(a.seeds)), indent=1))  # noqa: T201
+    scenario = LIB / f"{a.scenario}.yaml"
+    print(json.dumps(compare(a.days, a.k, tuple(a.seeds), None, scenario), indent=1))  # noqa: T201
 
 
 if __name__ == "__main__":

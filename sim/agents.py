@@ -141,9 +141,27 @@ class TissueCell(FixedAgent):
 
 
 class Myocyte(TissueCell):
-    """A skeletal-muscle fibre (type I or II) around a capillary segment."""
+    """A skeletal-muscle fibre (type I or II) around a capillary segment.
+
+    In a remodelling run with muscle (:mod:`sim.remodel.muscle`, R3) it grows and shrinks
+    with its own protein balance and may turn from type II to type I."""
 
     tissue_name = "muscle"
+
+    def _fibres(self):  # noqa: ANN202
+        rm = getattr(self.model, "remodel", None)
+        return None if rm is None else rm.muscle
+
+    @property
+    def csa_um2(self) -> float:
+        """Cross-sectional area (um2) in a remodelling run with muscle; NaN otherwise."""
+        mr = self._fibres()
+        return float("nan") if mr is None else float(mr.csa[self.i])
+
+    @property
+    def type_I(self) -> bool:
+        """Whether the fibre is type I (slow, oxidative) now."""
+        return bool(np.asarray(self.tissue.params.is_type_I)[self.i] > 0)
 
 
 class Hepatocyte(TissueCell):

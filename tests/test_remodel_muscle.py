@@ -238,3 +238,12 @@ def test_pgc1a_grows_capillaries_and_converts_type_ii_fibres(model, w_angio):
     else:
         assert abs(mr.capillaries_per_fibre() - caps0) < 0.15 * caps0
         assert not shifted.any()
+
+
+def test_fibre_agents_carry_their_area_and_type(model):
+    from sim.agents import Myocyte
+
+    mr = model.remodel.muscle
+    for a in model.agents_by_type[Myocyte]:
+        assert a.csa_um2 == pytest.approx(mr.csa[a.i])
+        assert a.type_I == bool(mr.type_i[a.i])
