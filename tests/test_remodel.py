@@ -221,6 +221,28 @@ def test_multirate_scheme_matches_full_resolution_over_14_days():
     assert fast["wall_s"] < full["wall_s"]
 
 
+@pytest.mark.slow
+def test_multirate_scheme_follows_gh_replacement():
+    """Fibres and fat under GH from day 7, 21 days: one day in 7 against every day (the
+    replayed days lag the onset by about a week: docs/remodelling.md)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "remodel_multirate.py"
+    spec = importlib.util.spec_from_file_location("remodel_multirate", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    scn = bench.LIB / "gh_replacement_26wk.yaml"
+    cells = {"muscle": 40, "liver": 20, "adipose": 60}
+    full, fast = (bench.outcomes(21, k, 0, cells, scn) for k in (1, 7))
+    d_full, d_fast = full["fat_mass_kg"] - 15.0, fast["fat_mass_kg"] - 15.0
+    assert d_full < -0.05 and d_fast < 0  # GH lowers fat mass in both
+    assert abs(d_fast - d_full) < 0.25 * abs(d_full)
+    lean_full, lean_fast = full["lean_mass_kg"] - 60.0, fast["lean_mass_kg"] - 60.0
+    assert lean_full > 0.03 and lean_fast > 0
+    assert abs(lean_fast - lean_full) < 0.4 * lean_full
+
+
 def test_every_adipose_node_knows_its_depot():
     m = PhysiologyModel(scenario())
     pool = m.remodel.pool
