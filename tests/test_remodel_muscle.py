@@ -176,7 +176,7 @@ def test_muscle_switch_off_keeps_no_fibre_state():
 
 
 def test_resistance_exercise_grows_fibres_and_type_ii_more():
-    """Two days with a resistance session each day against none (same seed): the fibres grow,
+    """A resistance session after the reference day against none (same seed): the fibres grow,
     type II more than type I; with w_syn_load 0 and w_brk_load 0 they do not."""
     rt = {"kind": "exercise", "mode": "resistance", "start_min": 600, "duration_min": 45,
           "intensity_vo2max": 0.8, "repeat_every_min": 1440}  # fmt: skip
@@ -189,13 +189,13 @@ def test_resistance_exercise_grows_fibres_and_type_ii_more():
             "parameters": {"remodel.w_syn_load": 0.0, "remodel.w_brk_load": 0.0},
         },
     }.items():
-        m = PhysiologyModel(small(days=3, **extra))
+        m = PhysiologyModel(small(days=2, **extra))
         while m.running:
             m.step()
         runs[name] = m.remodel.muscle
     grow = runs["rt"].csa / runs["ctl"].csa - 1.0
     t1 = runs["rt"].type_i > 0
-    assert grow.mean() > 0.002  # two days of sessions after the reference day
+    assert grow.mean() > 0.001  # one day's session after the reference day
     assert grow[~t1].mean() > grow[t1].mean()
     # switched off: only the session's effect on Akt and cortisol remains (small)
     assert abs((runs["off"].csa / runs["ctl"].csa - 1.0).mean()) < 0.2 * grow.mean()
