@@ -17,6 +17,9 @@ from sim.types import FloatArray
 
 UG_PER_G = 1e6
 UM3_PER_ML = 1e12
+MIN_PER_DAY = 1440.0
+FFA_G_PER_UMOL = 256e-6
+"""Palmitate as the representative fatty acid (as the body model's fat balance)."""
 
 
 def diameter_um(lipid_ug: FloatArray | float, rp: SimpleNamespace) -> FloatArray:
@@ -175,5 +178,5 @@ def energy_expenditure_delta(
     """R3/R1: change of daily energy expenditure (kcal/day) from its first-day level: the
     part ``f_fatox_ee`` of extra fat oxidation that adds to expenditure (the rest displaces
     carbohydrate oxidation) plus the resting expenditure of extra lean mass."""
-    g_day = (fat_ox_umol_min - fat_ox_ref) * 1440.0 * 256e-6
+    g_day = (fat_ox_umol_min - fat_ox_ref) * MIN_PER_DAY * FFA_G_PER_UMOL
     return rp.f_fatox_ee * g_day * rp.kcal_per_g_fat + rp.ree_per_kg_lean * lean_delta_kg
