@@ -103,14 +103,9 @@ class PhysiologyModel(mesa.Model):
                 t, _knockouts(scn, t, params), tg.layouts[t], scn.heterogeneity_cv, self.rng
             )
             self.tissues[t] = en.Tissue(t, en.initial_state(t, counts[t], p), p, tg.layouts[t], 0.0)
-        # The schedule (GH pulse train) has its own stream: it must not depend on cell counts.
-        sch = build_schedule(
-            scn,
-            np.random.default_rng([scn.seed, 1]),
-            bp.gh_pulse_interval_min,
-            bp.gh_sleep_pulse_gain,
-            bp.gh_presleep_share_per_h,
-        )
+        # The schedule (GH pulse-generator draws) has its own stream: it must not depend on
+        # cell counts.
+        sch = build_schedule(scn, np.random.default_rng([scn.seed, 1]))
         self.ctx = SimpleNamespace(
             bp=bp,
             sch=sch,
@@ -226,6 +221,10 @@ class PhysiologyModel(mesa.Model):
             "ffa": 0.5 * bp.vffa_l_kg * 1000.0,
             "gh": 0.3 * bp.gh_vd_l_kg,
             "gh_pool": 1.0,
+            "ghrh": bp.ghrh_expr,
+            "sst": bp.sst_expr,
+            "ghrelin": bp.ghrelin_expr * bp.ghrelin_basal_pg_ml,
+            "igfbp1": 1.0,
             "igf1": 200.0,
             "cort": 300.0,
             "tnf": 2.0 * bp.tnf_v_ml_kg,
@@ -338,6 +337,7 @@ class PhysiologyModel(mesa.Model):
         clamp = self.ctx.clamp_at
         if isinstance(clamp, _Clamp) and clamp.glucose is None and t0 <= clamp.start < t1:
             x[bk.IDX["clamp_glc"]] = bk.glucose_mM(x, self.ctx.bp)  # basal: hold this level
+        bk.fire_gh_pulses(t0, x, self.ctx.sch, self.ctx.bp)  # H1: bursts the hazard has reached
         due = self.ctx.sch.due(t0, t1)
         if due:
             body = BodyAccess(x, bk.IDX, self.ctx.bp, self.ctx.masses.body)

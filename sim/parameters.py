@@ -108,9 +108,13 @@ CELL_COMMON: tuple[Param, ...] = (
     P("k_ghr_int", 0.1, "1/min", "ligand-induced GHR endocytosis; Haugh 2004", (0.0, 5)),
     P(
         "k_ghr_rec",
-        0.01,
+        0.02,
         "1/min",
-        "GHR resynthesis/recycling (down-regulation); Haugh 2004",
+        "GHR return to the surface after ligand-induced internalisation (resynthesis/recycling; "
+        "Haugh 2004 structure), ~50 min: sets how far sustained GH out-signals pulses; "
+        "calibrated to V06 (a 4-h GH infusion, Moller 1989; 0.01 left it at 0.19-0.22 once "
+        "muscle IRS-1 degradation by SOCS was made weak). Rat liver after a large GH bolus "
+        "recovers more slowly (free receptors back to normal at 12 h; Maiter 1988)",
         (1e-4, 1),
     ),
     P(
@@ -311,6 +315,40 @@ MUSCLE: tuple[Param, ...] = (
         "PKC-theta on IRS-1 Ser1101 in muscle (Li 2004): the slow DAG route carries "
         "lipid-induced muscle insulin resistance (Itani 2002); calibrated to V06",
         (0, 1),
+    ),
+    P(
+        "k_pdk4",
+        0.01,
+        "1/min",
+        "GH-induced PDK4 transcription and translation, two stages of ~100 min each (PDK4 mRNA "
+        "up in muscle during a GH infusion while canonical insulin signalling is unaffected, "
+        "Nellemann 2014, Acta Physiol); calibrated to V06 (muscle after liver: forearm uptake "
+        "falls from 180 min, EGP rises from 120 min, Moller 1989)",
+        (1e-4, 1),
+    ),
+    P(
+        "w_pdh_pdk4",
+        5.0,
+        "1",
+        "PDH inactivation per unit GH-induced PDK4 (steady state pSTAT5 x acyl-CoA): GH lowers "
+        "insulin-stimulated PDHa with insulin signalling and DAG/ceramide unchanged, and "
+        "acipimox abolishes it (Nellemann 2014; Hogild 2019, Diabetologia: GIR AUC 595 control, "
+        "468 GH, 654 GH + acipimox); a GH infusion in the fasting state lowers forearm glucose "
+        "uptake 40-50 % (Moller 1990); calibrated to V02 (insulin-dependent share of fasting "
+        "disposal) within V05 (Rd at the low step) and V06",
+        (0, 1000),
+    ),
+    P(
+        "k_irs1_deg_socs",
+        0.001,
+        "1/min",
+        "SOCS-targeted IRS-1 degradation in muscle: weak, GH leaves human muscle insulin "
+        "signalling intact and its muscle insulin resistance follows lipolysis (Hogild 2019, "
+        "Diabetologia, GH x acipimox 2x2: GIR AUC 595 control, 468 GH, 654 GH + acipimox, no "
+        "change in muscle insulin signalling or DAG; Bak 1991: insulin-receptor kinase "
+        "unaffected by GH); calibrated to V05, V12 and V15 (at 0.005, endogenous and exercise "
+        "GH pulses lowered clamp Rd and Akt)",
+        (0, 0.1),
     ),
     P(
         "K_socs1_ir",
@@ -1065,24 +1103,309 @@ BODY: tuple[Param, ...] = (
         "interpulse GH secretion; Hartman 1991",
         (0, 0.01),
     ),
-    P("gh_pulse_ug_kg", 0.3, "ug/kg", "mean GH pulse mass; Hartman 1991 / Winer 1990", (0, 5)),
-    P("gh_pulse_interval_min", 110.0, "min", "~13 pulses/day; Winer 1990 (V13)", (30, 400)),
     P(
-        "gh_sleep_pulse_gain",
-        4.0,
-        "1",
-        "sleep-onset pulse size vs daytime; Van Cauter 1996",
-        (1, 10),
+        "gh_pulse_ug_kg",
+        0.25,
+        "ug/kg",
+        "GH burst mass at somatotroph drive 1 (awake, rested, overnight fasted); Hartman 1992 "
+        "(6.3 ug/Lv per burst fed); calibrated to V23",
+        (0, 5),
     ),
     P(
-        "gh_presleep_share_per_h",
+        "gh_pulse_interval_min",
+        70.0,
+        "min",
+        "mean interburst interval at somatotroph drive 1 (overnight fasted); ~13 pulses/day "
+        "fed, Winer 1990; calibrated to V13",
+        (30, 400),
+    ),
+    P(
+        "gh_mass_exponent",
+        1.5,
+        "1",
+        "burst mass rises as drive^1.5 while frequency rises as drive: a 2-day fast doubles "
+        "burst frequency and raises mass 1.75-fold despite FFA, Hartman 1992; calibrated to V23",
+        (0, 4),
+    ),
+    P(
+        "ghrh_expr",
+        1.0,
+        "1",
+        "GHRH drive expression factor (0 = GHRH knocked out; sermorelin still acts)",
+        (0, 1),
+    ),
+    P(
+        "sst_expr",
+        1.0,
+        "1",
+        "somatostatin tone expression factor (0 = somatostatin knocked out)",
+        (0, 1),
+    ),
+    P(
+        "ghrelin_expr",
+        1.0,
+        "1",
+        "gastric ghrelin secretion expression factor (0 = ghrelin knocked out; Ipamorelin still "
+        "acts)",
+        (0, 1),
+    ),
+    P(
+        "w_sst_gh",
+        1.0,
+        "1",
+        "GH auto-feedback on somatostatin tone (0 switches the short loop off)",
+        (0, 1),
+    ),
+    P(
+        "sws_tau_min",
+        60.0,
+        "min",
+        "decline of slow-wave sleep after sleep onset (most SW sleep in the first cycle); Van "
+        "Cauter & Copinschi 2000",
+        (10, 400),
+    ),
+    P(
+        "w_ghrh_sws",
+        2.0,
+        "1",
+        "GHRH drive added by slow-wave sleep at its deepest; Van Cauter & Copinschi 2000 (GH "
+        "secretion linear in SW sleep); calibrated to V13",
+        (0, 10),
+    ),
+    P(
+        "w_sst_sws",
+        0.9,
+        "1",
+        "share of somatostatin tone withdrawn in slow-wave sleep at its deepest; Van Cauter & "
+        "Copinschi 2000; calibrated to V13",
+        (0, 1),
+    ),
+    P(
+        "w_ghrh_nor",
+        0.5,
+        "1",
+        "GHRH drive per unit noradrenergic signal (alpha2-adrenergic stimulation of GHRH in "
+        "exercise); Pritzlaff 1999 (GH rises linearly with intensity); calibrated to V25",
+        (0, 10),
+    ),
+    P(
+        "w_ghrh_debt",
         0.1,
         "1/h",
-        "share of the sleep-onset GH pulse released as a pre-sleep-onset pulse per hour of "
-        "sleep debt at bedtime (at most half): after six 4-h nights GH secretion is biphasic, "
-        "a pre-sleep 'circadian' pulse and a post-onset pulse whose size falls as the first "
-        "rises, Spiegel 2000; 0.1/h makes the two equal at a 5-h debt",
-        (0, 0.5),
+        "GHRH drive per hour of sleep debt in the 2 h before a scheduled sleep onset (sleep "
+        "pressure): GH becomes biphasic around sleep onset after sleep restriction, Spiegel "
+        "2000",
+        (0, 2),
+    ),
+    P(
+        "presleep_window_min",
+        120.0,
+        "min",
+        "window before a scheduled sleep onset in which sleep pressure raises GHRH drive under "
+        "sleep debt (the pre-sleep GH pulse 60-120 min before sleep onset, Spiegel 2000)",
+        (0, 480),
+    ),
+    P(
+        "ghrh_tau_min",
+        10.0,
+        "min",
+        "GHRH neuronal drive time constant (volleys of bursts over tens of minutes); Hartman 1992",
+        (1, 120),
+    ),
+    P(
+        "sst_tau_min",
+        15.0,
+        "min",
+        "somatostatin tone time constant (withdrawal within a burst interval); Hartman 1992",
+        (1, 120),
+    ),
+    P(
+        "sst_K",
+        0.5,
+        "1",
+        "somatostatin tone (in units of its awake value) halving the somatotroph response; "
+        "somatostatin withdrawal permits pulses, Veldhuis 1998",
+        (0.05, 10),
+    ),
+    P("sst_glc_ref_mM", 5.0, "mM", "glucose at which somatostatin tone is basal", (3, 8)),
+    P(
+        "sst_glc_floor",
+        0.2,
+        "1",
+        "least somatostatin tone in hypoglycaemia (GH rises with falling glucose); Roth 1963",
+        (0, 1),
+    ),
+    P(
+        "sst_igf1_n",
+        1.0,
+        "1",
+        "exponent of free-IGF-1 long-loop feedback on somatostatin tone; calibrated to V23",
+        (0, 6),
+    ),
+    P(
+        "sst_aa_K_g_kg",
+        0.1,
+        "g/kg",
+        "circulating meal amino acids (g protein/kg) halving somatostatin tone: arginine "
+        "suppresses somatostatin (Alba-Roth 1988) and overrides the glucose inhibition of the "
+        "GH response to GHRH (Ghigo 1992); calibrated to V13 (daytime pulses after mixed meals)",
+        (1e-3, 1e9),
+    ),
+    P("igf1_ref_ug_l", 200.0, "ug/L", "total IGF-1 of the reference subject", (20, 1000)),
+    P(
+        "igfbp1_binding",
+        0.5,
+        "1",
+        "IGF-1 bound by IGFBP-1 at its overnight-fasted level, relative to free; calibrated to V23",
+        (0, 10),
+    ),
+    P(
+        "igfbp1_ins_K_uU",
+        5.0,
+        "uU/mL",
+        "insulin halving hepatic IGFBP-1 output from its maximum; Suikkari 1988",
+        (0.5, 100),
+    ),
+    P("igfbp1_ins_ref_uU", 8.0, "uU/mL", "overnight-fasted insulin (IGFBP-1 = 1)", (1, 30)),
+    P(
+        "igfbp1_tau_min",
+        240.0,
+        "min",
+        "IGFBP-1 response to insulin over hours; Suikkari 1988",
+        (10, 2000),
+    ),
+    P(
+        "sst_gh_fb_K_ug_l",
+        10.0,
+        "ug/L",
+        "plasma GH raising somatostatin tone by one unit (short-loop auto-feedback); Kanaley "
+        "1999; calibrated to V13",
+        (0.1, 100),
+    ),
+    P("sst_gh_ref_ug_l", 0.3, "ug/L", "interpulse GH at which auto-feedback is basal", (0, 5)),
+    P(
+        "ghrelin_basal_pg_ml",
+        600.0,
+        "pg/mL",
+        "total plasma ghrelin with no nutrient being absorbed; order of RIA values in "
+        "Cummings 2001 / Schaller 2003",
+        (50, 5000),
+    ),
+    P(
+        "ghrelin_half_life_min",
+        30.0,
+        "min",
+        "total ghrelin disappearance half-time; Akamizu 2004",
+        (5, 120),
+    ),
+    P(
+        "ghrelin_ra_K",
+        4.0,
+        "mg/(kg*min)",
+        "rate of carbohydrate absorption halving ghrelin secretion (luminal nutrients, not "
+        "plasma glucose or insulin: Schaller 2003); set so ghrelin falls after each meal and "
+        "is back before the next (Cummings 2004)",
+        (0.1, 100),
+        kind="assumed",
+    ),
+    P(
+        "ghrelin_aa_K",
+        0.005,
+        "g/(kg*min)",
+        "rate of amino-acid absorption halving ghrelin secretion; as ghrelin_ra_K",
+        (1e-4, 1),
+        kind="assumed",
+    ),
+    P(
+        "ghrelin_ec50_pg_ml",
+        600.0,
+        "pg/mL",
+        "ghrelin half-occupying the somatotroph GHS-R1a (the receptor half-occupied at basal "
+        "ghrelin); assumption",
+        (10, 10000),
+        kind="assumed",
+    ),
+    P(
+        "w_ghrelin",
+        1.0,
+        "1",
+        "gain of somatotroph drive at full GHS-R1a occupancy (ghrelin amplifies GHRH "
+        "signalling); assumption",
+        (0, 10),
+        kind="assumed",
+    ),
+    P("serm_mw", 3357.9, "g/mol", "sermorelin (GHRH 1-29 amide) molecular weight", (3000, 4000)),
+    P("ipam_mw", 711.9, "g/mol", "Ipamorelin molecular weight", (600, 800)),
+    P(
+        "serm_vd_l_kg",
+        0.25,
+        "L/kg",
+        "sermorelin distribution volume (extracellular fluid); as shipped before issue 23",
+        (0.05, 1),
+        kind="assumed",
+    ),
+    P("ipam_vd_l_kg", 0.22, "L/kg", "Ipamorelin volume of distribution; Gobburu 1999", (0.05, 1)),
+    P(
+        "serm_ec50_nM",
+        0.1,
+        "nM",
+        "sermorelin concentration half-occupying the GHRH receptor: of the order the human iv "
+        "dose-response implies (GRF(1-44) ED50 0.4 ug/kg in men, a maximal response from "
+        "1 ug/kg, 'Dose-response relationships for the effects of GRF-(1-44)-NH2 in young adult "
+        "men and women'; 0.4 ug/kg in 0.25 L/kg peaks near 0.3 nM and falls with a ~10-min "
+        "half-life; Sassolas 1986: responses identical above 80 ug per subject); no "
+        "concentration-response for sermorelin itself was found",
+        (0.001, 100),
+        kind="assumed",
+    ),
+    P(
+        "ipam_ec50_nM",
+        214.0,
+        "nM",
+        "Ipamorelin plasma concentration for half-maximal GH stimulation (SC50 214 nmol/L, "
+        "population PK/PD of five iv doses in 40 men; Gobburu 1999, Pharm Res 16:1412)",
+        (1, 5000),
+    ),
+    P(
+        "serm_ghrh_emax",
+        2.0,
+        "1",
+        "GHRH-receptor drive added by sermorelin at full occupancy (units of endogenous "
+        "GHRH); as shipped before issue 23 (pulses x3 at saturation)",
+        (0, 20),
+        kind="assumed",
+    ),
+    P("serm_half_life_min", 12.0, "min", "sermorelin plasma half-life; product label", (1, 120)),
+    P("ipam_half_life_min", 120.0, "min", "Ipamorelin half-life ~2 h; Gobburu 1999", (10, 600)),
+    P(
+        "ka_sc_peptide",
+        0.05,
+        "1/min",
+        "sc peptide absorption (Tmax 15-30 min); as shipped before issue 23",
+        (0.001, 1),
+        kind="assumed",
+    ),
+    P(
+        "k_pool_release",
+        0.08,
+        "1/min",
+        "release of the pituitary readily releasable GH pool per unit secretagogue occupancy; "
+        "calibrated to V14",
+        (0, 1),
+    ),
+    P(
+        "k_pool_refill",
+        1.0 / 180.0,
+        "1/min",
+        "refilling of the releasable GH pool (3 h); calibrated to V14",
+        (1e-4, 0.1),
+    ),
+    P(
+        "pool_ug_kg",
+        1.0,
+        "ug/kg",
+        "GH in the full releasable pituitary pool; calibrated to V14",
+        (0, 10),
     ),
     P("gh_pulse_tau_min", 5.0, "min", "secretory burst time constant; Veldhuis 1995", (1, 30)),
     P(
@@ -1092,7 +1415,25 @@ BODY: tuple[Param, ...] = (
         "glucose excess halving GH secretion (somatostatin); Roth 1963",
         (0.1, 20),
     ),
-    P("gh_ins_K_uU_ml", 30.0, "uU/mL", "insulin excess halving GH secretion; Lanzi 1999", (1, 500)),
+    P(
+        "gh_ins_K_uU_ml",
+        10.0,
+        "uU/mL",
+        "plasma insulin halving somatotroph GH release from its insulin-free value: Lanzi et "
+        "al., 'Evidence for an inhibitory effect of physiological levels of insulin on the GH "
+        "response to GHRH in healthy subjects' (the study Lanzi 1999, Metabolism 48:1152, builds "
+        "on): at equally low FFA the GH response to GHRH was 4871 +/- 1286, 2414 +/- 626 and "
+        "1076 +/- 207 ug/L.120 min at 12, 100 and 194 pmol/L insulin (2, 17, 32 uU/mL), i.e. "
+        "0.50 and 0.22; K 10 gives 0.45 and 0.28",
+        (1, 500),
+    ),
+    P(
+        "gh_ins_ref_uU",
+        8.0,
+        "uU/mL",
+        "overnight-fasted insulin at which insulin's somatotroph inhibition is 1 (drive 1)",
+        (1, 30),
+    ),
     P("gh_ffa_K_mM", 0.5, "mM", "FFA excess halving GH secretion; Imaki 1985", (0.05, 5)),
     P(
         "sc_gh_ka",
@@ -1268,91 +1609,6 @@ BODY: tuple[Param, ...] = (
         "1/min",
         "clearance of meal triglyceride (chylomicrons) into fat stores, t1/2 ~3 h",
         (1e-4, 0.1),
-        kind="assumed",
-    ),
-    P("serm_mw", 3357.9, "g/mol", "sermorelin (GHRH 1-29 amide) molecular weight", (3000, 4000)),
-    P("ipam_mw", 711.9, "g/mol", "Ipamorelin molecular weight", (600, 800)),
-    P(
-        "serm_vd_l_kg",
-        0.25,
-        "L/kg",
-        "sermorelin distribution volume (extracellular fluid)",
-        (0.05, 1),
-        kind="assumed",
-    ),
-    P("ipam_vd_l_kg", 0.22, "L/kg", "Ipamorelin volume of distribution; Gobburu 1999", (0.05, 1)),
-    P(
-        "serm_ec50_nM",
-        0.1,
-        "nM",
-        "sermorelin concentration half-occupying the GHRH receptor (order of magnitude of the "
-        "human GHRH dose-response)",
-        (0.001, 100),
-        kind="assumed",
-    ),
-    P(
-        "ipam_ec50_nM",
-        300.0,
-        "nM",
-        "Ipamorelin plasma concentration for half-maximal GH release; Gobburu 1999",
-        (1, 5000),
-    ),
-    P(
-        "serm_ghrh_emax",
-        2.0,
-        "1",
-        "amplification of endogenous GH bursts by sermorelin at full occupancy (bursts x3)",
-        (0, 20),
-        kind="assumed",
-    ),
-    P("serm_half_life_min", 12.0, "min", "sermorelin plasma half-life; product label", (1, 120)),
-    P("ipam_half_life_min", 120.0, "min", "Ipamorelin half-life ~2 h; Gobburu 1999", (10, 600)),
-    P(
-        "ka_sc_peptide",
-        0.05,
-        "1/min",
-        "sc peptide absorption from the injection site (Tmax 15-30 min)",
-        (0.001, 1),
-        kind="assumed",
-    ),
-    P(
-        "k_pool_release",
-        0.08,
-        "1/min",
-        "release of the pituitary readily releasable GH pool per unit secretagogue occupancy",
-        (0, 1),
-        kind="assumed",
-    ),
-    P(
-        "k_pool_refill",
-        1.0 / 180.0,
-        "1/min",
-        "refilling of the releasable GH pool (3 h)",
-        (1e-4, 0.1),
-        kind="assumed",
-    ),
-    P(
-        "pool_ug_kg",
-        1.0,
-        "ug/kg",
-        "GH in the full releasable pituitary pool",
-        (0, 10),
-        kind="assumed",
-    ),
-    P(
-        "gh_glc_threshold_mM",
-        5.5,
-        "mM",
-        "plasma glucose above which somatostatin tone lowers GH release",
-        (3, 15),
-        kind="assumed",
-    ),
-    P(
-        "gh_ins_threshold_uU_ml",
-        15.0,
-        "uU/mL",
-        "plasma insulin above which GH release is lowered",
-        (0, 200),
         kind="assumed",
     ),
     P(

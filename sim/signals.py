@@ -1,8 +1,8 @@
-"""Exogenous and scheduled inputs: meals, exercise, sleep, drugs, infusions, GH pulse times.
+"""Exogenous and scheduled inputs: meals, exercise, sleep, drugs, infusions, GH pulse draws.
 
 A :class:`Schedule` is built once from a validated scenario (and the run's seeded generator
-for the endogenous GH pulse train) and answers two questions for the engine: the continuous
-inputs at time ``t`` (:meth:`Schedule.at`) and the bolus events due in a step
+for the random numbers of the GH pulse generator) and answers two questions for the engine:
+the continuous inputs at time ``t`` (:meth:`Schedule.at`) and the bolus events due in a step
 (:meth:`Schedule.events`). Everything here is deterministic given the scenario and seed.
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
+from scipy import stats
 
 from sim import scenario as sc
 from sim.interventions import base as ivb
@@ -68,6 +69,13 @@ class Schedule:
     def sleep_onsets(self) -> list[float]:
         return [s.start for s in self.sleep]
 
+    def sleep_since(self, t: float) -> float | None:
+        """Minutes since the onset of the sleep span containing ``t``; None awake."""
+        for s in self.sleep:
+            if s.on(t):
+                return t - s.start
+        return None
+
     def intensity(self, t: float) -> float:
         """Exercise intensity (fraction of VO2max) at ``t``; resistance is intermittent."""
         for span, mode in self.exercise:
@@ -106,8 +114,8 @@ def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
     t = first - DAY_MIN if first - DAY_MIN + 480.0 > 0 else first
     while t < sch.duration_min:
         night = Span(t, min(t + 480.0, sch.duration_min), 1.0)
-        # A night begun before the run keeps its real start: its sleep-onset GH pulse falls
-        # before t = 0 and its first hours are not counted as sleep lost.
+        # A night begun before the run keeps its real start: its slow-wave sleep (and GH
+        # drive) began before t = 0 and its first hours are not counted as sleep lost.
         replaced = any(abs(g.start - t) < 12 * 60 and g.end - g.start >= NAP_MAX_MIN for g in given)
         if night.end > max(night.start, 0.0) and not replaced:
             out.append(night)
@@ -115,46 +123,27 @@ def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
     return out
 
 
-def gh_pulse_train(
-    sch: Schedule,
-    rng: np.random.Generator,
-    interval_min: float,
-    sleep_gain: float,
-    presleep_share_per_h: float = 0.0,
-) -> np.ndarray:
-    """B3/S1: endogenous GH bursts: (time, relative mass) with gamma-distributed intervals.
+GH_DRAWS_PER_DAY = 60
+"""Pulse-generator draws per simulated day (at least 4x the fastest regulated burst rate)."""
 
-    Inter-pulse intervals are gamma distributed (shape 4, mean ``interval_min``), masses
-    log-normal (CV 0.5); a pulse ``sleep_gain`` times larger follows each sleep onset by
-    20-40 min (Van Cauter 1996). Pulses start 3 h before the run so t = 0 is not special.
 
-    Sleep debt does not lower GH secretion; it reshapes it (Spiegel 2000): a share
-    ``presleep_share_per_h`` x debt (at most half) of the sleep-onset pulse's mass is released
-    60-120 min before sleep onset instead, so the night's GH is biphasic and its total is
-    unchanged. Without debt no extra random numbers are drawn (rested runs are unchanged).
+def gh_pulse_draws(duration_min: float, rng: np.random.Generator) -> np.ndarray:
+    """H1: the random numbers of the GH pulse generator, drawn once from the run's seed.
+
+    Column 0: gamma(4)-distributed thresholds of the integrated pulse hazard (mean 1), so at
+    constant drive bursts are as regular as gamma(4) intervals (Hartman 1992: interburst
+    intervals cluster around their mean); column 1: log-normal burst-mass factors (mean 1,
+    CV 0.5). When and how large bursts are follows the regulation
+    (:func:`sim.kinetics.body.fire_gh_pulses`); nothing here depends on sleep or meals.
+    The warm-up before t = 0 uses the same draws.
     """
-    times, t = [], -180.0 + rng.uniform(0, interval_min)
-    while t < sch.duration_min:
-        times.append(t)
-        t += rng.gamma(4.0, interval_min / 4.0)
-    mass = rng.lognormal(-0.5 * math.log(1.25), math.sqrt(math.log(1.25)), len(times))
-    pulses = list(zip(times, mass, strict=True))
-
-    def clear(around: float) -> None:
-        pulses[:] = [(pt, m) for pt, m in pulses if abs(pt - around) > 45.0]
-
-    for onset in sch.sleep_onsets():
-        delay = rng.uniform(20.0, 40.0)
-        clear(onset + delay)
-        night = sleep_gain * rng.lognormal(0.0, 0.2)
-        pre = min(presleep_share_per_h * sch.sleep_debt_h(onset), 0.5)
-        if pre > 0.0:
-            lead = rng.uniform(60.0, 120.0)
-            clear(onset - lead)
-            pulses.append((onset - lead, pre * night))  # replaces a waking pulse near it
-        pulses.append((onset + delay, (1.0 - pre) * night))
-    arr = np.array(sorted(pulses), dtype=float).reshape(-1, 2)
-    return arr
+    n = int(math.ceil((max(duration_min, 0.0) + 1440.0) / DAY_MIN * GH_DRAWS_PER_DAY))
+    # one pair of uniforms per burst, so a longer run extends the same sequence
+    u = rng.random((n, 2))
+    thresholds = stats.gamma.ppf(u[:, 0], 4.0, scale=0.25)
+    sigma = math.sqrt(math.log(1.25))
+    mass = np.exp(-0.5 * sigma**2 + sigma * stats.norm.ppf(u[:, 1]))
+    return np.column_stack([thresholds, mass])
 
 
 def _bsa_m2(mass_kg: float, height_cm: float) -> float:
@@ -162,13 +151,7 @@ def _bsa_m2(mass_kg: float, height_cm: float) -> float:
     return 0.007184 * mass_kg**0.425 * height_cm**0.725
 
 
-def build_schedule(
-    scn: sc.Scenario,
-    rng: np.random.Generator,
-    interval_min: float,
-    sleep_gain: float,
-    presleep_share_per_h: float = 0.0,
-) -> Schedule:
+def build_schedule(scn: sc.Scenario, rng: np.random.Generator) -> Schedule:
     """Translate a validated scenario into a schedule of inputs."""
     end = float(scn.duration_min)
     sch = Schedule(
@@ -207,7 +190,7 @@ def build_schedule(
             each.sleep.extend(_default_nights(each, list(each.sleep)))
         each.sleep.sort(key=lambda s: s.start)
         each.events.sort(key=lambda e: e.t)
-    sch.gh_pulses = gh_pulse_train(sch, rng, interval_min, sleep_gain, presleep_share_per_h)
+    sch.gh_pulses = gh_pulse_draws(sch.duration_min, rng)
     fasting.gh_pulses = sch.gh_pulses
     sch.fasting = fasting
     return sch

@@ -26,7 +26,6 @@ UNITS = {60, 24, 1000}
 ALLOWED = {
     ("body.py", 12.0): "CAR_SPAN_THETAS: the awakening kernel is summed over 12 time "
     "constants (numerical truncation, tail < 1e-4)",
-    ("body.py", 20): "GH burst kernels are summed over 20 time constants (truncation)",
     ("body.py", 4.0): "the quadratic formula (free cortisol)",
     ("body.py", 1e-9): "time comparison tolerance (min)",
     ("body.py", 180.0): "wake_times: a sleep period ending within 3 h of the habitual waking "

@@ -37,6 +37,14 @@ SCALARS: tuple[str, ...] = (
     "gh_sc",
     "gh_sc2",
     "gh_pool",
+    "ghrh",
+    "sst",
+    "ghrelin",
+    "igfbp1",
+    "gh_hazard",
+    "gh_fired",
+    "gh_b1",
+    "gh_b2",
     "ipam",
     "ipam_sc",
     "serm",
@@ -380,41 +388,155 @@ def free_cortisol_nM(total_nM: float, bp: SimpleNamespace) -> float:
     return (math.sqrt(b * b + 4.0 * a * total_nM) - b) / (2.0 * a) if total_nM > 0 else 0.0
 
 
-def gh_secretion(t: float, x: FloatArray, sch, bp: SimpleNamespace, suppression: float) -> float:
-    """B3: endogenous bursts (gamma kernels) plus basal secretion, ug/kg/min."""
-    pulses = sch.gh_pulses
-    dt = t - pulses[:, 0]
-    on = (dt > 0) & (dt < 20 * bp.gh_pulse_tau_min)
-    tau = bp.gh_pulse_tau_min
-    burst = (
-        float(np.sum(pulses[on, 1] * dt[on] / tau**2 * np.exp(-dt[on] / tau)))
-        if on.any()
-        else 0.0  # between bursts (the sum of nothing)
-    )
-    serm = _drug_effect(
-        x[IDX["serm"]], bp.body_mass_kg, bp.serm_mw, bp.serm_vd_l_kg, bp.serm_ec50_nM
-    )
-    pulsatile = bp.gh_pulse_ug_kg * burst * (1.0 + bp.serm_ghrh_emax * serm)
-    return (bp.gh_basal_ug_kg_min + pulsatile) * suppression
+def sws_drive(t: float, sch, bp: SimpleNamespace) -> float:
+    """H1: slow-wave sleep intensity (0-1): deepest in the first sleep cycle after sleep onset
+    and fading over the next (Van Cauter & Copinschi 2000: GH secretion follows SW sleep);
+    zero awake."""
+    since = sch.sleep_since(t)
+    return 0.0 if since is None else math.exp(-since / bp.sws_tau_min)
 
 
-def _drug_effect(
-    amount_ug_kg: float, mass_kg: float, mw: float, vd_l_kg: float, ec50_nM: float
-) -> float:
-    """Emax occupancy of a secretagogue at its plasma concentration."""
+def presleep_debt_h(t: float, sch, bp: SimpleNamespace) -> float:
+    """S1/H1: hours of sleep debt while awake shortly before a scheduled sleep onset."""
+    for onset in sch.sleep_onsets():
+        if 0.0 < onset - t <= bp.presleep_window_min:
+            return sch.sleep_debt_h(t)
+    return 0.0
+
+
+def free_igf1_rel(x: FloatArray, bp: SimpleNamespace) -> float:
+    """H1: free IGF-1 relative to the overnight-fasted reference: total IGF-1 over the
+    binding it meets; IGFBP-1 (``igfbp1``, 1 at overnight fasting) binds more when insulin
+    is low (Suikkari 1988), so free IGF-1 falls in fasting while total IGF-1 is unchanged."""
+    k = bp.igfbp1_binding
+    total = max(float(x[IDX["igf1"]]), 0.0) / bp.igf1_ref_ug_l
+    return total * (1.0 + k) / (1.0 + k * max(float(x[IDX["igfbp1"]]), 0.0))
+
+
+def igfbp1_target(ins_uU: float, bp: SimpleNamespace) -> float:
+    """H1: hepatic IGFBP-1 output repressed by insulin (Suikkari 1988), 1 at fasting insulin."""
+    k = bp.igfbp1_ins_K_uU
+    return (k + bp.igfbp1_ins_ref_uU) / (k + max(ins_uU, 0.0))
+
+
+def ghrh_target(t: float, x: FloatArray, sch, bp: SimpleNamespace) -> float:
+    """H1: hypothalamic GHRH drive (1 = awake, rested): raised by slow-wave sleep
+    (Van Cauter & Copinschi 2000), by alpha2-adrenergic (noradrenergic) drive in exercise
+    and by sleep pressure before a scheduled sleep onset under sleep debt (Spiegel 2000)."""
+    return bp.ghrh_expr * (
+        1.0
+        + bp.w_ghrh_sws * sws_drive(t, sch, bp)
+        + bp.w_ghrh_nor * noradrenergic_signal(x, bp)
+        + bp.w_ghrh_debt * presleep_debt_h(t, sch, bp)
+    )
+
+
+def sst_target(t: float, x: FloatArray, g_mM: float, sch, bp: SimpleNamespace) -> float:
+    """H1: hypothalamic somatostatin tone (1 = awake, overnight fasted): raised by glucose
+    above and lowered by glucose below the reference (hypothalamic glucose sensing; Roth
+    1963), raised by free IGF-1 (long-loop feedback) and by plasma GH (short-loop
+    auto-feedback, Kanaley 1999), withdrawn in slow-wave sleep and by circulating amino acids
+    (arginine suppresses hypothalamic somatostatin release, Alba-Roth 1988, and abolishes the
+    glucose inhibition of the GH response to GHRH, Ghigo 1992)."""
+    glc = max(1.0 + (g_mM - bp.sst_glc_ref_mM) / bp.gh_glc_K_mM, bp.sst_glc_floor)
+    amino = 1.0 / (1.0 + max(float(x[IDX["aa"]]), 0.0) / bp.sst_aa_K_g_kg)
+    igf = free_igf1_rel(x, bp) ** bp.sst_igf1_n
+    w, k_fb = bp.w_sst_gh, bp.sst_gh_fb_K_ug_l
+    fb = (1.0 + w * gh_ug_l(x, bp) / k_fb) / (1.0 + w * bp.sst_gh_ref_ug_l / k_fb)
+    sleep = 1.0 - bp.w_sst_sws * sws_drive(t, sch, bp)
+    return bp.sst_expr * glc * igf * fb * sleep * amino
+
+
+def ghrelin_target(ra: float, aa_abs: float, bp: SimpleNamespace) -> float:
+    """H1: gastric ghrelin secretion (pg/mL at steady state) suppressed by nutrients being
+    absorbed, carbohydrate and protein, not by plasma glucose or insulin (Schaller 2003);
+    it recovers as absorption ends, so it rises again before the next meal (Cummings 2004)."""
+    nutrient = max(ra, 0.0) / bp.ghrelin_ra_K + max(aa_abs, 0.0) / bp.ghrelin_aa_K
+    return bp.ghrelin_expr * bp.ghrelin_basal_pg_ml / (1.0 + nutrient)
+
+
+def receptor_occupancy(amount_ug_kg: float, vd_l_kg: float, mw: float, ec50_nM: float) -> float:
+    """H2: Emax occupancy of a secretagogue's receptor at its plasma concentration."""
     c_nM = max(amount_ug_kg, 0.0) / vd_l_kg / mw * 1000.0
     return c_nM / (ec50_nM + c_nM)
 
 
-def gh_suppression(
-    g_mM: float, ins_uU: float, ffa: float, mod: float, bp: SimpleNamespace
-) -> float:
-    """B3: somatostatin tone raised by glucose, insulin and FFA lowers GH release."""
-    return mod / (
-        (1.0 + max(g_mM - bp.gh_glc_threshold_mM, 0.0) / bp.gh_glc_K_mM)
-        * (1.0 + max(ins_uU - bp.gh_ins_threshold_uU_ml, 0.0) / bp.gh_ins_K_uU_ml)
-        * (1.0 + max(ffa - bp.gh_ffa_threshold_mM, 0.0) / bp.gh_ffa_K_mM)
-    )
+def serm_occupancy(x: FloatArray, bp: SimpleNamespace) -> float:
+    """H2: sermorelin (GHRH 1-29) on the somatotroph GHRH receptor."""
+    return receptor_occupancy(float(x[IDX["serm"]]), bp.serm_vd_l_kg, bp.serm_mw, bp.serm_ec50_nM)
+
+
+def ipam_occupancy(x: FloatArray, bp: SimpleNamespace) -> float:
+    """H2: Ipamorelin on the ghrelin receptor (GHS-R1a)."""
+    return receptor_occupancy(float(x[IDX["ipam"]]), bp.ipam_vd_l_kg, bp.ipam_mw, bp.ipam_ec50_nM)
+
+
+def gh_drive(x: FloatArray, bp: SimpleNamespace) -> float:
+    """H1/H2: somatotroph drive (1 = awake, rested, overnight fasted): GHRH-receptor signal
+    (endogenous GHRH plus sermorelin) amplified by ghrelin-receptor signal (ghrelin plus
+    Ipamorelin), inhibited by somatostatin; its withdrawal permits the pulses."""
+    ghrh = max(float(x[IDX["ghrh"]]), 0.0) + bp.serm_ghrh_emax * serm_occupancy(x, bp)
+    ghr = max(float(x[IDX["ghrelin"]]), 0.0)
+    occ = ghr / (bp.ghrelin_ec50_pg_ml + ghr) + ipam_occupancy(x, bp)
+    occ0 = bp.ghrelin_basal_pg_ml / (bp.ghrelin_ec50_pg_ml + bp.ghrelin_basal_pg_ml)
+    ghrelin_gain = (1.0 + bp.w_ghrelin * min(occ, 1.0)) / (1.0 + bp.w_ghrelin * occ0)
+    k = bp.sst_K
+    sst = max(float(x[IDX["sst"]]), 0.0)
+    return ghrh * ghrelin_gain * (1.0 + 1.0 / k) / (1.0 + sst / k)
+
+
+def gh_suppression(ins_uU: float, ffa: float, mod: float, bp: SimpleNamespace) -> float:
+    """H1: direct somatotroph inhibition by insulin and FFA; the ``gh_secretion`` modulator
+    scales release (0 switches it off).
+
+    Insulin inhibits GH release in proportion to its level from the lowest levels up, 1 at
+    overnight-fasted insulin ``gh_ins_ref_uU`` (Lanzi et al., healthy subjects, the study
+    Lanzi 1999 builds on: at equally low FFA the GH
+    response to GHRH fell to 0.50 and 0.22 of its value at 2 uU/mL insulin when insulin was
+    held at 17 and 32 uU/mL), so it rises when insulin falls below fasting; FFA inhibit above
+    0.7 mM (Imaki 1985)."""
+    k = bp.gh_ins_K_uU_ml
+    insulin = (1.0 + bp.gh_ins_ref_uU / k) / (1.0 + max(ins_uU, 0.0) / k)
+    return mod * insulin / (1.0 + max(ffa - bp.gh_ffa_threshold_mM, 0.0) / bp.gh_ffa_K_mM)
+
+
+def pulse_mass(x: FloatArray, bp: SimpleNamespace, multiplier: float, sup: float) -> float:
+    """H1: GH released by one secretory burst (ug/kg): the mean mass scaled by the
+    somatotroph drive at its start (mass rises more than frequency, Hartman 1992), the
+    burst's own log-normal factor and the direct pituitary inhibition."""
+    return bp.gh_pulse_ug_kg * multiplier * gh_drive(x, bp) ** bp.gh_mass_exponent * sup
+
+
+def fire_gh_pulses(t: float, x: FloatArray, sch, bp: SimpleNamespace) -> int:
+    """H1: start every burst whose threshold the integrated pulse hazard has crossed.
+
+    The pulse generator is a time-rescaled renewal process: the hazard ``gh_hazard``
+    integrates ``gh_drive / gh_pulse_interval_min``, and burst k starts when it reaches
+    the k-th pre-drawn gamma(4) threshold (``sch.gh_pulses[k, 0]``, mean 1), so intervals
+    are as regular as gamma(4) at constant drive and shorten as the drive rises. The
+    thresholds and the mass factors are drawn once from the run's seed. Returns the number
+    of bursts started.
+    """
+    draws = sch.gh_pulses
+    if len(draws) == 0:
+        return 0
+    fired = 0
+    ins_uU = insulin_pmol_l(x, bp) / PMOL_PER_UU_INSULIN
+    sup = gh_suppression(ins_uU, ffa_mM(x, bp), sch.modulator("gh_secretion", "all", t), bp)
+    while True:
+        k = int(round(x[IDX["gh_fired"]])) % len(draws)
+        if x[IDX["gh_hazard"]] < draws[k, 0]:
+            return fired
+        x[IDX["gh_hazard"]] -= draws[k, 0]
+        x[IDX["gh_fired"]] += 1.0
+        x[IDX["gh_b1"]] += pulse_mass(x, bp, float(draws[k, 1]), sup)
+        fired += 1
+
+
+def gh_secretion(x: FloatArray, bp: SimpleNamespace, suppression: float) -> float:
+    """H1: endogenous GH release (ug/kg/min): the bursts in progress (two-stage secretory
+    kernel, time constant ``gh_pulse_tau_min``) plus basal secretion."""
+    return x[IDX["gh_b2"]] / bp.gh_pulse_tau_min + bp.gh_basal_ug_kg_min * suppression
 
 
 def _sum_on(spans: list, t: float) -> float:
@@ -519,7 +641,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     held = _held(sch.lipid, t)
     if held is not None:
         _hold(d, "ffa", s, held * bp.vffa_l_kg * 1000.0)
-    _gh_rhs(t, x, s, d, g, ins / PMOL_PER_UU_INSULIN, ffa, sch, bp)
+    _gh_rhs(t, x, s, d, g, ins / PMOL_PER_UU_INSULIN, ffa, ra, sch, bp)
     d["igf1"] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
     target = cortisol_target(sch.clock_h(t), sch.sleep_debt_h(t), bp)
     d["cort"] = math.log(2) / bp.cort_half_life_min * (target - s["cort"]) + cortisol_awakening(
@@ -597,18 +719,29 @@ def _gh_rhs(
     g: float,
     ins_uU: float,
     ffa: float,
+    ra: float,
     sch,
     bp: SimpleNamespace,
 ) -> None:
-    """B3: endogenous pulses, secretagogue release from the pituitary pool, rhGH kinetics."""
-    sup = gh_suppression(g, ins_uU, ffa, sch.modulator("gh_secretion", "all", t), bp)
-    ipam = _drug_effect(s["ipam"], bp.body_mass_kg, bp.ipam_mw, bp.ipam_vd_l_kg, bp.ipam_ec50_nM)
-    serm = _drug_effect(s["serm"], bp.body_mass_kg, bp.serm_mw, bp.serm_vd_l_kg, bp.serm_ec50_nM)
-    release = bp.k_pool_release * (ipam + serm) * s["gh_pool"]
+    """H1/H2/B3: hypothalamic regulators, the pulse hazard and bursts, secretagogue release
+    from the pituitary pool, rhGH kinetics."""
+    sup = gh_suppression(ins_uU, ffa, sch.modulator("gh_secretion", "all", t), bp)
+    d["ghrh"] = (ghrh_target(t, x, sch, bp) - s["ghrh"]) / bp.ghrh_tau_min
+    d["sst"] = (sst_target(t, x, g, sch, bp) - s["sst"]) / bp.sst_tau_min
+    aa_abs = bp.k_aa_abs * s["aa_gut"]
+    d["ghrelin"] = (
+        (ghrelin_target(ra, aa_abs, bp) - s["ghrelin"]) * math.log(2) / bp.ghrelin_half_life_min
+    )
+    d["igfbp1"] = (igfbp1_target(ins_uU, bp) - s["igfbp1"]) / bp.igfbp1_tau_min
+    d["gh_hazard"] = gh_drive(x, bp) / bp.gh_pulse_interval_min
+    tau = bp.gh_pulse_tau_min
+    d["gh_b1"] = -s["gh_b1"] / tau
+    d["gh_b2"] = (s["gh_b1"] - s["gh_b2"]) / tau
+    release = bp.k_pool_release * (ipam_occupancy(x, bp) + serm_occupancy(x, bp)) * s["gh_pool"]
     d["gh_pool"] = bp.k_pool_refill * (1.0 - s["gh_pool"]) - release
     k_gh = math.log(2) / bp.gh_half_life_min
     d["gh"] = (
-        gh_secretion(t, x, sch, bp, sup)
+        gh_secretion(x, bp, sup)
         + bp.pool_ug_kg * release * sup
         + _sum_on(sch.gh_inf, t)
         + bp.sc_gh_ka * bp.sc_gh_f * s["gh_sc2"]

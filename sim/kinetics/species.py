@@ -55,6 +55,13 @@ MUSCLE: tuple[Species, ...] = (
     Species("mito", "relative", "mitochondrial density (1 = untrained)", 1.0),
     Species("ampk_content", "relative", "AMPK alpha2 protein (1 = untrained)", 1.0),
     Species("pgc1a", "relative", "PGC-1alpha training signal (integrated AMPK activity)", 0.0),
+    Species(
+        "pdk4_m",
+        "relative",
+        "PDK4 mRNA induced by pSTAT5 with the fatty-acid signal (units of pSTAT5 x acyl-CoA)",
+        0.0,
+    ),
+    Species("pdk4", "relative", "PDK4 protein (units of its mRNA at steady state)", 0.0),
     *_ACCUMULATORS,
 )
 

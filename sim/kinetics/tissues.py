@@ -76,6 +76,12 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     glut4_translocation(s, d, u, p, insulin_drive, ampk_excess, contraction)
     # F1 Randle cycle: acyl-CoA oxidation (citrate, acetyl-CoA, G6P) limits glucose disposal.
     randle = (1.0 + p.w_randle) / (1.0 + p.w_randle * s.lcfa)
+    # G5/F1 in muscle: GH (pSTAT5) induces PDK4 only together with the fatty-acid signal
+    # (acyl-CoA, lcfa; PDK4 is a fatty-acid/PPAR target gene), and PDK4 inactivates PDH: GH
+    # restrains glucose oxidation and uptake through lipolysis, insulin signalling intact.
+    d.pdk4_m[:] = p.k_pdk4 * (s.stat5_p * s.lcfa - s.pdk4_m)  # transcription
+    d.pdk4[:] = p.k_pdk4 * (s.pdk4_m - s.pdk4)  # translation
+    pdh = 1.0 / (1.0 + p.w_pdh_pdk4 * s.pdk4)
     # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase;
     # E1: in a working fibre glycolysis pulls G6P too (uptake control shifts to transport).
     disposal = (
@@ -89,7 +95,7 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     # infusion lowered exercising glucose uptake and clearance: Howlett 2008, Watt 2001).
     adrenergic = 1.0 / (1.0 + p.w_uptake_adr * u.catechol)
     glut4 = p.glut4_total * s.glut4_content * p.expr_glut4 * s.glut4_pm
-    uptake = p.v_glut4 * glut4 * randle * disposal * adrenergic * michaelis(
+    uptake = p.v_glut4 * glut4 * randle * pdh * disposal * adrenergic * michaelis(
         u.glc_mM, p.km_glut4_mM
     ) + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
     d.cum_glc[:] = uptake

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 def all_targets() -> dict[str, Target]:
     """Every target of VALIDATION.md (V01-V17), of issue 22 (V18-V22, V28-V32) and of issue
-    23 (V23-V27) by id, in id order (pending ones: :func:`pending_targets`)."""
+    23 (V23-V27, V33) by id, in id order (pending ones: :func:`pending_targets`)."""
     found = (
         *targets_body.TARGETS,
         *targets_cells.TARGETS,
