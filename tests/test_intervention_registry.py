@@ -214,7 +214,7 @@ def test_warm_up_schedule_holds_only_warm_up_kinds():
             ],
         }
     )
-    sch = build_schedule(scn, np.random.default_rng(0), 110.0, 4.0)
+    sch = build_schedule(scn, np.random.default_rng(0))
     quiet = sch.fasting
     assert sch.events and sch.exercise and sch.modulators and sch.acipimox
     assert not (quiet.events or quiet.exercise or quiet.modulators or quiet.acipimox)
