@@ -328,14 +328,15 @@ MUSCLE: tuple[Param, ...] = (
     ),
     P(
         "w_pdh_pdk4",
-        5.0,
+        4.0,
         "1",
         "PDH inactivation per unit GH-induced PDK4 (steady state pSTAT5 x acyl-CoA): GH lowers "
         "insulin-stimulated PDHa with insulin signalling and DAG/ceramide unchanged, and "
         "acipimox abolishes it (Nellemann 2014; Hogild 2019, Diabetologia: GIR AUC 595 control, "
         "468 GH, 654 GH + acipimox); a GH infusion in the fasting state lowers forearm glucose "
         "uptake 40-50 % (Moller 1990); calibrated to V02 (insulin-dependent share of fasting "
-        "disposal) within V05 (Rd at the low step) and V06",
+        "disposal) within V05 (Rd at the low step), V06 and V15 (5 raised the OGTT increment "
+        "to 3.9 mM)",
         (0, 1000),
     ),
     P(
@@ -1244,11 +1245,12 @@ BODY: tuple[Param, ...] = (
     ),
     P(
         "sst_aa_K_g_kg",
-        0.1,
+        0.2,
         "g/kg",
         "circulating meal amino acids (g protein/kg) halving somatostatin tone: arginine "
         "suppresses somatostatin (Alba-Roth 1988) and overrides the glucose inhibition of the "
-        "GH response to GHRH (Ghigo 1992); calibrated to V13 (daytime pulses after mixed meals)",
+        "GH response to GHRH (Ghigo 1992); calibrated to V13 (daytime pulses after mixed meals; "
+        "0.1 made a post-dinner pulse the night's largest at seed 0)",
         (1e-3, 1e9),
     ),
     P("igf1_ref_ug_l", 200.0, "ug/L", "total IGF-1 of the reference subject", (20, 1000)),
