@@ -122,6 +122,8 @@ def test_loss_is_zero_inside_the_band_and_grows_outside():
     assert c.distance(float("nan")) >= c.distance(60.0)  # no value is worst
     one = Criterion("y", "y", None, 2.0)
     assert one.distance(3.0) == pytest.approx(0.5)  # normalised by the bound
+    point = Criterion("z", "z", 1.0, 1.0)  # a point band (V13: every night)
+    assert point.distance(1.0) == 0.0 and point.distance(0.5) == pytest.approx(0.5)
 
 
 def _fake_target(criteria):

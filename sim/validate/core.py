@@ -56,7 +56,8 @@ class Criterion:
         if self.passes(value):
             return 0.0
         if self.low is not None and self.high is not None:
-            scale = self.high - self.low
+            # a point band (V13's "every night", 1-1) is normalised like a one-sided bound
+            scale = (self.high - self.low) or abs(self.high) or 1.0
         else:
             bound = self.low if self.low is not None else self.high
             scale = abs(bound) or 1.0
