@@ -37,7 +37,10 @@ from sim.validate.targets_body import V01_COHORT
 # targets that report group means of virtual subjects, and how many subjects
 COHORT_TARGETS = {
     "V01": V01_COHORT,
-    **{tid: COHORT for tid in ("V05", "V07", "V15", "V16", "V23", "V24", "V25", "V26", "V27", "V33")},
+    **{
+        tid: COHORT
+        for tid in ("V05", "V07", "V15", "V16", "V23", "V24", "V25", "V26", "V27", "V33")
+    },
 }
 
 # ----------------------------------------------------------------- metric extractors
