@@ -99,8 +99,11 @@ INDEX = "sim-warm-cache-index.txt"
 :func:`clear` delete only those."""
 _KEY = re.compile(r"[0-9a-f]{64}")
 LOCKS = "locks"
-"""Subfolder of the lock files: at most 256 empty files, never deleted (removing a lock file
-another process holds would let a third lock a new file of the same name)."""
+"""Subfolder of the lock files: at most 256 empty files named by two hex digits. Only
+:func:`clear` removes them, each while holding its lock, so a file another process holds is
+kept (a process that opened a file just before it was removed may warm up beside a newer one:
+a repeated warm-up, never a wrong entry, since entries are written atomically)."""
+_LOCK_NAME = re.compile(r"[0-9a-f]{2}\.lock")
 LOCK_WAIT_S = 3600.0
 """How long a process waits for another one's warm-up of the same key before warming up
 itself (a 10^6-cell warm-up takes minutes)."""
@@ -372,4 +375,25 @@ def clear() -> int:
             p.unlink(missing_ok=True)
             n += 1
     (base / INDEX).unlink(missing_ok=True)
+    _clear_locks(base / LOCKS)
     return n
+
+
+def _clear_locks(d: Path) -> None:
+    """Remove the cache's own lock files (empty, named ``xx.lock``) that no process holds,
+    then the folder if that leaves it empty; anything else in it is left alone."""
+    if fcntl is None or not d.is_dir():
+        return
+    for p in d.iterdir():
+        if not (_LOCK_NAME.fullmatch(p.name) and p.is_file() and p.stat().st_size == 0):
+            continue
+        with open(p, "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # held by a process warming up now
+            p.unlink(missing_ok=True)
+    try:
+        d.rmdir()
+    except OSError:
+        pass  # not empty: a held lock or a file the cache did not make

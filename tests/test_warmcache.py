@@ -405,6 +405,23 @@ def test_computing_lock_makes_a_second_taker_wait(cache):
         assert not none
 
 
+def test_clear_removes_free_lock_files_only(cache):
+    """clear() leaves no lock litter in the folder, but keeps a lock another process holds
+    and anything in the lock folder the cache did not make."""
+    with warmcache.computing("cd" + "0" * 62) as held:
+        assert held
+    locks = warmcache.folder() / warmcache.LOCKS
+    assert (locks / "cd.lock").exists()
+    warmcache.clear()
+    assert not locks.exists()
+    with warmcache.computing("ef" + "0" * 62) as held:
+        assert held
+        (locks / "notes.txt").write_text("a user's file")
+        (locks / "12.lock").touch()
+        warmcache.clear()
+        assert sorted(p.name for p in locks.iterdir()) == ["ef.lock", "notes.txt"]
+
+
 _RACE = """
 import sys, time
 import sim.model as m
