@@ -1218,7 +1218,7 @@ def test_H1_amino_acids_withdraw_somatostatin_and_override_glucose():
     awake = sch.sleep_onsets()[0] - 10
     ref, hyper = bk.sst_target(awake, x, 5.0, sch, bp), bk.sst_target(awake, x, 8.0, sch, bp)
     fed = x.copy()
-    fed[bk.IDX["aa"]] = 0.2  # g protein/kg absorbed and circulating after a protein load
+    fed[bk.IDX["aa"]] = 2.0 * bp.sst_aa_K_g_kg  # circulating amino acids after a protein load
     assert bk.sst_target(awake, fed, 5.0, sch, bp) < 0.5 * ref
     assert bk.sst_target(awake, fed, 8.0, sch, bp) < ref < hyper  # arginine beats glucose
     # through the axis: a protein drink raises GH over five hours (van Vught 2010)
