@@ -14,6 +14,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from sim import engine as en
+from sim.kinetics import body as bk
 from sim.kinetics.tissues import cell_rhs
 from sim.model import PhysiologyModel
 from sim.types import FloatArray
@@ -50,6 +51,12 @@ class CoupledSystem:
             dys[name] = cell_rhs(name, ys[name], u, tissue.params)
             rates[name] = en.Tissue(name, dys[name], tissue.params, tissue.layout, tissue.mass_kg)
         cf = en.cell_fluxes(rates, x, 1.0, m.ctx)  # instantaneous rates (dt = 1 min)
+        # IGF-1 production follows the hepatocytes' IGF-1 mRNA level, not a rate: read it
+        # from the states (from the rates it is ~0 and the reference's IGF-1 decays)
+        li = m.tissues["liver"]
+        cf.igf1_m = float(
+            np.mean(en.Tissue("liver", ys["liver"], li.params, li.layout, 0).row("igf1_m"))
+        )
         m.ctx.last_flux = cf
         dx = en.bk.body_rhs(t, x, cf, m.ctx) if m.ctx.medium is None else np.zeros_like(x)
         return np.concatenate([dx] + [dys[t].ravel() for t in self.shapes])
@@ -65,19 +72,56 @@ def solve(
 ) -> SimpleNamespace:
     """Integrate the model from its current state to ``t_end`` with a stiff solver.
 
+    The GH pulse generator is a hybrid system: a burst starts when the integrated hazard
+    (``gh_hazard``) reaches its pre-drawn threshold. The engine checks this at its step
+    boundaries; here a terminal event stops the solver at the exact crossing, the burst is
+    started from the state at that instant, and integration restarts, so the reference carries
+    the same bursts without the engine's up-to-one-step delay.
+
     Bolus events are not handled here: use scenarios whose boluses fall at t = 0 and apply
     them with ``model._apply_events(0, dt)`` before calling.
     """
     sysm = CoupledSystem(model)
-    sol = solve_ivp(
-        sysm.rhs,
-        (model.time_min, t_end),
-        sysm.pack(),
-        method=method,
-        t_eval=times,
-        rtol=rtol,
-        atol=atol,
-    )
-    if not sol.success:
-        raise RuntimeError(sol.message)
-    return SimpleNamespace(t=sol.t, states=[sysm.unpack(sol.y[:, k]) for k in range(len(sol.t))])
+    sch, bp = model.ctx.sch, model.ctx.bp
+    draws = sch.gh_pulses
+    i_haz, i_fired = bk.IDX["gh_hazard"], bk.IDX["gh_fired"]
+
+    def threshold(v: FloatArray) -> float:
+        return float(draws[int(round(v[i_fired])) % len(draws), 0])
+
+    times = np.asarray(times, dtype=float)
+    t0, v = model.time_min, sysm.pack()
+    out_t: list[float] = []
+    out_y: list[FloatArray] = []
+    while True:
+        events = None
+        if len(draws):
+            thr = threshold(v)
+
+            def burst(t: float, w: FloatArray, thr: float = thr) -> float:
+                return w[i_haz] - thr
+
+            burst.terminal, burst.direction = True, 1.0
+            events = [burst]
+        todo = times[(times > t0) & (times <= t_end)] if out_t else times[times <= t_end]
+        sol = solve_ivp(
+            sysm.rhs,
+            (t0, t_end),
+            v,
+            method=method,
+            t_eval=todo,
+            events=events,
+            rtol=rtol,
+            atol=atol,
+        )
+        if not sol.success:
+            raise RuntimeError(sol.message)
+        out_t.extend(sol.t)
+        out_y.extend(sol.y.T)
+        if sol.status != 1:  # reached t_end
+            break
+        t0, v = float(sol.t_events[0][0]), sol.y_events[0][0].copy()
+        x, _ = sysm.unpack(v)
+        x[i_haz] = max(x[i_haz], threshold(v))  # the solver stops within its tolerance of it
+        bk.fire_gh_pulses(t0, x, sch, bp)  # x is a view into v
+    return SimpleNamespace(t=np.array(out_t), states=[sysm.unpack(y) for y in out_y])
