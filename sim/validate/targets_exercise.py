@@ -275,4 +275,228 @@ V17 = Target(
     cost=1000.0,
 )
 
-TARGETS = (V11, V12, V17)
+
+# --------------------------------------------------------------------------- V55-V57
+# Exercise homeostasis and the post-exercise course of insulin action (issue 22 item 4).
+REC = {"record_every_min": 1, "cell_record_every_min": 600}
+
+
+def _gir_window(run: RunData, t0: float, t1: float) -> float:
+    ts = run.timeseries
+    return mx.window_mean(ts["time_min"], ts["gir_mg_kg_min"], t0, t1)
+
+
+V55_WINDOWS = ((0, 30), (30, 60), (60, 90), (90, 120))
+"""Minutes from the start of the clamp: Thorell 1999's four 30-min GIR periods."""
+
+
+def _v55_scn(seed: int) -> dict:
+    runs = _v12_scn(seed)
+    return {k: {**runs[k], **REC} for k in ("insulin", "both")}
+
+
+def _v55_measure(runs: dict[str, RunData]) -> Measured:
+    ratios = {}
+    for a, b in V55_WINDOWS:
+        w = (V12_CLAMP_AT + a, V12_CLAMP_AT + b)
+        ratios[f"gir_ratio_{a}_{b}"] = _gir_window(runs["both"], *w) / _gir_window(
+            runs["insulin"], *w
+        )
+    values = {
+        **{k: v for k, v in ratios.items() if k != "gir_ratio_90_120"},
+        "gir_excess_decay": (ratios["gir_ratio_90_120"] - 1.0) / (ratios["gir_ratio_0_30"] - 1.0),
+        "gir_ratio_90_120": ratios["gir_ratio_90_120"],
+    }
+    curves = {
+        k: (r.timeseries["time_min"].to_numpy(float), r.timeseries["gir_mg_kg_min"].to_numpy(float))
+        for k, r in runs.items()
+    }
+    return Measured(values, curves)
+
+
+def _v55_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
+    c = out.curves
+    fig, (a1,) = fg.panels(1, title)
+    for k, colour, lab in (
+        ("insulin", "tab:blue", "clamp alone"),
+        ("both", "tab:red", "clamp after 60 min at 70 % VO2max"),
+    ):
+        t, y = c[k]
+        a1.plot(t - V12_CLAMP_AT, y, color=colour, label=lab)
+    for a, _ in V55_WINDOWS:
+        a1.axvline(a, color="gray", ls=":", lw=0.8)
+    a1.set_xlim(-60, 125)
+    a1.set_xlabel("time from clamp start (min)")
+    a1.set_ylabel("glucose infusion rate (mg/kg/min)")
+    return fig
+
+
+V55 = Target(
+    "V55",
+    "clamp right after 60 min at 70 % VO2max: GIR raised for 90 min, then not (prediction)",
+    "Thorell et al. 1999, Am J Physiol 277:E733 (n = 9; GIR after exercise significantly above "
+    "insulin alone at 0-30, 30-60 and 60-90 min of a 0.8 mU/kg/min clamp, not at 90-120 min; "
+    "no values in the abstract)",
+    f"healthy; {V12_INSULIN:g} uU/mL clamp {V12_CLAMP_AT:g}-{V12_CLAMP_AT + 120:g} min with or "
+    f"without 60 min at 70 % VO2max just before (V12's runs); GIR means over 30-min periods, "
+    "exercised / rested; the last period's excess over 1 as a share of the first's",
+    (
+        Criterion("gir_ratio_0_30", "GIR ratio 0-30 min", 1.0, None, strict=True),
+        Criterion("gir_ratio_30_60", "GIR ratio 30-60 min", 1.0, None, strict=True),
+        Criterion("gir_ratio_60_90", "GIR ratio 60-90 min", 1.0, None, strict=True),
+        Criterion("gir_excess_decay", "excess at 90-120 / at 0-30 min", None, 1.0, strict=True),
+    ),
+    _v55_scn,
+    _v55_measure,
+    _v55_draw,
+    cost=3.0,
+    prediction=True,
+)
+
+
+V56_START, V56_MIN, V56_INTENSITY = 60.0, 60.0, 0.55
+
+
+def _v56_scn(seed: int) -> dict:
+    ex = {
+        "kind": "exercise",
+        "start_min": V56_START,
+        "duration_min": V56_MIN,
+        "intensity_vo2max": V56_INTENSITY,
+    }
+    end = V56_START + V56_MIN + 30.0
+    return {"ex": scenario("jenkins_55pct", seed, duration_min=end, interventions=[ex], **REC)}
+
+
+def _v56_measure(runs: dict[str, RunData]) -> Measured:
+    ts = runs["ex"].timeseries
+    t = ts["time_min"].to_numpy(float)
+    g, egp, rd = (ts[c].to_numpy(float) for c in ("glucose_mM", "egp_mg_kg_min", "rd_mg_kg_min"))
+    end = V56_START + V56_MIN
+    # Jenkins sampled through the bout; 5-min samples from its start to its end
+    on = (t >= V56_START) & (t <= end) & (np.mod(t - V56_START, 5.0) == 0)
+    g0 = mx.window_mean(t, g, V56_START - 30, V56_START)
+    bout = (t >= V56_START) & (t <= end)
+    values = {
+        "egp_glucose_r": float(np.corrcoef(egp[on], g[on])[0, 1]),
+        "glucose_dev_max_mM": float(np.max(np.abs(g[bout] - g0))),
+        "egp_over_rd_end": mx.window_mean(t, egp, end - 10, end)
+        / mx.window_mean(t, rd, end - 10, end),
+        "egp_fold_end": mx.window_mean(t, egp, end - 10, end)
+        / mx.window_mean(t, egp, V56_START - 30, V56_START),
+    }
+    return Measured(values, {"t": t, "g": g, "egp": egp, "rd": rd, "on": on})
+
+
+def _v56_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
+    c = out.curves
+    fig, (a1, a2) = fg.panels(2, title)
+    t = c["t"] - V56_START
+    a1.plot(t, c["egp"], **fg.OURS, label="EGP")
+    a1.plot(t, c["rd"], color="tab:red", label="Rd")
+    a1.set_xlabel("time from exercise start (min)")
+    a1.set_ylabel("glucose flux (mg/kg/min)")
+    a2.scatter(c["g"][c["on"]], c["egp"][c["on"]], s=12, color="tab:blue", label="5-min samples")
+    a2.set_xlabel("plasma glucose (mM)")
+    a2.set_ylabel("EGP (mg/kg/min)")
+    return fig
+
+
+V56 = Target(
+    "V56",
+    "60 min at 55 % VO2max fasted: EGP falls as glucose rises (feedback control)",
+    "Jenkins et al. 1986, Am J Physiol 250:R411 (control exercise: Ra inversely related to "
+    "plasma glucose, r = -0.73, P < 0.001; a difference controller with a glucose set point)",
+    "healthy, overnight fasted (08:00), 60 min cycling at 55 % VO2max from 60 min; Pearson r "
+    "of EGP against plasma glucose over 5-min samples of the bout; a direction (r < 0)",
+    (Criterion("egp_glucose_r", "r(EGP, glucose) during exercise", None, 0.0, strict=True),),
+    _v56_scn,
+    _v56_measure,
+    _v56_draw,
+    cost=1.5,
+)
+
+
+V57_INSULIN = 100.0
+"""uU/mL: Wojtaszewski's 600 pmol/L."""
+V57_EX_END = EX_START + 60.0
+V57_CLAMP_AT = V57_EX_END + 240.0
+V57_CLAMP_MIN = 120.0
+
+
+def _v57_scn(seed: int) -> dict:
+    ex = {"kind": "exercise", "start_min": EX_START, "duration_min": 60, "intensity_vo2max": 0.7}
+    clamp = {
+        "kind": "clamp",
+        "insulin_uU_ml": V57_INSULIN,
+        "step_min": V57_CLAMP_MIN,
+        "start_min": V57_CLAMP_AT,
+    }
+    return {
+        "rested": scenario("wojt_rested", seed, protocol=clamp, **REC),
+        "exercised": scenario("wojt_exercised", seed, protocol=clamp, interventions=[ex], **REC),
+    }
+
+
+def _half_time(t: np.ndarray, y: np.ndarray, t0: float, t1: float) -> tuple[float, float]:
+    """Basal (the 30 min before ``t0``), the increment over the last 30 min of ``[t0, t1]``
+    and the time from ``t0`` at which the increment first reaches half of it."""
+    base = mx.window_mean(t, y, t0 - 30, t0)
+    inc = mx.window_mean(t, y, t1 - 30, t1) - base
+    on = (t >= t0) & (t <= t1)
+    reached = np.nonzero(y[on] - base >= 0.5 * inc)[0]
+    return inc, float(t[on][reached[0]] - t0) if reached.size else float("nan")
+
+
+def _v57_measure(runs: dict[str, RunData]) -> Measured:
+    res, curves = {}, {}
+    for k, r in runs.items():
+        t = r.timeseries["time_min"].to_numpy(float)
+        y = r.timeseries["uptake_muscle_mg_kg_min"].to_numpy(float)
+        res[k] = _half_time(t, y, V57_CLAMP_AT, V57_CLAMP_AT + V57_CLAMP_MIN)
+        curves[k] = (t, y)
+    values = {
+        "uptake_increment_ratio": res["exercised"][0] / res["rested"][0],
+        "t_half_ratio": res["exercised"][1] / res["rested"][1],
+        "t_half_exercised_min": res["exercised"][1],
+        "t_half_rested_min": res["rested"][1],
+    }
+    return Measured(values, curves)
+
+
+def _v57_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
+    c = out.curves
+    fig, (a1,) = fg.panels(1, title)
+    for k, colour in (("rested", "tab:blue"), ("exercised", "tab:red")):
+        t, y = c[k]
+        a1.plot(t - V57_CLAMP_AT, y, color=colour, label=k)
+    a1.axvline(0, color="gray", ls=":", label="clamp start (4 h after exercise)")
+    a1.set_xlabel("time from clamp start (min)")
+    a1.set_ylabel("muscle glucose uptake (mg/kg/min)")
+    return fig
+
+
+V57 = Target(
+    "V57",
+    "clamp 4 h after 60 min of exercise: muscle insulin action faster and larger",
+    "Wojtaszewski et al. 2000, Diabetes 49:325 (one-legged exercise 4 h before a 600 pmol/L "
+    "clamp: in the exercised leg insulin activated glucose uptake faster, t1/2 11 vs 34 min, "
+    "and the increase was two- to fourfold that of the rested leg; n = 7, no SE in the abstract)",
+    f"healthy; 60 min at 70 % VO2max from {EX_START:g} min (whole body, not one leg: the model's "
+    f"muscle fibres respond locally) or rest, then a {V57_INSULIN:g} uU/mL clamp from "
+    f"{V57_CLAMP_AT:g} min for {V57_CLAMP_MIN:g} min; muscle uptake increment over the last "
+    "30 min above the 30 min before, exercised / rested (the abstract's range 2-4); time to "
+    "half of it, exercised / rested (a direction, < 1)",
+    (
+        Criterion("uptake_increment_ratio", "uptake increment, exercised / rested", 2.0, 4.0),
+        Criterion(
+            "t_half_ratio", "half-activation time, exercised / rested", None, 1.0, strict=True
+        ),
+    ),
+    _v57_scn,
+    _v57_measure,
+    _v57_draw,
+    cost=3.0,
+)
+
+TARGETS = (V11, V12, V17, V55, V56, V57)
