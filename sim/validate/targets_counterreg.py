@@ -293,4 +293,57 @@ V19 = Target(
     cost=3.0,
 )
 
-TARGETS = (V18, V19, V20, V21, V22)
+
+# --------------------------------------------------------------------------- Coggan 1995
+COGGAN_MIN, COGGAN_INTENSITY = 120.0, 0.60
+UMOL_TO_MG = 0.18016
+"""umol glucose -> mg."""
+
+
+def _v58_scn(seed: int) -> dict:
+    ex = _exercise(EX_START, COGGAN_MIN, COGGAN_INTENSITY)
+    end = EX_START + COGGAN_MIN + 10.0
+    return {"ex": scenario("coggan_60pct_2h", seed, duration_min=end, interventions=[ex], **KEYS)}
+
+
+def _v58_measure(runs: dict[str, RunData]) -> Measured:
+    r = runs["ex"]
+    end = EX_START + COGGAN_MIN
+    egp = _mean(r, "egp_mg_kg_min", EX_START, end)
+    values = {
+        "ra_mean": egp,
+        "gng_share": _mean(r, "gng_mg_kg_min", EX_START, end) / egp,
+        "glucose_change_mM": _mean(r, "glucose_mM", end - 10, end) - _mean(r, "glucose_mM", *REST),
+        "rd_mean": _mean(r, "rd_mg_kg_min", EX_START, end),
+    }
+    return Measured(values, _curves(r, (*EX_COLS, "gng_mg_kg_min")))
+
+
+def _v58_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
+    c = out.curves
+    fig = _draw_fluxes(title, out, {"flux": [((0, COGGAN_MIN), (5.26, 8.00), "accepted mean Ra")]})
+    fig.axes[0].plot(c["t"] - EX_START, c["gng_mg_kg_min"], color="tab:olive", label="GNG")
+    return fig
+
+
+V58 = Target(
+    "V58",
+    "2 h at 60 % VO2max fasted: mean EGP and its gluconeogenic share (prediction)",
+    "Coggan et al. 1995, J Appl Physiol 78:1203 (untrained men before training, n = 6: Ra "
+    "36.8 +/- 3.8 umol/kg/min averaged over the bout; GNG 7.5 +/- 1.6 umol/kg/min, 23 +/- 3 % "
+    "of Ra; mean +/- SE, [13C]bicarbonate incorporation)",
+    "healthy, overnight fasted (08:00), 120 min cycling at 60 % VO2max from 60 min; means over "
+    "the bout; GNG share = mean GNG / mean EGP; bands mean +/- 2 SE: Ra (36.8 +/- 7.6) x 0.18 "
+    "= 5.26-8.00 mg/kg/min, share 17-29 %",
+    (
+        Criterion("ra_mean", "mean EGP during exercise", 5.26, 8.00, "mg/kg/min"),
+        Criterion("gng_share", "GNG share of EGP during exercise", 0.17, 0.29),
+    ),
+    _v58_scn,
+    _v58_measure,
+    _v58_draw,
+    cost=2.0,
+    prediction=True,
+)
+
+TARGETS = (V18, V19, V20, V21, V22, V58)
