@@ -507,11 +507,22 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "v_gng",
-        150.0,
+        219.0,
         "mg/(kg*min)",
-        "gluconeogenesis ~50 % of fasting EGP; Landau 1996",
+        "gluconeogenesis ~50 % of fasting EGP (Landau 1996): 150 before the precursor limit, "
+        "x (1 + 0.46 / gng_drive_sat) so the overnight-fasted GNG is unchanged",
         (0, 1000),
         cv=1.0,
+    ),
+    P(
+        "gng_drive_sat",
+        1.0,
+        "1",
+        "enzymatic GNG drive (PEPCK x FFA-oxidation x PKA factors; ~0.46 in the overnight "
+        "fast) at which hepatic extraction of the delivered precursors is half-saturated "
+        "(C3 precursor limit); calibrated to the exercise homeostasis run (60 min at 70 % "
+        "VO2max: GNG at most ~2-fold, glycogenolysis carries the rest)",
+        (1e-3, 1e12),
     ),
     P(
         "zone_gng",
@@ -562,7 +573,7 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "w_camp_adr",
-        1.5,
+        3.0,
         "1",
         "hepatic beta2-adrenergic cAMP per unit of circulating adrenergic signal (adrenaline "
         "raises EGP early in exercise and when glucagon is deficient: Howlett 1999, Rizza "

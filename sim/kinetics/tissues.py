@@ -125,7 +125,7 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     d.pepck[:] = p.k_pepck * (target - s.pepck)
     # F3: fatty-acid oxidation supplies acetyl-CoA (pyruvate carboxylase) and ATP for GNG.
     lipid = 1.0 + p.w_gng_ffa * (s.lcfa - 1.0)
-    gng = p.v_gng * p.zone_gng * s.pepck * np.maximum(lipid, 0.0) * u.mod_gluconeogenesis
+    drive = s.pepck * np.maximum(lipid, 0.0) * u.mod_gluconeogenesis
     # I5: Akt (GSK3 off -> GS on; G6Pase down) sends gluconeogenic G6P into glycogen.
     n = p.n_akt_liver
     akt_n = akt**n
@@ -139,7 +139,14 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     pka = s.camp - p.zone_gng * p.gcg_ref_pg_ml / (p.gcg_ref_pg_ml + p.K_gcgr_pg_ml)
     # C1: PKA lowers fructose-2,6-bisphosphate and inhibits L-pyruvate kinase, pushing flux
     # through gluconeogenesis (Pilkis 1992); insulin acts against it through FOXO1/PEPCK.
-    gng = gng * np.maximum(1.0 + p.w_gng_pka * pka, 0.0)
+    drive = drive * np.maximum(1.0 + p.w_gng_pka * pka, 0.0)
+    # C3: precursor supply limits gluconeogenesis. The enzymatic drive (PEPCK, FFA-oxidation
+    # acetyl-CoA and ATP, PKA) sets the fraction of the delivered lactate, glycerol and
+    # alanine the hepatocyte extracts; extraction saturates as the drive rises, so the flux
+    # approaches the precursor delivery (v_gng x gng_drive_sat) instead of growing in
+    # proportion to the drive (GNG rises at most ~2-fold in moderate exercise while
+    # glycogenolysis carries the rest: Wahren 1971, Trimmer 2002).
+    gng = p.v_gng * p.zone_gng * drive / (1.0 + drive / p.gng_drive_sat)
     # I5: insulin (Akt -> PP1) restrains phosphorylase with a delay: the insulin restraint of
     # hepatic glycogenolysis follows its Akt-driven target at k_hgo_delay (the "delayed
     # insulin action" on EGP of Dalla Man 2007). Clamp plateaus sit on the Hill law, but after

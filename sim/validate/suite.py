@@ -53,7 +53,13 @@ def pending_targets() -> dict[str, Target]:
     and the remodelling targets R01-R05 (weeks of simulated time, minutes each;
     docs/remodelling.md): run only when named (``sim validate --only V23``), never part of
     the default suite."""
-    found = (*targets_ghaxis.PENDING, *targets_ivgtt.PENDING, *targets_remodel.TARGETS)
+    found = (
+        *targets_ghaxis.PENDING,
+        *targets_ivgtt.PENDING,
+        *targets_counterreg.PENDING,
+        *targets_exercise.PENDING,
+        *targets_remodel.TARGETS,
+    )
     return {t.id: t for t in sorted(found, key=lambda t: t.id)}
 
 
