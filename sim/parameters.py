@@ -395,6 +395,40 @@ MUSCLE: tuple[Param, ...] = (
         (0, 5),
     ),
     P("w_e3_sens", 1.0, "1", "post-exercise insulin sensitisation via AS160; Cartee 2015", (0, 10)),
+    P(
+        "k_prime_on",
+        0.1,
+        "1/(min*fraction)",
+        "AMPK phosphorylation of TBC1D4 at its AMPK site per unit AMPK activity above rest "
+        "(raised at the end of a 60-min bout; Treebak 2009); order of magnitude",
+        (0, 5),
+    ),
+    P(
+        "k_prime_off",
+        0.001,
+        "1/min",
+        "loss of the TBC1D4 priming (half-life ~12 h): insulin sensitivity stays raised for "
+        "at least 16 h after one bout (Borghouts & Keizer 2000 review) and is back near "
+        "baseline within ~48 h (Mikines 1988)",
+        (0, 1),
+    ),
+    P(
+        "k_prime_dev",
+        0.0058,
+        "1/min",
+        "development of the insulin sensitisation behind TBC1D4 phosphorylation (half-time "
+        "~2 h): increased insulin sensitivity follows the insulin-independent phase, which "
+        "wanes over 1-3 h (Richter 1982; Garetto 1984, rat muscle); order of magnitude",
+        (0, 1),
+    ),
+    P(
+        "w_prime_ins",
+        1.5,
+        "1",
+        "gain of Akt-driven GLUT4 exocytosis per unit of primed TBC1D4; calibrated to V57 "
+        "(Wojtaszewski 2000: 2-4-fold insulin-stimulated uptake 4 h after exercise)",
+        (0, 50),
+    ),
     P("w_ox_ampk", 1.0, "1", "AMPK->ACC->CPT1 oxidation gain; Hardie 2011", (0, 10)),
     P(
         "glycogen_cap_mg_kg",
@@ -1599,6 +1633,26 @@ BODY: tuple[Param, ...] = (
         (0, 1),
     ),
     P(
+        "k_lpl_chylo",
+        0.01,
+        "1/min",
+        "lipoprotein-lipase hydrolysis of plasma chylomicron triacylglycerol, lumped over the "
+        "particles' lipolysis and remnant clearance; with the absorption (t1/2 ~3 h) plasma "
+        "chylomicron TG peaks ~2.5 h after a meal (Frayn 1994: dietary fat in plasma 2-4 h "
+        "after the meal); order of magnitude",
+        (1e-4, 1),
+    ),
+    P(
+        "f_spillover",
+        0.45,
+        "fraction",
+        "share of the fatty acids LPL releases from chylomicrons that enters plasma FFA "
+        "instead of the tissue beside the lipase (spillover; ~14 % in forearm muscle, more in "
+        "adipose tissue: Miles 2007 review); calibrated to V59 (Piche 2018: 22 % of "
+        "postprandial plasma NEFA from chylomicron spillover in lean people)",
+        (0, 1),
+    ),
+    P(
         "fat_storage_share_visceral",
         0.1,
         "1",
@@ -1620,7 +1674,8 @@ BODY: tuple[Param, ...] = (
         "k_chylo",
         0.004,
         "1/min",
-        "clearance of meal triglyceride (chylomicrons) into fat stores, t1/2 ~3 h",
+        "absorption of meal fat and its lymphatic transport into plasma chylomicrons, t1/2 "
+        "~3 h (meal fat keeps appearing in plasma for 6-8 h)",
         (1e-4, 0.1),
         kind="assumed",
     ),

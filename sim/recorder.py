@@ -34,6 +34,7 @@ FLUX_ACC = {
     "uptake_other_mg_kg_min": "acc_other",
     "renal_mg_kg_min": "acc_renal",
     "glucose_infusion_mg_kg_min": "acc_infusion",
+    "ffa_spillover_umol_kg_min": "acc_spill",
 }
 
 

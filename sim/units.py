@@ -19,3 +19,5 @@ PMOL_PER_UU_INSULIN = 6.0
 """Insulin: 1 uU = 6 pmol (the conventional conversion, 1 IU = 6 nmol; Heinemann 2010)."""
 PALMITATE_KG_PER_UMOL = 256e-9
 """Stored fat per umol of fatty acid released or taken up, as palmitate (256 g/mol)."""
+FA_UMOL_PER_G_TG = 3.0e6 / 885.0
+"""Fatty acids (umol) per g of triacylglycerol: three per molecule, as triolein (885 g/mol)."""

@@ -181,6 +181,11 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "duration_min": MEAL_RUN,
         "interventions": [{**MEAL, "protein_g": 30, "fat_g": 20, "fiber_g": 10}],
     },
+    "meal_mixed_no_spillover": {
+        "duration_min": MEAL_RUN,
+        "interventions": [{**MEAL, "protein_g": 30, "fat_g": 20, "fiber_g": 10}],
+        "parameters": {"body.f_spillover": 0.0},
+    },
     # whole body, the evening and the first hours of sleep
     "night": NIGHT,
     "night_late_meal": {**NIGHT, "interventions": [{"kind": "meal", "at_min": 90, "carbs_g": 100}]},
@@ -823,6 +828,52 @@ def test_E3_glycogen_state_sets_insulin_stimulated_uptake():
     # (b) without the glycogen-dependent terms (AS160 sensitisation, GS activation)
     off = uptake(w_e3_sens=0.0, w_gs_glycogen=0.0)
     assert off[1] == pytest.approx(off[0], rel=1e-3)
+
+
+def test_E3_primed_tbc1d4_raises_insulin_stimulated_uptake():
+    """Post-exercise sensitisation (second phase): a fibre whose TBC1D4 priming is in effect
+    takes up more glucose under the same insulin than an unprimed one with the same
+    glycogen; with no gain (w_prime_ins = 0) the two are equal."""
+
+    def uptake(**params: float) -> np.ndarray:
+        p = cell_params("muscle", 2, **params)
+        y = basal("muscle", 2)
+        for name in ("tbc1d4_p", "tbc1d4_prime"):
+            row("muscle", y, name)[:] = [0.0, 0.8]
+        y = advance("muscle", y, cell_inputs("muscle", p, 2, ins_nM=0.6), p, 30)
+        return row("muscle", y, "cum_glc")
+
+    intact = uptake()
+    assert intact[1] > 1.3 * intact[0]
+    off = uptake(w_prime_ins=0.0)
+    assert off[1] == pytest.approx(off[0], rel=1e-6)
+
+
+def test_E3_sensitisation_develops_after_the_bout_behind_tbc1d4_phosphorylation():
+    """AMPK activity of a working fibre phosphorylates TBC1D4; the sensitisation in effect
+    lags it, so it keeps rising for an hour after the bout while AMPK is back near rest,
+    and both persist for hours (no new phosphorylation without work: k_prime_on = 0)."""
+
+    def course(**params: float) -> tuple[dict[str, float], ...]:
+        p = cell_params("muscle", **params)
+        y = basal("muscle")
+        y = advance("muscle", y, cell_inputs("muscle", p, intensity=0.7), p, 60)
+        end = {n: float(row("muscle", y, n)[0]) for n in ("tbc1d4_p", "tbc1d4_prime", "ampk_p")}
+        y = advance("muscle", y, cell_inputs("muscle", p), p, 60)
+        later = {n: float(row("muscle", y, n)[0]) for n in ("tbc1d4_p", "tbc1d4_prime", "ampk_p")}
+        y = advance("muscle", y, cell_inputs("muscle", p), p, 180)
+        late = {n: float(row("muscle", y, n)[0]) for n in ("tbc1d4_p", "tbc1d4_prime", "ampk_p")}
+        return end, later, late
+
+    end, later, late = course()
+    assert end["tbc1d4_p"] > 0.3
+    assert end["tbc1d4_prime"] < 0.6 * end["tbc1d4_p"]
+    assert later["ampk_p"] < 0.5 * end["ampk_p"]
+    assert later["tbc1d4_prime"] > 1.3 * end["tbc1d4_prime"]
+    assert late["tbc1d4_prime"] > later["tbc1d4_prime"]
+    assert late["tbc1d4_p"] > 0.7 * end["tbc1d4_p"]
+    off = course(k_prime_on=0.0)
+    assert all(stage["tbc1d4_p"] == 0.0 and stage["tbc1d4_prime"] == 0.0 for stage in off)
 
 
 def test_E4_training_raises_glut4_content_and_mitochondria(runs):
@@ -1473,6 +1524,25 @@ def test_C1_glucagon_raises_hepatic_output_through_camp_pka_against_insulin():
     assert b == pytest.approx(a, rel=1e-6)
 
 
+def test_C3_precursor_supply_limits_gluconeogenesis():
+    """Gluconeogenesis saturates in its enzymatic drive (precursor extraction): tripling the
+    FFA-oxidation drive under high glucagon raises the flux much less than 3-fold; with an
+    unlimited precursor supply (gng_drive_sat very large) the flux follows the drive."""
+
+    def ratio(**params: float) -> float:
+        p = cell_params("liver", 2, **params)
+        y = basal("liver", 2)
+        row("liver", y, "lcfa")[:] = [1.0, 3.0]
+        u = cell_inputs("liver", p, 2, glucagon_pg_ml=3 * p.gcg_ref_pg_ml)
+        y = advance("liver", y, u, p, 10)
+        row("liver", y, "lcfa")[:] = [1.0, 3.0]
+        g = rate("liver", y, u, p, "cum_gng")
+        return float(g[1] / g[0])
+
+    assert ratio() < 0.7 * 3.0
+    assert ratio(gng_drive_sat=1e12) == pytest.approx(3.0, rel=1e-6)
+
+
 def test_C1_periportal_hepatocytes_respond_more_to_glucagon():
     """Zonation: the glucagon-driven cAMP rise is larger in periportal (zone 1.5) than in
     pericentral (zone 0.5) cells."""
@@ -1550,6 +1620,22 @@ def test_C1_C2_fasted_exercise_holds_glucose_through_counter_regulation(runs):
     assert drop < 0.6 * drop_off
     assert span(off, "egp_mg_kg_min", *late).mean() < span(ex, "egp_mg_kg_min", *late).mean()
     assert span(off, "adrenaline_pg_ml", *late).max() == 0.0
+
+
+def test_B4_meal_fat_spills_over_from_chylomicrons_into_plasma_ffa(runs):
+    """Lipoprotein lipase releases meal fatty acids from chylomicrons; a share reaches plasma
+    FFA. It appears behind the meal (absorption, lymph), none without meal fat, and with no
+    spillover (f_spillover = 0) the same meal leaves plasma FFA lower."""
+    carbs, mixed, off = runs["meal"], runs["meal_mixed"], runs["meal_mixed_no_spillover"]
+    col = "ffa_spillover_umol_kg_min"
+    spill = span(mixed, col, 0, MEAL_RUN)
+    assert spill.max() > 0.0
+    assert spill.iloc[: len(spill) // 6].mean() < 0.5 * spill.max()  # rises over the first hour
+    assert span(carbs, col, 0, MEAL_RUN).max() == 0.0
+    assert span(off, col, 0, MEAL_RUN).max() == 0.0
+    assert (
+        span(mixed, "ffa_mM", 90, MEAL_RUN).mean() > 1.05 * span(off, "ffa_mM", 90, MEAL_RUN).mean()
+    )
 
 
 def test_C1_meal_protein_raises_glucagon(runs):

@@ -27,6 +27,7 @@ PRKAA1, PRKAA2 = "uniprot:Q13131", "uniprot:P54646"
 SLC2A4, FOXO1, PCK1 = "uniprot:P14672", "uniprot:Q12778", "uniprot:P35558"
 IGF1, LIPE, PPARGC1A = "uniprot:P05019", "uniprot:Q05469", "uniprot:Q9UBK2"
 TNF, GCG, PDK4 = "uniprot:P01375", "uniprot:P01275", "uniprot:Q16654"
+TBC1D4 = "uniprot:O60343"
 # ChEBI
 INSULIN, GLUCOSE, GLYCOGEN = "CHEBI:5931", "CHEBI:17234", "CHEBI:28087"
 CAMP, AMP, ATP = "CHEBI:17489", "CHEBI:16027", "CHEBI:15422"
@@ -90,6 +91,8 @@ SPECIES: dict[str, Identity] = {
     "pgc1a": Identity(PROTEIN, _v(PPARGC1A)),
     "pdk4_m": Identity(MRNA, (("encodes", (PDK4,)),)),
     "pdk4": Identity(PROTEIN, _v(PDK4)),
+    "tbc1d4_p": Identity(PROTEIN, _v(TBC1D4)),
+    "tbc1d4_prime": Identity(LUMPED, _v(TBC1D4)),
     "foxo1": Identity(PROTEIN, _v(FOXO1)),
     "pepck": Identity(PROTEIN, _v(PCK1)),
     "hgo_restraint": Identity(LUMPED, _v(GLYCOGENOLYSIS)),

@@ -23,7 +23,12 @@ import scipy.sparse as sp
 
 from sim import units
 from sim.types import BoolArray, FloatArray
-from sim.units import MG_DL_PER_MM_GLC, PALMITATE_KG_PER_UMOL, PMOL_PER_UU_INSULIN
+from sim.units import (
+    FA_UMOL_PER_G_TG,
+    MG_DL_PER_MM_GLC,
+    PALMITATE_KG_PER_UMOL,
+    PMOL_PER_UU_INSULIN,
+)
 
 SCALARS: tuple[str, ...] = (
     "q_glc",
@@ -57,6 +62,7 @@ SCALARS: tuple[str, ...] = (
     "gut",
     "sto_slow",
     "chylo",
+    "tg_chylo",
     "clamp_int",
     "clamp_glc",
     "flow",
@@ -77,6 +83,7 @@ SCALARS: tuple[str, ...] = (
     "acc_liver",
     "acc_other",
     "acc_renal",
+    "acc_spill",
 )
 ACCUMULATORS = tuple(n for n in SCALARS if n.startswith("acc_"))
 IDX = {n: i for i, n in enumerate(SCALARS)}
@@ -576,6 +583,13 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     d["gut"] = k_e * s["sto2"] - bp.k_abs * s["gut"]
     d["sto_slow"] = -k_e * s["sto_slow"]
     d["chylo"] = -bp.k_chylo * s["chylo"]
+    # B4: lipoprotein lipase hydrolyses chylomicron triacylglycerol; a share of the fatty
+    # acids escapes uptake by the tissue beside the lipase and "spills over" into plasma FFA
+    # (Griffiths 1994; Piche 2018), the rest is stored.
+    lpl = bp.k_lpl_chylo * s["tg_chylo"]  # g/min, whole body
+    d["tg_chylo"] = bp.k_chylo * s["chylo"] - lpl
+    spill = bp.f_spillover * lpl * FA_UMOL_PER_G_TG / bp.body_mass_kg  # umol/kg/min
+    d["acc_spill"] = spill
     # Clamp: insulin held at target, glucose held by a PI-controlled infusion (GIR).
     clamp = ctx.clamp_at(t)
     gir = 0.0
@@ -637,7 +651,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     ):
         d[name] = v
     # FFA: adipose release minus tissue uptake; lipid infusion holds the level.
-    d["ffa"] = cf.ffa_release - (cf.ffa_clearance + bp.v_ffa_other) * ffa
+    d["ffa"] = cf.ffa_release + spill - (cf.ffa_clearance + bp.v_ffa_other) * ffa
     held = _held(sch.lipid, t)
     if held is not None:
         _hold(d, "ffa", s, held * bp.vffa_l_kg * 1000.0)
@@ -654,8 +668,9 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     if held is not None:
         _hold(d, "tnf", s, held * bp.tnf_v_ml_kg)
     _counterreg_rhs(t, s, d, g, ins / PMOL_PER_UU_INSULIN, sch, bp)
-    # B4: depots lose net FFA release (palmitate 256 g/mol) and gain stored meal fat.
-    stored = bp.k_chylo * s["chylo"] / 1000.0
+    # B4: depots lose net FFA release (palmitate 256 g/mol) and gain the stored share of
+    # the hydrolysed meal fat.
+    stored = (1.0 - bp.f_spillover) * lpl / 1000.0
     visc = bp.fat_storage_share_visceral
     d["fat_sc"] = (1 - visc) * stored - cf.ffa_release_sc * bp.body_mass_kg * PALMITATE_KG_PER_UMOL
     d["fat_visc"] = visc * stored - cf.ffa_release_visc * bp.body_mass_kg * PALMITATE_KG_PER_UMOL

@@ -62,6 +62,14 @@ MUSCLE: tuple[Species, ...] = (
         0.0,
     ),
     Species("pdk4", "relative", "PDK4 protein (units of its mRNA at steady state)", 0.0),
+    Species("tbc1d4_p", F, "TBC1D4 (AS160) phosphorylated at its AMPK site by exercise", 0.0),
+    Species(
+        "tbc1d4_prime",
+        F,
+        "insulin sensitisation in effect after exercise (develops behind TBC1D4 "
+        "phosphorylation; primes insulin-stimulated GLUT4 translocation and glycogen synthase)",
+        0.0,
+    ),
     *_ACCUMULATORS,
 )
 

@@ -68,11 +68,20 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     akt = sig.common(s, d, u, p, oxidation, load, s.ampk_content)
     ampk = s.ampk_p
     depleted = np.maximum(1.0 - s.glycogen, 0.0)  # a trained, enlarged store can overfill
-    insulin_drive = akt * (1.0 + p.w_e3_sens * depleted)  # E3: low glycogen sensitises AS160
-    # E2: AMPK-independent contraction signals of a recruited fibre scale with its work rate.
-    contraction = p.k_exo_contraction * recruit * u.intensity
     # E2: AMPK above its resting activity (scaled by the cell's AMPK content) adds exocytosis.
     ampk_excess = np.maximum(ampk - p.ampk_rest * s.ampk_content, 0.0)
+    # E3: post-exercise insulin sensitisation, the second phase of Richter 1982 / Garetto
+    # 1984. AMPK phosphorylates TBC1D4 (AS160) at its own site during work; the mark
+    # outlasts the bout by many hours (Treebak 2009; Kjobsted 2017: the sensitisation needs
+    # AMPK) and the sensitisation it primes develops behind it over the first hours, as the
+    # insulin-independent first phase (AMPK and contraction exocytosis, which stop with the
+    # work) wanes. Primed TBC1D4 lets Akt release GLUT4 vesicles more effectively; low
+    # glycogen sensitises too.
+    d.tbc1d4_p[:] = p.k_prime_on * ampk_excess * (1.0 - s.tbc1d4_p) - p.k_prime_off * s.tbc1d4_p
+    d.tbc1d4_prime[:] = p.k_prime_dev * (s.tbc1d4_p - s.tbc1d4_prime)
+    insulin_drive = akt * (1.0 + p.w_e3_sens * depleted + p.w_prime_ins * s.tbc1d4_prime)
+    # E2: AMPK-independent contraction signals of a recruited fibre scale with its work rate.
+    contraction = p.k_exo_contraction * recruit * u.intensity
     glut4_translocation(s, d, u, p, insulin_drive, ampk_excess, contraction)
     # F1 Randle cycle: acyl-CoA oxidation (citrate, acetyl-CoA, G6P) limits glucose disposal.
     randle = (1.0 + p.w_randle) / (1.0 + p.w_randle * s.lcfa)
@@ -82,11 +91,13 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     d.pdk4_m[:] = p.k_pdk4 * (s.stat5_p * s.lcfa - s.pdk4_m)  # transcription
     d.pdk4[:] = p.k_pdk4 * (s.pdk4_m - s.pdk4)  # translation
     pdh = 1.0 / (1.0 + p.w_pdh_pdk4 * s.pdk4)
-    # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase;
+    # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase; in
+    # a primed (exercised) fibre insulin activates glycogen synthase faster and further
+    # (Wojtaszewski 2000) with the same Akt and GSK3 signal;
     # E1: in a working fibre glycolysis pulls G6P too (uptake control shifts to transport).
     disposal = (
         1.0
-        + p.w_gs_akt * akt
+        + p.w_gs_akt * akt * (1.0 + p.w_prime_ins * s.tbc1d4_prime)
         + p.w_gs_glycogen * depleted
         + p.w_disposal_work * recruit * u.intensity
     )

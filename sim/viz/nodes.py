@@ -68,6 +68,8 @@ NODES: dict[str, NodeInfo] = {
     "mito": NodeInfo("mitochondrial density", "energy"),
     "ampk_content": NodeInfo("AMPK α2 content", "energy"),
     "pgc1a": NodeInfo("PGC-1α training signal", "energy"),
+    "tbc1d4_p": NodeInfo("TBC1D4 pSer711 (AMPK site)", "energy"),
+    "tbc1d4_prime": NodeInfo("post-exercise insulin sensitisation", "energy"),
     "nfkb": NodeInfo("IKKβ / NF-κB, active", "inflammation"),
 }
 
