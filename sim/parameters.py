@@ -398,7 +398,7 @@ MUSCLE: tuple[Param, ...] = (
     P(
         "k_prime_on",
         0.1,
-        "1/(min*fraction)",
+        "1/min",
         "AMPK phosphorylation of TBC1D4 at its AMPK site per unit AMPK activity above rest "
         "(raised at the end of a 60-min bout; Treebak 2009); order of magnitude",
         (0, 5),
@@ -1638,8 +1638,8 @@ BODY: tuple[Param, ...] = (
         "1/min",
         "lipoprotein-lipase hydrolysis of plasma chylomicron triacylglycerol, lumped over the "
         "particles' lipolysis and remnant clearance; with the absorption (t1/2 ~3 h) plasma "
-        "chylomicron TG peaks ~2.5 h after a meal (Frayn 1994: dietary fat in plasma 2-4 h "
-        "after the meal); order of magnitude",
+        "chylomicron TG peaks ~2.5 h after a meal; order of magnitude (not tested by a "
+        "target of its own)",
         (1e-4, 1),
     ),
     P(
@@ -1648,7 +1648,7 @@ BODY: tuple[Param, ...] = (
         "fraction",
         "share of the fatty acids LPL releases from chylomicrons that enters plasma FFA "
         "instead of the tissue beside the lipase (spillover; ~14 % in forearm muscle, more in "
-        "adipose tissue: Miles 2007 review); calibrated to V59 (Piche 2018: 22 % of "
+        "adipose tissue: Horm Metab Res 2007;39:726 review); calibrated to V59 (Piche 2018: 22 % of "
         "postprandial plasma NEFA from chylomicron spillover in lean people)",
         (0, 1),
     ),

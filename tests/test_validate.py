@@ -166,14 +166,13 @@ def test_values_beside_the_criteria_are_reported_but_not_judged():
 
 def test_all_targets_build_valid_scenarios():
     targets = all_targets()
-    assert list(targets) == [
-        f"V{i:02d}" for i in (*range(1, 23), 25, 26, 28, 30, 31, 33, *range(50, 55))
-    ]
+    ids = (*range(1, 23), 25, 26, 28, 30, 31, 33, *range(50, 58), 59, 60)
+    assert list(targets) == [f"V{i:02d}" for i in ids]
     pending = pending_targets()
     assert list(pending) == [
         *("R01", "R02", "R03", "R04", "R05"),  # remodelling: weeks of simulated time
         *("R06", "R07", "R08", "R09", "R10"),
-        *("V23", "V24", "V27", "V29", "V32"),
+        *("V23", "V24", "V27", "V29", "V32", "V58"),
     ]
     assert not set(pending) & set(targets)
     assert [t.id for t in select(["V27"])] == ["V27"]  # run when named
@@ -383,9 +382,9 @@ def test_calibrate_refuses_bounds_outside_the_declared_range(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.yaml" in err and "muscle.k_exo_ins" in err and "declared range" in err
     assert not out.exists()
-    cfg.write_text("name: bad\ntargets: [V10, V55]\nparameters:\n  muscle.k_exo_ins: [0.01, 1]\n")
+    cfg.write_text("name: bad\ntargets: [V10, V99]\nparameters:\n  muscle.k_exo_ins: [0.01, 1]\n")
     assert main(["calibrate", str(cfg), "--out", str(out)]) == 2
-    assert "V55" in capsys.readouterr().err
+    assert "V99" in capsys.readouterr().err
     cfg.write_text("name: bad\ntargets: [V10]\nparameters:\n  muscle.k_exo_inz: [0.01, 1]\n")
     assert main(["calibrate", str(cfg), "--out", str(out)]) == 2
     assert "did you mean muscle.k_exo_ins" in capsys.readouterr().err and not out.exists()
