@@ -1648,8 +1648,8 @@ BODY: tuple[Param, ...] = (
         "fraction",
         "share of the fatty acids LPL releases from chylomicrons that enters plasma FFA "
         "instead of the tissue beside the lipase (spillover; ~14 % in forearm muscle, more in "
-        "adipose tissue: Horm Metab Res 2007;39:726 review); calibrated to V59 (Piche 2018: 22 % of "
-        "postprandial plasma NEFA from chylomicron spillover in lean people)",
+        "adipose tissue: Horm Metab Res 2007;39:726 review); calibrated to V59 (Piche 2018: "
+        "22 % of postprandial plasma NEFA from chylomicron spillover in lean people)",
         (0, 1),
     ),
     P(

@@ -716,7 +716,7 @@ def _v59_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
 
 V59 = Target(
     "V59",
-    "mixed meal with 40 g fat: share of plasma FFA from chylomicron spillover",
+    "40 g fat meal: spillover share of plasma FFA",
     "Piche et al. 2018, J Clin Endocrinol Metab 103:25 (lean, BMI < 25, n = 18: chylomicron-"
     "derived fatty acid spillover 22.2 +/- 1.6 % of plasma NEFA after a 40 g fat mixed meal; "
     "mean +/- SE)",
@@ -768,7 +768,7 @@ def _v60_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
 
 V60 = Target(
     "V60",
-    "80 g fat with 80 g carbohydrate vs carbohydrate alone: FFA held up (prediction)",
+    "meal fat holds plasma FFA up (prediction)",
     "Griffiths et al. 1994, Am J Clin Nutr 59:53 (n = 8: plasma NEFA markedly suppressed after "
     "the low-fat meal, relatively maintained after the high-fat meal, P < 0.01; no values "
     "in the abstract)",

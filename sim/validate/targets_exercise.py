@@ -333,7 +333,7 @@ def _v55_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
 
 V55 = Target(
     "V55",
-    "clamp right after 60 min at 70 % VO2max: GIR raised for 90 min, then not (prediction)",
+    "clamp right after exercise: GIR course (prediction)",
     "Thorell et al. 1999, Am J Physiol 277:E733 (n = 9; GIR after exercise significantly above "
     "insulin alone at 0-30, 30-60 and 60-90 min of a 0.8 mU/kg/min clamp, not at 90-120 min; "
     "no values in the abstract)",
@@ -478,7 +478,7 @@ def _v57_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
 
 V57 = Target(
     "V57",
-    "clamp 4 h after 60 min of exercise: muscle insulin action faster and larger",
+    "clamp 4 h after exercise: muscle insulin action",
     "Wojtaszewski et al. 2000, Diabetes 49:325 (one-legged exercise 4 h before a 600 pmol/L "
     "clamp: in the exercised leg insulin activated glucose uptake faster, t1/2 11 vs 34 min, "
     "and the increase was two- to fourfold that of the rested leg; n = 7, no SE in the abstract)",
