@@ -554,8 +554,8 @@ LIVER: tuple[Param, ...] = (
         "1",
         "enzymatic GNG drive (PEPCK x FFA-oxidation x PKA factors; ~0.46 in the overnight "
         "fast) at which hepatic extraction of the delivered precursors is half-saturated "
-        "(C3 precursor limit); calibrated to the exercise homeostasis run (60 min at 70 % "
-        "VO2max: GNG at most ~2-fold, glycogenolysis carries the rest)",
+        "(C3 precursor limit); calibrated to V56 with the exercise homeostasis run (60 min at "
+        "70 % VO2max: GNG at most ~2-fold, glycogenolysis carries the rest)",
         (1e-3, 1e12),
     ),
     P(

@@ -136,7 +136,7 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     d.pepck[:] = p.k_pepck * (target - s.pepck)
     # F3: fatty-acid oxidation supplies acetyl-CoA (pyruvate carboxylase) and ATP for GNG.
     lipid = 1.0 + p.w_gng_ffa * (s.lcfa - 1.0)
-    drive = s.pepck * np.maximum(lipid, 0.0) * u.mod_gluconeogenesis
+    drive = s.pepck * np.maximum(lipid, 0.0)
     # I5: Akt (GSK3 off -> GS on; G6Pase down) sends gluconeogenic G6P into glycogen.
     n = p.n_akt_liver
     akt_n = akt**n
@@ -157,7 +157,9 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     # approaches the precursor delivery (v_gng x gng_drive_sat) instead of growing in
     # proportion to the drive (GNG rises at most ~2-fold in moderate exercise while
     # glycogenolysis carries the rest: Wahren 1971, Trimmer 2002).
-    gng = p.v_gng * p.zone_gng * drive / (1.0 + drive / p.gng_drive_sat)
+    # The gluconeogenesis modulator scales the pathway's flux as a whole (1 = unchanged,
+    # 0 = blocked), as it did before the precursor limit.
+    gng = p.v_gng * p.zone_gng * drive / (1.0 + drive / p.gng_drive_sat) * u.mod_gluconeogenesis
     # I5: insulin (Akt -> PP1) restrains phosphorylase with a delay: the insulin restraint of
     # hepatic glycogenolysis follows its Akt-driven target at k_hgo_delay (the "delayed
     # insulin action" on EGP of Dalla Man 2007). Clamp plateaus sit on the Hill law, but after
