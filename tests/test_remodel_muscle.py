@@ -7,37 +7,18 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from remodel_helpers import rp, small_scenario
 
 from sim.engine import cell_fluxes
 from sim.model import PhysiologyModel
 from sim.remodel import rules
-from sim.remodel.core import remodel_params
 from sim.remodel.muscle import Capillary
 
 FEW = {"muscle": 16, "liver": 10, "adipose": 20}
 
 
-def rp(**changes) -> SimpleNamespace:
-    out = remodel_params({})
-    vars(out).update(changes)
-    return out
-
-
 def small(days: float = 1, **extra) -> dict:
-    scn = {
-        "name": "muscle_rules",
-        "duration_min": days * 1440,
-        "record_every_min": 720,
-        "cell_record_every_min": 1440,
-        "cells": dict(FEW),
-        "remodel": {"every_min": 1440},
-        "interventions": [
-            {"kind": "meal", "at_min": 60, "carbs_g": 70, "protein_g": 20, "fat_g": 20,
-             "repeat_every_min": 1440},
-        ],
-    }  # fmt: skip
-    scn.update(extra)
-    return scn
+    return small_scenario("muscle_rules", FEW, 720, 1440, 1440, days, **extra)
 
 
 ONE = np.ones(3)

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from remodel_helpers import rp, small_scenario
 
 import sim
 from sim.agents import Macrophage
@@ -18,27 +19,8 @@ RP = remodel_params({})
 FEW = {"muscle": 16, "liver": 10, "adipose": 40}
 
 
-def rp(**changes) -> object:
-    out = remodel_params({})
-    vars(out).update(changes)
-    return out
-
-
 def small(days: float = 1, **extra) -> dict:
-    scn = {
-        "name": "rules",
-        "duration_min": days * 1440,
-        "record_every_min": 60,
-        "cell_record_every_min": 720,
-        "cells": dict(FEW),
-        "remodel": {"every_min": 720},
-        "interventions": [
-            {"kind": "meal", "at_min": 60, "carbs_g": 70, "protein_g": 20, "fat_g": 20,
-             "repeat_every_min": 1440},
-        ],
-    }  # fmt: skip
-    scn.update(extra)
-    return scn
+    return small_scenario("rules", FEW, 60, 720, 720, days, **extra)
 
 
 @pytest.fixture(scope="module")
