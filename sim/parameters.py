@@ -550,15 +550,16 @@ LIVER: tuple[Param, ...] = (
     ),
     P(
         "gng_drive_sat",
-        1e12,
+        float("inf"),
         "1",
         "enzymatic GNG drive (PEPCK x FFA-oxidation x PKA factors; ~0.46 in the overnight "
         "fast) at which hepatic extraction of the delivered precursors is half-saturated "
-        "(C3 precursor limit). Off by default (1e12: no limit): at 1 (with v_gng 219 and "
+        "(C3 precursor limit). Off by default (infinite: no limit): at 1 (with v_gng 219 and "
         "w_camp_adr 3) GNG rises ~2-fold instead of ~5-fold in 60 min at 70 % VO2max and EGP "
         "matches Rd, but with the regulated GH generator V05 seed 2 and V56 seed 0 fail "
         "(docs/validation.md, V56); assumption until those are resolved",
-        (1e-3, 1e12),
+        (1e-3, float("inf")),
+        kind="assumed",
     ),
     P(
         "zone_gng",
