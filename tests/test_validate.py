@@ -519,3 +519,17 @@ def test_shared_helpers_read_a_run_and_build_daily_meals():
     assert "repeat_until_min" not in daily_meals(((30, 60, 20, 15, 5),))[0]
     # every meal a valid scenario intervention
     load_scenario({"name": "meals", "duration_min": 2880, "interventions": meals})
+
+
+def test_crosscheck_failure_is_reported_not_fatal(monkeypatch):
+    """An integrator failure in the cross-check becomes a failed section of the report, so the
+    targets' results are still written (the command then exits 1)."""
+    from sim.export import crosscheck
+    from sim.validate.cli import crosscheck_section
+
+    def fail(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("CVODE Error: CV_ERR_FAILURE")
+
+    monkeypatch.setattr(crosscheck, "report_section", fail)
+    text, ok = crosscheck_section()
+    assert not ok and "Could not run" in text and "CV_ERR_FAILURE" in text
