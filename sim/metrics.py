@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.units import MG_DL_PER_MM_GLC
+
 LAST_MIN = 30.0
 """Window at the end of a clamp (step) over which steady-state values are averaged."""
 
@@ -100,7 +102,7 @@ def _at(ts: pd.DataFrame, col: str, times: list[float]) -> np.ndarray:
 def matsuda(ts: pd.DataFrame, at: float) -> float:
     """Matsuda index from the OGTT samples at 0-120 min (Matsuda & DeFronzo 1999)."""
     times = [at + m for m in OGTT_SAMPLES_MIN if at + m <= ts["time_min"].iloc[-1]]
-    g = _at(ts, "glucose_mM", times) * 18.016
+    g = _at(ts, "glucose_mM", times) * MG_DL_PER_MM_GLC
     i = _at(ts, "insulin_uU_ml", times)
     return float(10000.0 / np.sqrt(g[0] * i[0] * g.mean() * i.mean()))
 

@@ -31,6 +31,7 @@ from sim.recorder import Recorder
 from sim.remodel.core import Remodeller
 from sim.scenario import Scenario, load_scenario
 from sim.signals import build_schedule
+from sim.units import MG_DL_PER_MM_GLC, PMOL_PER_UU_INSULIN
 
 log = logging.getLogger(__name__)
 WARMUP_MIN = limits.WARMUP_MIN
@@ -212,10 +213,14 @@ class PhysiologyModel(mesa.Model):
         bp, m = self.ctx.bp, self.ctx.masses
         x = np.zeros(bk.N_SCALARS + sum(self.ctx.geo.n_isf))
         ref = {
-            "q_glc": 5.0 * 18.016 * bp.vg_dl_kg,
-            "q_gt": 5.0 * 18.016 * bp.vg_dl_kg * bp.k_glc_pt / bp.k_glc_tp,
-            "ins_p": 8.0 * 6.0 * bp.vi_l_kg,
-            "beta_y": 8.0 * 6.0 * bp.vi_l_kg * bp.k_ins_clear / (1 - bp.hepatic_extraction),
+            "q_glc": 5.0 * MG_DL_PER_MM_GLC * bp.vg_dl_kg,
+            "q_gt": 5.0 * MG_DL_PER_MM_GLC * bp.vg_dl_kg * bp.k_glc_pt / bp.k_glc_tp,
+            "ins_p": 8.0 * PMOL_PER_UU_INSULIN * bp.vi_l_kg,
+            "beta_y": 8.0
+            * PMOL_PER_UU_INSULIN
+            * bp.vi_l_kg
+            * bp.k_ins_clear
+            / (1 - bp.hepatic_extraction),
             "rrp": 1.0,
             "g_adapt": 5.0,
             "ffa": 0.5 * bp.vffa_l_kg * 1000.0,
@@ -236,7 +241,7 @@ class PhysiologyModel(mesa.Model):
         }
         for k, v in ref.items():
             x[bk.IDX[k]] = v
-        x[bk.N_SCALARS :] = 8.0 * 6.0 * 0.65
+        x[bk.N_SCALARS :] = 8.0 * PMOL_PER_UU_INSULIN * 0.65
         return x
 
     def _warm_up(self) -> None:

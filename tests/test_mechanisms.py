@@ -44,6 +44,7 @@ from sim.kinetics.species import ACCUMULATOR_NAMES, index
 from sim.kinetics.tissues import cell_rhs, stiffness_bound
 from sim.scenario import Medium
 from sim.signals import Schedule, Span, build_schedule
+from sim.units import MG_DL_PER_MM_GLC, PMOL_PER_UU_INSULIN
 
 # --------------------------------------------------------------------------- scenarios
 
@@ -1040,8 +1041,8 @@ def gh_axis(
     sch = build_schedule(scn, np.random.default_rng(seed))
     x = np.zeros(bk.N_SCALARS + 1)
     vals = {
-        "q_glc": glucose_mM * 18.016 * bp.vg_dl_kg,
-        "ins_p": insulin_uU * 6.0 * bp.vi_l_kg,
+        "q_glc": glucose_mM * MG_DL_PER_MM_GLC * bp.vg_dl_kg,
+        "ins_p": insulin_uU * PMOL_PER_UU_INSULIN * bp.vi_l_kg,
         "ffa": 0.5 * bp.vffa_l_kg * 1000.0,
         "gh": 0.3 * bp.gh_vd_l_kg,
         "gh_pool": 1.0,

@@ -17,6 +17,7 @@ import pytest
 import sim
 from sim.cli import main
 from sim.scenario import ScenarioError, load_scenario
+from sim.units import MG_DL_PER_MM_GLC, PMOL_PER_UU_INSULIN
 from sim.validate import calibrate as cal
 from sim.validate import metrics as mx
 from sim.validate.core import (
@@ -452,9 +453,9 @@ def test_brannmark_reproduces_the_irs1_overshoot(rr):
 
 def test_dalla_man_reproduces_its_meal_response(rr):
     m = rr.dallaman().values
-    assert m["ref_glucose_peak_mM"] * rr.MG_DL_PER_MM == pytest.approx(164, abs=3)
+    assert m["ref_glucose_peak_mM"] * MG_DL_PER_MM_GLC == pytest.approx(164, abs=3)
     assert m["ref_glucose_peak_min"] == pytest.approx(70, abs=4)
-    assert m["ref_insulin_peak_uU_ml"] * rr.PMOL_PER_UU == pytest.approx(259, abs=8)
+    assert m["ref_insulin_peak_uU_ml"] * PMOL_PER_UU_INSULIN == pytest.approx(259, abs=8)
     assert m["ref_insulin_peak_min"] == pytest.approx(84, abs=4)
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.units import MG_DL_PER_MM_GLC, PMOL_PER_UU_INSULIN
 from sim.validate import metrics as mx
 from sim.validate.core import Measured
 
@@ -36,8 +37,6 @@ MODELS = {
     "sedaghat": "BIOMD0000000137_Sedaghat2002.xml",
     "dallaman": "BIOMD0000000379_DallaMan2007.xml",
 }
-MG_DL_PER_MM = 18.016
-PMOL_PER_UU = 6.0
 V10_DOSES_NM = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0)
 
 
@@ -162,7 +161,7 @@ def dallaman(t_end: float = 420.0) -> Measured:
     """Plasma glucose and insulin after a 78 g meal (78 kg subject)."""
     rr = _load("dallaman")
     a = _simulate(rr, t_end, int(t_end) + 1, ["G", "I", "EGP"])
-    t, g, ins = a["time"], a["G"] / MG_DL_PER_MM, a["I"] / PMOL_PER_UU
+    t, g, ins = a["time"], a["G"] / MG_DL_PER_MM_GLC, a["I"] / PMOL_PER_UU_INSULIN
     tg, vg = mx.peak(t, g)
     ti, vi = mx.peak(t, ins)
     values = {
