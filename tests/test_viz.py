@@ -326,7 +326,7 @@ def test_pathways_group_by_arm_and_leave_out_internal_and_constant_nodes(run_dir
         node = next(
             n
             for n in [*NODES["muscle"], "ir_f"]
-            if ax.lines and ax.lines[-1].get_gid() == f"mean:muscle.{n}"
+            if any(line.get_gid() == f"mean:muscle.{n}" for line in ax.lines)
         )
         rows.setdefault(ax.get_subplotspec().rowspan.start, set()).add(node_info(node).arm)
     arms = [next(iter(a)) for _, a in sorted(rows.items())]

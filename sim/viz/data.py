@@ -205,15 +205,25 @@ def pathway_quantiles(cells: pd.DataFrame, tissue: str, node: str) -> pd.DataFra
         Frame with columns ``time_min``, ``q25``, ``q50``, ``q75`` sorted by time; empty if the
         node has no values in that tissue.
     """
-    sub = cell_node_values(cells, tissue, node)
-    if sub.empty:
-        return pd.DataFrame(columns=list(QUANTILE_COLUMNS), dtype=float)
-    times = sub["time_min"].to_numpy(dtype=float)
+    empty = pd.DataFrame(columns=list(QUANTILE_COLUMNS), dtype=float)
+    if node not in cells.columns or "tissue" not in cells.columns:
+        return empty
+    # plain arrays: this runs once per panel, and pandas selection was most of its cost
+    mask = (cells["tissue"] == tissue).to_numpy(dtype=bool)
+    values = cells[node].to_numpy(dtype=float)[mask]
+    times = cells["time_min"].to_numpy(dtype=float)[mask]
+    keep = ~np.isnan(values)
+    times, values = times[keep], values[keep]
+    if not times.size:
+        return empty
     order = np.argsort(times, kind="stable")
-    times, values = times[order], sub[node].to_numpy(dtype=float)[order]
-    snapshot_times, starts = np.unique(times, return_index=True)
-    ends = np.append(starts[1:], len(times))
-    q = [np.quantile(values[a:b], (0.25, 0.5, 0.75)) for a, b in zip(starts, ends, strict=True)]
+    times, values = times[order], values[order]
+    snapshot_times, starts, counts = np.unique(times, return_index=True, return_counts=True)
+    if (counts == counts[0]).all():  # every snapshot holds the same cells: one call
+        q = np.quantile(values.reshape(len(starts), counts[0]), (0.25, 0.5, 0.75), axis=1).T
+    else:
+        ends = starts + counts
+        q = [np.quantile(values[a:b], (0.25, 0.5, 0.75)) for a, b in zip(starts, ends, strict=True)]
     table = np.column_stack([snapshot_times, np.asarray(q).reshape(-1, 3)])
     return pd.DataFrame(table, columns=list(QUANTILE_COLUMNS))
 

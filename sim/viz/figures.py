@@ -37,6 +37,7 @@ from sim.viz.data import (
 )
 from sim.viz.events import run_periods
 from sim.viz.heatmaps import heatmap_figure
+from sim.viz.layout import save_png
 from sim.viz.nodes import node_label
 from sim.viz.pathway_diagram import pathway_diagram_figure
 from sim.viz.pathways import pathway_panel_nodes, pathways_figure, step_band
@@ -47,6 +48,7 @@ from sim.viz.style import (
     figure_title,
     format_time_axis,
     is_bottom,
+    light_inner_x,
     new_figure,
     period_handles,
     period_rug,
@@ -135,6 +137,9 @@ def _finish_time_axes(
     for i, ax in enumerate(axes):
         format_time_axis(ax, t1 - t0, is_bottom(i, len(axes), ncols), fontsize)
         ax.set_xlim(t0, t1)
+    for i, ax in enumerate(axes):
+        if not is_bottom(i, len(axes), ncols):
+            light_inner_x(ax)
 
 
 def whole_body_panels(timeseries: pd.DataFrame) -> list[tuple[str, str]]:
@@ -427,7 +432,7 @@ _METHODS = multiprocessing.get_all_start_methods()
 def _save(fig: Figure | None, path: Path) -> str | None:
     if fig is None:
         return None
-    fig.savefig(path, dpi=DPI, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+    save_png(fig, path, DPI, PNG_COMPRESS_LEVEL)
     return str(path)
 
 

@@ -21,6 +21,7 @@ from sim.viz.style import (
     figure_title,
     format_time_axis,
     is_bottom,
+    light_inner_x,
     new_figure,
     period_handles,
     period_rug,
@@ -122,6 +123,9 @@ def heatmap_figure(run: RunData, tissue: str) -> Figure | None:
         format_time_axis(
             ax, max(span, 1.0), is_bottom(i, len(axes), ncols), start_clock_h=run.start_clock_h
         )
+    for i, ax in enumerate(axes):
+        if not is_bottom(i, len(axes), ncols):
+            light_inner_x(ax)
     fig.suptitle(figure_title(run, f"{tissue} cells × time"))
     add_legend(fig, period_handles(periods))
     return fig

@@ -128,24 +128,30 @@ def _reference(tissue: str) -> tuple[np.ndarray, _Inputs, SimpleNamespace, list[
 def _jacobian(
     tissue: str, y: np.ndarray, u: SimpleNamespace, p: SimpleNamespace, names: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(d f / d y, d f / d u)`` of one cell by central differences (inputs in ``INPUTS``)."""
+    """``(d f / d y, d f / d u)`` of one cell by central differences (inputs in ``INPUTS``).
+
+    The rate laws are elementwise over cells, so every perturbed copy of the cell is one
+    column of a single right-hand-side call (``2 (n + m)`` columns for ``n`` states and ``m``
+    inputs), each computed as it would be alone.
+    """
     from sim.kinetics.tissues import cell_rhs
 
-    n = len(names)
-    jy = np.zeros((n, n))
-    for j in range(n):
-        hi, lo = y.copy(), y.copy()
-        hi[j] += STEP
-        lo[j] -= STEP
-        jy[:, j] = (cell_rhs(tissue, hi, u, p) - cell_rhs(tissue, lo, u, p))[:, 0] / (2 * STEP)
-    ju = np.zeros((n, len(INPUTS)))
-    for j, key in enumerate(INPUTS):
-        value = getattr(u, key)
-        up, dn = vars(u).copy(), vars(u).copy()
-        up[key], dn[key] = value + STEP, value - STEP
-        diff = cell_rhs(tissue, y, _Inputs(**up), p) - cell_rhs(tissue, y, _Inputs(**dn), p)
-        ju[:, j] = diff[:, 0] / (2 * STEP)
-    return jy, ju
+    n, m = len(names), len(INPUTS)
+    cols = 2 * (n + m)
+    ys = np.repeat(y.reshape(n, 1), cols, axis=1)
+    j = np.arange(n)
+    ys[j, 2 * j] += STEP
+    ys[j, 2 * j + 1] -= STEP
+    inputs = {
+        k: np.repeat(np.asarray(v, dtype=float).reshape(-1)[:1], cols) for k, v in vars(u).items()
+    }
+    for k, key in enumerate(INPUTS):
+        col = 2 * (n + k)
+        inputs[key][col] += STEP
+        inputs[key][col + 1] -= STEP
+    f = cell_rhs(tissue, ys, _Inputs(**inputs), p)
+    diff = (f[:, 0::2] - f[:, 1::2]) / (2 * STEP)
+    return diff[:, :n], diff[:, n:]
 
 
 @cache

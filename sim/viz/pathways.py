@@ -33,6 +33,7 @@ from sim.viz.style import (
     add_legend,
     figure_title,
     format_time_axis,
+    light_inner_x,
     period_handles,
     set_min_span,
     shade_periods,
@@ -222,6 +223,9 @@ def _finish_axes(panels: dict[tuple[int, int], Axes], run: RunData) -> None:
             format_time_axis(ax, t1 - t0, True, "small", run.start_clock_h)
         else:
             ax.tick_params(labelbottom=False)
+    for (row, col), ax in panels.items():  # once the shared locator is set
+        if row != lowest[col]:
+            light_inner_x(ax)
 
 
 def _legend_handles() -> list:

@@ -1,0 +1,75 @@
+"""The cheap drawing paths of the run figures give the same pictures as matplotlib's own.
+
+``save_png`` draws a ``GridLayout`` figure once instead of twice and ``light_inner_x`` draws
+the x ticks of an inner shared-x panel as two artists instead of one ``Tick`` per position
+(see ``sim.viz.layout`` and ``sim.viz.style``); both must leave every pixel as it was.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from sim.viz.layout import GridLayout, save_png
+from sim.viz.style import format_time_axis, light_inner_x
+
+
+def _grid_figure(light: bool, grid: bool = True) -> Figure:
+    """Three shared-x panels of a 24-h axis, the lowest labelled, as the run figures do."""
+    fig = Figure(figsize=(5.0, 5.0), layout=GridLayout())
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(3, 1, sharex=True).ravel()
+    t = np.linspace(0.0, 24.0, 200)
+    for k, ax in enumerate(axes):
+        ax.plot(t, np.sin(t / (k + 1)), gid=f"mean:{k}")
+        ax.set_title(f"panel {k}", fontsize="small", y=1.0)
+        if grid:
+            ax.grid(alpha=0.3, lw=0.5)
+    for k, ax in enumerate(axes):
+        format_time_axis(ax, 24.0, k == 2, "small", 7.0)
+        ax.set_xlim(0.0, 24.0)
+    if light:
+        assert [light_inner_x(ax) for ax in axes] == [True, True, False]
+    return fig
+
+
+def _pixels(fig: Figure) -> np.ndarray:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80)
+    return np.asarray(Image.open(buf))
+
+
+@pytest.mark.parametrize("grid", [True, False])
+def test_light_inner_x_draws_the_same_pixels(grid: bool) -> None:
+    plain, light = _grid_figure(False, grid), _grid_figure(True, grid)
+    # at most one grey level where a mark meets the spine (antialiasing order); a mark or
+    # grid line missing or misplaced changes pixels by tens to hundreds of levels
+    diff = np.abs(_pixels(light).astype(int) - _pixels(plain).astype(int))
+    assert diff.max() <= 1, diff.max()
+    inner, bottom = light.axes[0], light.axes[2]
+    marks = next(line for line in inner.lines if line.get_gid() == "xticks:light")
+    np.testing.assert_array_equal(marks.get_xdata(), [0, 6, 12, 18, 24])
+    assert list(bottom.get_xticks()) == [-6, 0, 6, 12, 18, 24, 30]  # shared ticker untouched
+    assert len(inner.xaxis.get_majorticklocs()) == 0
+    has_grid = any(c.get_gid() == "xgrid:light" for c in inner.collections)
+    assert has_grid == grid
+
+
+def test_light_inner_x_leaves_a_labelled_axis_alone() -> None:
+    fig = _grid_figure(False)
+    low = fig.axes[2]
+    before = list(low.get_xticks())
+    assert not light_inner_x(low)
+    assert list(low.get_xticks()) == before and not low.collections
+
+
+def test_save_png_writes_the_bytes_savefig_writes(tmp_path) -> None:
+    a, b = _grid_figure(True), _grid_figure(True)
+    save_png(a, tmp_path / "a.png", 90, 3)
+    b.savefig(tmp_path / "b.png", dpi=90, pil_kwargs={"compress_level": 3})
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
