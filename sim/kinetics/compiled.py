@@ -1,13 +1,16 @@
 """Compiled kernels of the very same rate laws (optional: needs numba, the ``fast`` extra).
 
-Nothing here restates a rate law. The source of :mod:`sim.kinetics.signalling` and
-:mod:`sim.kinetics.tissues` is compiled a second time with ``numba.njit``, for one cell at a
+Nothing here restates a rate law. The law functions of :mod:`sim.kinetics.signalling` and
+:mod:`sim.kinetics.tissues` are compiled a second time with ``numba.njit``, for one cell at a
 time: the state view and the derivative view become numba records (one float field per
 species, so ``s.akt_p`` reads a number and ``d.akt_p = ...`` writes one), the inputs and
-parameters named tuples of numbers. Three mechanical edits make the array source read as
-scalar source (:func:`scalar_source`): ``d.<name>[:] = `` becomes ``d.<name> = `` and
-``np.ones_like(x)`` / ``np.zeros_like(x)`` become ``1.0`` / ``0.0``; ``np.maximum``,
-``np.minimum`` and the arithmetic mean the same on numbers. On top sits one fused kernel per
+parameters named tuples of numbers. :mod:`sim.kinetics.dialect` makes the per-cell copy on
+the syntax tree: it finds the laws from the tissues' entry points, checks them against the
+rate-law dialect (docs/rate_laws.md) and refuses, naming file, line and rule, anything
+outside it; it then turns ``d.<name>[:] = e`` into ``d.<name> = e`` and ``np.ones_like(x)``
+/ ``np.zeros_like(x)`` into ``1.0`` / ``0.0``, and leaves every expression's tree as it is
+(``np.maximum``, ``np.minimum`` and the arithmetic mean the same on numbers), so each
+operation is the numpy path's, in the same order. On top sits one fused kernel per
 tissue: a loop over cells, each cell's classical RK4 with the same substeps and the same
 arithmetic order as :func:`sim.numerics.rk4`, entirely in registers and cache; no
 population-sized temporaries and no per-call overhead, so its cost per cell does not depend
@@ -28,7 +31,6 @@ import importlib.util
 import inspect
 import math
 import os
-import re
 import sys
 import types
 from collections.abc import Sequence
@@ -39,14 +41,13 @@ from types import SimpleNamespace
 import numpy as np
 
 from sim.kinetics import cell_inputs as declared_inputs
-from sim.kinetics import signalling, species, tissues
+from sim.kinetics import dialect, signalling, species, tissues
 from sim.types import FloatArray
 
-_LAW_NAMES = {"muscle": "muscle_rhs", "liver": "liver_rhs", "adipose": "adipose_rhs"}
-_SIG_IMPORT = "from sim.kinetics import signalling as sig"
+_LAW_NAMES = dialect.ENTRY_POINTS
 _JIT_FOOTER = """
 
-# ---- appended by sim.kinetics.compiled: every function of this copy compiled by numba
+# ---- appended by sim.kinetics.compiled: every law function of this copy compiled by numba
 # (error_model="numpy": a division by zero gives inf/nan as in the numpy path, which
 # check_state then reports, instead of raising inside the kernel). inline="always" puts
 # each law into the kernel's own code: called, the law took its ~150 parameters as
@@ -55,34 +56,22 @@ _JIT_FOOTER = """
 # muscle / liver / adipose instead of 98 / 147 / 91) with the same floating-point operations
 # in the same order, so the same results bit for bit, and compiles faster (13 s cold).
 import numba as _numba  # noqa: E402
-import types as _types  # noqa: E402
 
-for _name, _obj in list(globals().items()):
-    if isinstance(_obj, _types.FunctionType) and _obj.__module__ == __name__:
-        globals()[_name] = _numba.njit(cache=True, error_model="numpy", inline="always")(_obj)
+for _name in {laws!r}:
+    globals()[_name] = _numba.njit(cache=True, error_model="numpy", inline="always")(
+        globals()[_name]
+    )
 """
-_SCALAR_EDITS = (
-    (re.compile(r"\bd\.(\w+)\[:\] = "), r"d.\1 = "),
-    (re.compile(r"np\.ones_like\([\w.]+\)"), "1.0"),
-    (re.compile(r"np\.zeros_like\([\w.]+\)"), "0.0"),
-)
 
 
 def scalar_source(source: str) -> str:
-    """The rate-law ``source`` as it reads for one cell (see the module docstring).
+    """The rate-law ``source`` (every function in it a law) as it reads for one cell.
 
-    Refuses a source where a derivative is still written through a slice, or a
-    ``*_like`` constructor is left, after the edits: that law would not compile per cell
-    or would mean something else.
+    Made on the syntax tree by :func:`sim.kinetics.dialect.per_cell_function_source`: the
+    laws are checked against the dialect first, and a law outside it raises
+    :class:`~sim.kinetics.dialect.DialectError` (an ``ImportError``) naming line and rule.
     """
-    for pattern, repl in _SCALAR_EDITS:
-        source = pattern.sub(repl, source)
-    law_lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith("#")]
-    left = [ln for ln in law_lines if re.search(r"\bd\.\w+\[", ln) or "_like(" in ln]
-    left = [ln for ln in left if "empty_like" not in ln]  # cell_rhs: Python only, never compiled
-    if left:
-        raise ImportError(f"rate-law lines the per-cell compiler cannot read: {left}")
-    return source
+    return dialect.per_cell_function_source(source)
 
 
 @cache
@@ -159,7 +148,7 @@ def _key() -> str:
     import numba
 
     h = hashlib.sha256()
-    for mod in (signalling, tissues, species, sys.modules[__name__]):
+    for mod in (signalling, tissues, species, dialect, sys.modules[__name__]):
         h.update(inspect.getsource(mod).encode())
     h.update(f"{numba.__version__} {np.__version__} {sys.version}".encode())
     return h.hexdigest()[:16]
@@ -196,56 +185,42 @@ def _load(name: str, source: str) -> types.ModuleType:
     return module
 
 
+def _sources() -> tuple[str, str, tuple[str, str]]:
+    files = (inspect.getsourcefile(signalling), inspect.getsourcefile(tissues))
+    return inspect.getsource(signalling), inspect.getsource(tissues), files
+
+
 @cache
 def _laws() -> dict[str, object]:
     """The compiled copies of the tissue right-hand sides."""
     key = _key()
-    sig = _load(f"sim_sig_{key}", scalar_source(inspect.getsource(signalling)) + _JIT_FOOTER)
-    src = scalar_source(inspect.getsource(tissues))
-    if _SIG_IMPORT not in src:
-        raise ImportError(f"sim.kinetics.tissues no longer has the line {_SIG_IMPORT!r}")
-    tis = _load(
-        f"sim_tis_{key}", src.replace(_SIG_IMPORT, f"import {sig.__name__} as sig") + _JIT_FOOTER
-    )
+    sig_src, tis_src, files = _sources()
+    sig_name = f"sim_sig_{key}"
+    laws = dialect.per_cell(sig_src, tis_src, python=False, sig_module=sig_name, filenames=files)
+    _load(sig_name, laws.signalling + _JIT_FOOTER.format(laws=laws.signalling_laws))
+    tis = _load(f"sim_tis_{key}", laws.tissues + _JIT_FOOTER.format(laws=laws.tissues_laws))
     return {t: (tis.__name__, law) for t, law in _LAW_NAMES.items()}
-
-
-_PYTHON_EDITS = (
-    (re.compile(r"\bnp\.maximum\("), "max("),
-    (re.compile(r"\bnp\.minimum\("), "min("),
-)
-"""On Python floats ``max`` / ``min`` give what ``np.maximum`` / ``np.minimum`` give (for
-finite numbers; a NaN is reported by the state check either way) and keep the result a
-Python float: numpy's functions would turn every later operation into numpy scalar
-arithmetic, several times slower."""
 
 
 @cache
 def python_laws() -> dict[str, types.FunctionType]:
     """The tissue right-hand sides as plain Python on floats, one cell at a time.
 
-    The same :func:`scalar_source` copy the compiled kernel is built from, executed by the
-    interpreter instead of numba (``np.maximum`` / ``np.minimum`` read as ``max`` / ``min``):
-    what a Mesa user's per-agent ``step()`` on Python floats runs, without a second,
-    hand-written copy of any rate law. Needs no numba.
+    The same per-cell copy the compiled kernel is built from (:mod:`sim.kinetics.dialect`),
+    executed by the interpreter instead of numba, with ``np.maximum`` / ``np.minimum`` read
+    as ``max`` / ``min``: on Python floats they give what numpy's give (for finite numbers;
+    a NaN is reported by the state check either way) and keep the result a Python float
+    (numpy's functions would turn every later operation into numpy scalar arithmetic,
+    several times slower). What a Mesa user's per-agent ``step()`` on Python floats runs,
+    without a second, hand-written copy of any rate law. Needs no numba.
     """
-
-    def plain(source: str) -> str:
-        for pattern, repl in _PYTHON_EDITS:
-            source = pattern.sub(repl, source)
-        return scalar_source(source)
-
+    sig_src, tis_src, files = _sources()
+    laws = dialect.per_cell(sig_src, tis_src, python=True, sig_module=None, filenames=files)
     sig = types.ModuleType("sim_sig_python")
-    exec(
-        compile(plain(inspect.getsource(signalling)), "<sim per-cell signalling>", "exec"),
-        vars(sig),
-    )  # noqa: S102
-    src = plain(inspect.getsource(tissues))
-    if _SIG_IMPORT not in src:
-        raise ImportError(f"sim.kinetics.tissues no longer has the line {_SIG_IMPORT!r}")
+    exec(compile(laws.signalling, "<sim per-cell signalling>", "exec"), vars(sig))  # noqa: S102
     tis = types.ModuleType("sim_tis_python")
     tis.sig = sig
-    exec(compile(src.replace(_SIG_IMPORT, ""), "<sim per-cell tissues>", "exec"), vars(tis))  # noqa: S102
+    exec(compile(laws.tissues, "<sim per-cell tissues>", "exec"), vars(tis))  # noqa: S102
     return {t: getattr(tis, law) for t, law in _LAW_NAMES.items()}
 
 
