@@ -456,11 +456,9 @@ def _no_warm_up(self) -> None:  # noqa: ANN001
     # the key of a warmed-up model (and a cached entry would skip this function).
     if os.environ.get("SIM_WARM_CACHE") != "off":
         raise RuntimeError("set SIM_WARM_CACHE=off before building a model without warm-up")
-    from types import SimpleNamespace
-
     if self.scenario.engine == "agent":
         self._materialise_agents()  # part of the build: the per-agent engine needs them
-    self.ctx.last_flux = SimpleNamespace(ffa_release_visc=0.0, tnf_visceral=0.0)
+    self.last_flux = None
     t0 = time.perf_counter()
     self._advance(-self.dt, self.dt)  # one coupled step, so the body has cell fluxes
     self._bench_first_step_s = time.perf_counter() - t0
@@ -659,7 +657,7 @@ def flops_case() -> dict:
     base = en.systemic_inputs(model.time_min, model.x, model.ctx)
     out = {}
     for name, tissue in model.tissues.items():
-        u = en.tissue_inputs(model.time_min, model.x, model.ctx, tissue, base)
+        u = en.tissue_inputs(model.time_min, model.x, model.ctx, tissue, base, model.last_flux)
 
         def first(v: object) -> _Flop:
             return _Flop(float(v[0]) if isinstance(v, np.ndarray) and v.ndim else float(v))
@@ -1079,7 +1077,8 @@ def kernel_case(n: int, threads: int, calls: int | None = None) -> dict:
     scn["cells"] = {"muscle": n, "liver": 20, "adipose": 20}
     model = sm.PhysiologyModel(scn)
     t = model.tissues["muscle"]
-    u = en.tissue_inputs(0.0, model.x, model.ctx, t, en.systemic_inputs(0.0, model.x, model.ctx))
+    base = en.systemic_inputs(0.0, model.x, model.ctx)
+    u = en.tissue_inputs(0.0, model.x, model.ctx, t, base, model.last_flux)
     compiled.advance("muscle", t.y, u, t.params, 1.0, 3, t.acc_rows)  # load, make the pool
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(calls):

@@ -10,10 +10,12 @@ in (3), so whole-body glucose mass balance holds to round-off.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
@@ -23,10 +25,32 @@ from sim.interventions import REGISTRY
 from sim.interventions.diet import diet_inputs, diet_level  # noqa: F401  (re-exported)
 from sim.kinetics import body as bk
 from sim.kinetics import cell_inputs, compiled
+from sim.kinetics.body import CellFluxes
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import BoundRHS, stiffness_bound
-from sim.parameters import BODY, tissue_params
+from sim.parameters import BodyParams, body_params, tissue_params  # noqa: F401 (re-exported)
 from sim.types import BoolArray, FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """What a run's numerical layers read and never change while stepping.
+
+    Attributes:
+        bp: the body parameters (:class:`sim.parameters.BodyParams`).
+        sch: the schedule of inputs (:class:`sim.signals.Schedule`; the fasting warm-up runs
+            on a context with its warm-up schedule).
+        geo: the exchange geometry (:class:`sim.kinetics.body.Geometry`); a remodelled
+            tissue replaces the context with a new geometry when its cells change.
+        masses: tissue masses (:class:`sim.kinetics.body.Masses`).
+        medium: the ``medium`` protocol of a cells-in-medium run (None: a body).
+    """
+
+    bp: BodyParams
+    sch: Any
+    geo: bk.Geometry
+    masses: bk.Masses
+    medium: Any = None
 
 
 @dataclass
@@ -99,10 +123,6 @@ def build_params(
             value = value * _lognormal(rng, cv * par.cv, n)
         out[name] = value
     return SimpleNamespace(**out)
-
-
-def body_params(overrides: dict[str, float]) -> SimpleNamespace:
-    return SimpleNamespace(**{p.name: overrides.get(f"body.{p.name}", p.value) for p in BODY})
 
 
 KNOCKOUT_POOLS = {
@@ -215,7 +235,7 @@ def _medium_value(v: float | list, t: float) -> float:
     return value
 
 
-def systemic_inputs(t: float, x: FloatArray, ctx: SimpleNamespace) -> dict[str, float]:
+def systemic_inputs(t: float, x: FloatArray, ctx: RunContext) -> dict[str, float]:
     """Plasma concentrations and signals common to every cell at time ``t``."""
     bp, sch = ctx.bp, ctx.sch
     if ctx.medium is not None:
@@ -248,9 +268,16 @@ def systemic_inputs(t: float, x: FloatArray, ctx: SimpleNamespace) -> dict[str, 
 
 
 def tissue_inputs(
-    t: float, x: FloatArray, ctx: SimpleNamespace, tissue: Tissue, base: dict[str, float]
+    t: float,
+    x: FloatArray,
+    ctx: RunContext,
+    tissue: Tissue,
+    base: dict[str, float],
+    last_flux: CellFluxes | None,
 ) -> SimpleNamespace:
-    """Inputs of every cell of ``tissue``: local insulin through the graph operators."""
+    """Inputs of every cell of ``tissue``: local insulin through the graph operators;
+    ``last_flux``: the cell fluxes of the last step (visceral FFA and TNF-alpha reach the
+    liver through the portal vein; None before the first step: none)."""
     bp, geo = ctx.bp, ctx.geo
     u = cell_inputs.neutral()  # every declared input (sim/kinetics/cell_inputs.py)
     u.update(base)
@@ -276,8 +303,10 @@ def tissue_inputs(
         u["ins_nM"] = portal_ins * geo.liver_atten / 1000.0
         ra = bp.f_abs * bp.k_abs * float(x[bk.IDX["gut"]])
         u["glc_mM"] = base["glc_mM"] + ra / q / bk.MG_PER_MMOL_GLC
-        u["ffa_mM"] = base["ffa_mM"] + ctx.last_flux.ffa_release_visc / q / 1000.0
-        u["tnf_pg_ml"] = base["tnf_pg_ml"] + ctx.last_flux.tnf_visceral / q / 1000.0
+        visc_ffa = 0.0 if last_flux is None else last_flux.ffa_release_visc
+        visc_tnf = 0.0 if last_flux is None else last_flux.tnf_visceral
+        u["ffa_mM"] = base["ffa_mM"] + visc_ffa / q / 1000.0
+        u["tnf_pg_ml"] = base["tnf_pg_ml"] + visc_tnf / q / 1000.0
     cell_inputs.check(u, f"{tissue.name} inputs")
     return SimpleNamespace(**u)
 
@@ -308,16 +337,22 @@ def _per_body(
 
 
 def cell_fluxes(
-    tissues: dict[str, Tissue], x: FloatArray, dt: float, ctx: SimpleNamespace
-) -> SimpleNamespace:
-    """Whole-body fluxes (per kg body mass per minute) from the cells' step accumulators."""
+    tissues: dict[str, Tissue],
+    x: FloatArray,
+    dt: float,
+    ctx: RunContext,
+    pool: Any = None,
+    muscle_w: FloatArray | None = None,
+) -> CellFluxes:
+    """Whole-body fluxes (per kg body mass per minute) from the cells' step accumulators.
+
+    ``pool``: the remodelled adipose tissue (:mod:`sim.remodel`; None: not remodelled);
+    ``muscle_w``: each muscle fibre's share of the muscle mass (mean 1; None: equal)."""
     bw = ctx.masses.body
     mu, li, ad = tissues["muscle"], tissues["liver"], tissues["adipose"]
     sc_cells, visc_cells = ctx.geo.subcutaneous_cells, ctx.geo.visceral_cells
     fat_sc, fat_visc = float(x[bk.IDX["fat_sc"]]), float(x[bk.IDX["fat_visc"]])
     fat = fat_sc + fat_visc
-    pool = getattr(ctx, "adipose_pool", None)
-    muscle_w = getattr(ctx, "muscle_weights", None)  # R3: each fibre's mass share (mean 1)
     living, fat_cells = None, fat
     if pool is not None:  # remodelling: living cells only, each a fixed share of the depot
         sc_cells, visc_cells, fat_sc, fat_visc = pool.flux_masks()
@@ -329,7 +364,7 @@ def cell_fluxes(
     if pool is not None:  # R2: macrophage TNF-alpha into each depot's venous outflow
         tnf_sc += pool.macrophage_tnf[0]
         tnf_visc += pool.macrophage_tnf[1]
-    return SimpleNamespace(
+    return CellFluxes(
         egp=_per_body(li, "cum_egp", dt, ctx.masses.liver, bw),
         gng=_per_body(li, "cum_gng", dt, ctx.masses.liver, bw),
         u_muscle=_per_body(mu, "cum_glc", dt, ctx.masses.muscle, bw, weights=muscle_w),
@@ -370,39 +405,41 @@ class BodyRHS:
 
     def __init__(
         self,
-        cf: SimpleNamespace,
-        ctx: SimpleNamespace,
+        cf: CellFluxes,
+        ctx: RunContext,
         t0: float = 0.0,
         dt: float = 1.0,
-        prev: SimpleNamespace | None = None,
+        prev: CellFluxes | None = None,
     ) -> None:
         self.cf, self.ctx, self.t0, self.dt = cf, ctx, t0, dt
         self.slopes = {}
-        if prev is not None and hasattr(prev, "egp"):
+        if prev is not None:
             for k in GLUCOSE_FLUXES:
                 mean, change = getattr(cf, k), getattr(cf, k) - getattr(prev, k)
                 half = max(-mean, min(mean, 0.5 * change))  # flux >= 0 at both ends
                 self.slopes[k] = 2.0 * half / dt
 
-    def fluxes(self, t: float) -> SimpleNamespace:
+    def fluxes(self, t: float) -> CellFluxes:
         """The cell fluxes the body sees at time ``t`` inside the step."""
         if not self.slopes:
             return self.cf
         tau = t - self.t0 - 0.5 * self.dt
         at_t = {k: getattr(self.cf, k) + slope * tau for k, slope in self.slopes.items()}
-        return SimpleNamespace(**{**vars(self.cf), **at_t})
+        return dataclasses.replace(self.cf, **at_t)
 
     def __call__(self, t: float, x: FloatArray) -> FloatArray:
-        return bk.body_rhs(t, x, self.fluxes(t), self.ctx)
+        ctx = self.ctx
+        inputs = bk.body_inputs(t, ctx.sch, ctx.bp)
+        return bk.body_rhs(x, inputs, self.fluxes(t), ctx.bp, ctx.geo)
 
 
 def advance_body(
     t: float,
     x: FloatArray,
-    cf: SimpleNamespace,
-    ctx: SimpleNamespace,
+    cf: CellFluxes,
+    ctx: RunContext,
     dt: float,
-    prev: SimpleNamespace | None = None,
+    prev: CellFluxes | None = None,
 ) -> FloatArray:
     """Advance the body over ``dt`` with the cells' fluxes of this step (``prev``, the last
     step's, sets how the glucose fluxes vary across it: :class:`BodyRHS`)."""

@@ -9,9 +9,9 @@ then the body, then recording.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from functools import cached_property
-from types import SimpleNamespace
 
 import mesa
 import networkx as nx
@@ -80,7 +80,7 @@ class PhysiologyModel(mesa.Model):
         params = {**PHENOTYPES[scn.subject.phenotype], **scn.parameters}
         params.setdefault("body.body_mass_kg", scn.subject.body_mass_kg)
         params.setdefault("body.height_cm", scn.subject.height_cm)
-        bp = en.body_params(params)
+        bp = en.body_params(params)  # frozen (sim.parameters.BodyParams)
         type_i = params.get(
             "muscle.type_I_fraction", tissue_params("muscle")["type_I_fraction"].value
         )
@@ -106,16 +106,20 @@ class PhysiologyModel(mesa.Model):
             self.tissues[t] = en.Tissue(t, en.initial_state(t, counts[t], p), p, tg.layouts[t], 0.0)
         # The schedule (GH pulse-generator draws) has its own stream: it must not depend on
         # cell counts.
-        sch = build_schedule(scn, np.random.default_rng([scn.seed, 1]))
-        self.ctx = SimpleNamespace(
+        sch = build_schedule(scn, np.random.default_rng([scn.seed, 1]), bp)
+        self.ctx = en.RunContext(
             bp=bp,
             sch=sch,
             geo=tg.geometry,
             masses=bk.masses(bp),
             medium=scn.protocol if _is_medium(scn) else None,
-            clamp_at=_clamp_function(scn),
-            last_flux=None,
         )
+        # What changes from step to step besides the states, owned here and passed to the
+        # engine's functions explicitly: the last step's cell fluxes, and for remodelled
+        # tissues (sim.remodel) the adipocyte pool and the muscle fibres' mass shares.
+        self.last_flux: bk.CellFluxes | None = None
+        self.adipose_pool = None
+        self.muscle_weights: np.ndarray | None = None
         for t, tissue in self.tissues.items():
             tissue.mass_kg = {
                 "muscle": self.ctx.masses.muscle,
@@ -244,16 +248,22 @@ class PhysiologyModel(mesa.Model):
         x[bk.N_SCALARS :] = 8.0 * PMOL_PER_UU_INSULIN * 0.65
         return x
 
+    def update_context(self, **changes: object) -> None:
+        """Replace fields of the run's (frozen) context, e.g. the geometry of a remodelled
+        tissue: ``model.update_context(geo=new_geometry)``."""
+        self.ctx = dataclasses.replace(self.ctx, **changes)
+
     def _warm_up(self) -> None:
         """Bring the cells, then cells and body together, to the fasting steady state."""
-        ctx, x0 = self.ctx, self.x.copy()
-        ctx.last_flux = SimpleNamespace(ffa_release_visc=0.0, tnf_visceral=0.0)
-        sch_saved, medium_saved = ctx.sch, ctx.medium
-        ctx.sch = sch_saved.fasting
+        x0 = self.x.copy()
+        self.last_flux = None
+        sch_saved, medium_saved = self.ctx.sch, self.ctx.medium
+        warm_medium = medium_saved
         if medium_saved is not None:  # pre-equilibrate in medium without hormones
-            ctx.medium = medium_saved.model_copy(
+            warm_medium = medium_saved.model_copy(
                 update={"insulin_nM": 0.0, "gh_ug_l": 0.0, "tnf_pg_ml": 0.0}
             )
+        self.update_context(sch=sch_saved.fasting, medium=warm_medium)
         t = -(WARMUP_MIN + PREWARM_MIN)
         while t < -WARMUP_MIN - 1e-9:
             self._advance_cells(t, 2.0)
@@ -262,7 +272,7 @@ class PhysiologyModel(mesa.Model):
         while t < -1e-9:
             self._advance(t, self.dt)
             t += self.dt
-        ctx.sch, ctx.medium = sch_saved, medium_saved
+        self.update_context(sch=sch_saved, medium=medium_saved)
 
     # ------------------------------------------------------------------ stepping
 
@@ -272,7 +282,7 @@ class PhysiologyModel(mesa.Model):
         x = self.x if x_mid is None else x_mid
         base = en.systemic_inputs(t + 0.5 * dt, x, self.ctx)
         for name, tissue in self.tissues.items():
-            u = en.tissue_inputs(t + 0.5 * dt, x, self.ctx, tissue, base)
+            u = en.tissue_inputs(t + 0.5 * dt, x, self.ctx, tissue, base, self.last_flux)
             try:
                 n_sub = en.cell_substeps(dt, tissue, u)
             except numerics.NumericalError as exc:
@@ -303,15 +313,13 @@ class PhysiologyModel(mesa.Model):
         (second-order coupling; the body sees exactly the glucose the cells took up)."""
         self._apply_events(t, t + dt)
         x_mid = None
-        if (
-            self.ctx.medium is None
-            and self.ctx.last_flux is not None
-            and hasattr(self.ctx.last_flux, "egp")
-        ):
-            x_mid = en.advance_body(t, self.x, self.ctx.last_flux, self.ctx, 0.5 * dt)
+        if self.ctx.medium is None and self.last_flux is not None:
+            x_mid = en.advance_body(t, self.x, self.last_flux, self.ctx, 0.5 * dt)
         self._advance_cells(t, dt, x_mid)
-        cf = en.cell_fluxes(self.tissues, self.x, dt, self.ctx)
-        prev, self.ctx.last_flux = self.ctx.last_flux, cf
+        cf = en.cell_fluxes(
+            self.tissues, self.x, dt, self.ctx, self.adipose_pool, self.muscle_weights
+        )
+        prev, self.last_flux = self.last_flux, cf
         self.x_prev = self.x
         if self.ctx.medium is None:
             self.x = en.advance_body(t, self.x, cf, self.ctx, dt, prev)
@@ -338,12 +346,14 @@ class PhysiologyModel(mesa.Model):
         """Boluses due in [t0, t1) (meals into the stomach, iv glucose, GH, peptide depots),
         each applied by its intervention kind (:mod:`sim.interventions`); and a clamp at
         ``basal`` glucose takes the subject's glucose when it starts."""
-        x = self.x
-        clamp = self.ctx.clamp_at
-        if isinstance(clamp, _Clamp) and clamp.glucose is None and t0 <= clamp.start < t1:
+        x, sch = self.x, self.ctx.sch
+        clamp = sch.clamp
+        if clamp is not None and clamp.glucose is None and t0 <= clamp.start < t1:
             x[bk.IDX["clamp_glc"]] = bk.glucose_mM(x, self.ctx.bp)  # basal: hold this level
-        bk.fire_gh_pulses(t0, x, self.ctx.sch, self.ctx.bp)  # H1: bursts the hazard has reached
-        due = self.ctx.sch.due(t0, t1)
+        # H1: bursts the hazard has reached (a stochastic event between steps)
+        gain = sch.modulator("gh_secretion", "all", t0)
+        bk.fire_gh_pulses(x, sch.gh_pulses, gain, self.ctx.bp)
+        due = sch.due(t0, t1)
         if due:
             body = BodyAccess(x, bk.IDX, self.ctx.bp, self.ctx.masses.body)
             for ev in due:  # each event applied by the registered kind that schedules it
@@ -387,35 +397,6 @@ class PhysiologyModel(mesa.Model):
 
 def _is_medium(scn: Scenario) -> bool:
     return scn.protocol is not None and scn.protocol.kind == "medium"
-
-
-def _clamp_function(scn: Scenario):  # noqa: ANN202
-    """(insulin target uU/mL, glucose target mM) at t during a clamp, else None."""
-    proto = scn.protocol
-    if proto is None or proto.kind != "clamp":
-        return _no_clamp
-    glucose = None if proto.glucose_mM == "basal" else float(proto.glucose_mM)
-    return _Clamp(proto.start_min, proto.step_min, proto.insulin_steps(), glucose)
-
-
-def _no_clamp(t: float) -> None:
-    return None
-
-
-class _Clamp:
-    """Insulin steps and the glucose target; ``glucose`` None means the subject's own
-    glucose at the start, kept in the body state (``clamp_glc``) so checkpoints carry it."""
-
-    def __init__(
-        self, start: float, step: float, levels: list[float], glucose: float | None
-    ) -> None:
-        self.start, self.step, self.levels, self.glucose = start, step, levels, glucose
-
-    def __call__(self, t: float) -> tuple[float, float | None] | None:
-        if t < self.start:
-            return None
-        k = min(int((t - self.start) // self.step), len(self.levels) - 1)
-        return self.levels[k], self.glucose
 
 
 def _knockouts(scn: Scenario, tissue: str, params: dict[str, float]) -> dict[str, float]:

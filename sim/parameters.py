@@ -12,6 +12,8 @@ physiological meaning beyond setting a reference level.
 
 from __future__ import annotations
 
+import dataclasses
+
 from sim.types import Param
 
 P = Param
@@ -2337,3 +2339,18 @@ def all_params() -> dict[str, Param]:
     out.update({f"body.{p.name}": p for p in BODY})
     out.update({f"remodel.{p.name}": p for p in REMODEL})
     return out
+
+
+BodyParams = dataclasses.make_dataclass(
+    "BodyParams",
+    [(p.name, float) for p in BODY],
+    frozen=True,
+)
+BodyParams.__module__ = __name__
+BodyParams.__doc__ = """The whole-body parameters of one run (frozen), one field per entry of
+:data:`BODY`, generated from the table: a parameter added there is a field here."""
+
+
+def body_params(overrides: dict[str, float]) -> BodyParams:
+    """The body parameters: :data:`BODY` defaults with ``body.<name>`` overrides applied."""
+    return BodyParams(**{p.name: overrides.get(f"body.{p.name}", p.value) for p in BODY})

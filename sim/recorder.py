@@ -159,7 +159,7 @@ class Recorder:
 
     def _row(self) -> dict[str, float]:
         m = self.model
-        x, bp, cf, dt = m.x, m.ctx.bp, m.ctx.last_flux, m.dt
+        x, bp, cf, dt = m.x, m.ctx.bp, m.last_flux, m.dt
         prev = getattr(m, "x_prev", x)
         sch = m.ctx.sch
         row = {

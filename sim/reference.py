@@ -8,6 +8,7 @@ tight tolerances). Tests compare the engine at its default step against this ref
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 import numpy as np
@@ -27,6 +28,9 @@ class CoupledSystem:
         self.model = model
         self.shapes = {t: ts.y.shape for t, ts in model.tissues.items()}
         self.nx = len(model.x)
+        self.last_flux = model.last_flux
+        """The fluxes of the last right-hand side evaluated: the liver's portal inputs read
+        the visceral FFA and TNF-alpha release from them, as the engine's from its last step."""
 
     def pack(self) -> FloatArray:
         m = self.model
@@ -47,18 +51,23 @@ class CoupledSystem:
         dys, rates = {}, {}
         for name, tissue in m.tissues.items():
             view = en.Tissue(name, ys[name], tissue.params, tissue.layout, tissue.mass_kg)
-            u = en.tissue_inputs(t, x, m.ctx, view, base)
+            u = en.tissue_inputs(t, x, m.ctx, view, base, self.last_flux)
             dys[name] = cell_rhs(name, ys[name], u, tissue.params)
             rates[name] = en.Tissue(name, dys[name], tissue.params, tissue.layout, tissue.mass_kg)
-        cf = en.cell_fluxes(rates, x, 1.0, m.ctx)  # instantaneous rates (dt = 1 min)
+        # instantaneous rates (dt = 1 min)
+        cf = en.cell_fluxes(rates, x, 1.0, m.ctx, m.adipose_pool, m.muscle_weights)
         # IGF-1 production follows the hepatocytes' IGF-1 mRNA level, not a rate: read it
         # from the states (from the rates it is ~0 and the reference's IGF-1 decays)
         li = m.tissues["liver"]
-        cf.igf1_m = float(
+        igf1_m = float(
             np.mean(en.Tissue("liver", ys["liver"], li.params, li.layout, 0).row("igf1_m"))
         )
-        m.ctx.last_flux = cf
-        dx = en.bk.body_rhs(t, x, cf, m.ctx) if m.ctx.medium is None else np.zeros_like(x)
+        cf = self.last_flux = dataclasses.replace(cf, igf1_m=igf1_m)
+        if m.ctx.medium is None:
+            inputs = bk.body_inputs(t, m.ctx.sch, m.ctx.bp)
+            dx = bk.body_rhs(x, inputs, cf, m.ctx.bp, m.ctx.geo)
+        else:
+            dx = np.zeros_like(x)
         return np.concatenate([dx] + [dys[t].ravel() for t in self.shapes])
 
 
@@ -123,5 +132,6 @@ def solve(
         t0, v = float(sol.t_events[0][0]), sol.y_events[0][0].copy()
         x, _ = sysm.unpack(v)
         x[i_haz] = max(x[i_haz], threshold(v))  # the solver stops within its tolerance of it
-        bk.fire_gh_pulses(t0, x, sch, bp)  # x is a view into v
+        gain = sch.modulator("gh_secretion", "all", t0)
+        bk.fire_gh_pulses(x, draws, gain, bp)  # x is a view into v
     return SimpleNamespace(t=np.array(out_t), states=[sysm.unpack(y) for y in out_y])

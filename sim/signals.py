@@ -19,11 +19,43 @@ from sim import scenario as sc
 from sim.interventions import base as ivb
 from sim.interventions.base import Event, Span  # noqa: F401  (Span re-exported)
 from sim.interventions.sleep_restriction import SLEEP_DEBT_TAU_H
+from sim.kinetics.body import wake_times
+from sim.parameters import PHENOTYPES, body_params
 
 DAY_MIN = 1440.0
 NAP_MAX_MIN = 180.0
 """Sleep periods shorter than this are naps: they neither replace the night nor count as a
 night with hours lost (a 1-h nap is not a night of 7 h sleep debt)."""
+
+
+@dataclass(frozen=True)
+class Clamp:
+    """A glucose clamp (``protocol: {kind: clamp}``): insulin held at ``levels`` (uU/mL), one
+    per ``step`` minutes from ``start``, glucose held at ``glucose`` (mM); ``glucose`` None
+    means the subject's own glucose at the start, kept in the body state (``clamp_glc``) so
+    checkpoints carry it."""
+
+    start: float
+    step: float
+    levels: tuple[float, ...]
+    glucose: float | None
+
+    def __call__(self, t: float) -> tuple[float, float | None] | None:
+        """(insulin target uU/mL, glucose target mM or None for basal) at ``t``, or None
+        before the clamp starts."""
+        if t < self.start:
+            return None
+        k = min(int((t - self.start) // self.step), len(self.levels) - 1)
+        return self.levels[k], self.glucose
+
+
+def clamp_of(scn: sc.Scenario) -> Clamp | None:
+    """The scenario's clamp, if its protocol is one."""
+    proto = scn.protocol
+    if proto is None or proto.kind != "clamp":
+        return None
+    glucose = None if proto.glucose_mM == "basal" else float(proto.glucose_mM)
+    return Clamp(proto.start_min, proto.step_min, tuple(proto.insulin_steps()), glucose)
 
 
 @dataclass
@@ -49,6 +81,10 @@ class Schedule:
     """Spans of kinds that keep their own channel (by the kind's name), read back by the
     kind itself (its :meth:`~sim.interventions.base.Kind.cell_inputs`)."""
     gh_pulses: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    clamp: Clamp | None = None
+    wakes: tuple[float, ...] = ()
+    """Run times (min) of waking (:func:`sim.kinetics.body.wake_times`), set with the sleep
+    periods when the schedule is built (:func:`finish_sleep`)."""
     prior_sleep_debt_h: float = 0.0
     fasting: Schedule | None = field(default=None, repr=False)
     """The schedule of the fasting warm-up: only the kinds with ``during_warm_up`` (sleep,
@@ -151,8 +187,22 @@ def _bsa_m2(mass_kg: float, height_cm: float) -> float:
     return 0.007184 * mass_kg**0.425 * height_cm**0.725
 
 
-def build_schedule(scn: sc.Scenario, rng: np.random.Generator) -> Schedule:
-    """Translate a validated scenario into a schedule of inputs."""
+def finish_sleep(sch: Schedule, bp: object) -> None:
+    """Sort the sleep periods and events of ``sch`` and record its wakings (``sch.wakes``),
+    which the cortisol awakening response reads at every time; ``bp``: the body parameters
+    (the habitual waking time)."""
+    sch.sleep.sort(key=lambda s: s.start)
+    sch.events.sort(key=lambda e: e.t)
+    sch.wakes = tuple(wake_times(sch, bp))
+
+
+def build_schedule(
+    scn: sc.Scenario, rng: np.random.Generator, bp: object | None = None
+) -> Schedule:
+    """Translate a validated scenario into a schedule of inputs; ``bp``: the run's body
+    parameters (default: the table's with the phenotype's and scenario's overrides)."""
+    if bp is None:
+        bp = body_params({**PHENOTYPES[scn.subject.phenotype], **scn.parameters})
     end = float(scn.duration_min)
     sch = Schedule(
         end,
@@ -188,8 +238,8 @@ def build_schedule(scn: sc.Scenario, rng: np.random.Generator) -> Schedule:
     for each in (sch, fasting):
         if proto is None or proto.kind != "medium":
             each.sleep.extend(_default_nights(each, list(each.sleep)))
-        each.sleep.sort(key=lambda s: s.start)
-        each.events.sort(key=lambda e: e.t)
+        finish_sleep(each, bp)
+    sch.clamp = fasting.clamp = clamp_of(scn)
     sch.gh_pulses = gh_pulse_draws(sch.duration_min, rng)
     fasting.gh_pulses = sch.gh_pulses
     sch.fasting = fasting

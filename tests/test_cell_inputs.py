@@ -38,7 +38,7 @@ def model() -> PhysiologyModel:
 
 def _inputs(model: PhysiologyModel, tissue: str) -> SimpleNamespace:
     base = en.systemic_inputs(0.0, model.x, model.ctx)
-    return en.tissue_inputs(0.0, model.x, model.ctx, model.tissues[tissue], base)
+    return en.tissue_inputs(0.0, model.x, model.ctx, model.tissues[tissue], base, model.last_flux)
 
 
 @pytest.mark.parametrize("tissue", TISSUES)

@@ -11,7 +11,7 @@ import pytest
 
 from sim.kinetics import body as bk
 from sim.parameters import BODY
-from sim.signals import NAP_MAX_MIN, Schedule, Span
+from sim.signals import NAP_MAX_MIN, Schedule, Span, finish_sleep
 
 BP = SimpleNamespace(**{p.name: p.value for p in BODY})
 
@@ -19,6 +19,7 @@ BP = SimpleNamespace(**{p.name: p.value for p in BODY})
 def _schedule(start_clock_h: float, sleep: list[tuple[float, float]], duration: float) -> Schedule:
     sch = Schedule(duration, start_clock_h, body_mass_kg=75.0, bsa_m2=1.9)
     sch.sleep = [Span(a, b, 1.0) for a, b in sleep]
+    finish_sleep(sch, BP)  # its wakings, as build_schedule records them
     return sch
 
 
@@ -67,7 +68,7 @@ def test_awakening_burst_follows_waking_and_is_gated_by_the_clock() -> None:
     # run from 21:00; sleep 23:00-07:00 (habitual), and another run waking at 19:00
     morning = _schedule(21.0, [(120.0, 600.0)], 900.0)
     evening = _schedule(13.0, [(300.0, 360.0)], 600.0)  # 1-h nap to 19:00
-    assert bk.wake_times(morning, BP) == [600.0]
+    assert bk.wake_times(morning, BP) == [600.0] and morning.wakes == (600.0,)
     burst = [bk.cortisol_awakening(t, morning, BP) for t in np.arange(600.0, 700.0)]
     assert burst[0] == 0.0 and max(burst) > 0.0
     peak_after = int(np.argmax(burst))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -135,8 +135,8 @@ def test_glucose_fluxes_vary_within_a_step_but_keep_their_step_integral(small_sc
 
     model = PhysiologyModel(small_scenario)
     model.step()
-    cf, dt, t = model.ctx.last_flux, model.dt, model.time_min
-    rising = SimpleNamespace(**{**vars(cf), "egp": 3.0 * cf.egp, "u_muscle": 0.1 * cf.u_muscle})
+    cf, dt, t = model.last_flux, model.dt, model.time_min
+    rising = dataclasses.replace(cf, egp=3.0 * cf.egp, u_muscle=0.1 * cf.u_muscle)
     flat = en.advance_body(t, model.x, cf, model.ctx, dt)
     sloped = en.advance_body(t, model.x, cf, model.ctx, dt, prev=rising)
     for name, flux in (("acc_egp", "egp"), ("acc_muscle", "u_muscle")):

@@ -24,7 +24,7 @@ def _run() -> dict[float, tuple[float, float]]:
     out = {}
     while m.running:
         m.step()
-        out[round(m.time_min)] = (float(m.x[bk.IDX["flow"]]), m.ctx.last_flux.ffa_clearance)
+        out[round(m.time_min)] = (float(m.x[bk.IDX["flow"]]), m.last_flux.ffa_clearance)
     return out
 
 

@@ -48,7 +48,7 @@ def model() -> PhysiologyModel:
 def _tissue_step(model: PhysiologyModel, name: str):  # noqa: ANN202
     t = model.tissues[name]
     base = en.systemic_inputs(model.time_min, model.x, model.ctx)
-    u = en.tissue_inputs(model.time_min, model.x, model.ctx, t, base)
+    u = en.tissue_inputs(model.time_min, model.x, model.ctx, t, base, model.last_flux)
     return t, u, en.cell_substeps(1.0, t, u)
 
 

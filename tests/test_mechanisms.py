@@ -309,15 +309,16 @@ def cell_params(tissue: str, n: int = 1, **overrides: float) -> SimpleNamespace:
 def cell_inputs(tissue: str, p: SimpleNamespace, n: int = 1, **values: Any) -> SimpleNamespace:
     """Inputs reaching the cells as the engine assembles them for a medium (fasting
     glucose and FFA, no hormones), with ``values`` replacing named fields."""
-    ctx = SimpleNamespace(
-        medium=Medium(kind="medium"),
+    ctx = en.RunContext(
         bp=en.body_params({}),
-        geo=None,
         sch=Schedule(1e6, 8.0, 75.0, 1.9),
+        geo=None,
+        masses=None,
+        medium=Medium(kind="medium"),
     )
     base = en.systemic_inputs(0.0, None, ctx)
     cells = en.Tissue(tissue, en.initial_state(tissue, n), p, _layout(n), 1.0)
-    u = en.tissue_inputs(0.0, None, ctx, cells, base)
+    u = en.tissue_inputs(0.0, None, ctx, cells, base, None)
     for key, value in values.items():
         if not hasattr(u, key):
             raise AttributeError(f"cell input {key!r} no longer exists")
@@ -1059,14 +1060,15 @@ def gh_axis(
     rows, h = [], 0.25
     for i in range(int(minutes / h)):
         t = i * h
-        bk.fire_gh_pulses(t, x, sch, bp)
+        bk.fire_gh_pulses(x, sch.gh_pulses, sch.modulator("gh_secretion", "all", t), bp)
         ev = events.get(t)
         if ev is not None and ev.kind in ("ipam_sc", "serm_sc"):
             x[bk.IDX[ev.kind]] += ev.amounts["ug_kg"]
         s = dict(zip(bk.SCALARS, x[: bk.N_SCALARS].tolist(), strict=True))
         d = dict.fromkeys(bk.SCALARS, 0.0)
         g = bk.glucose_mM(x, bp)
-        bk._gh_rhs(t, x, s, d, g, insulin_uU, bk.ffa_mM(x, bp), 0.0, sch, bp)
+        inp = bk.body_inputs(t, sch, bp)
+        bk._gh_rhs(x, s, d, g, insulin_uU, bk.ffa_mM(x, bp), 0.0, inp, bp)
         if i % 4 == 0:
             sup = bk.gh_suppression(insulin_uU, bk.ffa_mM(x, bp), 1.0, bp)
             rows.append(
@@ -1196,11 +1198,15 @@ def test_H1_ghrh_drive_from_sleep_and_exercise_and_its_knockout():
     x = np.zeros(bk.N_SCALARS)
     x[bk.IDX["nor"]] = bp.nor_basal_pg_ml
     onset = sch.sleep_onsets()[0]
-    assert bk.ghrh_target(onset - 10, x, sch, bp) == pytest.approx(1.0)
-    assert bk.ghrh_target(onset + 1, x, sch, bp) > 2.5  # slow-wave sleep
-    assert bk.ghrh_target(onset + 300, x, sch, bp) < bk.ghrh_target(onset + 30, x, sch, bp)
+
+    def at(t: float) -> bk.BodyInputs:
+        return bk.body_inputs(t, sch, bp)
+
+    assert bk.ghrh_target(x, at(onset - 10), bp) == pytest.approx(1.0)
+    assert bk.ghrh_target(x, at(onset + 1), bp) > 2.5  # slow-wave sleep
+    assert bk.ghrh_target(x, at(onset + 300), bp) < bk.ghrh_target(x, at(onset + 30), bp)
     x[bk.IDX["nor"]] = 4 * bp.nor_basal_pg_ml  # heavy exercise
-    assert bk.ghrh_target(onset - 10, x, sch, bp) > 2.0
+    assert bk.ghrh_target(x, at(onset - 10), bp) > 2.0
     # drive follows the GHRH state
     x[bk.IDX["ghrh"]], x[bk.IDX["sst"]] = 1.0, 1.0
     x[bk.IDX["ghrelin"]] = bp.ghrelin_basal_pg_ml
@@ -1226,20 +1232,21 @@ def test_H1_somatostatin_from_glucose_igf1_and_gh_withdrawn_in_sleep():
     x[bk.IDX["igf1"]], x[bk.IDX["igfbp1"]] = bp.igf1_ref_ug_l, 1.0
     x[bk.IDX["gh"]] = bp.sst_gh_ref_ug_l * bp.gh_vd_l_kg
     awake = sch.sleep_onsets()[0] - 10
-    ref = bk.sst_target(awake, x, 5.0, sch, bp)
+    inp = bk.body_inputs(awake, sch, bp)
+    ref = bk.sst_target(x, 5.0, inp, bp)
     assert ref == pytest.approx(1.0)
-    assert bk.sst_target(awake, x, 9.0, sch, bp) > 2.0  # hyperglycaemia
-    assert bk.sst_target(awake, x, 3.5, sch, bp) < 0.5  # hypoglycaemia withdraws it
-    assert bk.sst_target(sch.sleep_onsets()[0] + 1, x, 5.0, sch, bp) < 0.2  # SW sleep
+    assert bk.sst_target(x, 9.0, inp, bp) > 2.0  # hyperglycaemia
+    assert bk.sst_target(x, 3.5, inp, bp) < 0.5  # hypoglycaemia withdraws it
+    assert bk.sst_target(x, 5.0, bk.body_inputs(awake + 11, sch, bp), bp) < 0.2  # SW sleep
     y = x.copy()
     y[bk.IDX["igf1"]] *= 2.0
-    assert bk.sst_target(awake, y, 5.0, sch, bp) > 1.3  # IGF-1 long loop
+    assert bk.sst_target(y, 5.0, inp, bp) > 1.3  # IGF-1 long loop
     y = x.copy()
     y[bk.IDX["igfbp1"]] = 3.0  # fasting IGFBP-1 binds IGF-1: less free IGF-1, less tone
-    assert bk.sst_target(awake, y, 5.0, sch, bp) < ref
+    assert bk.sst_target(y, 5.0, inp, bp) < ref
     y = x.copy()
     y[bk.IDX["gh"]] = 20.0 * bp.gh_vd_l_kg
-    assert bk.sst_target(awake, y, 5.0, sch, bp) > 2.0  # GH auto-feedback
+    assert bk.sst_target(y, 5.0, inp, bp) > 2.0  # GH auto-feedback
     # somatostatin inhibits the somatotroph drive
     x[bk.IDX["ghrh"]], x[bk.IDX["ghrelin"]] = 1.0, bp.ghrelin_basal_pg_ml
     x[bk.IDX["sst"]] = 1.0
@@ -1253,9 +1260,9 @@ def test_H1_somatostatin_from_glucose_igf1_and_gh_withdrawn_in_sleep():
     y = x.copy()
     y[bk.IDX["igf1"]] *= 2.0
     y[bk.IDX["gh"]] = 20.0 * bp.gh_vd_l_kg
-    assert bk.sst_target(awake, y, 5.0, sch, off) == pytest.approx(1.0)
+    assert bk.sst_target(y, 5.0, bk.body_inputs(awake, sch, off), off) == pytest.approx(1.0)
     ko = SimpleNamespace(**{**vars(bp), "sst_expr": 0.0})
-    assert bk.sst_target(awake, x, 9.0, sch, ko) == 0.0
+    assert bk.sst_target(x, 9.0, bk.body_inputs(awake, sch, ko), ko) == 0.0
     high, low = gh_axis(glucose_mM=9.0, sst_expr=0.0), gh_axis(sst_expr=0.0)
     assert high["secretion"].sum() == pytest.approx(low["secretion"].sum(), rel=1e-9)
 
@@ -1268,11 +1275,12 @@ def test_H1_amino_acids_withdraw_somatostatin_and_override_glucose():
     x[bk.IDX["igf1"]], x[bk.IDX["igfbp1"]] = bp.igf1_ref_ug_l, 1.0
     x[bk.IDX["gh"]] = bp.sst_gh_ref_ug_l * bp.gh_vd_l_kg
     awake = sch.sleep_onsets()[0] - 10
-    ref, hyper = bk.sst_target(awake, x, 5.0, sch, bp), bk.sst_target(awake, x, 8.0, sch, bp)
+    inp = bk.body_inputs(awake, sch, bp)
+    ref, hyper = bk.sst_target(x, 5.0, inp, bp), bk.sst_target(x, 8.0, inp, bp)
     fed = x.copy()
     fed[bk.IDX["aa"]] = 2.0 * bp.sst_aa_K_g_kg  # circulating amino acids after a protein load
-    assert bk.sst_target(awake, fed, 5.0, sch, bp) < 0.5 * ref
-    assert bk.sst_target(awake, fed, 8.0, sch, bp) < ref < hyper  # arginine beats glucose
+    assert bk.sst_target(fed, 5.0, inp, bp) < 0.5 * ref
+    assert bk.sst_target(fed, 8.0, inp, bp) < ref < hyper  # arginine beats glucose
     # through the axis: a protein drink raises GH over five hours (van Vught 2010)
     water = sim.run(sim.load_scenario({**BASE, "name": "w", "duration_min": 300}))
     drink = {"kind": "meal", "at_min": 0, "protein_g": 45.0, "carbs_g": 0.0}
@@ -1285,7 +1293,9 @@ def test_H1_amino_acids_withdraw_somatostatin_and_override_glucose():
     assert prot.timeseries["gh_ug_l"].mean() > 1.2 * water.timeseries["gh_ug_l"].mean()
     # (b) the amino-acid arm switched off
     off = SimpleNamespace(**{**vars(bp), "sst_aa_K_g_kg": 1e9})
-    assert bk.sst_target(awake, fed, 5.0, sch, off) == pytest.approx(ref, rel=1e-6)
+    assert bk.sst_target(fed, 5.0, bk.body_inputs(awake, sch, off), off) == pytest.approx(
+        ref, rel=1e-6
+    )
 
 
 def test_H1_ghrelin_falls_with_absorbed_nutrients_and_amplifies_the_drive():
@@ -1329,9 +1339,9 @@ def test_H1_pulse_generator_fires_when_the_hazard_reaches_the_next_threshold():
     x[bk.IDX["ghrh"]], x[bk.IDX["sst"]] = 1.0, 1.0
     x[bk.IDX["ghrelin"]] = bp.ghrelin_basal_pg_ml
     x[bk.IDX["gh_hazard"]] = 0.999 * sch.gh_pulses[0, 0]
-    assert bk.fire_gh_pulses(0.0, x, sch, bp) == 0 and x[bk.IDX["gh_b1"]] == 0.0
+    assert bk.fire_gh_pulses(x, sch.gh_pulses, 1.0, bp) == 0 and x[bk.IDX["gh_b1"]] == 0.0
     x[bk.IDX["gh_hazard"]] = sch.gh_pulses[0, 0] + sch.gh_pulses[1, 0] + 1e-9
-    assert bk.fire_gh_pulses(0.0, x, sch, bp) == 2
+    assert bk.fire_gh_pulses(x, sch.gh_pulses, 1.0, bp) == 2
     assert x[bk.IDX["gh_fired"]] == 2.0
     # burst masses: the mean mass x each burst's factor x the pituitary inhibition of the
     # state (drive 1; no insulin here, so insulin's inhibition is lifted)
@@ -1344,7 +1354,8 @@ def test_H1_pulse_generator_fires_when_the_hazard_reaches_the_next_threshold():
     y[bk.IDX["ghrh"]], y[bk.IDX["sst"]] = 1.0, 1.0
     y[bk.IDX["gh_hazard"]] = 10.0
     sch.modulators["gh_secretion"] = [Span(0.0, 10.0, 0.0)]
-    assert bk.fire_gh_pulses(0.0, y, sch, bp) > 0 and y[bk.IDX["gh_b1"]] == 0.0
+    gain = sch.modulator("gh_secretion", "all", 0.0)
+    assert bk.fire_gh_pulses(y, sch.gh_pulses, gain, bp) > 0 and y[bk.IDX["gh_b1"]] == 0.0
 
 
 def test_H2_secretagogues_act_on_their_receptors():

@@ -57,7 +57,7 @@ def test_block_absent_means_no_remodelling():
     del scn["remodel"]
     r = sim.run({**scn, "duration_min": 720})
     m = r.model
-    assert m.remodel is None and not hasattr(m.ctx, "adipose_pool")
+    assert m.remodel is None and m.adipose_pool is None
     assert all(t.alive is None and t.local_tnf is None for t in m.tissues.values())
     assert not m._agents_built
     assert not any(c.startswith("adipose.cell") or c == "fat_mass_kg" for c in r.timeseries)
@@ -138,12 +138,12 @@ def test_dead_and_unused_columns_contribute_nothing():
     ad.y[ad._rows["cum_ffa_out"]] = 1.0
     ad.y[ad._rows["cum_tnf"]] = 1.0
     ad.y[ad._rows["cum_glc"]] = 1.0
-    before = cell_fluxes(m.tissues, m.x, m.dt, m.ctx)
+    before = cell_fluxes(m.tissues, m.x, m.dt, m.ctx, m.adipose_pool, m.muscle_weights)
     off = ~pool.alive
     assert off.any()
     for row in ("cum_ffa_out", "cum_tnf", "cum_glc"):
         ad.y[ad._rows[row], off] = 1e6
-    after = cell_fluxes(m.tissues, m.x, m.dt, m.ctx)
+    after = cell_fluxes(m.tissues, m.x, m.dt, m.ctx, m.adipose_pool, m.muscle_weights)
     for k in ("ffa_release", "tnf_adipose", "u_adipose", "tnf_visceral"):
         assert getattr(after, k) == getattr(before, k)
 

@@ -143,7 +143,9 @@ def test_body_follows_the_fibres(model):
     assert model.ctx.masses.muscle == pytest.approx(expect)
     assert mr.lean_kg() == pytest.approx(mr.lean_other + expect)
     mu = model.tissues["muscle"]
-    cf = cell_fluxes(model.tissues, model.x, model.dt, model.ctx)
+    cf = cell_fluxes(
+        model.tissues, model.x, model.dt, model.ctx, model.adipose_pool, model.muscle_weights
+    )
     w = mr.csa / mr.csa.mean()
     ref = float(np.sum(mu.row("cum_glc") * w) / len(w)) * expect / model.ctx.masses.body
     assert cf.u_muscle == pytest.approx(ref / model.dt)
@@ -152,7 +154,7 @@ def test_body_follows_the_fibres(model):
 def test_muscle_switch_off_keeps_no_fibre_state():
     m = PhysiologyModel(small(remodel={"every_min": 1440, "muscle": False}))
     assert m.remodel.muscle is None
-    assert not hasattr(m.ctx, "muscle_weights")
+    assert m.muscle_weights is None
     assert not any(d.get("kind") == "capillary" for _, d in m.graph.nodes(data=True))
 
 

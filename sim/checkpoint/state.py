@@ -19,12 +19,14 @@ is why :func:`sim.checkpoint.load` also compares a hash of the package source.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.kinetics.body import CellFluxes
 from sim.scenario import ScenarioError
 
 if TYPE_CHECKING:
@@ -47,10 +49,17 @@ class ModelState:
     arrays: dict[str, np.ndarray]
 
 
+def _fields(ns: object) -> dict[str, Any]:
+    """The named values of a namespace or a dataclass (slots or not)."""
+    if dataclasses.is_dataclass(ns):
+        return {f.name: getattr(ns, f.name) for f in dataclasses.fields(ns)}
+    return vars(ns)
+
+
 def _split(prefix: str, ns: SimpleNamespace | dict, arrays: dict[str, np.ndarray]) -> dict:
     """Scalars of a namespace for JSON; arrays go to ``arrays`` under ``prefix.name``."""
     scalars = {}
-    for k, v in (vars(ns) if isinstance(ns, SimpleNamespace) else ns).items():
+    for k, v in (ns if isinstance(ns, dict) else _fields(ns)).items():
         if isinstance(v, np.ndarray):
             arrays[f"{prefix}.{k}"] = v
         else:
@@ -112,7 +121,7 @@ def model_state(model: PhysiologyModel, snapshots_from: int = 0) -> ModelState:
         "running": model.running,
         "rng": model.rng.bit_generator.state,
         "random": [version, list(internal), gauss],
-        "last_flux": _split("last_flux", model.ctx.last_flux or {}, arrays),
+        "last_flux": _split("last_flux", model.last_flux or {}, arrays),
         "recorder_columns": columns,
         "datacollector_keys": list(collected),
         "params": params,
@@ -130,8 +139,8 @@ def _saved_params(state: ModelState, tissue: str, scalars: dict[str, Any]) -> di
     return out
 
 
-def _param_differences(label: str, saved: dict[str, Any], now: SimpleNamespace) -> list[str]:
-    current = vars(now)
+def _param_differences(label: str, saved: dict[str, Any], now: object) -> list[str]:
+    current = _fields(now)
     return [
         f"parameter {label}.{key}"
         for key in sorted(set(saved) | set(current))
@@ -194,7 +203,7 @@ def load_model_state(model: PhysiologyModel, state: ModelState) -> None:
     flux.update(
         {k[len("last_flux.") :]: v for k, v in arrays.items() if k.startswith("last_flux.")}
     )
-    model.ctx.last_flux = SimpleNamespace(**flux) if flux else None
+    model.last_flux = CellFluxes(**flux) if flux else None
     _load_recorder(model, state)
 
 

@@ -67,7 +67,7 @@ def snapshot(model: PhysiologyModel, tissue: str, t: float = 0.0) -> CellSnapsho
     """The first cell of ``tissue`` in ``model`` at its current time ``t``."""
     tis = model.tissues[tissue]
     base = en.systemic_inputs(t, model.x, model.ctx)
-    u = en.tissue_inputs(t, model.x, model.ctx, tis, base)
+    u = en.tissue_inputs(t, model.x, model.ctx, tis, base, model.last_flux)
     state = {
         s.name: 0.0 if s.name in ACCUMULATOR_NAMES else float(tis.y[i, 0])
         for i, s in enumerate(TISSUE_SPECIES[tissue])

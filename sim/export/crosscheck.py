@@ -79,7 +79,8 @@ def _require_medium(model: PhysiologyModel) -> None:
 
 def _inputs(model: PhysiologyModel, tissue: str, t: float, dt: float) -> Any:
     base = en.systemic_inputs(t + 0.5 * dt, model.x, model.ctx)
-    return en.tissue_inputs(t + 0.5 * dt, model.x, model.ctx, model.tissues[tissue], base)
+    tis = model.tissues[tissue]
+    return en.tissue_inputs(t + 0.5 * dt, model.x, model.ctx, tis, base, model.last_flux)
 
 
 def simulate_sim(model: PhysiologyModel, tissue: str, refine: int = 1) -> Trajectories:

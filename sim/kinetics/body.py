@@ -154,6 +154,36 @@ class Masses:
     fat_visc0: float
 
 
+@dataclass(frozen=True, slots=True)
+class CellFluxes:
+    """What the cells give the body over one engine step, per kg body mass per minute
+    (:func:`sim.engine.cell_fluxes`).
+
+    Attributes:
+        egp, gng: hepatic glucose output and its gluconeogenic part (mg/kg/min).
+        u_muscle, u_adipose, u_liver: glucose uptake by each tissue (mg/kg/min).
+        ffa_release, ffa_release_sc, ffa_release_visc: adipocyte FFA release, all depots and
+            each (umol/kg/min).
+        ffa_clearance: cellular FFA uptake per mM of plasma FFA (umol/kg/min per mM).
+        tnf_adipose, tnf_visceral: TNF-alpha output of adipose tissue, all and visceral
+            (pg/kg/min).
+        igf1_m: hepatocyte IGF-1 mRNA, mean over cells (drives IGF-1 production).
+    """
+
+    egp: float
+    gng: float
+    u_muscle: float
+    u_adipose: float
+    u_liver: float
+    ffa_release: float
+    ffa_release_sc: float
+    ffa_release_visc: float
+    ffa_clearance: float
+    tnf_adipose: float
+    tnf_visceral: float
+    igf1_m: float
+
+
 def masses(bp: SimpleNamespace) -> Masses:
     """Tissue masses from body mass and composition (DESIGN: muscle 40 % of lean mass)."""
     fat = bp.body_mass_kg * bp.fat_fraction
@@ -347,18 +377,14 @@ def wake_times(sch, bp: SimpleNamespace) -> list[float]:  # noqa: ANN001
     and, for a run begun within 12 h after the habitual waking time, that waking before
     t = 0 when no sleep period covers or replaces it (the subject of a run begun in the
     morning woke at the habitual time; the fasting warm-up carries that awakening response
-    into t = 0). Cached on the schedule."""
-    cached = sch.__dict__.get("_wake_times")
-    if cached is not None:
-        return cached
+    into t = 0). Computed once, when the schedule is built (``Schedule.wakes``)."""
     ends = [s.end for s in sch.sleep if s.end < sch.duration_min - 1e-9]
     before = -(((sch.start_clock_h - bp.cort_habitual_wake_clock_h) % 24.0) * 60.0)
     covered = any(s.start - 1e-9 <= before < s.end for s in sch.sleep)
     near = any(abs(s.end - before) < 180.0 for s in sch.sleep)
     if before > -720.0 and not covered and not near:
         ends.append(before)
-    sch.__dict__["_wake_times"] = out = sorted(ends)
-    return out
+    return sorted(ends)
 
 
 def cortisol_awakening(t: float, sch, bp: SimpleNamespace) -> float:  # noqa: ANN001
@@ -372,7 +398,7 @@ def cortisol_awakening(t: float, sch, bp: SimpleNamespace) -> float:  # noqa: AN
     """
     theta = bp.cort_car_theta_min
     w = 2.0 * math.pi / 24.0
-    wakes = wake_times(sch, bp)
+    wakes = sch.wakes
     total = 0.0
     # only the wakings of the last CAR_SPAN_THETAS time constants (a run of months has one a
     # day; the right-hand side must not walk all of them at every evaluation)
@@ -426,19 +452,19 @@ def igfbp1_target(ins_uU: float, bp: SimpleNamespace) -> float:
     return (k + bp.igfbp1_ins_ref_uU) / (k + max(ins_uU, 0.0))
 
 
-def ghrh_target(t: float, x: FloatArray, sch, bp: SimpleNamespace) -> float:
+def ghrh_target(x: FloatArray, inp: BodyInputs, bp: SimpleNamespace) -> float:
     """H1: hypothalamic GHRH drive (1 = awake, rested): raised by slow-wave sleep
     (Van Cauter & Copinschi 2000), by alpha2-adrenergic (noradrenergic) drive in exercise
     and by sleep pressure before a scheduled sleep onset under sleep debt (Spiegel 2000)."""
     return bp.ghrh_expr * (
         1.0
-        + bp.w_ghrh_sws * sws_drive(t, sch, bp)
+        + bp.w_ghrh_sws * inp.sws
         + bp.w_ghrh_nor * noradrenergic_signal(x, bp)
-        + bp.w_ghrh_debt * presleep_debt_h(t, sch, bp)
+        + bp.w_ghrh_debt * inp.presleep_debt_h
     )
 
 
-def sst_target(t: float, x: FloatArray, g_mM: float, sch, bp: SimpleNamespace) -> float:
+def sst_target(x: FloatArray, g_mM: float, inp: BodyInputs, bp: SimpleNamespace) -> float:
     """H1: hypothalamic somatostatin tone (1 = awake, overnight fasted): raised by glucose
     above and lowered by glucose below the reference (hypothalamic glucose sensing; Roth
     1963), raised by free IGF-1 (long-loop feedback) and by plasma GH (short-loop
@@ -450,7 +476,7 @@ def sst_target(t: float, x: FloatArray, g_mM: float, sch, bp: SimpleNamespace) -
     igf = free_igf1_rel(x, bp) ** bp.sst_igf1_n
     w, k_fb = bp.w_sst_gh, bp.sst_gh_fb_K_ug_l
     fb = (1.0 + w * gh_ug_l(x, bp) / k_fb) / (1.0 + w * bp.sst_gh_ref_ug_l / k_fb)
-    sleep = 1.0 - bp.w_sst_sws * sws_drive(t, sch, bp)
+    sleep = 1.0 - bp.w_sst_sws * inp.sws
     return bp.sst_expr * glc * igf * fb * sleep * amino
 
 
@@ -514,22 +540,23 @@ def pulse_mass(x: FloatArray, bp: SimpleNamespace, multiplier: float, sup: float
     return bp.gh_pulse_ug_kg * multiplier * gh_drive(x, bp) ** bp.gh_mass_exponent * sup
 
 
-def fire_gh_pulses(t: float, x: FloatArray, sch, bp: SimpleNamespace) -> int:
+def fire_gh_pulses(x: FloatArray, draws: FloatArray, gain: float, bp: SimpleNamespace) -> int:
     """H1: start every burst whose threshold the integrated pulse hazard has crossed.
 
     The pulse generator is a time-rescaled renewal process: the hazard ``gh_hazard``
     integrates ``gh_drive / gh_pulse_interval_min``, and burst k starts when it reaches
-    the k-th pre-drawn gamma(4) threshold (``sch.gh_pulses[k, 0]``, mean 1), so intervals
-    are as regular as gamma(4) at constant drive and shorten as the drive rises. The
-    thresholds and the mass factors are drawn once from the run's seed. Returns the number
-    of bursts started.
+    the k-th pre-drawn gamma(4) threshold (``draws[k, 0]``, mean 1), so intervals are as
+    regular as gamma(4) at constant drive and shorten as the drive rises. The thresholds and
+    the mass factors (``draws[k, 1]``) are drawn once from the run's seed
+    (:func:`sim.signals.gh_pulse_draws`); ``gain`` is the ``gh_secretion`` modulator now.
+    A stochastic event between engine steps, not part of the right-hand side: it changes
+    ``x`` in place. Returns the number of bursts started.
     """
-    draws = sch.gh_pulses
     if len(draws) == 0:
         return 0
     fired = 0
     ins_uU = insulin_pmol_l(x, bp) / PMOL_PER_UU_INSULIN
-    sup = gh_suppression(ins_uU, ffa_mM(x, bp), sch.modulator("gh_secretion", "all", t), bp)
+    sup = gh_suppression(ins_uU, ffa_mM(x, bp), gain, bp)
     while True:
         k = int(round(x[IDX["gh_fired"]])) % len(draws)
         if x[IDX["gh_hazard"]] < draws[k, 0]:
@@ -555,18 +582,110 @@ def _held(spans: list, t: float) -> float | None:
     return max(vals) if vals else None
 
 
+@dataclass(frozen=True, slots=True)
+class BodyInputs:
+    """Everything the body's right-hand side reads that is neither its state nor a parameter:
+    the scheduled inputs at one time, built by :func:`body_inputs` from the run's schedule.
+
+    Attributes:
+        intensity: exercise work rate (fraction of VO2max; resistance sets alternate).
+        glucose_inf: iv glucose infusion (mg/kg/min).
+        insulin_inf: iv insulin infusion (pmol/kg/min).
+        gh_inf: iv GH infusion (ug/kg/min).
+        ipam_inf, serm_inf: iv Ipamorelin and sermorelin infusions (ug/kg/min).
+        clamp_on: a glucose clamp is running (insulin held, glucose held by the GIR).
+        clamp_insulin_uU: the clamp's insulin target (uU/mL; 0 without a clamp).
+        clamp_basal: the glucose target is the subject's own glucose at the clamp's start
+            (body state ``clamp_glc``) rather than ``clamp_glucose_mM``.
+        clamp_glucose_mM: the clamp's glucose target (mM; 0 when basal or no clamp).
+        lipid_on, lipid_mM: a lipid infusion holds plasma FFA at ``lipid_mM`` (mM).
+        tnf_on, tnf_pg_ml: a TNF-alpha infusion holds plasma TNF-alpha at ``tnf_pg_ml``.
+        insulin_secretion_gain, gh_secretion_gain: the ``insulin_secretion`` and
+            ``gh_secretion`` modulators (1 = untouched, 0 = switched off).
+        clock_h: time of day (h).
+        sleep_debt_h: hours of sleep lost in earlier nights (:meth:`Schedule.sleep_debt_h`).
+        cortisol_awakening: the awakening response now (nM/min, :func:`cortisol_awakening`).
+        sws: slow-wave sleep intensity (0-1, :func:`sws_drive`).
+        presleep_debt_h: sleep debt shortly before a scheduled sleep onset
+            (:func:`presleep_debt_h`; 0 otherwise).
+    """
+
+    intensity: float = 0.0
+    glucose_inf: float = 0.0
+    insulin_inf: float = 0.0
+    gh_inf: float = 0.0
+    ipam_inf: float = 0.0
+    serm_inf: float = 0.0
+    clamp_on: bool = False
+    clamp_insulin_uU: float = 0.0
+    clamp_basal: bool = False
+    clamp_glucose_mM: float = 0.0
+    lipid_on: bool = False
+    lipid_mM: float = 0.0
+    tnf_on: bool = False
+    tnf_pg_ml: float = 0.0
+    insulin_secretion_gain: float = 1.0
+    gh_secretion_gain: float = 1.0
+    clock_h: float = 0.0
+    sleep_debt_h: float = 0.0
+    cortisol_awakening: float = 0.0
+    sws: float = 0.0
+    presleep_debt_h: float = 0.0
+
+
+def body_inputs(t: float, sch, bp: SimpleNamespace) -> BodyInputs:  # noqa: ANN001
+    """The body's inputs at run time ``t`` from the schedule ``sch`` (a
+    :class:`sim.signals.Schedule`, its clamp included) and the body parameters (the
+    awakening response, slow-wave sleep and pre-sleep windows have parameters)."""
+    clamp = None if sch.clamp is None else sch.clamp(t)
+    lipid, tnf = _held(sch.lipid, t), _held(sch.tnf, t)
+    return BodyInputs(
+        intensity=sch.intensity(t),
+        glucose_inf=_sum_on(sch.glucose_inf, t),
+        insulin_inf=_sum_on(sch.insulin_inf, t),
+        gh_inf=_sum_on(sch.gh_inf, t),
+        ipam_inf=_sum_on(sch.drug_inf.get("ipam", []), t),
+        serm_inf=_sum_on(sch.drug_inf.get("serm", []), t),
+        clamp_on=clamp is not None,
+        clamp_insulin_uU=0.0 if clamp is None else clamp[0],
+        clamp_basal=clamp is not None and clamp[1] is None,
+        clamp_glucose_mM=0.0 if clamp is None or clamp[1] is None else clamp[1],
+        lipid_on=lipid is not None,
+        lipid_mM=0.0 if lipid is None else lipid,
+        tnf_on=tnf is not None,
+        tnf_pg_ml=0.0 if tnf is None else tnf,
+        insulin_secretion_gain=sch.modulator("insulin_secretion", "all", t),
+        gh_secretion_gain=sch.modulator("gh_secretion", "all", t),
+        clock_h=sch.clock_h(t),
+        sleep_debt_h=sch.sleep_debt_h(t),
+        cortisol_awakening=cortisol_awakening(t, sch, bp),
+        sws=sws_drive(t, sch, bp),
+        presleep_debt_h=presleep_debt_h(t, sch, bp),
+    )
+
+
+def choose(condition: bool, if_true: float, if_false: float) -> float:
+    """``if_true`` where ``condition`` holds, else ``if_false``: a branch on the state inside
+    the right-hand side, written as a call so that the SBML exporter
+    (:mod:`sim.export.body`) reads it as a piecewise expression."""
+    return if_true if condition else if_false
+
+
 HOLD_RATE = 0.5
 """1/min: how fast a held level (clamp insulin, lipid or TNF infusion) tracks its target (a
 property of the infusion's controller, not of the subject)."""
 
 
-def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace) -> FloatArray:
+def body_rhs(
+    x: FloatArray, inp: BodyInputs, cf: CellFluxes, bp: SimpleNamespace, geo: Geometry
+) -> FloatArray:
     """Time derivative of the body state (scalars then interstitial insulin nodes).
 
-    ``cf`` holds the cell fluxes over the current step (per kg body mass per minute);
-    ``ctx`` the schedule, body parameters, geometry and clamp definition.
+    A pure function: of the state ``x``, the scheduled inputs ``inp`` (:func:`body_inputs`),
+    the cell fluxes ``cf`` over the current step (per kg body mass per minute), the body
+    parameters ``bp`` and the exchange geometry ``geo``; it changes nothing but the array
+    it returns.
     """
-    bp, sch, geo = ctx.bp, ctx.sch, ctx.geo
     # Scalars as Python floats (numpy scalar arithmetic is several times slower) and their
     # derivatives by name, written into the state-shaped array at the end.
     s = dict(zip(SCALARS, x[:N_SCALARS].tolist(), strict=True))
@@ -591,15 +710,15 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     spill = bp.f_spillover * lpl * FA_UMOL_PER_G_TG / bp.body_mass_kg  # umol/kg/min
     d["acc_spill"] = spill
     # Clamp: insulin held at target, glucose held by a PI-controlled infusion (GIR).
-    clamp = ctx.clamp_at(t)
     gir = 0.0
-    if clamp is not None:
+    if inp.clamp_on:
         # a clamp at "basal" holds the glucose the subject had when it started (clamp_glc,
         # set by the model at the start and constant after)
-        err = (s["clamp_glc"] if clamp[1] is None else clamp[1]) - g
+        err = (s["clamp_glc"] if inp.clamp_basal else inp.clamp_glucose_mM) - g
         gir = max(0.0, bp.clamp_kp * (err + s["clamp_int"] / bp.clamp_ti_min))
-        d["clamp_int"] = err if (gir > 0.0 or err > 0.0) else 0.0
-    infusion = _sum_on(sch.glucose_inf, t)
+        # the integral runs while the infusion is on or glucose is below target (anti-windup)
+        d["clamp_int"] = choose(gir > 0.0, err, choose(err > 0.0, err, 0.0))
+    infusion = inp.glucose_inf
     # Glucose mass balance (mg/kg/min).
     other, renal = brain_other_uptake(g, bp), renal_loss(g, bp)
     exchange = bp.k_glc_pt * s["q_glc"] - bp.k_glc_tp * s["q_gt"]  # slow tissue glucose pool
@@ -623,7 +742,7 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     # beta cells keep secreting at a reduced rate and the liver sees portal insulin on top.
     # Exercise catecholamines inhibit secretion through beta-cell alpha2-adrenoceptors.
     adrenergic = 1.0 + bp.w_beta_catechol * adrenergic_signal(x, bp)
-    secretion_gain = sch.modulator("insulin_secretion", "all", t) / adrenergic
+    secretion_gain = inp.insulin_secretion_gain / adrenergic
     feedback = (bp.beta_fb_K_uU + bp.beta_fb_ref_uU) / (bp.beta_fb_K_uU + ins / PMOL_PER_UU_INSULIN)
     sr_target = secretion_gain * feedback * beta_static(g, ra, bp)
     d["beta_y"] = bp.beta_alpha * (sr_target - s["beta_y"])
@@ -633,11 +752,11 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     d["g_adapt"] = bp.k_glc_adapt * (g - s["g_adapt"])
     d["ins_p"] = (
         (1.0 - geo.hepatic_extraction) * (s["beta_y"] + first_phase)
-        + _sum_on(sch.insulin_inf, t)
+        + inp.insulin_inf
         - bp.k_ins_clear * s["ins_p"]
     )
-    if clamp is not None:
-        _hold(d, "ins_p", s, clamp[0] * PMOL_PER_UU_INSULIN * bp.vi_l_kg)
+    if inp.clamp_on:
+        _hold(d, "ins_p", s, inp.clamp_insulin_uU * PMOL_PER_UU_INSULIN * bp.vi_l_kg)
     for name, v in (
         ("acc_egp", cf.egp),
         ("acc_ra", ra),
@@ -652,22 +771,18 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
         d[name] = v
     # FFA: adipose release minus tissue uptake; lipid infusion holds the level.
     d["ffa"] = cf.ffa_release + spill - (cf.ffa_clearance + bp.v_ffa_other) * ffa
-    held = _held(sch.lipid, t)
-    if held is not None:
-        _hold(d, "ffa", s, held * bp.vffa_l_kg * 1000.0)
-    _gh_rhs(t, x, s, d, g, ins / PMOL_PER_UU_INSULIN, ffa, ra, sch, bp)
+    if inp.lipid_on:
+        _hold(d, "ffa", s, inp.lipid_mM * bp.vffa_l_kg * 1000.0)
+    _gh_rhs(x, s, d, g, ins / PMOL_PER_UU_INSULIN, ffa, ra, inp, bp)
     d["igf1"] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
-    target = cortisol_target(sch.clock_h(t), sch.sleep_debt_h(t), bp)
-    d["cort"] = math.log(2) / bp.cort_half_life_min * (target - s["cort"]) + cortisol_awakening(
-        t, sch, bp
-    )
+    target = cortisol_target(inp.clock_h, inp.sleep_debt_h, bp)
+    d["cort"] = math.log(2) / bp.cort_half_life_min * (target - s["cort"]) + inp.cortisol_awakening
     d["tnf"] = (
         bp.tnf_other_pg_kg_min + cf.tnf_adipose - math.log(2) / bp.tnf_half_life_min * s["tnf"]
     )
-    held = _held(sch.tnf, t)
-    if held is not None:
-        _hold(d, "tnf", s, held * bp.tnf_v_ml_kg)
-    _counterreg_rhs(t, s, d, g, ins / PMOL_PER_UU_INSULIN, sch, bp)
+    if inp.tnf_on:
+        _hold(d, "tnf", s, inp.tnf_pg_ml * bp.tnf_v_ml_kg)
+    _counterreg_rhs(s, d, g, ins / PMOL_PER_UU_INSULIN, inp, bp)
     # B4: depots lose net FFA release (palmitate 256 g/mol) and gain the stored share of
     # the hydrolysed meal fat.
     stored = (1.0 - bp.f_spillover) * lpl / 1000.0
@@ -676,8 +791,8 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
     d["fat_visc"] = visc * stored - cf.ffa_release_visc * bp.body_mass_kg * PALMITATE_KG_PER_UMOL
     # B1/E3: muscle microvascular perfusion follows work rate quickly and stays raised for
     # hours after exercise (Sjoberg 2017), so insulin reaches the fibres faster post exercise.
-    work = sch.intensity(t)
-    k_flow = bp.k_flow_on if work > s["flow"] else bp.k_flow_off
+    work = inp.intensity
+    k_flow = choose(work > s["flow"], bp.k_flow_on, bp.k_flow_off)
     d["flow"] = k_flow * (work - s["flow"])
     dx = np.empty_like(x)
     dx[:N_SCALARS] = list(d.values())
@@ -686,21 +801,18 @@ def body_rhs(t: float, x: FloatArray, cf: SimpleNamespace, ctx: SimpleNamespace)
 
 
 def _counterreg_rhs(
-    t: float,
     s: dict[str, float],
     d: dict[str, float],
     g: float,
     ins_uU: float,
-    sch,
+    inp: BodyInputs,
     bp: SimpleNamespace,
 ) -> None:
     """C1/C2: glucagon, adrenaline and noradrenaline, the exercise-duration term and the
     meal amino acids that stimulate glucagon. Each hormone relaxes to its secretion-driven
     level at its plasma clearance rate (first-order, half-lives of minutes)."""
-    work = sch.intensity(t)
-    d["ex_dur"] = bp.k_ex_dur * (
-        (1.0 - s["ex_dur"]) if work > bp.symp_start_vo2max else -s["ex_dur"]
-    )
+    work = inp.intensity
+    d["ex_dur"] = bp.k_ex_dur * choose(work > bp.symp_start_vo2max, 1.0 - s["ex_dur"], -s["ex_dur"])
     adr, nor = catecholamine_targets(work, s["ex_dur"], g, bp)
     k_cat = math.log(2) / bp.catechol_half_life_min
     d["adr"] = k_cat * (adr - s["adr"])
@@ -727,7 +839,6 @@ def _hold(d: dict[str, float], name: str, s: dict[str, float], target: float) ->
 
 
 def _gh_rhs(
-    t: float,
     x: FloatArray,
     s: dict[str, float],
     d: dict[str, float],
@@ -735,14 +846,14 @@ def _gh_rhs(
     ins_uU: float,
     ffa: float,
     ra: float,
-    sch,
+    inp: BodyInputs,
     bp: SimpleNamespace,
 ) -> None:
     """H1/H2/B3: hypothalamic regulators, the pulse hazard and bursts, secretagogue release
     from the pituitary pool, rhGH kinetics."""
-    sup = gh_suppression(ins_uU, ffa, sch.modulator("gh_secretion", "all", t), bp)
-    d["ghrh"] = (ghrh_target(t, x, sch, bp) - s["ghrh"]) / bp.ghrh_tau_min
-    d["sst"] = (sst_target(t, x, g, sch, bp) - s["sst"]) / bp.sst_tau_min
+    sup = gh_suppression(ins_uU, ffa, inp.gh_secretion_gain, bp)
+    d["ghrh"] = (ghrh_target(x, inp, bp) - s["ghrh"]) / bp.ghrh_tau_min
+    d["sst"] = (sst_target(x, g, inp, bp) - s["sst"]) / bp.sst_tau_min
     aa_abs = bp.k_aa_abs * s["aa_gut"]
     d["ghrelin"] = (
         (ghrelin_target(ra, aa_abs, bp) - s["ghrelin"]) * math.log(2) / bp.ghrelin_half_life_min
@@ -758,7 +869,7 @@ def _gh_rhs(
     d["gh"] = (
         gh_secretion(x, bp, sup)
         + bp.pool_ug_kg * release * sup
-        + _sum_on(sch.gh_inf, t)
+        + inp.gh_inf
         + bp.sc_gh_ka * bp.sc_gh_f * s["gh_sc2"]
         - k_gh * s["gh"]
     )
@@ -767,7 +878,7 @@ def _gh_rhs(
     d["gh_sc2"] = bp.sc_gh_ka * (s["gh_sc"] - s["gh_sc2"])
     for drug in ("ipam", "serm"):
         k = math.log(2) / getattr(bp, f"{drug}_half_life_min")
-        inf = _sum_on(sch.drug_inf.get(drug, []), t)
+        inf = getattr(inp, f"{drug}_inf")
         d[drug] = bp.ka_sc_peptide * s[f"{drug}_sc"] + inf - k * s[drug]
         d[f"{drug}_sc"] = -bp.ka_sc_peptide * s[f"{drug}_sc"]
 

@@ -60,8 +60,8 @@ class Remodeller:
             tissue, model.ctx.geo, fat, rp, cfg.capacity_factor, model.rng
         )
         pool.macrophage_tnf = (0.0, 0.0)
-        model.ctx.geo = pool.geo
-        model.ctx.adipose_pool = pool
+        model.update_context(geo=pool.geo)
+        model.adipose_pool = pool
         self.surplus = [iv for iv in model.scenario.interventions if isinstance(iv, Diet)]
         self.period_days = cfg.every_min / 1440.0
         self.per_day = int(round(1440.0 / cfg.every_min))
@@ -368,7 +368,7 @@ class Remodeller:
         for k in born:
             self._birth(self.precursors[k], t)
         if len(born):
-            self.model.ctx.geo = self.pool.refresh_geometry()
+            self.model.update_context(geo=self.pool.refresh_geometry())
 
     def _birth(self, pre: Preadipocyte, t: float) -> None:
         pool, rp = self.pool, self.rp

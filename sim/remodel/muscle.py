@@ -148,7 +148,7 @@ class MuscleRemodeller:
                 u = SimpleNamespace(intensity=span.value)  # sets: half of the time
                 self._work += recruitment(u, y.params) * span.value * 0.5 * overlap
         x, bp = m.x, m.ctx.bp
-        cf = m.ctx.last_flux
+        cf = m.last_flux
         clear = getattr(cf, "ffa_clearance", 0.0) + bp.v_ffa_other
         self._body += (
             float(x[bk.IDX["igf1"]]),
@@ -253,10 +253,11 @@ class MuscleRemodeller:
         owner = self.owner
         kte = self.kte0 * caps / self.caps0
         owner.pool.geo = dataclasses.replace(owner.pool.geo, kte_muscle=kte)
-        m.ctx.geo = owner.pool.geo
         self.weights = self.csa / self.csa0.mean()
-        m.ctx.muscle_weights = self.weights / self.weights.mean()
-        m.ctx.masses = dataclasses.replace(m.ctx.masses, muscle=self.muscle_kg())
+        m.muscle_weights = self.weights / self.weights.mean()
+        m.update_context(
+            geo=owner.pool.geo, masses=dataclasses.replace(m.ctx.masses, muscle=self.muscle_kg())
+        )
 
     # ------------------------------------------------------------------ outputs
 
