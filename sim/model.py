@@ -26,7 +26,7 @@ from sim.interventions import BodyAccess, event_kind
 from sim.interventions import of as ivkind
 from sim.kinetics import body as bk
 from sim.kinetics.species import TISSUE_SPECIES, TISSUES
-from sim.parameters import PHENOTYPES, tissue_params
+from sim.parameters import PHENOTYPES, BodyParams, tissue_params
 from sim.recorder import Recorder
 from sim.remodel.core import Remodeller
 from sim.scenario import Scenario, load_scenario
@@ -49,7 +49,7 @@ def glucose_mM(model: PhysiologyModel) -> float:
 
 def insulin_uU_ml(model: PhysiologyModel) -> float:
     """Model reporter: plasma insulin (uU/mL)."""
-    return bk.insulin_pmol_l(model.x, model.ctx.bp) / 6.0
+    return bk.insulin_pmol_l(model.x, model.ctx.bp) / PMOL_PER_UU_INSULIN
 
 
 class PhysiologyModel(mesa.Model):
@@ -214,39 +214,7 @@ class PhysiologyModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
 
     def _initial_body(self) -> np.ndarray:
-        bp, m = self.ctx.bp, self.ctx.masses
-        x = np.zeros(bk.N_SCALARS + sum(self.ctx.geo.n_isf))
-        ref = {
-            "q_glc": 5.0 * MG_DL_PER_MM_GLC * bp.vg_dl_kg,
-            "q_gt": 5.0 * MG_DL_PER_MM_GLC * bp.vg_dl_kg * bp.k_glc_pt / bp.k_glc_tp,
-            "ins_p": 8.0 * PMOL_PER_UU_INSULIN * bp.vi_l_kg,
-            "beta_y": 8.0
-            * PMOL_PER_UU_INSULIN
-            * bp.vi_l_kg
-            * bp.k_ins_clear
-            / (1 - bp.hepatic_extraction),
-            "rrp": 1.0,
-            "g_adapt": 5.0,
-            "ffa": 0.5 * bp.vffa_l_kg * 1000.0,
-            "gh": 0.3 * bp.gh_vd_l_kg,
-            "gh_pool": 1.0,
-            "ghrh": bp.ghrh_expr,
-            "sst": bp.sst_expr,
-            "ghrelin": bp.ghrelin_expr * bp.ghrelin_basal_pg_ml,
-            "igfbp1": 1.0,
-            "igf1": 200.0,
-            "cort": 300.0,
-            "tnf": 2.0 * bp.tnf_v_ml_kg,
-            "fat_sc": m.fat_sc0,
-            "fat_visc": m.fat_visc0,
-            "gcg": bp.gcg_basal_pg_ml * bp.alpha_capacity,
-            "adr": bp.adr_basal_pg_ml * bp.adrenal_capacity,
-            "nor": bp.nor_basal_pg_ml,
-        }
-        for k, v in ref.items():
-            x[bk.IDX[k]] = v
-        x[bk.N_SCALARS :] = 8.0 * PMOL_PER_UU_INSULIN * 0.65
-        return x
+        return initial_body(self.ctx.bp, self.ctx.masses, self.ctx.geo.n_isf)
 
     def update_context(self, **changes: object) -> None:
         """Replace fields of the run's (frozen) context, e.g. the geometry of a remodelled
@@ -393,6 +361,44 @@ class PhysiologyModel(mesa.Model):
         from sim.checkpoint import load_model_state
 
         load_model_state(self, state)
+
+
+def initial_body(bp: BodyParams, masses: bk.Masses, n_isf: tuple[int, int]) -> np.ndarray:
+    """The body state the fasting warm-up starts from: overnight-fasted plasma levels
+    (``init_*`` body parameters), secretion and the slow glucose pool at their balance with
+    them, hypothalamic regulators at their expression level, the depots' fat, IGF-1 at the
+    reference subject's level, and interstitial insulin of the ``n_isf`` muscle and adipose
+    capillary nodes at a fixed share of plasma insulin."""
+    x = np.zeros(bk.N_SCALARS + sum(n_isf))
+    glc = bp.init_glucose_mM * MG_DL_PER_MM_GLC * bp.vg_dl_kg
+    ins = bp.init_insulin_uU * PMOL_PER_UU_INSULIN * bp.vi_l_kg
+    ref = {
+        "q_glc": glc,
+        "q_gt": glc * bp.k_glc_pt / bp.k_glc_tp,
+        "ins_p": ins,
+        "beta_y": ins * bp.k_ins_clear / (1 - bp.hepatic_extraction),
+        "rrp": 1.0,
+        "g_adapt": bp.init_glucose_mM,
+        "ffa": bp.init_ffa_mM * bp.vffa_l_kg * 1000.0,
+        "gh": bp.init_gh_ug_l * bp.gh_vd_l_kg,
+        "gh_pool": 1.0,
+        "ghrh": bp.ghrh_expr,
+        "sst": bp.sst_expr,
+        "ghrelin": bp.ghrelin_expr * bp.ghrelin_basal_pg_ml,
+        "igfbp1": 1.0,
+        "igf1": bp.igf1_ref_ug_l,
+        "cort": bp.init_cortisol_nM,
+        "tnf": bp.init_tnf_pg_ml * bp.tnf_v_ml_kg,
+        "fat_sc": masses.fat_sc0,
+        "fat_visc": masses.fat_visc0,
+        "gcg": bp.gcg_basal_pg_ml * bp.alpha_capacity,
+        "adr": bp.adr_basal_pg_ml * bp.adrenal_capacity,
+        "nor": bp.nor_basal_pg_ml,
+    }
+    for k, v in ref.items():
+        x[bk.IDX[k]] = v
+    x[bk.N_SCALARS :] = bp.init_insulin_uU * PMOL_PER_UU_INSULIN * bp.init_isf_insulin_ratio
+    return x
 
 
 def _is_medium(scn: Scenario) -> bool:

@@ -2341,6 +2341,131 @@ def all_params() -> dict[str, Param]:
     return out
 
 
+BODY += (
+    # The starting state of the fasting warm-up (sim.model.initial_body): overnight-fasted
+    # levels from which the coupled 240-min warm-up relaxes the fast states to the model's
+    # own fasting steady state (slow states, IGF-1 and fat, keep their starting values).
+    P(
+        "init_glucose_mM",
+        5.0,
+        "mM",
+        "starting plasma glucose of the warm-up (and the beta cell's adapted glucose): an "
+        "overnight-fasted level; relaxed by the warm-up",
+        (2.5, 15),
+        kind="assumed",
+    ),
+    P(
+        "init_insulin_uU",
+        8.0,
+        "uU/mL",
+        "starting plasma insulin of the warm-up (and second-phase secretion at its clearance "
+        "balance): an overnight-fasted level; relaxed by the warm-up",
+        (1, 50),
+        kind="assumed",
+    ),
+    P(
+        "init_isf_insulin_ratio",
+        0.65,
+        "1",
+        "starting interstitial insulin of muscle and adipose capillary segments relative to "
+        "plasma; relaxed by the warm-up to the transendothelial balance (k_isf_insulin, "
+        "k_isf_degrade)",
+        (0.1, 1),
+        kind="assumed",
+    ),
+    P(
+        "init_ffa_mM",
+        0.5,
+        "mM",
+        "starting plasma FFA of the warm-up: overnight-fasted level (Frayn 2003: ~0.5 mM); "
+        "relaxed by the warm-up",
+        (0.1, 2),
+        kind="assumed",
+    ),
+    P(
+        "init_gh_ug_l",
+        0.3,
+        "ug/L",
+        "starting plasma GH of the warm-up: an interpulse level; relaxed by the warm-up",
+        (0, 5),
+        kind="assumed",
+    ),
+    P(
+        "init_cortisol_nM",
+        300.0,
+        "nM",
+        "starting plasma cortisol of the warm-up; relaxed towards the circadian set point "
+        "(half-life cort_half_life_min)",
+        (20, 1000),
+        kind="assumed",
+    ),
+    P(
+        "init_tnf_pg_ml",
+        2.0,
+        "pg/mL",
+        "starting plasma TNF-alpha of the warm-up; relaxed by the warm-up",
+        (0, 50),
+        kind="assumed",
+    ),
+    # S1: sleep accounting of the schedule (sim.signals).
+    P(
+        "sleep_debt_tau_h",
+        36.0,
+        "h",
+        "recovery time constant of sleep debt: effects of a week of 4-h nights recovered "
+        "over 2-3 nights of recovery sleep (Spiegel 1999)",
+        (6, 240),
+        kind="literature",
+    ),
+    P(
+        "sleep_need_h",
+        8.0,
+        "h",
+        "sleep per night against which hours lost are counted, and the length of a default "
+        "night (CONTRACT: 8 h from 23:00; the sleep_restriction kind counts 8 h less its "
+        "hours per night)",
+        (6, 10),
+        kind="assumed",
+    ),
+    P(
+        "nap_max_min",
+        180.0,
+        "min",
+        "sleep periods shorter than this are naps: they neither replace the night nor count "
+        "as a night with hours lost (a rule of the model)",
+        (30, 360),
+        kind="assumed",
+    ),
+    P(
+        "resistance_rest_vo2max",
+        0.2,
+        "1",
+        "E1: work rate (fraction of VO2max) in the rest minute between resistance sets "
+        "(the schedule alternates 1 min of sets at the bout's intensity with 1 min of rest)",
+        (0, 0.5),
+        kind="assumed",
+    ),
+    # H1: the pulse generator's random draws (sim.signals.gh_pulse_draws).
+    P(
+        "gh_interval_gamma_shape",
+        4.0,
+        "1",
+        "shape of the gamma distribution of the pulse hazard's thresholds (mean 1): intervals "
+        "as regular as gamma(4) at constant drive (Hartman 1992: interburst intervals "
+        "cluster around their mean)",
+        (1, 20),
+        kind="assumed",
+    ),
+    P(
+        "gh_mass_cv",
+        0.5,
+        "1",
+        "coefficient of variation of the log-normal burst-mass factors (mean 1)",
+        (0, 2),
+        kind="assumed",
+    ),
+)
+
 BodyParams = dataclasses.make_dataclass(
     "BodyParams",
     [(p.name, float) for p in BODY],

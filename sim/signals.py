@@ -18,14 +18,15 @@ from scipy import stats
 from sim import scenario as sc
 from sim.interventions import base as ivb
 from sim.interventions.base import Event, Span  # noqa: F401  (Span re-exported)
-from sim.interventions.sleep_restriction import SLEEP_DEBT_TAU_H
 from sim.kinetics.body import wake_times
-from sim.parameters import PHENOTYPES, body_params
+from sim.parameters import BODY, PHENOTYPES, body_params
 
 DAY_MIN = 1440.0
-NAP_MAX_MIN = 180.0
-"""Sleep periods shorter than this are naps: they neither replace the night nor count as a
-night with hours lost (a 1-h nap is not a night of 7 h sleep debt)."""
+_DEFAULT = {p.name: p.value for p in BODY}
+NIGHT_START_CLOCK_H = 23.0
+"""CONTRACT: nights not given start at 23:00 (a rule of the scenario format)."""
+REPLACES_NIGHT_WITHIN_MIN = 720.0
+"""A given sleep period starting within 12 h of a default night's start replaces it."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,15 @@ class Schedule:
     """Run times (min) of waking (:func:`sim.kinetics.body.wake_times`), set with the sleep
     periods when the schedule is built (:func:`finish_sleep`)."""
     prior_sleep_debt_h: float = 0.0
+    sleep_need_h: float = _DEFAULT["sleep_need_h"]
+    """S1: sleep per night against which hours lost count; the default night's length."""
+    sleep_debt_tau_h: float = _DEFAULT["sleep_debt_tau_h"]
+    """S1: recovery time constant of sleep debt (h)."""
+    resistance_rest_vo2max: float = _DEFAULT["resistance_rest_vo2max"]
+    """E1: work rate in the rest minute between resistance sets (fraction of VO2max)."""
+    nap_max_min: float = _DEFAULT["nap_max_min"]
+    """Sleep periods shorter than this are naps: they neither replace the night nor count as
+    a night with hours lost (a 1-h nap is not a night of 7 h sleep debt)."""
     fasting: Schedule | None = field(default=None, repr=False)
     """The schedule of the fasting warm-up: only the kinds with ``during_warm_up`` (sleep,
     sleep restriction, diet), the default nights and the same GH pulse train."""
@@ -117,7 +127,8 @@ class Schedule:
         for span, mode in self.exercise:
             if span.on(t):
                 if mode == "resistance":  # 1 min of sets, 1 min of rest
-                    return span.value if int((t - span.start) // 1.0) % 2 == 0 else 0.2
+                    on = int((t - span.start) // 1.0) % 2 == 0
+                    return span.value if on else self.resistance_rest_vo2max
                 return span.value
         return 0.0
 
@@ -129,12 +140,13 @@ class Schedule:
         return f
 
     def sleep_debt_h(self, t: float) -> float:
-        """S1: hours of sleep lost (against 8 h) in earlier nights, recovering exponentially."""
-        tau = SLEEP_DEBT_TAU_H * 60.0
+        """S1: hours of sleep lost (against ``sleep_need_h``) in earlier nights, recovering
+        exponentially."""
+        tau = self.sleep_debt_tau_h * 60.0
         debt = self.prior_sleep_debt_h * math.exp(-t / tau)
         for s in self.sleep:
-            if s.end <= t and s.end - s.start >= NAP_MAX_MIN:  # a nap is not a night
-                lost = max(8.0 - (s.end - s.start) / 60.0, 0.0)
+            if s.end <= t and s.end - s.start >= self.nap_max_min:  # a nap is not a night
+                lost = max(self.sleep_need_h - (s.end - s.start) / 60.0, 0.0)
                 debt += lost * math.exp(-(t - s.end) / tau)
         return debt
 
@@ -144,15 +156,20 @@ class Schedule:
 
 
 def _default_nights(sch: Schedule, given: list[Span]) -> list[Span]:
-    """CONTRACT: nights not given default to 8 h from 23:00 when the run spans days."""
+    """CONTRACT: nights not given default to 8 h (``sleep_need_h``) from 23:00 when the run
+    spans days."""
     out = []
-    first = (23.0 - sch.start_clock_h) * 60.0 % DAY_MIN
-    t = first - DAY_MIN if first - DAY_MIN + 480.0 > 0 else first
+    length = sch.sleep_need_h * 60.0
+    first = (NIGHT_START_CLOCK_H - sch.start_clock_h) * 60.0 % DAY_MIN
+    t = first - DAY_MIN if first - DAY_MIN + length > 0 else first
     while t < sch.duration_min:
-        night = Span(t, min(t + 480.0, sch.duration_min), 1.0)
+        night = Span(t, min(t + length, sch.duration_min), 1.0)
         # A night begun before the run keeps its real start: its slow-wave sleep (and GH
         # drive) began before t = 0 and its first hours are not counted as sleep lost.
-        replaced = any(abs(g.start - t) < 12 * 60 and g.end - g.start >= NAP_MAX_MIN for g in given)
+        replaced = any(
+            abs(g.start - t) < REPLACES_NIGHT_WITHIN_MIN and g.end - g.start >= sch.nap_max_min
+            for g in given
+        )
         if night.end > max(night.start, 0.0) and not replaced:
             out.append(night)
         t += DAY_MIN
@@ -163,21 +180,23 @@ GH_DRAWS_PER_DAY = 60
 """Pulse-generator draws per simulated day (at least 4x the fastest regulated burst rate)."""
 
 
-def gh_pulse_draws(duration_min: float, rng: np.random.Generator) -> np.ndarray:
+def gh_pulse_draws(duration_min: float, rng: np.random.Generator, bp: object) -> np.ndarray:
     """H1: the random numbers of the GH pulse generator, drawn once from the run's seed.
 
-    Column 0: gamma(4)-distributed thresholds of the integrated pulse hazard (mean 1), so at
-    constant drive bursts are as regular as gamma(4) intervals (Hartman 1992: interburst
-    intervals cluster around their mean); column 1: log-normal burst-mass factors (mean 1,
-    CV 0.5). When and how large bursts are follows the regulation
-    (:func:`sim.kinetics.body.fire_gh_pulses`); nothing here depends on sleep or meals.
+    Column 0: gamma-distributed thresholds of the integrated pulse hazard (mean 1; shape
+    ``bp.gh_interval_gamma_shape``, 4), so at constant drive bursts are as regular as
+    gamma(4) intervals (Hartman 1992: interburst intervals cluster around their mean);
+    column 1: log-normal burst-mass factors (mean 1, CV ``bp.gh_mass_cv``, 0.5). When and
+    how large bursts are follows the regulation (:func:`sim.kinetics.body.fire_gh_pulses`);
+    nothing here depends on sleep or meals.
     The warm-up before t = 0 uses the same draws.
     """
-    n = int(math.ceil((max(duration_min, 0.0) + 1440.0) / DAY_MIN * GH_DRAWS_PER_DAY))
+    n = int(math.ceil((max(duration_min, 0.0) + DAY_MIN) / DAY_MIN * GH_DRAWS_PER_DAY))
     # one pair of uniforms per burst, so a longer run extends the same sequence
     u = rng.random((n, 2))
-    thresholds = stats.gamma.ppf(u[:, 0], 4.0, scale=0.25)
-    sigma = math.sqrt(math.log(1.25))
+    shape = bp.gh_interval_gamma_shape
+    thresholds = stats.gamma.ppf(u[:, 0], shape, scale=1.0 / shape)
+    sigma = math.sqrt(math.log(1.0 + bp.gh_mass_cv**2))
     mass = np.exp(-0.5 * sigma**2 + sigma * stats.norm.ppf(u[:, 1]))
     return np.column_stack([thresholds, mass])
 
@@ -204,15 +223,22 @@ def build_schedule(
     if bp is None:
         bp = body_params({**PHENOTYPES[scn.subject.phenotype], **scn.parameters})
     end = float(scn.duration_min)
+    sleep = {
+        "sleep_need_h": bp.sleep_need_h,
+        "sleep_debt_tau_h": bp.sleep_debt_tau_h,
+        "nap_max_min": bp.nap_max_min,
+        "resistance_rest_vo2max": bp.resistance_rest_vo2max,
+    }
     sch = Schedule(
         end,
         scn.start_clock_h,
         scn.subject.body_mass_kg,
         _bsa_m2(scn.subject.body_mass_kg, scn.subject.height_cm),
+        **sleep,
     )
     # The fasting warm-up runs on a schedule of the kinds that belong to it (sleep, diet,
     # ...): each kind's own flag, so a kind not known here never doses the warm-up.
-    fasting = Schedule(end, sch.start_clock_h, sch.body_mass_kg, sch.bsa_m2)
+    fasting = Schedule(end, sch.start_clock_h, sch.body_mass_kg, sch.bsa_m2, **sleep)
     for iv in scn.interventions:
         kind = ivb.of(iv)
         kind.schedule(iv, sch, end)
@@ -240,7 +266,7 @@ def build_schedule(
             each.sleep.extend(_default_nights(each, list(each.sleep)))
         finish_sleep(each, bp)
     sch.clamp = fasting.clamp = clamp_of(scn)
-    sch.gh_pulses = gh_pulse_draws(sch.duration_min, rng)
+    sch.gh_pulses = gh_pulse_draws(sch.duration_min, rng, bp)
     fasting.gh_pulses = sch.gh_pulses
     sch.fasting = fasting
     return sch

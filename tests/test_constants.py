@@ -18,11 +18,11 @@ SCANNED = sorted(
     for p in (SIM / "kinetics").glob("*.py")
     # declarations (the species and cell-input tables) and the code generator
     if p.name not in ("species.py", "cell_inputs.py", "compiled.py")
-) + [SIM / "engine.py"]
+) + [SIM / "engine.py", SIM / "signals.py", SIM / "model.py"]
 STRUCTURAL = {0, 1, 2, 0.5}
 """Zero, one, two and a half: sums, differences, halving, squares."""
-UNITS = {60, 24, 1000}
-"""min per h, h per day, powers of ten between unit prefixes."""
+UNITS = {60, 24, 1000, 1440}
+"""min per h, h per day, powers of ten between unit prefixes, min per day."""
 ALLOWED = {
     ("body.py", 12.0): "CAR_SPAN_THETAS: the awakening kernel is summed over 12 time "
     "constants (numerical truncation, tail < 1e-4)",
@@ -36,6 +36,16 @@ ALLOWED = {
     ("engine.py", 8192): "BLOCK_CELLS: cells per numpy block (cache size)",
     ("engine.py", 18.0): "advance_body: fastest-rate estimate of the glucose clamp (substeps)",
     ("engine.py", 8.0): "advance_body: bound on a capillary segment's graph degree (substeps)",
+    ("signals.py", 23.0): "NIGHT_START_CLOCK_H: CONTRACT, nights not given start at 23:00",
+    ("signals.py", 720.0): "REPLACES_NIGHT_WITHIN_MIN: a given sleep within 12 h of a default "
+    "night replaces it (a rule of the scenario format)",
+    ("signals.py", 0.007184): "_bsa_m2: Du Bois 1916 body-surface-area formula (a conversion "
+    "of mass and height to m^2 for mU/m^2 doses)",
+    ("signals.py", 0.425): "_bsa_m2: Du Bois 1916 exponent of mass",
+    ("signals.py", 0.725): "_bsa_m2: Du Bois 1916 exponent of height",
+    ("model.py", 180.0): "PREWARM_MIN: length of the cells-only pre-run (numerics)",
+    ("model.py", 1e-9): "time comparison tolerance (min)",
+    ("model.py", 9): "decimals the model's clock is rounded to (float drift of dt sums)",
 }
 """Numbers that are numerics or rules, not physiology, each with its reason."""
 

@@ -11,7 +11,7 @@ import pytest
 
 from sim.kinetics import body as bk
 from sim.parameters import BODY
-from sim.signals import NAP_MAX_MIN, Schedule, Span, finish_sleep
+from sim.signals import Schedule, Span, finish_sleep
 
 BP = SimpleNamespace(**{p.name: p.value for p in BODY})
 
@@ -94,7 +94,7 @@ def test_awakening_response_size_follows_its_parameter() -> None:
 
 
 def test_a_nap_is_not_a_night() -> None:
-    nap = _schedule(13.0, [(300.0, 300.0 + NAP_MAX_MIN - 60.0)], 2000.0)
+    nap = _schedule(13.0, [(300.0, 300.0 + BP.nap_max_min - 60.0)], 2000.0)
     assert nap.sleep_debt_h(1000.0) == 0.0  # no hours lost for a nap
     short_night = _schedule(13.0, [(300.0, 300.0 + 240.0)], 2000.0)
     assert short_night.sleep_debt_h(1000.0) > 3.0  # a 4-h night loses ~4 h

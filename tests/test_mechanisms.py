@@ -42,6 +42,7 @@ from sim.graph import CellLayout
 from sim.kinetics import body as bk
 from sim.kinetics.species import ACCUMULATOR_NAMES, index
 from sim.kinetics.tissues import cell_rhs, stiffness_bound
+from sim.model import initial_body
 from sim.scenario import Medium
 from sim.signals import Schedule, Span, build_schedule
 from sim.units import MG_DL_PER_MM_GLC, PMOL_PER_UU_INSULIN
@@ -1040,18 +1041,10 @@ def gh_axis(
         }
     )
     sch = build_schedule(scn, np.random.default_rng(seed))
-    x = np.zeros(bk.N_SCALARS + 1)
+    x = initial_body(bp, bk.masses(bp), (1, 0))  # the model's own starting state
     vals = {
         "q_glc": glucose_mM * MG_DL_PER_MM_GLC * bp.vg_dl_kg,
         "ins_p": insulin_uU * PMOL_PER_UU_INSULIN * bp.vi_l_kg,
-        "ffa": 0.5 * bp.vffa_l_kg * 1000.0,
-        "gh": 0.3 * bp.gh_vd_l_kg,
-        "gh_pool": 1.0,
-        "ghrh": bp.ghrh_expr,
-        "sst": bp.sst_expr,
-        "ghrelin": bp.ghrelin_expr * bp.ghrelin_basal_pg_ml,
-        "igfbp1": 1.0,
-        "igf1": bp.igf1_ref_ug_l,
         "nor": nor_fold * bp.nor_basal_pg_ml,
     }
     for k, v in vals.items():

@@ -10,9 +10,6 @@ from pydantic import Field
 
 from sim.interventions.base import Kind, Strict, register
 
-SLEEP_DEBT_TAU_H = 36.0
-"""Recovery time constant of sleep debt (h); Spiegel 1999 (recovery over 2-3 nights)."""
-
 
 class SleepRestriction(Strict):
     kind: Literal["sleep_restriction"]
@@ -29,5 +26,6 @@ class SleepRestrictionKind(Kind):
     @classmethod
     def schedule(cls, iv: SleepRestriction, sch: Any, end: float) -> None:
         sch.prior_sleep_debt_h += sum(
-            (8.0 - iv.hours) * math.exp(-(k * 24.0) / SLEEP_DEBT_TAU_H) for k in range(iv.nights)
+            (sch.sleep_need_h - iv.hours) * math.exp(-(k * 24.0) / sch.sleep_debt_tau_h)
+            for k in range(iv.nights)
         )
