@@ -165,9 +165,19 @@ class Myocyte(TissueCell):
 
 
 class Hepatocyte(TissueCell):
-    """A hepatocyte at its position along a sinusoid (periportal to pericentral)."""
+    """A hepatocyte at its position along a sinusoid (periportal to pericentral).
+
+    In a remodelling run with hepatocyte lipid (:mod:`sim.remodel.liver`) it carries its
+    triglyceride, which feeds its DAG -> PKC-epsilon arm."""
 
     tissue_name = "liver"
+
+    @property
+    def lipid_pct(self) -> float:
+        """Triglyceride (% of liver weight) in a remodelling run with liver; NaN otherwise."""
+        rm = getattr(self.model, "remodel", None)
+        hl = None if rm is None else rm.liver
+        return float("nan") if hl is None else float(hl.lipid[self.i])
 
 
 class Adipocyte(TissueCell):

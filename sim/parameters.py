@@ -173,6 +173,15 @@ CELL_COMMON: tuple[Param, ...] = (
         "DAG level for half-maximal PKC activation (model scale)",
         (0.1, 20),
     ),
+    P(
+        "dag_tg",
+        0.0,
+        "relative",
+        "set per hepatocyte by remodelling (docs/remodelling.md, hepatocyte lipid): DAG from "
+        "the cell's stored triglyceride above its starting content, added to the acyl-CoA "
+        "derived DAG; 0 in every other cell and run",
+        (-1, 50),
+    ),
     P("k_pkc_on", 0.05, "1/min", "PKC activation (model scale); calibrated to V04", (0.001, 1)),
     P("k_pkc_off", 0.05, "1/min", "PKC inactivation (model scale)", (0.001, 1)),
     P(
@@ -2322,6 +2331,79 @@ REMODEL: tuple[Param, ...] = (
         "resting expenditure per kg of lean mass: RMR = 500 + 22 LBM (Cunningham 1980, Am J "
         "Clin Nutr 33:2372)",
         (0, 60),
+    ),
+    # hepatocyte lipid (issue 26 item 4; sim/remodel/liver.py)
+    P(
+        "liver_fat_pct",
+        2.2,
+        "% of liver weight",
+        "intrahepatic triglyceride at the start, every hepatocyte: 2.2 +/- 0.6 % in lean "
+        "adults with normal liver fat (Amaro 2010, Gastroenterology 139:149; 1H-MRS)",
+        (0.1, 50),
+    ),
+    P(
+        "f_hep_ox",
+        0.75,
+        "1",
+        "share of the fatty acids a hepatocyte takes up that it oxidises (the rest is "
+        "esterified): ~7 % of systemic FFA becomes VLDL-TG (Koutsari 2013, Diabetes 62:2386) "
+        "of the ~30 % the liver takes up (splanchnic 30-45 %, liver ~80 % of it; same paper)",
+        (0, 1),
+    ),
+    P(
+        "w_zone_ox",
+        0.2,
+        "1",
+        "zonation of fatty-acid oxidation: the oxidised share is f_hep_ox x (1 + w (1 - 2 "
+        "zone)), periportal (zone 0) above pericentral (zone 1); beta-oxidation is periportal, "
+        "lipogenesis perivenous (Jungermann 1996); magnitude assumed",
+        (0, 1),
+        kind="assumed",
+    ),
+    P(
+        "share_tg_nefa",
+        0.59,
+        "1",
+        "share of liver triglyceride made from plasma NEFA (the rest from de novo lipogenesis "
+        "and the diet): 59.0 +/- 9.9 % (Donnelly 2005, J Clin Invest 115:1343; NAFLD)",
+        (0.05, 1),
+    ),
+    P(
+        "share_tg_dnl",
+        0.26,
+        "1",
+        "share of liver triglyceride made by de novo lipogenesis: 26.1 +/- 6.7 % (Donnelly "
+        "2005); the diet's share is 1 - share_tg_nefa - share_tg_dnl (14.9 +/- 7.0 %)",
+        (0, 0.95),
+    ),
+    P(
+        "dnl_g_per_1000kcal",
+        7.1,
+        "g/day",
+        "extra hepatic de novo lipogenesis per 1000 kcal/day of carbohydrate surplus: 211 g "
+        "in 21 days at +5 MJ/day carbohydrate-rich, fractional DNL 0.20 against 0.03 fat-rich "
+        "(Lammert 2000, Br J Nutr 84:233): 211 x 0.17/0.20 / 21 days / 1.195",
+        (0, 100),
+    ),
+    P(
+        "K_vldl_pct",
+        5.0,
+        "% of liver weight",
+        "liver fat at half-maximal VLDL-TG secretion: secretion rises with liver fat and "
+        "plateaus from ~10 % (Fabbrini 2008, Gastroenterology 134:424: 11.4 +/- 1.1 umol/min "
+        "at 3.4 %, 24.3 +/- 3.1 at 22.7 %; a saturating law through both gives ~5 %)",
+        (0.1, 100),
+    ),
+    P(
+        "w_dag_tg",
+        1.0,
+        "1",
+        "rise of hepatocyte DAG (relative to its acyl-CoA-derived level) per relative rise of "
+        "its triglyceride: lipid-droplet DAG tracks liver fat and best predicts hepatic "
+        "insulin resistance (Kumashiro 2011, PNAS 108:16381; PKC-epsilon, Samuel 2004); "
+        "proportionality assumed",
+        (0, 10),
+        kind="assumed",
     ),
 )
 

@@ -136,6 +136,8 @@ class Remodel(_Strict):
     """Adipocyte slots kept per initial adipocyte (births beyond it are refused, logged)."""
     muscle: bool = True
     """Muscle fibres remodel too (size, type, capillaries; docs/remodelling.md)."""
+    liver: bool = True
+    """Hepatocytes carry their lipid (zonated triglyceride feeding DAG -> PKC-epsilon)."""
 
 
 class Scenario(_Strict):

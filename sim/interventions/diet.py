@@ -23,6 +23,9 @@ class Diet(Strict):
     energy_balance_kcal_day: Annotated[float, Field(ge=-2000, le=3000)] = 0.0
     """A sustained daily surplus (> 0) or deficit (< 0) over energy needs; it acts on the
     lipid stored by the adipocytes and needs a ``remodel:`` block (docs/remodelling.md)."""
+    surplus_carbohydrate_fraction: Annotated[float, Field(ge=0, le=1)] = 0.5
+    """Share of the surplus's energy from carbohydrate: it sets the hepatic de novo
+    lipogenesis the surplus adds to the hepatocytes' lipid (docs/remodelling.md)."""
     start_min: NonNeg = 0.0
     duration_min: Pos | None = None
 

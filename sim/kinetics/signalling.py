@@ -135,11 +135,13 @@ def lipid_pkc(
 
     ``oxidation`` is the relative beta-oxidation capacity (mitochondria, AMPK -> ACC -> CPT1).
     Acyl-CoA is normalised to 1 at fasting plasma FFA; its inflow is proportional to plasma
-    FFA (CD36/FATP transport).
+    FFA (CD36/FATP transport). ``p.dag_tg`` adds the DAG of a hepatocyte's stored
+    triglyceride above its starting content (lipid-droplet DAG activating PKC-epsilon;
+    Kumashiro 2011), set per cell by the remodelling (:mod:`sim.remodel.liver`), 0 otherwise.
     """
     inflow = p.k_lcfa * u.ffa_mM / p.ffa_ref_mM
     d.lcfa[:] = inflow - p.k_lcfa * (p.f_lcfa_ox * oxidation + 1.0 - p.f_lcfa_ox) * s.lcfa
-    d.dag[:] = p.k_dag * (s.lcfa - s.dag)
+    d.dag[:] = p.k_dag * (np.maximum(s.lcfa + p.dag_tg, 0.0) - s.dag)
     act = s.dag**2 / (p.K_dag_pkc**2 + s.dag**2) * u.mod_pkc_activation
     d.pkc[:] = p.k_pkc_on * act * (p.expr_pkc - s.pkc) - p.k_pkc_off * s.pkc
 

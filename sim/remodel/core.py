@@ -28,6 +28,7 @@ from sim.engine import diet_inputs
 from sim.kinetics import body as bk
 from sim.parameters import REMODEL
 from sim.remodel import rules
+from sim.remodel.liver import HepaticLipid
 from sim.remodel.muscle import MuscleRemodeller
 from sim.remodel.pool import FFA_KG_PER_UMOL, AdiposePool
 from sim.scenario import Diet, Remodel
@@ -83,6 +84,8 @@ class Remodeller:
         if cfg.muscle:
             rng = np.random.default_rng([model.scenario.seed, 0x6D75])
             self.muscle = MuscleRemodeller(self, rng)
+        # issue 26 item 4: hepatocyte lipid (no random decisions)
+        self.liver = HepaticLipid(self) if cfg.liver else None
         self.ee_delta = 0.0
         """Change of daily energy expenditure from the first day (kcal/day; R3)."""
         pool.set_params(self._hypoxia(), rp)
@@ -160,6 +163,8 @@ class Remodeller:
         self._ffa_sum += bk.ffa_mM(m.x, m.ctx.bp)
         if self.muscle is not None:
             self.muscle.after_step()
+        if self.liver is not None:
+            self.liver.after_step(m.dt)
         self.sync_body()
         t = m.time_min
         if _on(t, self.cfg.every_min):
@@ -170,10 +175,11 @@ class Remodeller:
             self._sums[:] = 0.0
             self._n, self._ffa_sum = 0, 0.0
             msig = None if self.muscle is None else self.muscle.period_signals()
-            self._today.append((sig, ffa, msig))
+            lsig = None if self.liver is None else self.liver.period_signals()
+            self._today.append((sig, ffa, msig, lsig))
             if len(self._today) == self.per_day:
                 self.day_signals, self._today = self._today, []
-            self.slow_step(t, sig, ffa, msig)
+            self.slow_step(t, sig, ffa, msig, lsig)
 
     def _fill_unborn(self, sig: np.ndarray) -> np.ndarray:
         """Slots that are not living cells take their depot's mean signals (a cell born
@@ -202,9 +208,9 @@ class Remodeller:
         day = int(round(t / 1440.0))
         end = min((day // k + 1) * k * 1440.0, m.scenario.duration_min)
         while t < end - 1e-9:
-            for sig, ffa, msig in self.day_signals:
+            for sig, ffa, msig, lsig in self.day_signals:
                 t = round(t + self.cfg.every_min, 9)
-                self.slow_step(t, self._fill_unborn(sig), ffa, msig)
+                self.slow_step(t, self._fill_unborn(sig), ffa, msig, lsig)
                 if t >= end - 1e-9:
                     break
         self.sync_body()
@@ -213,11 +219,19 @@ class Remodeller:
     # ------------------------------------------------------------------ the slow step
 
     def slow_step(
-        self, t: float, sig: np.ndarray, ffa_mM: float, msig: SimpleNamespace | None = None
+        self,
+        t: float,
+        sig: np.ndarray,
+        ffa_mM: float,
+        msig: SimpleNamespace | None = None,
+        lsig: SimpleNamespace | None = None,
     ) -> None:
         """One remodelling step ending at ``t`` with the period's averaged signals (``msig``:
-        the muscle fibres' and the body's, when muscle remodels)."""
+        the muscle fibres' and the body's, when muscle remodels; ``lsig``: the
+        hepatocytes', when their lipid does)."""
         days = self.period_days
+        if self.liver is not None and lsig is not None:
+            self.liver.slow_step(lsig, days, self.energy_balance_kcal_day(t, carbohydrate=True))
         if self.muscle is not None and msig is not None:
             deficit = max(-self.energy_balance_kcal_day(t), 0.0) / 1000.0
             self.muscle.slow_step(t, msig, days, deficit)
@@ -244,13 +258,15 @@ class Remodeller:
         self.sync_body()
         self.macrophage_log += [(t, int(m.cell.coordinate), m.m1) for m in self.macrophages]
 
-    def energy_balance_kcal_day(self, t: float) -> float:
-        """The diet's energy surplus (> 0) or deficit at ``t``."""
+    def energy_balance_kcal_day(self, t: float, carbohydrate: bool = False) -> float:
+        """The diet's energy surplus (> 0) or deficit at ``t`` (with ``carbohydrate``: its
+        carbohydrate part)."""
         total = 0.0
         for iv in self.surplus:
             end = math.inf if iv.duration_min is None else iv.start_min + iv.duration_min
             if iv.start_min <= t < end + 1e-9:
-                total += iv.energy_balance_kcal_day
+                share = iv.surplus_carbohydrate_fraction if carbohydrate else 1.0
+                total += iv.energy_balance_kcal_day * share
         return total
 
     def _lipid_balance(self, sig: np.ndarray, t: float, days: float) -> None:
@@ -560,6 +576,7 @@ class Remodeller:
             "fat_mass_kg": float(x[bk.IDX["fat_sc"]] + x[bk.IDX["fat_visc"]]),
             **({} if self.muscle is None else self.muscle.columns()),
             **({} if self.muscle is None else {"energy_expenditure_delta_kcal_day": self.ee_delta}),
+            **({} if self.liver is None else self.liver.columns()),
         }
 
 

@@ -1,4 +1,5 @@
-"""Tissue-remodelling targets (issue 26): overfeeding and adipose macrophages (R01-R05).
+"""Tissue-remodelling targets (issue 26): overfeeding and adipose macrophages (R01-R05),
+muscle and GH (R06-R10), hepatocyte lipid (R11-R12).
 
 Each number is from the cited abstract with its own uncertainty; the band says how it was set.
 Targets marked ``prediction`` were never used to set a parameter. Every run simulates weeks
@@ -436,4 +437,67 @@ R10 = Target(
     cost=240.0,
 )
 
-TARGETS = (R01, R02, R03, R04, R05, R06, R07, R08, R09, R10)
+
+# ---------------------------------------------------------------- R11-R12: hepatocyte lipid
+
+
+OVERWEIGHT = {"phenotype": "obese", "body_mass_kg": 94.0}
+"""Sevastianova 2012's subjects: BMI 30.6 +/- 1.2 (94 kg at 1.75 m)."""
+
+
+def _liver_arms(name: str, seed: int, days: int, kcal: float, carb: float, fat_pct: float) -> dict:
+    diet = {"kind": "diet", "energy_balance_kcal_day": kcal, "surplus_carbohydrate_fraction": carb}
+    keys = {"subject": dict(OVERWEIGHT), "parameters": {"remodel.liver_fat_pct": fat_pct}}
+    return {
+        "arm": _remodel_run(name, seed, days, [diet], **keys),
+        "control": _remodel_run(f"{name}_control", seed, days, [], **keys),
+    }
+
+
+def _liver_fat_change(runs: dict[str, RunData]) -> Measured:
+    """Relative change (%) of liver fat from the start, arm minus control."""
+    return Measured(
+        {"liver_fat_change_pct": _change(runs, "liver.lipid_pct", arm="arm")},
+        {a: runs[a].timeseries[["time_min", "liver.lipid_pct"]] for a in runs},
+    )
+
+
+SOURCE_SEVASTIANOVA = (
+    "Sevastianova 2012, Am J Clin Nutr 96:727: 16 overweight subjects (BMI 30.6 +/- 1.2) "
+    "overfed >1000 kcal/day of simple carbohydrates for 3 weeks: weight +1.8 +/- 0.3 kg, "
+    "liver fat (1H-MRS) 9.2 +/- 1.9 -> 11.7 +/- 1.9 % (+27 %, P = 0.005); then 6 months "
+    "hypocaloric: weight -3.2 +/- 0.6 kg (-4 %), liver fat 11.7 +/- 1.9 -> 8.8 +/- 1.8 % "
+    "(-25 %, P < 0.05)"
+)
+R11 = Target(
+    id="R11",
+    name="Liver fat after 3 weeks of carbohydrate overfeeding (remodelling)",
+    source=SOURCE_SEVASTIANOVA,
+    protocol="an overweight subject (obese preset, 94 kg) with 9.2 % liver fat, 21 days at "
+    "+1000 kcal/day of carbohydrate (surplus_carbohydrate_fraction 1) against 0; relative "
+    "change of liver fat, arm minus control. Band: +27 % +/- 2 standard errors of the change "
+    "(2.5 points, P = 0.005 with 16 subjects: SE 0.76 points, 8.3 % of 9.2): +11 to +44 %",
+    criteria=(Criterion("liver_fat_change_pct", "liver fat change", 11.0, 44.0, "%"),),
+    scenarios=lambda seed: _liver_arms("carb_overfeeding_3wk", seed, 21, 1000.0, 1.0, 9.2),
+    measure=_liver_fat_change,
+    draw=_draw_bars,
+    cost=30.0,
+)
+R12 = Target(
+    id="R12",
+    name="Liver fat after 6 months of a modest deficit (remodelling)",
+    source=SOURCE_SEVASTIANOVA,
+    protocol="the same subject with 11.7 % liver fat, 182 days at -200 kcal/day (mixed "
+    "diet, surplus_carbohydrate_fraction 0.5; about the deficit of 3.2 kg lost in 6 months: "
+    "2.4 kg of fat x 9.4 kcal/g / f_surplus_fat 0.6 / 182 days) against 0; relative change of "
+    "liver fat, arm minus control. Band: -25 % with P < 0.05 (SE at most 12.5 points of "
+    "the relative change): -50 to -5 %",
+    criteria=(Criterion("liver_fat_change_pct", "liver fat change", -50.0, -5.0, "%"),),
+    scenarios=lambda seed: _liver_arms("deficit_26wk", seed, 182, -200.0, 0.5, 11.7),
+    measure=_liver_fat_change,
+    draw=_draw_bars,
+    cost=240.0,
+    prediction=True,
+)
+
+TARGETS = (R01, R02, R03, R04, R05, R06, R07, R08, R09, R10, R11, R12)
