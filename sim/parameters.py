@@ -2268,9 +2268,29 @@ REMODEL: tuple[Param, ...] = (
         "k_type_shift",
         0.002,
         "1/day",
-        "hazard of a type II -> type I conversion per unit PGC-1alpha above "
-        "pgc_type_threshold (II -> I conversion is rare in adult training, shifts stay within "
-        "type II; Pette 2000, Microsc Res Tech 50:500); order of magnitude",
+        "hazard of the first step of the fast-to-slow sequence, IIx -> IIa, per unit "
+        "PGC-1alpha above pgc_type_threshold (transitions follow IIx -> IIa -> I; training "
+        "shifts stay mostly within type II; Pette 2000, Microsc Res Tech 50:500); order of "
+        "magnitude",
+        (0, 1),
+    ),
+    P(
+        "w_type_IIa_I",
+        0.1,
+        "1",
+        "IIa -> I hazard relative to IIx -> IIa at the same PGC-1alpha: endurance training, "
+        "a mild chronic stimulus, causes only limited fast-to-slow (II -> I) conversion "
+        "(Allemeier 1994, J Appl Physiol 77:2385, discussion; Pette 2000); order of magnitude",
+        (0, 1),
+        kind="assumed",
+    ),
+    P(
+        "iix_fraction_type_II",
+        0.22,
+        "1",
+        "share of type II fibres that are IIx (IIB in older histochemistry) at the start: "
+        "9.2 % IIB of 42.1 % type II fibres in untrained young adults (Ingjer 1979, J Physiol "
+        "294:419, before training)",
         (0, 1),
     ),
     P(

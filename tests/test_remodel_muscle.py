@@ -66,9 +66,22 @@ def test_type_shift_only_type_ii_above_threshold_and_off_at_zero_rate():
     p = rp(pgc_type_threshold=0.2, k_type_shift=0.01)
     pgc = np.array([0.1, 0.5, 0.5, 1.0])
     type_i = np.array([0.0, 0.0, 1.0, 0.0])
-    h = rules.type_shift_hazard(pgc, type_i, p)
+    iix = np.zeros(4)
+    h = rules.type_shift_hazard(pgc, type_i, iix, p)
     assert h[0] == 0.0 and h[2] == 0.0 and 0 < h[1] < h[3]
-    assert np.all(rules.type_shift_hazard(pgc, type_i, rp(k_type_shift=0.0)) == 0.0)
+    assert np.all(rules.type_shift_hazard(pgc, type_i, iix, rp(k_type_shift=0.0)) == 0.0)
+
+
+def test_type_shift_follows_the_sequence_iix_iia_i():
+    """IIx -> IIa at the full hazard, IIa -> I at w_type_IIa_I of it (next-neighbour rule);
+    with w_type_IIa_I 0 no IIa fibre becomes type I, while IIx fibres still convert."""
+    p = rp(pgc_type_threshold=0.2, k_type_shift=0.01, w_type_IIa_I=0.1)
+    pgc = np.full(3, 0.6)
+    type_i, iix = np.array([0.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0])
+    h = rules.type_shift_hazard(pgc, type_i, iix, p)
+    assert h[0] == pytest.approx(0.01 * 0.4) and h[1] == pytest.approx(0.1 * h[0]) and h[2] == 0
+    off = rules.type_shift_hazard(pgc, type_i, iix, rp(w_type_IIa_I=0.0, k_type_shift=0.01))
+    assert off[1] == 0.0 and off[0] > 0.0
 
 
 def test_capillary_target_rises_with_pgc1a_and_fibre_growth():
@@ -206,7 +219,8 @@ def test_pgc1a_grows_capillaries_and_converts_type_ii_fibres(model, w_angio):
     mr.rp = copy.copy(mr.rp)
     mr.rp.w_angio_pgc = w_angio
     mr.rp.k_type_shift = 0.02 if w_angio else 0.0
-    caps0, type0 = mr.capillaries_per_fibre(), mr.type_i.copy()
+    mr.rp.w_type_IIa_I = 1.0  # every step of the sequence at the same hazard
+    caps0, type0, iix0 = mr.capillaries_per_fibre(), mr.type_i.copy(), mr.iix.sum()
     ox0 = np.asarray(mr.tissue.params.oxidative_capacity).copy()
     for day in range(60):
         mr.slow_step(m.time_min + 1440.0 * (day + 1), _signals(mr, 1.0), 1.0, 0.0)
@@ -215,12 +229,12 @@ def test_pgc1a_grows_capillaries_and_converts_type_ii_fibres(model, w_angio):
     shifted = (mr.type_i > 0) & (type0 == 0)
     if w_angio:
         assert mr.capillaries_per_fibre() > 1.2 * caps0
-        assert shifted.any()
+        assert shifted.any() and mr.iix.sum() < iix0
         ratio = np.asarray(mr.tissue.params.oxidative_capacity)[shifted] / ox0[shifted]
         assert np.allclose(ratio, mr.type_ratio["oxidative_capacity"])
     else:
         assert abs(mr.capillaries_per_fibre() - caps0) < 0.15 * caps0
-        assert not shifted.any()
+        assert not shifted.any() and mr.iix.sum() == iix0
 
 
 def test_fibre_agents_carry_their_area_and_type(model):

@@ -550,6 +550,7 @@ class Remodeller:
             "events": dict(self.events) | ({} if self.muscle is None else dict(self.muscle.events)),
             "births_refused": self.births_refused,
             "reference_diameter_um": self.pool.d_ref,
+            **({} if self.muscle is None else {"muscle": self.muscle.export()}),
         }
 
     def columns(self) -> dict[str, float]:

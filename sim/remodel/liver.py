@@ -58,8 +58,8 @@ class HepaticLipid:
         self._n = 0
         self._first: list[SimpleNamespace] = []
         self.ref: SimpleNamespace | None = None
-        """First-day means: NEFA esterified, lipogenesis and diet parts, glucose uptake,
-        and each cell's VLDL capacity."""
+        """First-day means: each cell's acyl-CoA and glucose uptake, the liver's basal
+        lipogenesis and diet parts and mean glucose uptake, and each cell's VLDL capacity."""
         self.last_flux: SimpleNamespace | None = None
         self.apply()
 
@@ -124,6 +124,8 @@ class HepaticLipid:
         diet = nefa_mean * max(1.0 - rp.share_tg_nefa - rp.share_tg_dnl, 0.0) / rp.share_tg_nefa
         inflow0 = nefa + dnl * glc / glc_mean + diet
         self.ref = SimpleNamespace(
+            lcfa=lcfa,
+            glc=glc,
             dnl=dnl,
             diet=diet,
             glc_mean=glc_mean,

@@ -4,9 +4,10 @@ Every fibre agent (:class:`sim.agents.Myocyte`) carries its cross-sectional area
 its type. Each slow step it grows or shrinks by its own protein balance
 (:func:`rules.protein_balance`: Akt, IGF-1, amino acids and the mechanical signal of
 resistance exercise against FOXO, cortisol and an energy deficit, each relative to the
-fibre's first-day level), may convert from type II to type I with sustained PGC-1alpha
-(:func:`rules.type_shift_hazard`), and the capillaries around its segment sprout and
-regress towards a target set by its PGC-1alpha and growth (:func:`rules.capillary_target`).
+fibre's first-day level), may take the next slower type with sustained PGC-1alpha (IIx ->
+IIa, rarely IIa -> I; :func:`rules.type_shift_hazard`), and the capillaries around its
+segment sprout and regress towards a target set by its PGC-1alpha and growth
+(:func:`rules.capillary_target`).
 
 Capillaries are agents (:class:`Capillary`) on their own graph nodes, each linked to its
 capillary segment and to the fibres of that segment: a sprout adds a node and an agent, a
@@ -65,6 +66,10 @@ class MuscleRemodeller:
         s2 = np.log1p(rp.csa_cv**2)
         self.csa = mean * rng.lognormal(-0.5 * s2, np.sqrt(s2), n) if rp.csa_cv > 0 else mean
         self.csa0 = self.csa.copy()
+        # IIx among the type II fibres, from a generator of its own (the fibre decisions
+        # keep their sequence)
+        draw = np.random.default_rng([m.scenario.seed, 0x6D75, 0x78]).random(n)
+        self.iix = ((self.type_i == 0) & (draw < rp.iix_fraction_type_II)).astype(float)
         self.mass0 = m.ctx.masses.muscle
         self.lean_other = m.ctx.masses.body - m.ctx.masses.fat_sc0 - m.ctx.masses.fat_visc0
         self.lean_other -= self.mass0
@@ -90,7 +95,12 @@ class MuscleRemodeller:
         self.ref: SimpleNamespace | None = None
         """Each signal's mean over the first day (the fibres keep their size at it)."""
         self._first: list[SimpleNamespace] = []
-        self.events = {"capillaries_born": 0, "capillaries_regressed": 0, "type_shifts": 0}
+        self.events = {
+            "capillaries_born": 0,
+            "capillaries_regressed": 0,
+            "type_shifts": 0,
+            "iix_to_iia": 0,
+        }
         self._build_graph()
         self.apply()
 
@@ -213,9 +223,14 @@ class MuscleRemodeller:
             sig.fibre[2] - ref.stat5,
         )
         self.csa = self.csa * np.exp(rate * days)
-        # R3 type shift: each type II fibre in turn draws its conversion
-        prob = rules.chance(rules.type_shift_hazard(pgc, self.type_i, rp), days)
-        shift = rng.random(len(prob)) < prob
+        # R3 type shift: each type II fibre in turn draws its next step (IIx -> IIa -> I)
+        prob = rules.chance(rules.type_shift_hazard(pgc, self.type_i, self.iix, rp), days)
+        step = rng.random(len(prob)) < prob
+        to_iia = step & (self.iix > 0)
+        if to_iia.any():  # the fast model's type II parameters stand for IIa and IIx alike
+            self.iix = np.where(to_iia, 0.0, self.iix)
+            self.events["iix_to_iia"] += int(to_iia.sum())
+        shift = step & ~to_iia
         if shift.any():
             self.type_i = np.where(shift, 1.0, self.type_i)
             self.events["type_shifts"] += int(shift.sum())
@@ -268,6 +283,33 @@ class MuscleRemodeller:
         """Lean mass: the fibres' muscle plus the fixed non-muscle lean mass."""
         return self.lean_other + self.muscle_kg()
 
+    def export(self) -> dict:
+        """The fibre graph of ``remodel.json``: each fibre's node, capillary segment, area
+        (now and at the start) and type, and each capillary's node, segment and birth."""
+        lay = self.tissue.layout
+        kind = np.where(self.type_i > 0, "I", np.where(self.iix > 0, "IIx", "IIa"))
+        return {
+            "fibres": [
+                {
+                    "node": int(lay.nodes[i]),
+                    "segment": int(self.seg_of[i]),
+                    "csa_um2": float(self.csa[i]),
+                    "csa0_um2": float(self.csa0[i]),
+                    "type": str(kind[i]),
+                }
+                for i in range(len(self.csa))
+            ],
+            "capillaries": [
+                {
+                    "node": int(c.cell.coordinate),
+                    "segment": s,
+                    "born_min": None if np.isnan(c.born_min) else float(c.born_min),
+                }
+                for s, caps in enumerate(self.capillaries)
+                for c in caps
+            ],
+        }
+
     def capillaries_per_fibre(self) -> float:
         return sum(len(c) for c in self.capillaries) / max(len(self.csa), 1)
 
@@ -282,6 +324,7 @@ class MuscleRemodeller:
             if type_ii.any()
             else float("nan"),
             "muscle.type_I_fraction": float(self.type_i.mean()),
+            "muscle.type_IIx_fraction": float(self.iix.mean()),
             "muscle.capillaries_per_fibre": self.capillaries_per_fibre(),
             "muscle.mass_kg": self.muscle_kg(),
             "lean_mass_kg": self.lean_kg(),

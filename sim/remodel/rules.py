@@ -155,11 +155,18 @@ def protein_balance(
     return rp.fsr_basal * (np.maximum(synthesis, 0.0) - np.maximum(breakdown, 0.0))
 
 
-def type_shift_hazard(pgc1a: FloatArray, is_type_i: FloatArray, rp: SimpleNamespace) -> FloatArray:
-    """R3: hazard (1/day) that a type II fibre becomes type I: sustained PGC-1alpha above
-    ``pgc_type_threshold`` (calcineurin/PGC-1alpha drive the slow programme; Lin 2002);
-    type I fibres stay."""
-    return rp.k_type_shift * np.maximum(pgc1a - rp.pgc_type_threshold, 0.0) * (1.0 - is_type_i)
+def type_shift_hazard(
+    pgc1a: FloatArray, is_type_i: FloatArray, is_iix: FloatArray, rp: SimpleNamespace
+) -> FloatArray:
+    """R3: hazard (1/day) that a fibre takes the next slower myosin type, in sequence IIx ->
+    IIa -> I (the next-neighbour rule of fibre-type transitions; Pette 2000): sustained
+    PGC-1alpha above ``pgc_type_threshold`` (calcineurin/PGC-1alpha drive the slow
+    programme; Lin 2002) converts a IIx fibre at ``k_type_shift`` per unit, a IIa fibre
+    to type I at ``w_type_IIa_I`` of that (endurance training shifts fibres within type II,
+    IIa -> I only rarely); type I fibres stay."""
+    drive = rp.k_type_shift * np.maximum(pgc1a - rp.pgc_type_threshold, 0.0)
+    step = np.asarray(is_iix) + rp.w_type_IIa_I * (1.0 - np.asarray(is_iix))
+    return drive * step * (1.0 - is_type_i)
 
 
 def capillary_target(pgc1a: FloatArray, csa_rel: FloatArray, rp: SimpleNamespace) -> FloatArray:

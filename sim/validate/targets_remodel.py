@@ -207,9 +207,11 @@ R04 = Target(
 
 
 def _four_weeks(seed: int) -> dict:
+    """480 adipocyte agents (as R04): with 160, one macrophage agent is 0.6 per 100
+    adipocytes, as large as the band's half-width."""
     return {
-        "surplus": _overfed("overfed_4wk", seed, 1250.0, 28),
-        "control": _overfed("overfed_4wk_control", seed, 0.0, 28),
+        "surplus": {**_overfed("overfed_4wk", seed, 1250.0, 28), "cells": dict(MANY)},
+        "control": {**_overfed("overfed_4wk_control", seed, 0.0, 28), "cells": dict(MANY)},
     }
 
 
@@ -225,9 +227,9 @@ R05 = Target(
     source="Samocha-Bonet 2010, Diabetes 59:2164: +1250 kcal/day for 28 days, weight +2.7 +/- "
     "1.6 kg; no change in adipose tissue macrophage number (flow cytometry and "
     "immunohistochemistry)",
-    protocol="28 days at +1250 kcal/day against 0; change in macrophages per 100 adipocytes "
-    "(arm minus control). Band: +/- 1.2 per 100, twice the spread of lean subjects' "
-    "macrophage share in Cancello 2005 (0.6)",
+    protocol="28 days at +1250 kcal/day against 0, 480 adipocyte agents; change in "
+    "macrophages per 100 adipocytes (arm minus control). Band: +/- 1.2 per 100, twice the "
+    "spread of lean subjects' macrophage share in Cancello 2005 (0.6)",
     criteria=(Criterion("macrophage_change", "macrophage change", -1.2, 1.2, "per 100"),),
     scenarios=_four_weeks,
     measure=_macrophage_change,

@@ -5,7 +5,9 @@ diameter, dead adipocytes (crown-like structures when macrophages gather) marked
 macrophages drawn on their nodes coloured by polarisation. ``remodel_sizes``: the
 adipocyte diameter distribution at each cell snapshot. ``remodel_timecourse``: fat mass,
 mean diameter, adipocyte and macrophage counts, lean mass, fibre area by type, type I
-fraction, capillaries per fibre and the change of energy expenditure over the run. They
+fraction, capillaries per fibre, the change of energy expenditure and liver fat over the
+run. ``remodel_muscle``: the fibres of each capillary segment at the end, by area change and
+type, with their capillaries (new ones hollow). They
 are part of ``--plot`` and ``sim plot`` only for runs whose folder has ``remodel.json``.
 """
 
@@ -36,6 +38,7 @@ def remodel_figures(run: RunData) -> list[tuple[str, Callable[[], Figure | None]
         ("remodel_graph", lambda: graph_figure(run)),
         ("remodel_sizes", lambda: size_figure(run)),
         ("remodel_timecourse", lambda: timecourse_figure(run)),
+        ("remodel_muscle", lambda: muscle_figure(run)),
     ]
 
 
@@ -172,6 +175,9 @@ TIMECOURSE = (
     ("muscle.type_I_fraction", "type I fibre fraction"),
     ("muscle.capillaries_per_fibre", "capillaries per fibre"),
     ("energy_expenditure_delta_kcal_day", "expenditure change (kcal/day)"),
+    ("muscle.type_IIx_fraction", "type IIx fibre fraction"),
+    ("liver.lipid_pct", "liver fat (% of weight)"),
+    ("liver.lipid_pct_pericentral", "pericentral liver fat (%)"),
 )
 DAILY = {"adipose.glut4_pm"}
 """Columns shown as the mean of each simulated day (they follow the meals within a day)."""
@@ -196,4 +202,78 @@ def timecourse_figure(run: RunData) -> Figure | None:
         ax.set_ylabel(label, fontsize="x-small")
         ax.set_xlabel("day")
         ax.grid(alpha=0.3, lw=0.5)
+    return fig
+
+
+TYPE_MARKERS = {"I": ("o", "type I"), "IIa": ("s", "type IIa"), "IIx": ("^", "type IIx")}
+
+
+def muscle_figure(run: RunData) -> Figure | None:
+    """The fibre graph at the end of the run: each capillary segment's fibres on a ring,
+    drawn with area proportional to their cross-sectional area, coloured by its change
+    from the start and shaped by type, with the segment's capillaries in the ring (hollow:
+    grown during the run)."""
+    ex = _export(run)
+    if ex is None or "muscle" not in ex:
+        return None
+    fibres, caps = ex["muscle"]["fibres"], ex["muscle"]["capillaries"]
+    segments = sorted({f["segment"] for f in fibres})
+    cols = int(np.ceil(np.sqrt(len(segments))))
+    fig, (ax,) = new_figure(1, 1, 7.5, 7.0)
+    change = np.array([100.0 * (f["csa_um2"] / f["csa0_um2"] - 1.0) for f in fibres])
+    lim = max(float(np.abs(change).max(initial=0.0)), 1.0)
+    norm = plt.Normalize(-lim, lim)
+    ring = 1.0
+    for k, seg in enumerate(segments):
+        cx, cy = 3.2 * (k % cols), -3.2 * (k // cols)
+        mine = [i for i, f in enumerate(fibres) if f["segment"] == seg]
+        angle = 2 * np.pi * np.arange(len(mine)) / max(len(mine), 1)
+        xy = np.c_[cx + ring * np.cos(angle), cy + ring * np.sin(angle)]
+        for kind, (marker, label) in TYPE_MARKERS.items():
+            sel = [j for j, i in enumerate(mine) if fibres[i]["type"] == kind]
+            if not sel:
+                continue
+            idx = [mine[j] for j in sel]
+            ax.scatter(
+                xy[sel, 0],
+                xy[sel, 1],
+                s=[fibres[i]["csa_um2"] / 40.0 for i in idx],
+                c=change[idx],
+                cmap="coolwarm",
+                norm=norm,
+                marker=marker,
+                edgecolors="k",
+                linewidths=0.4,
+                label=label if k == 0 else None,
+                zorder=2,
+            )
+        seg_caps = [c for c in caps if c["segment"] == seg]
+        a2 = 2 * np.pi * (np.arange(len(seg_caps)) + 0.5) / max(len(seg_caps), 1)
+        cxy = np.c_[cx + 0.45 * np.cos(a2), cy + 0.45 * np.sin(a2)]
+        old = np.array([c["born_min"] is None for c in seg_caps], dtype=bool)
+        if old.any():
+            ax.scatter(*cxy[old].T, s=10, c="tab:red", label="capillary" if k == 0 else None)
+        if (~old).any():
+            ax.scatter(
+                *cxy[~old].T,
+                s=14,
+                facecolors="none",
+                edgecolors="tab:red",
+                label="new capillary" if k == 0 else None,
+            )
+    sm = plt.cm.ScalarMappable(norm=norm, cmap="coolwarm")
+    fig.colorbar(sm, ax=ax, label="fibre area change from the start (%)", shrink=0.7)
+    kinds = {t: sum(f["type"] == t for f in fibres) for t in TYPE_MARKERS}
+    ax.set_title(
+        f"muscle fibres by capillary segment at the end: {len(fibres)} fibres "
+        f"(I {kinds['I']}, IIa {kinds['IIa']}, IIx {kinds['IIx']}),\n{len(caps)} capillaries "
+        f"({len(caps) / max(len(fibres), 1):.2f} per fibre); marker area ∝ fibre area",
+        fontsize="small",
+    )
+    ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=5)
+    ax.set_aspect("equal")
+    rows = int(np.ceil(len(segments) / cols))
+    ax.set_xlim(-1.8, 3.2 * (cols - 1) + 1.8)
+    ax.set_ylim(-3.2 * (rows - 1) - 1.8, 1.8)
+    ax.set_axis_off()
     return fig
