@@ -3,6 +3,8 @@ and graph that change, per-agent seeded decisions, life columns, the multi-rate 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -270,7 +272,12 @@ def test_remodelling_figures_from_the_saved_run(busy_run, tmp_path):
     run = load_run(folder)
     plan = dict(figure_plan(run))
     assert "tissue_graph" not in plan
-    for stem in ("remodel_graph", "remodel_sizes", "remodel_timecourse"):
+    mr = busy_run.model.remodel.muscle
+    fibres = json.loads(saved)["muscle"]
+    assert len(fibres["fibres"]) == len(mr.csa)
+    assert len(fibres["capillaries"]) == sum(len(c) for c in mr.capillaries)
+    assert [f["csa_um2"] for f in fibres["fibres"]] == pytest.approx(mr.csa.tolist())
+    for stem in ("remodel_graph", "remodel_sizes", "remodel_timecourse", "remodel_muscle"):
         fig = plan[stem]()
         assert fig is not None and fig.axes
         fig.savefig(tmp_path / f"{stem}.png")

@@ -172,7 +172,7 @@ def test_all_targets_build_valid_scenarios():
     pending = pending_targets()
     assert list(pending) == [
         *("R01", "R02", "R03", "R04", "R05"),  # remodelling: weeks of simulated time
-        *("R06", "R07", "R08", "R09", "R10"),
+        *("R06", "R07", "R08", "R09", "R10", "R11", "R12"),
         *("V23", "V24", "V27", "V29", "V32", "V56", "V58"),
     ]
     assert not set(pending) & set(targets)
