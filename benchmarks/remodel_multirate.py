@@ -30,6 +30,7 @@ OUTCOMES = (
     "muscle.csa_um2_mean",
     "muscle.capillaries_per_fibre",
     "lean_mass_kg",
+    "liver.lipid_pct",
 )
 
 
@@ -50,6 +51,9 @@ def outcomes(
     )
     out["csa_change_um2"] = out["muscle.csa_um2_mean"] - float(
         r.timeseries["muscle.csa_um2_mean"].iloc[0]
+    )
+    out["liver_change_pct"] = out["liver.lipid_pct"] - float(
+        r.timeseries["liver.lipid_pct"].iloc[0]
     )
     out.update({f"events.{e}": n for e, n in r.model.remodel.events.items()})
     out["wall_s"] = r.wall_seconds

@@ -1,7 +1,9 @@
 """``diet``: omega-3 and polyphenols damp NF-kB, polyphenols nudge AMPK (N2); caloric
 restriction and a fasting window lower the oxidative-stress drive of NF-kB and speed the
 renewal of the signalling protein pool (N3); a sustained energy surplus or deficit acts on
-the adipocytes' stored lipid (:mod:`sim.remodel`). Effects set in and wash out over days."""
+the adipocytes' stored lipid and, by its carbohydrate part, on hepatic lipogenesis
+(:mod:`sim.remodel`); added protein is absorbed as amino acids. Effects set in and wash out
+over days."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from sim.interventions.base import Kind, NonNeg, Pos, Strict, register
+from sim.interventions.base import Event, Kind, NonNeg, Pos, Strict, register
 
 
 class Diet(Strict):
@@ -26,8 +28,16 @@ class Diet(Strict):
     surplus_carbohydrate_fraction: Annotated[float, Field(ge=0, le=1)] = 0.5
     """Share of the surplus's energy from carbohydrate: it sets the hepatic de novo
     lipogenesis the surplus adds to the hepatocytes' lipid (docs/remodelling.md)."""
+    protein_g_kg_day: Annotated[float, Field(ge=0, le=3)] = 0.0
+    """Protein added to the day's food (g per kg body mass per day), in three equal portions
+    at 08:00, 13:00 and 19:00 clock time: its amino acids are absorbed like a meal's (B2,
+    C1) and raise the muscle fibres' protein synthesis in a remodelling run (mTORC1)."""
     start_min: NonNeg = 0.0
     duration_min: Pos | None = None
+
+
+PROTEIN_CLOCK_H = (8.0, 13.0, 19.0)
+"""Clock times of the diet's added protein portions."""
 
 
 def diet_level(t: float, start: float, end: float, onset_min: float) -> float:
@@ -68,6 +78,16 @@ class DietKind(Kind):
 
     @classmethod
     def schedule(cls, iv: Diet, sch: Any, end: float) -> None:
+        if iv.protein_g_kg_day > 0:  # portions as protein-only meal events (every day)
+            stop = end if iv.duration_min is None else min(end, iv.start_min + iv.duration_min)
+            grams = iv.protein_g_kg_day * sch.body_mass_kg / len(PROTEIN_CLOCK_H)
+            portion = {"carbs_g": 0.0, "protein_g": grams, "fat_g": 0.0, "fiber_g": 0.0}
+            for h in PROTEIN_CLOCK_H:
+                t = (h - sch.start_clock_h) * 60.0 % 1440.0
+                while t < stop:
+                    if t >= iv.start_min:
+                        sch.events.append(Event(t, "meal", dict(portion)))
+                    t += 1440.0
         sch.diet = SimpleNamespace(
             omega3=iv.omega3_g_day,
             polyphenols=iv.polyphenols_mg_day,
