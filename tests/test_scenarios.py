@@ -171,6 +171,7 @@ CASES = [
         [
             ("fat mass", last("fat_mass_kg"), +1),
             ("mean adipocyte diameter", last("adipose.diameter_um_mean"), +1),
+            ("liver fat", last("liver.lipid_pct"), +1),
             ("adipocyte membrane GLUT4", daily_mean("adipose.glut4_pm"), -1),
         ],
     ),
@@ -206,6 +207,12 @@ def _load_control(name: str) -> dict:
     return yaml.safe_load((LIB / "controls" / f"{name}.yaml").read_text())
 
 
+FULL_ONLY = {("energy_surplus_8wk", "adipocyte membrane GLUT4")}
+"""Directions that hold over the whole run but not in its first week: the overfed liver
+fills within days and the insulin its DAG -> PKC-epsilon resistance adds raises adipocyte
+membrane GLUT4 before the cells' growth lowers it (docs/remodelling.md)."""
+
+
 def _check(name, control, duration, checks, full: bool):
     scn, ctl_scn = _load(name), _load_control(name)
     if not full:
@@ -215,6 +222,8 @@ def _check(name, control, duration, checks, full: bool):
                 s["duration_min"] = duration
     arm, ctl = sim.run(scn).timeseries, sim.run(ctl_scn).timeseries
     for label, metric, sign in checks:
+        if not full and (name, label) in FULL_ONLY:
+            continue
         a, c = metric(arm), metric(ctl)
         assert np.sign(a - c) == sign and abs(a - c) > 1e-6 * max(abs(c), 1e-9), (
             f"{name}: {label} {a:.4g} vs control {c:.4g}, expected sign {sign:+d}"
