@@ -1,4 +1,5 @@
-"""``sim export``: the cell models in the field's exchange formats (thin command line).
+"""``sim export``: the cell and body models in the field's exchange formats (thin command
+line).
 
 Registered into the main parser by :func:`add_commands`; the exporters are imported inside
 the commands so ``sim --help`` stays fast.
@@ -16,11 +17,13 @@ from sim import io
 from sim.io import OutputExistsError
 
 TISSUES = ("muscle", "liver", "adipose")
+TARGETS = (*TISSUES, "body")
 PHENOTYPES = ("healthy", "obese", "t2d")
 
 EXAMPLES = """examples:
   sim export sbml --tissue liver                       # -> sim_liver_cell_healthy.xml
   sim export sbml --tissue muscle --phenotype t2d --out muscle_t2d.xml
+  sim export sbml --tissue body                        # -> sim_body_healthy.xml
   sim export omex configs/medium/insulin_gh_steps.yaml --tissue adipose --out adipose.omex
 
 Exit status: 0 written, 2 invalid input (nothing written), 1 a failure while exporting.
@@ -31,26 +34,39 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``sim export sbml`` and ``sim export omex`` to the main parser."""
     p = sub.add_parser(
         "export",
-        help="write a cell model as SBML, or a medium protocol as a COMBINE archive",
-        description="One cell of a tissue as an SBML Level 3 Version 2 model generated from "
-        "the simulator's rate laws, with initial values from its fasting warm-up "
-        "(docs/export.md).",
+        help="write a cell or the body model as SBML, or a medium protocol as a COMBINE archive",
+        description="One cell of a tissue, or the whole-body model, as an SBML Level 3 "
+        "Version 2 model generated from the simulator's rate laws, with initial values from "
+        "its fasting warm-up (docs/export.md).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     what = p.add_subparsers(dest="format", required=True)
     raw = argparse.RawDescriptionHelpFormatter
     s = what.add_parser(
-        "sbml", help="SBML L3V2 model of one cell", epilog=EXAMPLES, formatter_class=raw
+        "sbml",
+        help="SBML L3V2 model of one cell or of the body",
+        epilog=EXAMPLES,
+        formatter_class=raw,
     )
-    s.add_argument("--tissue", required=True, choices=TISSUES, help="the cell type")
+    s.add_argument(
+        "--tissue",
+        required=True,
+        choices=TARGETS,
+        help="the cell type, or body: the whole-body model (plasma hormones and "
+        "metabolites, gut, depots) with the scheduled inputs and the cell fluxes as "
+        "parameters",
+    )
     s.add_argument(
         "--phenotype",
         choices=PHENOTYPES,
         default="healthy",
         help="parameter preset of the subject (default healthy)",
     )
-    s.add_argument("--out", help="SBML file (default sim_<tissue>_cell_<phenotype>.xml)")
+    s.add_argument(
+        "--out",
+        help="SBML file (default sim_<tissue>_cell_<phenotype>.xml, sim_body_<phenotype>.xml)",
+    )
     s.add_argument("--force", action="store_true", help="replace an existing file")
     s.set_defaults(func=cmd_sbml)
     o = what.add_parser(
@@ -110,12 +126,21 @@ def _report(problems: list) -> bool:
 
 
 def cmd_sbml(args: argparse.Namespace) -> int:
-    from sim.export.cell import warmed_cell
-    from sim.export.sbml import cell_document, model_id, to_string, validate
+    from sim.export.sbml import model_id, to_string, validate
 
-    out = Path(args.out or f"{model_id(args.tissue, args.phenotype)}.xml")
-    out = check_file_destination(out, args.force)
-    doc = cell_document(warmed_cell(args.tissue, phenotype=args.phenotype))
+    if args.tissue == "body":
+        from sim.export import body
+
+        out = Path(args.out or f"{body.model_id(args.phenotype)}.xml")
+        out = check_file_destination(out, args.force)
+        doc = body.body_document(body.warmed_body(args.phenotype))
+    else:
+        from sim.export.cell import warmed_cell
+        from sim.export.sbml import cell_document
+
+        out = Path(args.out or f"{model_id(args.tissue, args.phenotype)}.xml")
+        out = check_file_destination(out, args.force)
+        doc = cell_document(warmed_cell(args.tissue, phenotype=args.phenotype))
     problems = validate(doc)
     if not _report(problems):
         return 1

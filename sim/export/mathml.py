@@ -4,7 +4,8 @@ A printer we control rather than sympy's MathML printer: every number carries
 ``sbml:units="dimensionless"`` (the laws' literals are pure numbers: 1 - fraction, exponents,
 offsets of ratios), so libSBML can check the units of every rate rule completely;
 ``Max``/``Min`` become ``piecewise`` (readable by every SBML Level 3 tool, unlike the
-Level 3 Version 2 ``max``/``min``); products with negative powers are written as quotients.
+Level 3 Version 2 ``max``/``min``), as do sympy's ``Piecewise`` (branches of the body's
+right-hand side) with relational conditions; products with negative powers are written as quotients.
 """
 
 from __future__ import annotations
@@ -32,7 +33,43 @@ def to_ast(expr: sympy.Expr) -> libsbml.ASTNode:
         return _binary(libsbml.AST_POWER, to_ast(base), to_ast(exp))
     if isinstance(expr, sympy.Max | sympy.Min):
         return _extremum(expr)
+    if isinstance(expr, sympy.Piecewise):
+        return _piecewise(expr)
+    if isinstance(expr, sympy.core.relational.Relational):
+        return _binary(_RELATIONS[expr.rel_op], to_ast(expr.lhs), to_ast(expr.rhs))
+    if isinstance(expr, sympy.exp):
+        return _unary(libsbml.AST_FUNCTION_EXP, to_ast(expr.args[0]))
+    if isinstance(expr, sympy.log) and len(expr.args) == 1:
+        return _unary(libsbml.AST_FUNCTION_LN, to_ast(expr.args[0]))
     raise ValueError(f"no SBML math for {type(expr).__name__}: {expr}")
+
+
+_RELATIONS = {
+    ">": libsbml.AST_RELATIONAL_GT,
+    ">=": libsbml.AST_RELATIONAL_GEQ,
+    "<": libsbml.AST_RELATIONAL_LT,
+    "<=": libsbml.AST_RELATIONAL_LEQ,
+}
+
+
+def _unary(kind: int, a: libsbml.ASTNode) -> libsbml.ASTNode:
+    node = libsbml.ASTNode(kind)
+    node.addChild(a)
+    return node
+
+
+def _piecewise(expr: sympy.Piecewise) -> libsbml.ASTNode:
+    """``piecewise(value, condition, ..., otherwise)``; the last branch must be unconditional
+    (sympy's ``(value, True)``), as the body's branches are."""
+    node = libsbml.ASTNode(libsbml.AST_FUNCTION_PIECEWISE)
+    *branches, (last, cond) = expr.args
+    if cond is not sympy.true:
+        raise ValueError(f"a piecewise without an otherwise branch: {expr}")
+    for value, condition in branches:
+        node.addChild(to_ast(value))
+        node.addChild(to_ast(condition))
+    node.addChild(to_ast(last))
+    return node
 
 
 def _ordered(args: tuple) -> list:

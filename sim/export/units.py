@@ -28,6 +28,13 @@ VOCABULARY: dict[str, tuple[tuple[str, int, float], ...]] = {
     "ng": (("kilogram", 1, 1e-12),),
     "pg": (("kilogram", 1, 1e-15),),
     "L": (("litre", 1, 1.0),),
+    "dL": (("litre", 1, 0.1),),
+    "cm": (("metre", 1, 0.01),),
+    "day": (("second", 1, 86400.0),),
+    # insulin's International Unit: an amount of the hormone (1 uU = 6 pmol,
+    # sim.units.PMOL_PER_UU_INSULIN), kept a unit of its own (SBML "item") as the tables
+    # keep it
+    "uU": (("item", 1, 1e-6),),
     "mL": (("litre", 1, 1e-3),),
     "mol": (("mole", 1, 1.0),),
     "mmol": (("mole", 1, 1e-3),),

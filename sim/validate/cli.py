@@ -80,10 +80,10 @@ def crosscheck_section() -> tuple[str, bool]:
     """The report's SBML/libRoadRunner cross-check and whether it ran. An integrator failure
     there is reported in the section (and makes the exit status 1) instead of losing the
     targets' results, which took minutes to compute."""
-    from sim.export.crosscheck import report_section
+    from sim.export.crosscheck import body_report_section, report_section
 
     try:
-        return report_section(), True
+        return report_section() + "\n" + body_report_section(), True
     except RuntimeError as exc:
         print(f"error: the SBML cross-check could not run: {exc}", file=sys.stderr)
         text = (
