@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.kinetics import body as bk
 from sim.kinetics.species import node_names
+from sim.units import PMOL_PER_UU_INSULIN
 
 if TYPE_CHECKING:
     from sim.model import PhysiologyModel
@@ -168,7 +169,7 @@ class Recorder:
             "asleep": float(sch.asleep(m.time_min)),
             "exercise_vo2max": sch.intensity(m.time_min),
             "glucose_mM": bk.glucose_mM(x, bp),
-            "insulin_uU_ml": bk.insulin_pmol_l(x, bp) / 6.0,
+            "insulin_uU_ml": bk.insulin_pmol_l(x, bp) / PMOL_PER_UU_INSULIN,
             "ffa_mM": bk.ffa_mM(x, bp),
             "gh_ug_l": bk.gh_ug_l(x, bp),
             "ghrh_rel": float(x[bk.IDX["ghrh"]]),
@@ -215,7 +216,7 @@ class Recorder:
         u = systemic_inputs(self.model.time_min, self.model.x, self.model.ctx)
         return {
             "glucose_mM": u["glc_mM"],
-            "insulin_uU_ml": u["ins_nM"] * 1000.0 / 6.0,
+            "insulin_uU_ml": u["ins_nM"] * 1000.0 / PMOL_PER_UU_INSULIN,
             "ffa_mM": u["ffa_mM"],
             "gh_ug_l": u["gh_nM"] / bk.GH_NM_PER_UG_L,
             "tnf_pg_ml": u["tnf_pg_ml"],

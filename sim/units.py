@@ -16,7 +16,8 @@ GH_KDA = 22.1
 GH_NM_PER_UG_L = 1.0 / GH_KDA
 """GH in nM per ug/L."""
 PMOL_PER_UU_INSULIN = 6.0
-"""Insulin: 1 uU = 6 pmol (the conventional conversion, 1 IU = 6 nmol; Heinemann 2010)."""
+"""Insulin: 1 uU/mL = 6 pmol/L, i.e. 1 mU = 6 pmol (the conventional conversion,
+1 IU = 6 nmol; Heinemann 2010)."""
 PALMITATE_KG_PER_UMOL = 256e-9
 """Stored fat per umol of fatty acid released or taken up, as palmitate (256 g/mol)."""
 FA_UMOL_PER_G_TG = 3.0e6 / 885.0

@@ -31,7 +31,7 @@ VOCABULARY: dict[str, tuple[tuple[str, int, float], ...]] = {
     "dL": (("litre", 1, 0.1),),
     "cm": (("metre", 1, 0.01),),
     "day": (("second", 1, 86400.0),),
-    # insulin's International Unit: an amount of the hormone (1 uU = 6 pmol,
+    # insulin's International Unit: an amount of the hormone (1 uU/mL = 6 pmol/L,
     # sim.units.PMOL_PER_UU_INSULIN), kept a unit of its own (SBML "item") as the tables
     # keep it
     "uU": (("item", 1, 1e-6),),

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from sim.interventions.base import NonNeg, Pos, Repeat, SpanKind, register
+from sim.units import PMOL_PER_UU_INSULIN
 
 
 class InsulinInfusion(Repeat):
@@ -28,4 +29,5 @@ class InsulinInfusionKind(SpanKind):
     @classmethod
     def value(cls, iv: InsulinInfusion, sch: Any) -> float:
         # 1 mU = 6 pmol; rate per m2 converted per kg body mass.
-        return iv.rate_mU_m2_min * 6.0 * sch.bsa_m2 / sch.body_mass_kg
+        # pmol/kg/min: 1 mU = 6 pmol
+        return iv.rate_mU_m2_min * PMOL_PER_UU_INSULIN * sch.bsa_m2 / sch.body_mass_kg
