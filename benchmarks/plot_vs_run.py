@@ -50,7 +50,8 @@ def _timed(cmd: list[str], env: dict[str, str]) -> dict:
     """Run ``cmd`` to completion; its wall and CPU seconds (user + system, children)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load0, t0 = _load(), time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    # cwd: not the repository, whose sim/ would come first on sys.path for `python -m sim`
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tempfile.gettempdir())
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
