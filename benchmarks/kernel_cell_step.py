@@ -52,7 +52,7 @@ def case(cells: int, calls: int) -> dict:
     out = {}
     for name, t in model.tissues.items():
         base = en.systemic_inputs(model.time_min, model.x, model.ctx)
-        u = en.tissue_inputs(model.time_min, model.x, model.ctx, t, base)
+        u = en.tissue_inputs(model.time_min, model.x, model.ctx, t, base, model.last_flux)
         n_sub = en.cell_substeps(1.0, t, u)
         compiled.advance(name, t.y, u, t.params, 1.0, n_sub, t.acc_rows)  # load
         c0 = time.process_time()
