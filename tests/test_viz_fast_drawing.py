@@ -73,3 +73,15 @@ def test_save_png_writes_the_bytes_savefig_writes(tmp_path) -> None:
     save_png(a, tmp_path / "a.png", 90, 3)
     b.savefig(tmp_path / "b.png", dpi=90, pil_kwargs={"compress_level": 3})
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def test_every_pathway_node_has_a_readable_name_and_arm():
+    """A species added to a tissue gets a panel title and an arm row, not its bare id in the
+    'other' row (cAMP was drawn as 'camp' in 'other arm')."""
+    from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES
+    from sim.viz.nodes import ARMS, NODES
+
+    names = {s.name for species in TISSUE_SPECIES.values() for s in species}
+    missing = sorted(n for n in names - set(ACCUMULATOR_NAMES) if n not in NODES)
+    assert not missing
+    assert all(info.arm in ARMS for info in NODES.values())
