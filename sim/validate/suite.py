@@ -22,6 +22,7 @@ from sim.validate import (
     targets_cortisol,
     targets_counterreg,
     targets_exercise,
+    targets_fasting,
     targets_gh,
     targets_ghaxis,
     targets_ivgtt,
@@ -44,6 +45,7 @@ def all_targets() -> dict[str, Target]:
         *targets_ghaxis.TARGETS,
         *targets_ivgtt.TARGETS,
         *targets_cortisol.TARGETS,
+        *targets_fasting.TARGETS,
     )
     return {t.id: t for t in sorted(found, key=lambda t: t.id)}
 
@@ -58,6 +60,7 @@ def pending_targets() -> dict[str, Target]:
         *targets_ivgtt.PENDING,
         *targets_counterreg.PENDING,
         *targets_exercise.PENDING,
+        *targets_fasting.PENDING,
         *targets_remodel.TARGETS,
     )
     return {t.id: t for t in sorted(found, key=lambda t: t.id)}
