@@ -1529,11 +1529,36 @@ def test_C1_glucagon_raises_hepatic_output_through_camp_pka_against_insulin():
     assert b == pytest.approx(a, rel=1e-6)
 
 
+def test_C1_glucose_autoregulates_camp_stimulated_glycogenolysis():
+    """Hepatic autoregulation (Ferrannini 1982): with glucagon 3x its fasting level, 1.4 mM
+    more glucose takes away most of the glucagon-stimulated rise in glycogenolytic output
+    (PKA's gluconeogenic arm is set to 0 to isolate it) and 1 mM less enlarges it; glucose
+    barely moves output at fasting glucagon (only PKA above fasting is gated). Switched off
+    (s_gly_pka_glc_mM infinite) the glucagon-stimulated rise no longer depends on glucose
+    beyond the weak direct phosphorylase inhibition."""
+
+    def rise(p: SimpleNamespace, glc: float) -> float:
+        ref = p.gcg_ref_pg_ml
+        hi = _liver_output_p(p, 20, glucagon_pg_ml=3 * ref, glc_mM=glc)
+        return hi - _liver_output_p(p, 20, glucagon_pg_ml=ref, glc_mM=glc)
+
+    p = cell_params("liver", w_gng_pka=0.0)
+    g0 = p.gly_pka_glc_ref_mM
+    base = rise(p, g0)
+    assert base > 0
+    assert rise(p, g0 + 1.4) < 0.25 * base
+    assert rise(p, g0 - 1.0) > 1.5 * base
+    fasting = [_liver_output_p(p, 20, glucagon_pg_ml=p.gcg_ref_pg_ml, glc_mM=g) for g in (4, 6)]
+    assert fasting[1] > 0.9 * fasting[0]
+    off = cell_params("liver", w_gng_pka=0.0, s_gly_pka_glc_mM=float("inf"))
+    assert rise(off, g0 + 1.4) > 0.9 * rise(off, g0)
+
+
 def test_C3_precursor_supply_limits_gluconeogenesis():
-    """With the precursor limit on (gng_drive_sat 1), gluconeogenesis saturates in its
-    enzymatic drive: tripling the FFA-oxidation drive under high glucagon raises the flux much
-    less than 3-fold; with an unlimited supply (the default, very large) it follows the
-    drive."""
+    """With the precursor limit (gng_drive_sat 1 here; 2 by default), gluconeogenesis
+    saturates in its enzymatic drive: tripling the FFA-oxidation drive under high glucagon
+    raises the flux much less than 3-fold; with an unlimited supply (very large) it follows
+    the drive."""
 
     def ratio(**params: float) -> float:
         p = cell_params("liver", 2, **params)

@@ -8,6 +8,7 @@ reference solver.
 
 from __future__ import annotations
 
+import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -169,11 +170,20 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     # phosphorylase against insulin's PP1 restraint: glucagon and adrenaline oppose insulin
     # on glycogenolysis (Cherrington 2002), so EGP rises in exercise and hypoglycaemia.
     d.hgo_restraint[:] = p.k_hgo_delay * (akt_n / (p.K_gly_akt**n + akt_n) - s.hgo_restraint)
+    # C1: hepatic autoregulation of the cAMP-stimulated part. Glucose bound to phosphorylase
+    # a makes it a substrate of PP1 (Bollen 1998), so a small rise of glucose above its
+    # fasting level switches off the glycogenolysis that glucagon or adrenaline stimulate
+    # (Ferrannini 1982: +1.4 mM with insulin held basal took glucagon-stimulated production
+    # from 1.44 to 0.07 mg/kg/min) and a fall enhances it: a difference controller on
+    # glucose, the feedback that holds glucose during exercise (Jenkins 1986). Only PKA above
+    # its fasting level is gated; its fall below (glucagon suppressed after a meal) is not.
+    autoreg = 2.0 / (1.0 + math.e ** ((u.glc_mM - p.gly_pka_glc_ref_mM) / p.s_gly_pka_glc_mM))
+    pka_effect = np.maximum(pka, 0.0) * autoreg + np.minimum(pka, 0.0)
     glycogenolysis = (
         p.v_glycogenolysis
         * s.glycogen
         / (s.glycogen + p.K_glycogenolysis)
-        * np.maximum(1.0 - s.hgo_restraint + p.w_gly_pka * pka, 0.0)
+        * np.maximum(1.0 - s.hgo_restraint + p.w_gly_pka * pka_effect, 0.0)
         / (1.0 + (u.glc_mM / p.K_gly_glc_mM) ** 2)
     )
     # I5: glucokinase (sigmoid in glucose) with Akt-dependent glycogen synthase.
