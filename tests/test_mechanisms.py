@@ -1532,7 +1532,8 @@ def test_C1_glucagon_raises_hepatic_output_through_camp_pka_against_insulin():
 def test_C1_glucose_autoregulates_camp_stimulated_glycogenolysis():
     """Hepatic autoregulation (Ferrannini 1982): with glucagon 3x its fasting level, 1.4 mM
     more glucose takes away most of the glucagon-stimulated rise in glycogenolytic output
-    (PKA's gluconeogenic arm is set to 0 to isolate it) and 1 mM less enlarges it; glucose
+    (PKA's gluconeogenic arm is set to 0 to isolate it) and 1 mM less does not enlarge it
+    beyond the direct phosphorylase inhibition (the gate is one-sided); glucose
     barely moves output at fasting glucagon (only PKA above fasting is gated). Switched off
     (s_gly_pka_glc_mM infinite) the glucagon-stimulated rise no longer depends on glucose
     beyond the weak direct phosphorylase inhibition."""
@@ -1547,7 +1548,7 @@ def test_C1_glucose_autoregulates_camp_stimulated_glycogenolysis():
     base = rise(p, g0)
     assert base > 0
     assert rise(p, g0 + 1.4) < 0.25 * base
-    assert rise(p, g0 - 1.0) > 1.5 * base
+    assert rise(p, g0 - 1.0) == pytest.approx(base, rel=0.1)
     fasting = [_liver_output_p(p, 20, glucagon_pg_ml=p.gcg_ref_pg_ml, glc_mM=g) for g in (4, 6)]
     assert fasting[1] > 0.9 * fasting[0]
     off = cell_params("liver", w_gng_pka=0.0, s_gly_pka_glc_mM=float("inf"))

@@ -174,10 +174,13 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     # a makes it a substrate of PP1 (Bollen 1998), so a small rise of glucose above its
     # fasting level switches off the glycogenolysis that glucagon or adrenaline stimulate
     # (Ferrannini 1982: +1.4 mM with insulin held basal took glucagon-stimulated production
-    # from 1.44 to 0.07 mg/kg/min) and a fall enhances it: a difference controller on
-    # glucose, the feedback that holds glucose during exercise (Jenkins 1986). Only PKA above
-    # its fasting level is gated; its fall below (glucagon suppressed after a meal) is not.
-    autoreg = 2.0 / (1.0 + math.e ** ((u.glc_mM - p.gly_pka_glc_ref_mM) / p.s_gly_pka_glc_mM))
+    # from 1.44 to 0.07 mg/kg/min): a difference controller on glucose, the feedback that
+    # holds glucose during exercise (Jenkins 1986). Only the suppression above the reference
+    # is modelled (below it the gate stays open, 1; hypoglycaemic counter-regulation runs
+    # through glucagon and adrenaline). Only PKA above its fasting level is gated; its fall
+    # below (glucagon suppressed after a meal) is not.
+    rise = (u.glc_mM - p.gly_pka_glc_ref_mM) / p.s_gly_pka_glc_mM
+    autoreg = 2.0 / (1.0 + math.e ** np.maximum(rise, 0.0))
     pka_effect = np.maximum(pka, 0.0) * autoreg + np.minimum(pka, 0.0)
     glycogenolysis = (
         p.v_glycogenolysis
