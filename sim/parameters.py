@@ -709,8 +709,8 @@ LIVER: tuple[Param, ...] = (
         0.5,
         "mM",
         "glucose scale of the autoregulation of cAMP-stimulated glycogenolysis (logistic "
-        "above the reference, 2 / (1 + exp((G - ref) / s)), 1 below); Ferrannini 1982: +1.4 mM with insulin held basal "
-        "suppressed glucagon-stimulated glucose production by 95 % (1.44 -> 0.07 mg/kg/min), "
+        "above the reference, 2 / (1 + exp((G - ref) / s)), 1 below); Ferrannini 1982: "
+        "+1.4 mM with insulin held basal suppressed glucagon-stimulated glucose production by 95 % (1.44 -> 0.07 mg/kg/min), "
         "which s 0.5 mM gives (88 %); infinite = off",
         (0.05, float("inf")),
     ),
