@@ -710,8 +710,8 @@ LIVER: tuple[Param, ...] = (
         "mM",
         "glucose scale of the autoregulation of cAMP-stimulated glycogenolysis (logistic "
         "above the reference, 2 / (1 + exp((G - ref) / s)), 1 below); Ferrannini 1982: "
-        "+1.4 mM with insulin held basal suppressed glucagon-stimulated glucose production by 95 % (1.44 -> 0.07 mg/kg/min), "
-        "which s 0.5 mM gives (88 %); infinite = off",
+        "+1.4 mM with insulin held basal suppressed glucagon-stimulated glucose production "
+        "by 95 % (1.44 -> 0.07 mg/kg/min), which s 0.5 mM gives (88 %); infinite = off",
         (0.05, float("inf")),
     ),
     P("km_gk_mM", 8.0, "mM", "glucokinase S0.5 ~8 mM; Matschinsky 1996", (2, 20)),
