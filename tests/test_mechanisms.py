@@ -1556,7 +1556,7 @@ def test_C1_glucose_autoregulates_camp_stimulated_glycogenolysis():
 
 
 def test_C3_precursor_supply_limits_gluconeogenesis():
-    """With the precursor limit (gng_drive_sat 1 here; 2 by default), gluconeogenesis
+    """With the precursor limit on (gng_drive_sat 1; off by default), gluconeogenesis
     saturates in its enzymatic drive: tripling the FFA-oxidation drive under high glucagon
     raises the flux much less than 3-fold; with an unlimited supply (very large) it follows
     the drive."""
