@@ -534,3 +534,47 @@ def test_crosscheck_failure_is_reported_not_fatal(monkeypatch):
     monkeypatch.setattr(crosscheck, "report_section", fail)
     text, ok = crosscheck_section()
     assert not ok and "Could not run" in text and "CV_ERR_FAILURE" in text
+
+
+def test_fasting_targets_read_shares_and_directions_from_synthetic_runs():
+    """V61-V63 on synthetic 84-h fasts (10-min records; fasting hour = run hour + 12):
+    the GNG share is mean GNG / mean EGP in its window; Rothman's net share adds hepatic
+    glucose uptake (EGP minus net glycogenolysis by the liver's glycogen balance); the 84-h
+    directions compare hours 82-84 with 12-14 and pass only when glucose and insulin fall
+    and FFA rises."""
+    from sim.validate import targets_fasting as tf
+
+    t = np.arange(0.0, 72 * 60 + 1, 10.0)
+    h = t / 60.0 + tf.FASTED_AT_START_H
+
+    def run(glucose: np.ndarray, insulin: np.ndarray, ffa: np.ndarray) -> RunData:
+        gng = np.where(h < 30, 1.0, 1.8)  # GNG takes over from glycogenolysis after 30 h
+        df = pd.DataFrame(
+            {
+                "time_min": t,
+                "egp_mg_kg_min": np.full_like(t, 2.0),
+                "gng_mg_kg_min": gng,
+                "uptake_liver_mg_kg_min": np.full_like(t, 0.2),
+                "liver.glycogen": np.linspace(0.6, 0.1, t.size),
+                "muscle.glycogen": np.full_like(t, 0.8),
+                "glucose_mM": glucose,
+                "insulin_uU_ml": insulin,
+                "ffa_mM": ffa,
+            }
+        )
+        return RunData(df, pd.DataFrame(), {})
+
+    falling = run(5.0 - 0.01 * (h - 12), 10.0 - 0.05 * (h - 12), 0.6 + 0.01 * (h - 12))
+    v61 = tf.V61.measure({"fast": falling}).values
+    assert v61["gng_share_14h"] == pytest.approx(0.5)
+    assert v61["gng_share_42h"] == pytest.approx(0.9)
+    v62 = tf.V62.measure({"fast": falling}).values
+    # hours 22-36: GNG 1.0 until 30 h then 1.8, + 0.2 uptake, over EGP 2.0
+    assert v62["net_gng_share_22_36h"] == pytest.approx((1.0 * 8 + 1.8 * 6) / 14 / 2 + 0.1, 0.02)
+    assert v62["net_gng_share_22_36h"] > v62["gng_share_22_36h"]
+    ok = tf.V63.measure({"fast": falling}).values
+    assert ok["glucose_change_mM"] == pytest.approx(-0.01 * 71, abs=0.02)
+    assert all(c.passes(ok[c.key]) for c in tf.V63.criteria)
+    flat = run(np.full_like(t, 5.0), np.full_like(t, 10.0), np.full_like(t, 0.6))
+    values = tf.V63.measure({"fast": flat}).values
+    assert not any(c.passes(values[c.key]) for c in tf.V63.criteria)
