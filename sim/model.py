@@ -320,7 +320,9 @@ class PhysiologyModel(mesa.Model):
             x[bk.IDX["clamp_glc"]] = bk.glucose_mM(x, self.ctx.bp)  # basal: hold this level
         # H1: bursts the hazard has reached (a stochastic event between steps)
         gain = sch.modulator("gh_secretion", "all", t0)
-        bk.fire_gh_pulses(x, sch.gh_pulses, gain, self.ctx.bp)
+        bk.fire_gh_pulses(
+            x, sch.gh_pulses, gain, self.ctx.bp, bk.sleep_metab_gate(t0, sch, self.ctx.bp)
+        )
         due = sch.due(t0, t1)
         if due:
             body = BodyAccess(x, bk.IDX, self.ctx.bp, self.ctx.masses.body)

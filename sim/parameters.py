@@ -338,6 +338,27 @@ MUSCLE: tuple[Param, ...] = (
         (1e-4, 1),
     ),
     P(
+        "w_pdk4_akt",
+        5.0,
+        "1",
+        "repression of muscle PDK4 transcription per unit Akt-P (Akt -> FOXO exclusion; insulin "
+        "suppresses muscle PDK4 mRNA, impaired with Akt/FOXO1 phosphorylation in lipid-induced "
+        "insulin resistance, Kim 2006, Diabetes 55:2311): with plasma FFA held up by Intralipid "
+        "a 6-h clamp lowered human muscle PDK4 mRNA 2-fold within 3 h and no further (Tsintzas "
+        "2007, JCEM 92:3967); calibrated to that 2-fold at the model's muscle Akt-P in a clamp "
+        "at 80 uU/mL with FFA held at 1 mM (0.35, against pdk4_akt_ref at fasting)",
+        (0, 100),
+    ),
+    P(
+        "pdk4_akt_ref",
+        0.07,
+        "1",
+        "muscle Akt-P after an overnight fast (the model at V02's conditions), where insulin's "
+        "repression of PDK4 transcription is 1 (keeps the fasting PDK4 of the V02 calibration)",
+        (0, 1),
+        kind="assumed",
+    ),
+    P(
         "w_pdh_pdk4",
         4.0,
         "1",
@@ -1258,6 +1279,18 @@ BODY: tuple[Param, ...] = (
         "1",
         "share of somatostatin tone withdrawn in slow-wave sleep at its deepest; Van Cauter & "
         "Copinschi 2000; calibrated to V13",
+        (0, 1),
+    ),
+    P(
+        "w_sleep_metab",
+        1.0,
+        "1",
+        "share of the inhibition of GH release by hyperglycaemia (somatostatin tone) and by "
+        "insulin above fasting (somatotroph) withdrawn while asleep: sleep GH peak not "
+        "correlated with glucose or insulin (Takahashi 1968); mean and peak sleep GH unchanged "
+        "at 195-382 mg/dL glucose, 'similar to constant glucose infusion hyperglycaemia in "
+        "normals' ('Sleep release of human growth hormone in treated juvenile diabetics', "
+        "Diabetes 1971); full withdrawal as those report; tested by V27",
         (0, 1),
     ),
     P(

@@ -133,5 +133,5 @@ def solve(
         x, _ = sysm.unpack(v)
         x[i_haz] = max(x[i_haz], threshold(v))  # the solver stops within its tolerance of it
         gain = sch.modulator("gh_secretion", "all", t0)
-        bk.fire_gh_pulses(x, draws, gain, bp)  # x is a view into v
+        bk.fire_gh_pulses(x, draws, gain, bp, bk.sleep_metab_gate(t0, sch, bp))  # x: view into v
     return SimpleNamespace(t=np.array(out_t), states=[sysm.unpack(y) for y in out_y])

@@ -640,6 +640,17 @@ def test_G5_F1_gh_induces_muscle_pdk4_only_with_fatty_acid_supply_and_it_restrai
     row("muscle", y, "lcfa")[:] = [1.0, 0.1]
     induction = rate("muscle", y, u, p, "pdk4_m")
     assert induction[0] > 5.0 * induction[1] > 0.0
+    # insulin (Akt) represses the transcription with the fatty-acid signal held (Tsintzas
+    # 2007: 2-fold within 3 h of a clamp with Intralipid); 1 at overnight-fasted Akt
+    row("muscle", y, "lcfa")[:] = 1.0
+    row("muscle", y, "akt_p")[:] = [p.pdk4_akt_ref, 0.35]
+    target = rate("muscle", y, u, p, "pdk4_m") / p.k_pdk4  # pdk4_m is 0: the target itself
+    assert target[0] == pytest.approx(0.2, rel=1e-9)
+    assert 0.4 < target[1] / target[0] < 0.6
+    no_rep = cell_params("muscle", 2, w_pdk4_akt=0.0)
+    flat = rate("muscle", y, cell_inputs("muscle", no_rep, 2, ins_nM=0.3), no_rep, "pdk4_m")
+    assert flat[1] == pytest.approx(flat[0], rel=1e-12)
+    row("muscle", y, "akt_p")[:] = p.pdk4_akt_ref
     # (b) the route switched off: PDK4 no longer changes uptake
     off = cell_params("muscle", 2, w_pdh_pdk4=0.0)
     row("muscle", y, "lcfa")[:] = 1.0
@@ -1053,7 +1064,8 @@ def gh_axis(
     rows, h = [], 0.25
     for i in range(int(minutes / h)):
         t = i * h
-        bk.fire_gh_pulses(x, sch.gh_pulses, sch.modulator("gh_secretion", "all", t), bp)
+        gain, gate = sch.modulator("gh_secretion", "all", t), bk.sleep_metab_gate(t, sch, bp)
+        bk.fire_gh_pulses(x, sch.gh_pulses, gain, bp, gate)
         ev = events.get(t)
         if ev is not None and ev.kind in ("ipam_sc", "serm_sc"):
             x[bk.IDX[ev.kind]] += ev.amounts["ug_kg"]
@@ -1246,8 +1258,12 @@ def test_H1_somatostatin_from_glucose_igf1_and_gh_withdrawn_in_sleep():
     d1 = bk.gh_drive(x, bp)
     x[bk.IDX["sst"]] = 3.0
     assert bk.gh_drive(x, bp) < 0.5 * d1
-    # through the axis: hyperglycaemia lowers 24-h GH secretion
-    assert gh_axis(glucose_mM=9.0)["secretion"].sum() < 0.5 * gh_axis()["secretion"].sum()
+    # through the axis: hyperglycaemia lowers GH secretion while awake (08:00-23:00), far
+    # less in the night's sleep (sleep_metab_gate)
+    hyper, eu = gh_axis(glucose_mM=9.0)["secretion"], gh_axis()["secretion"]
+    day, night = slice(0, 899), slice(900, 1380)
+    assert hyper.loc[day].sum() < 0.5 * eu.loc[day].sum()
+    assert hyper.loc[night].sum() > 0.6 * eu.loc[night].sum()  # w_sleep_metab 0: 0.24
     # (b) knock-outs: IGF-1 feedback (exponent 0), GH auto-feedback (weight 0), somatostatin
     off = SimpleNamespace(**{**vars(bp), "sst_igf1_n": 0.0, "w_sst_gh": 0.0})
     y = x.copy()
@@ -1384,7 +1400,10 @@ def test_B3_sleep_onset_gh_surge_is_suppressed_by_a_late_meal(runs):
     gh = span(night, "gh_ug_l", 0, NIGHT["duration_min"])
     assert SLEEP_ONSET <= gh.idxmax() <= SLEEP_ONSET + 90, "largest pulse after sleep onset"
     window = (SLEEP_ONSET, SLEEP_ONSET + 90)
-    assert span(late_meal, "gh_ug_l", *window).max() < 0.5 * span(night, "gh_ug_l", *window).max()
+    ratio = span(late_meal, "gh_ug_l", *window).max() / span(night, "gh_ug_l", *window).max()
+    # blunted by the somatostatin tone and insulin carried into sleep, not removed: asleep,
+    # hyperglycaemia no longer suppresses GH release (sleep_metab_gate; 0.08 without it)
+    assert 0.3 < ratio < 0.9
 
 
 def test_B3_secretagogue_raises_gh_and_sc_rhgh_is_absorbed_slowly(runs):
@@ -1399,6 +1418,43 @@ def test_B3_secretagogue_raises_gh_and_sc_rhgh_is_absorbed_slowly(runs):
     # a sc depot keeps plasma GH up for many half-lives after its peak
     assert gh.idxmax() > 2 * half_life
     assert at(rhgh, "gh_ug_l", gh.idxmax() + 6 * half_life) > 0.25 * gh.max()
+
+
+def test_H1_sleep_withdraws_the_metabolic_inhibition_of_gh_release():
+    bp = en.body_params({})
+    scn = sim.load_scenario({"name": "d", "duration_min": 1440})
+    sch = build_schedule(scn, np.random.default_rng(0))
+    x = np.zeros(bk.N_SCALARS)
+    x[bk.IDX["igf1"]], x[bk.IDX["igfbp1"]] = bp.igf1_ref_ug_l, 1.0
+    x[bk.IDX["gh"]] = bp.sst_gh_ref_ug_l * bp.gh_vd_l_kg
+    onset = sch.sleep_onsets()[0]
+    awake, asleep = onset - 10, onset + 30
+    assert bk.sleep_metab_gate(awake, sch, bp) == 0.0
+    assert bk.sleep_metab_gate(asleep, sch, bp) == pytest.approx(bp.w_sleep_metab)
+    # asleep, hyperglycaemia no longer raises somatostatin tone (Takahashi 1968; the 1971
+    # study of diabetic and glucose-infused sleep); awake it more than doubles it
+    wake, sleep = bk.body_inputs(awake, sch, bp), bk.body_inputs(asleep, sch, bp)
+    assert sleep.sleep_metab_gate == pytest.approx(bp.w_sleep_metab)
+    eu = bk.sst_target(x, 5.0, sleep, bp)
+    assert bk.sst_target(x, 11.0, sleep, bp) == pytest.approx(eu, rel=1e-9)
+    assert bk.sst_target(x, 11.0, wake, bp) > 2.0 * bk.sst_target(x, 5.0, wake, bp)
+    # hypoglycaemia still withdraws it asleep (early-night hypoglycaemia enhances sleep GH)
+    assert bk.sst_target(x, 3.5, sleep, bp) < 0.5 * eu
+    # insulin above fasting no longer inhibits the somatotroph asleep; below fasting it still
+    # lets GH rise
+    gate = bk.sleep_metab_gate(asleep, sch, bp)
+    assert bk.gh_suppression(50.0, 0.5, 1.0, bp, gate) == pytest.approx(1.0)
+    assert bk.gh_suppression(50.0, 0.5, 1.0, bp) < 0.4
+    assert bk.gh_suppression(2.0, 0.5, 1.0, bp, gate) == pytest.approx(
+        bk.gh_suppression(2.0, 0.5, 1.0, bp)
+    )
+    # (b) switched off (w_sleep_metab 0): sleep and wake alike
+    off = en.body_params({"body.w_sleep_metab": 0.0})
+    assert bk.sleep_metab_gate(asleep, sch, off) == 0.0
+    sleep_off = bk.body_inputs(asleep, sch, off)
+    assert sleep_off.sleep_metab_gate == 0.0
+    hyper = bk.sst_target(x, 11.0, sleep_off, off)
+    assert hyper > 2.0 * bk.sst_target(x, 5.0, sleep_off, off)
 
 
 def test_B3_H1_pituitary_inhibition_by_insulin_and_ffa_and_the_modulator():

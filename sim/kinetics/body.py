@@ -429,6 +429,17 @@ def sws_drive(t: float, sch, bp: SimpleNamespace) -> float:
     return 0.0 if since is None else math.exp(-since / bp.sws_tau_min)
 
 
+def sleep_metab_gate(t: float, sch, bp: SimpleNamespace) -> float:
+    """H1: share of the metabolic inhibition of GH release (hyperglycaemia's somatostatin
+    tone, insulin's somatotroph inhibition) withdrawn while asleep, ``w_sleep_metab``; 0
+    awake. Sleep-associated GH release is neural and escapes it: the sleep GH peak is not
+    correlated with plasma glucose or insulin (Takahashi 1968), and neither diabetic
+    hyperglycaemia nor a constant glucose infusion in normal subjects suppresses GH release
+    in sleep ('Sleep release of human growth hormone in treated juvenile diabetics', Diabetes
+    1971)."""
+    return 0.0 if sch.sleep_since(t) is None else bp.w_sleep_metab
+
+
 def presleep_debt_h(t: float, sch, bp: SimpleNamespace) -> float:
     """S1/H1: hours of sleep debt while awake shortly before a scheduled sleep onset."""
     for onset in sch.sleep_onsets():
@@ -470,8 +481,11 @@ def sst_target(x: FloatArray, g_mM: float, inp: BodyInputs, bp: SimpleNamespace)
     1963), raised by free IGF-1 (long-loop feedback) and by plasma GH (short-loop
     auto-feedback, Kanaley 1999), withdrawn in slow-wave sleep and by circulating amino acids
     (arginine suppresses hypothalamic somatostatin release, Alba-Roth 1988, and abolishes the
-    glucose inhibition of the GH response to GHRH, Ghigo 1992)."""
-    glc = max(1.0 + (g_mM - bp.sst_glc_ref_mM) / bp.gh_glc_K_mM, bp.sst_glc_floor)
+    glucose inhibition of the GH response to GHRH, Ghigo 1992). The rise with hyperglycaemia
+    is withdrawn while asleep (``sleep_metab_gate``); the fall with hypoglycaemia is not."""
+    excess = (g_mM - bp.sst_glc_ref_mM) / bp.gh_glc_K_mM
+    gate = inp.sleep_metab_gate  # hyperglycaemia's tone is withdrawn asleep
+    glc = max(1.0 + max(excess, 0.0) * (1.0 - gate) + min(excess, 0.0), bp.sst_glc_floor)
     amino = 1.0 / (1.0 + max(float(x[IDX["aa"]]), 0.0) / bp.sst_aa_K_g_kg)
     igf = free_igf1_rel(x, bp) ** bp.sst_igf1_n
     w, k_fb = bp.w_sst_gh, bp.sst_gh_fb_K_ug_l
@@ -518,7 +532,9 @@ def gh_drive(x: FloatArray, bp: SimpleNamespace) -> float:
     return ghrh * ghrelin_gain * (1.0 + 1.0 / k) / (1.0 + sst / k)
 
 
-def gh_suppression(ins_uU: float, ffa: float, mod: float, bp: SimpleNamespace) -> float:
+def gh_suppression(
+    ins_uU: float, ffa: float, mod: float, bp: SimpleNamespace, sleep_gate: float = 0.0
+) -> float:
     """H1: direct somatotroph inhibition by insulin and FFA; the ``gh_secretion`` modulator
     scales release (0 switches it off).
 
@@ -527,9 +543,12 @@ def gh_suppression(ins_uU: float, ffa: float, mod: float, bp: SimpleNamespace) -
     Lanzi 1999 builds on: at equally low FFA the GH
     response to GHRH fell to 0.50 and 0.22 of its value at 2 uU/mL insulin when insulin was
     held at 17 and 32 uU/mL), so it rises when insulin falls below fasting; FFA inhibit above
-    0.7 mM (Imaki 1985)."""
+    0.7 mM (Imaki 1985). Inhibition by insulin above fasting is withdrawn by the share
+    ``sleep_gate`` (``sleep_metab_gate``: asleep, the GH release is neural and escapes it);
+    the rise when insulin falls below fasting is kept."""
     k = bp.gh_ins_K_uU_ml
     insulin = (1.0 + bp.gh_ins_ref_uU / k) / (1.0 + max(ins_uU, 0.0) / k)
+    insulin = min(insulin, 1.0) ** (1.0 - sleep_gate) * max(insulin, 1.0)
     return mod * insulin / (1.0 + max(ffa - bp.gh_ffa_threshold_mM, 0.0) / bp.gh_ffa_K_mM)
 
 
@@ -540,7 +559,9 @@ def pulse_mass(x: FloatArray, bp: SimpleNamespace, multiplier: float, sup: float
     return bp.gh_pulse_ug_kg * multiplier * gh_drive(x, bp) ** bp.gh_mass_exponent * sup
 
 
-def fire_gh_pulses(x: FloatArray, draws: FloatArray, gain: float, bp: SimpleNamespace) -> int:
+def fire_gh_pulses(
+    x: FloatArray, draws: FloatArray, gain: float, bp: SimpleNamespace, sleep_gate: float = 0.0
+) -> int:
     """H1: start every burst whose threshold the integrated pulse hazard has crossed.
 
     The pulse generator is a time-rescaled renewal process: the hazard ``gh_hazard``
@@ -548,7 +569,8 @@ def fire_gh_pulses(x: FloatArray, draws: FloatArray, gain: float, bp: SimpleName
     the k-th pre-drawn gamma(4) threshold (``draws[k, 0]``, mean 1), so intervals are as
     regular as gamma(4) at constant drive and shorten as the drive rises. The thresholds and
     the mass factors (``draws[k, 1]``) are drawn once from the run's seed
-    (:func:`sim.signals.gh_pulse_draws`); ``gain`` is the ``gh_secretion`` modulator now.
+    (:func:`sim.signals.gh_pulse_draws`); ``gain`` is the ``gh_secretion`` modulator now and
+    ``sleep_gate`` the share of metabolic inhibition withdrawn (:func:`sleep_metab_gate`).
     A stochastic event between engine steps, not part of the right-hand side: it changes
     ``x`` in place. Returns the number of bursts started.
     """
@@ -556,7 +578,7 @@ def fire_gh_pulses(x: FloatArray, draws: FloatArray, gain: float, bp: SimpleName
         return 0
     fired = 0
     ins_uU = insulin_pmol_l(x, bp) / PMOL_PER_UU_INSULIN
-    sup = gh_suppression(ins_uU, ffa_mM(x, bp), gain, bp)
+    sup = gh_suppression(ins_uU, ffa_mM(x, bp), gain, bp, sleep_gate)
     while True:
         k = int(round(x[IDX["gh_fired"]])) % len(draws)
         if x[IDX["gh_hazard"]] < draws[k, 0]:
@@ -606,6 +628,8 @@ class BodyInputs:
         sleep_debt_h: hours of sleep lost in earlier nights (:meth:`Schedule.sleep_debt_h`).
         cortisol_awakening: the awakening response now (nM/min, :func:`cortisol_awakening`).
         sws: slow-wave sleep intensity (0-1, :func:`sws_drive`).
+        sleep_metab_gate: share of the metabolic inhibition of GH release withdrawn while
+            asleep (0-1, :func:`sleep_metab_gate`; 0 awake).
         presleep_debt_h: sleep debt shortly before a scheduled sleep onset
             (:func:`presleep_debt_h`; 0 otherwise).
     """
@@ -630,6 +654,7 @@ class BodyInputs:
     sleep_debt_h: float = 0.0
     cortisol_awakening: float = 0.0
     sws: float = 0.0
+    sleep_metab_gate: float = 0.0
     presleep_debt_h: float = 0.0
 
 
@@ -660,6 +685,7 @@ def body_inputs(t: float, sch, bp: SimpleNamespace) -> BodyInputs:  # noqa: ANN0
         sleep_debt_h=sch.sleep_debt_h(t),
         cortisol_awakening=cortisol_awakening(t, sch, bp),
         sws=sws_drive(t, sch, bp),
+        sleep_metab_gate=sleep_metab_gate(t, sch, bp),
         presleep_debt_h=presleep_debt_h(t, sch, bp),
     )
 
@@ -851,7 +877,7 @@ def _gh_rhs(
 ) -> None:
     """H1/H2/B3: hypothalamic regulators, the pulse hazard and bursts, secretagogue release
     from the pituitary pool, rhGH kinetics."""
-    sup = gh_suppression(ins_uU, ffa, inp.gh_secretion_gain, bp)
+    sup = gh_suppression(ins_uU, ffa, inp.gh_secretion_gain, bp, inp.sleep_metab_gate)
     d["ghrh"] = (ghrh_target(x, inp, bp) - s["ghrh"]) / bp.ghrh_tau_min
     d["sst"] = (sst_target(x, g, inp, bp) - s["sst"]) / bp.sst_tau_min
     aa_abs = bp.k_aa_abs * s["aa_gut"]

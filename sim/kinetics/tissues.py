@@ -89,7 +89,10 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     # G5/F1 in muscle: GH (pSTAT5) induces PDK4 only together with the fatty-acid signal
     # (acyl-CoA, lcfa; PDK4 is a fatty-acid/PPAR target gene), and PDK4 inactivates PDH: GH
     # restrains glucose oxidation and uptake through lipolysis, insulin signalling intact.
-    d.pdk4_m[:] = p.k_pdk4 * (s.stat5_p * s.lcfa - s.pdk4_m)  # transcription
+    # Insulin represses PDK4 transcription through Akt (FOXO exclusion; Kim 2006), also with
+    # the fatty-acid signal held up (Tsintzas 2007): 1 at overnight-fasted Akt.
+    ins_repress = (1.0 + p.w_pdk4_akt * p.pdk4_akt_ref) / (1.0 + p.w_pdk4_akt * akt)
+    d.pdk4_m[:] = p.k_pdk4 * (s.stat5_p * s.lcfa * ins_repress - s.pdk4_m)  # transcription
     d.pdk4[:] = p.k_pdk4 * (s.pdk4_m - s.pdk4)  # translation
     pdh = 1.0 / (1.0 + p.w_pdh_pdk4 * s.pdk4)
     # I5-in-muscle/E3: Akt -> GSK3 -> glycogen synthase pulls G6P, relieving hexokinase; in

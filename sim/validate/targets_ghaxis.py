@@ -256,9 +256,11 @@ V26 = Target(
 SLEEP_RUN_START_H = 18.0
 ONSET = 300.0
 """Sleep onset at 23:00 (default night) in a run from 18:00."""
-GLC_INF = (ONSET - 60.0, ONSET + 240.0, 8.0)
-"""Glucose infused 22:00-03:00 at 8 mg/kg/min (hyperglycaemia through the first half of
-the night, as the constant glucose infusions the abstract refers to)."""
+GLC_INF = (ONSET - 60.0, ONSET + 240.0, 9.0)
+"""Glucose infused 22:00-03:00 at 9 mg/kg/min (hyperglycaemia through the first half of
+the night, as the constant glucose infusions the abstract refers to; the abstract gives no
+rate: 8 mg/kg/min, the first protocol, left glucose at sleep onset under the protocol's
+10 mM at two of three seeds)."""
 
 
 def _sleep_scn(seed: int) -> dict:
@@ -317,7 +319,7 @@ def _sleep_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
 
 V27 = Target(
     "V27",
-    "Sleep-onset GH surge under hyperglycaemia (prediction)",
+    "Sleep-onset GH surge under hyperglycaemia",
     "Sleep release of human growth hormone in treated juvenile diabetics, Diabetes 1971 "
     "20:691 (mean peak sleep GH 11.2 +/- 1.3 ng/mL at 195-382 mg/dL glucose vs 12.5 +/- 1.4 "
     "in normoglycaemic controls; 'similar to constant glucose infusion hyperglycaemia in "
@@ -335,7 +337,6 @@ V27 = Target(
     _sleep_measure,
     _sleep_draw,
     cost=4.0,
-    prediction=True,
 )
 
 # --------------------------------------------------------------------------- protein drink
@@ -410,8 +411,240 @@ V33 = Target(
     prediction=True,
 )
 
+
+# --------------------------------------------------------------------------- Ho 1988
+HO_FAST_DAYS = 5
+HO_DAY5 = (1440.0 * (HO_FAST_DAYS - 1), 1440.0 * HO_FAST_DAYS)
+"""Day 5 of the fast: the fifth 24 h (08:00-08:00) of a run from the overnight-fasted state
+(fasting hours 108-132); the fed control is a 24-h run with three meals."""
+HO_DAY1 = (0.0, 1440.0)
+
+
+def _ho_scn(seed: int) -> dict:
+    out = {}
+    for i, sub in enumerate(cohort_seeds(seed)):
+        out[f"fed_{i}"] = scenario(
+            f"ho_fed_{i}", sub, interventions=daily_meals(MEALS), duration_min=1440, **KEYS
+        )
+        out[f"fast_{i}"] = scenario(f"ho_fast_{i}", sub, duration_min=HO_DAY5[1], **KEYS)
+    return out
+
+
+def _ho_measure(runs: dict[str, RunData]) -> Measured:
+    t_fed = runs["fed_0"].timeseries["time_min"].to_numpy(float)
+    t = runs["fast_0"].timeseries["time_min"].to_numpy(float)
+    d5 = (t >= HO_DAY5[0]) & (t <= HO_DAY5[1])
+    area, pulses, igf = {"fed": [], "fast": []}, {"fed": [], "fast": []}, []
+    for i in range(COHORT):
+        g = runs[f"fed_{i}"].timeseries["gh_ug_l"].to_numpy(float)
+        area["fed"].append(float(np.trapezoid(g, t_fed)))
+        pulses["fed"].append(len(mx.count_pulses(t_fed, g, PULSE_PROMINENCE_UG_L)))
+        ts = runs[f"fast_{i}"].timeseries
+        g = ts["gh_ug_l"].to_numpy(float)
+        area["fast"].append(float(np.trapezoid(g[d5], t[d5])))
+        pulses["fast"].append(len(mx.count_pulses(t[d5], g[d5], PULSE_PROMINENCE_UG_L)))
+        f = ts["igf1_ug_l"].to_numpy(float)
+        igf.append(mx.window_mean(t, f, *HO_DAY5) / mx.window_mean(t, f, *HO_DAY1))
+    mean = {k: {a: float(np.mean(v[a])) for a in v} for k, v in (("area", area), ("n", pulses))}
+    values = {
+        "fast_area_ratio": mean["area"]["fast"] / mean["area"]["fed"],
+        "fast_pulse_ratio": mean["n"]["fast"] / max(mean["n"]["fed"], 1e-9),
+        "igf1_day5_over_day1": float(np.mean(igf)),
+        "fed_area_ug_min_ml": mean["area"]["fed"] / 1000.0,
+        "fed_pulses": mean["n"]["fed"],
+        "fast_pulses": mean["n"]["fast"],
+    }
+    curves = {
+        "t": t,
+        "t_fed": t_fed,
+        "fed": cohort_mean(runs, "fed", "gh_ug_l"),
+        "fast": cohort_mean(runs, "fast", "gh_ug_l"),
+        "igf1": cohort_mean(runs, "fast", "igf1_ug_l"),
+    }
+    return Measured(values, curves)
+
+
+def _ho_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
+    c = out.curves
+    fig, (a1, a2) = fg.panels(2, title, width=11)
+    a1.plot(c["t"] / 60, c["fast"], color="tab:orange", label=f"fasting (mean of {COHORT})")
+    a1.plot(c["t_fed"] / 60 + HO_DAY5[0] / 60, c["fed"], **fg.OURS, label="fed day, drawn on day 5")
+    fg.vband(a1, HO_DAY5[0] / 60, HO_DAY5[1] / 60, label="day 5 of the fast")
+    a1.set_xlabel("time (h from 08:00, fasted overnight)")
+    a1.set_ylabel("plasma GH (ug/L)")
+    a2.plot(c["t"] / 60, c["igf1"], color="tab:orange")
+    a2.set_xlabel("time (h)")
+    a2.set_ylabel("total IGF-1, fasting (ug/L)")
+    return fig
+
+
+HO_SRC = (
+    "Ho et al. 1988, J Clin Invest 81:968 (6 men; fed control day vs day 5 of a 5-day fast: "
+    "24-h integrated GH 2.82 +/- 0.50 vs 8.75 +/- 0.82 ug.min/mL, pulses 5.8 +/- 0.7 vs 9.9 "
+    "+/- 0.7 per 24 h; somatomedin C day 1 1.31 +/- 0.22, day 5 0.77 +/- 0.18 U/mL; mean +/- SE)"
+)
+HO_PROTOCOL = (
+    f"healthy, {COHORT} virtual subjects; a 24-h fed day (three meals) or a {HO_FAST_DAYS}-day "
+    "fast from the overnight-fasted state at 08:00 (same seeds); integrated GH and pulses "
+    f"(prominence >= {PULSE_PROMINENCE_UG_L} ug/L, as V13) over the fed day and over day 5; "
+    "total IGF-1 mean of day 5 / day 1"
+)
+
+V34 = Target(
+    "V34",
+    "Day 5 of a fast vs a fed day: 24-h integrated GH",
+    HO_SRC,
+    HO_PROTOCOL,
+    (
+        Criterion(
+            "fast_area_ratio",
+            "24-h integrated GH, fast day 5 / fed",
+            *_band(8.75, 0.82, 2.82, 0.50),
+        ),
+    ),
+    _ho_scn,
+    _ho_measure,
+    _ho_draw,
+    cost=60.0,
+)
+
+V35 = Target(
+    "V35",
+    "Day 5 of a fast: GH pulse frequency and IGF-1 (prediction)",
+    HO_SRC,
+    HO_PROTOCOL,
+    (
+        Criterion(
+            "fast_pulse_ratio", "GH pulses per 24 h, fast day 5 / fed", *_band(9.9, 0.7, 5.8, 0.7)
+        ),
+        Criterion(
+            "igf1_day5_over_day1", "total IGF-1, day 5 / day 1", *_band(0.77, 0.18, 1.31, 0.22)
+        ),
+    ),
+    _ho_scn,
+    _ho_measure,
+    _ho_draw,
+    cost=60.0,
+    prediction=True,
+)
+
+
+# --------------------------------------------------------------------------- Lanzi 1999
+GHRH_AT = 300.0
+"""GHRH at 13:00 in a run from 08:00, overnight fasted; GH AUC over the next 120 min."""
+GHRH_UG_KG = 0.6
+GHRH_1_44_MW = 5040.0
+"""GHRH(1-44) amide (g/mol): Lanzi gave 0.6 ug/kg of GHRH; the model's GHRH-receptor agonist
+is sermorelin (GHRH 1-29), dosed at the same molar amount."""
+ACIPIMOX_FROM = 0.0
+"""Acipimox from 08:00 (the two oral doses 6 and 2 h before GHRH) through the test, at the
+intervention's default inhibition of lipolysis."""
+
+
+def _lanzi_scn(seed: int) -> dict:
+    mw = float(all_params()["body.serm_mw"].value)
+    dose = GHRH_UG_KG * mw / GHRH_1_44_MW * 75.0  # ug sermorelin for the default 75 kg
+    ghrh = {
+        "kind": "secretagogue",
+        "at_min": GHRH_AT,
+        "drug": "sermorelin",
+        "dose_ug": round(dose, 2),
+        "infusion_min": 1.0,
+    }
+    aci = {"kind": "acipimox", "start_min": ACIPIMOX_FROM, "duration_min": GHRH_AT + 120.0}
+    keys = {"duration_min": GHRH_AT + 120.0, **KEYS}
+    out = {}
+    for i, sub in enumerate(cohort_seeds(seed)):
+        for pheno in ("healthy", "obese"):
+            who = {"phenotype": pheno}
+            out[f"{pheno}_placebo_{i}"] = scenario(
+                f"lanzi_{pheno}_placebo_{i}", sub, subject=who, interventions=[ghrh], **keys
+            )
+            out[f"{pheno}_acipimox_{i}"] = scenario(
+                f"lanzi_{pheno}_acipimox_{i}",
+                sub,
+                subject=who,
+                interventions=[ghrh, aci],
+                **keys,
+            )
+    return out
+
+
+def _lanzi_measure(runs: dict[str, RunData]) -> Measured:
+    t = runs["healthy_placebo_0"].timeseries["time_min"].to_numpy(float)
+    on = (t >= GHRH_AT) & (t <= GHRH_AT + 120.0)
+    auc, curves = {}, {"t": t}
+    for pheno in ("healthy", "obese"):
+        for arm in ("placebo", "acipimox"):
+            key = f"{pheno}_{arm}"
+            curves[key] = cohort_mean(runs, key, "gh_ug_l")
+            auc[key] = float(np.trapezoid(curves[key][on], t[on]))
+    values = {
+        "obese_over_normal": auc["obese_placebo"] / auc["healthy_placebo"],
+        "acipimox_over_placebo": auc["healthy_acipimox"] / auc["healthy_placebo"],
+        "obese_over_normal_acipimox": auc["obese_acipimox"] / auc["healthy_acipimox"],
+        "normal_auc_ug_l_120min": auc["healthy_placebo"],
+    }
+    return Measured(values, curves)
+
+
+def _lanzi_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
+    c = out.curves
+    fig, (a1,) = fg.panels(1, title, width=8)
+    h = c["t"] / 60 + 8.0
+    for key, col in (
+        ("healthy_placebo", "tab:blue"),
+        ("healthy_acipimox", "tab:cyan"),
+        ("obese_placebo", "tab:red"),
+        ("obese_acipimox", "tab:orange"),
+    ):
+        a1.plot(h, c[key], color=col, label=key.replace("_", ", "))
+    fg.vband(a1, 13.0, 15.0, label="GH AUC, 120 min after GHRH")
+    a1.set_xlabel("clock time (h)")
+    a1.set_ylabel("plasma GH (ug/L)")
+    return fig
+
+
+LANZI_SRC = (
+    "Lanzi et al. 1999, Metabolism 48:1152 (6 obese, BMI 36.8, and 6 normal subjects; GHRH "
+    "0.6 ug/kg iv; GH AUC over 120 min: placebo obese 488 +/- 139 vs normal 1755 +/- 412; "
+    "acipimox obese 1842 +/- 360 vs normal 4871 +/- 1286 ug/L.120 min; mean +/- SE)"
+)
+LANZI_PROTOCOL = (
+    f"{COHORT} virtual subjects per phenotype (healthy, obese; same seeds), overnight fasted "
+    f"from 08:00; sermorelin iv over 1 min at 13:00, the molar amount of {GHRH_UG_KG} ug/kg "
+    "GHRH(1-44); acipimox from 08:00 through the test or none; GH AUC 13:00-15:00, group means"
+)
+
+V36 = Target(
+    "V36",
+    "GHRH in obesity and under acipimox: GH AUC (prediction)",
+    LANZI_SRC,
+    LANZI_PROTOCOL,
+    (
+        Criterion(
+            "obese_over_normal", "GH AUC after GHRH, obese / normal", *_band(488, 139, 1755, 412)
+        ),
+        Criterion(
+            "acipimox_over_placebo",
+            "GH AUC after GHRH, normal, acipimox / placebo",
+            *_band(4871, 1286, 1755, 412),
+        ),
+        Criterion(
+            "obese_over_normal_acipimox",
+            "GH AUC after GHRH under acipimox, obese / normal",
+            *_band(1842, 360, 4871, 1286),
+        ),
+    ),
+    _lanzi_scn,
+    _lanzi_measure,
+    _lanzi_draw,
+    cost=3.0,
+    prediction=True,
+)
+
 TARGETS = (V25, V26, V33)
-PENDING = (V23, V24, V27)
+PENDING = (V23, V24, V27, V34, V35, V36)
 """Pre-registered and failing on the model (docs/validation.md): the 2-day fast (V23, V24)
 needs insulin to fall over days of fasting, which the body model does not do; the
 sleep-onset surge under hyperglycaemia (V27, a prediction) is suppressed far more than the
