@@ -40,7 +40,10 @@ COHORT_TARGETS = {
     "V01": V01_COHORT,
     **{
         tid: COHORT
-        for tid in ("V05", "V07", "V15", "V16", "V23", "V24", "V25", "V26", "V27", "V33")
+        for tid in (
+            *("V05", "V07", "V15", "V16", "V23", "V24", "V25", "V26", "V27", "V33"),
+            *("V34", "V35", "V36"),
+        )
     },
 }
 
@@ -173,7 +176,7 @@ def test_all_targets_build_valid_scenarios():
     assert list(pending) == [
         *("R01", "R02", "R03", "R04", "R05"),  # remodelling: weeks of simulated time
         *("R06", "R07", "R08", "R09", "R10", "R11", "R12"),
-        *("V23", "V24", "V27", "V29", "V32", "V58", "V61", "V62", "V63"),
+        *("V23", "V24", "V27", "V29", "V32", "V34", "V35", "V36", "V58", "V61", "V62", "V63"),
     ]
     assert not set(pending) & set(targets)
     assert [t.id for t in select(["V27"])] == ["V27"]  # run when named
