@@ -321,7 +321,12 @@ class PhysiologyModel(mesa.Model):
         # H1: bursts the hazard has reached (a stochastic event between steps)
         gain = sch.modulator("gh_secretion", "all", t0)
         bk.fire_gh_pulses(
-            x, sch.gh_pulses, gain, self.ctx.bp, bk.sleep_metab_gate(t0, sch, self.ctx.bp)
+            x,
+            sch.gh_pulses,
+            gain,
+            self.ctx.bp,
+            bk.sleep_metab_gate(t0, sch, self.ctx.bp),
+            max_age=self.dt,
         )
         due = sch.due(t0, t1)
         if due:

@@ -560,7 +560,12 @@ def pulse_mass(x: FloatArray, bp: SimpleNamespace, multiplier: float, sup: float
 
 
 def fire_gh_pulses(
-    x: FloatArray, draws: FloatArray, gain: float, bp: SimpleNamespace, sleep_gate: float = 0.0
+    x: FloatArray,
+    draws: FloatArray,
+    gain: float,
+    bp: SimpleNamespace,
+    sleep_gate: float = 0.0,
+    max_age: float = 0.0,
 ) -> int:
     """H1: start every burst whose threshold the integrated pulse hazard has crossed.
 
@@ -573,6 +578,16 @@ def fire_gh_pulses(
     ``sleep_gate`` the share of metabolic inhibition withdrawn (:func:`sleep_metab_gate`).
     A stochastic event between engine steps, not part of the right-hand side: it changes
     ``x`` in place. Returns the number of bursts started.
+
+    The engine looks at the hazard only at its step boundaries, so a threshold is found up
+    to one step (``max_age``) after the hazard crossed it. The burst is started where it
+    would be had it begun at the crossing: its age is the hazard past the threshold over the
+    hazard's current rate (at most ``max_age``), its mass is put into the two-stage kernel as
+    the kernel holds it after that age (``gh_b1 = M e^-a``, ``gh_b2 = M a e^-a``,
+    a = age / ``gh_pulse_tau_min``) and the part already released goes to plasma GH. Without
+    this a burst's rise lagged the stiff reference by up to a step, and liver STAT5-P's
+    worst error did not shrink with the step (8.1 % at 0.25 min); with it, 1.0 %
+    (tests/test_accuracy.py). The reference solver stops at the crossing: ``max_age`` 0.
     """
     if len(draws) == 0:
         return 0
@@ -585,7 +600,14 @@ def fire_gh_pulses(
             return fired
         x[IDX["gh_hazard"]] -= draws[k, 0]
         x[IDX["gh_fired"]] += 1.0
-        x[IDX["gh_b1"]] += pulse_mass(x, bp, float(draws[k, 1]), sup)
+        mass = pulse_mass(x, bp, float(draws[k, 1]), sup)
+        rate = gh_drive(x, bp) / bp.gh_pulse_interval_min
+        age = min(max_age, x[IDX["gh_hazard"]] / rate) if rate > 0.0 and max_age > 0.0 else 0.0
+        a = age / bp.gh_pulse_tau_min
+        b1, b2 = mass * math.exp(-a), mass * a * math.exp(-a)
+        x[IDX["gh_b1"]] += b1
+        x[IDX["gh_b2"]] += b2
+        x[IDX["gh"]] += mass - b1 - b2
         fired += 1
 
 
