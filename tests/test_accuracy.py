@@ -139,7 +139,7 @@ def test_whole_body_within_one_percent(body_runs):
     strict=True,
     reason="known defect: at the default 1-min step liver STAT5-P is up to 2.5 % off the"
     " reference right after a GH burst starts; the error is the hazard's splitting lag and"
-    " falls with the step (2.1 % at 0.5 min, 1.0 % at 0.25 min; next tests)",
+    " falls with the step (0.7 % at 0.25 min; next tests)",
 )
 def test_whole_body_gh_signalling_within_one_percent(body_runs):
     """Liver STAT5-P through the regulated GH bursts within 1 % of the stiff reference."""

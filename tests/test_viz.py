@@ -891,3 +891,21 @@ def test_grid_layout_keeps_every_panel_inside_the_figure_and_off_its_neighbours(
                 overlap_w = min(t.x1, box.x1) - max(t.x0, box.x0)
                 overlap_h = min(t.y1, box.y1) - max(t.y0, box.y0)
                 assert overlap_w <= 2 or overlap_h <= 2, (stem, "figure text over a panel")
+
+
+def test_node_units_follow_the_species_declaration():
+    """A pathway panel's unit is the species table's: fractions are 'fraction', species
+    declared relative are never labelled a fraction of total, amounts keep their unit."""
+    from sim.kinetics.species import TISSUE_SPECIES
+    from sim.viz.data import node_unit
+
+    for tissue, species in TISSUE_SPECIES.items():
+        for s in species:
+            unit = node_unit(s.name, tissue=tissue)
+            if s.unit == "fraction":
+                assert unit == "fraction", (tissue, s.name)
+            elif s.unit == "relative":
+                assert unit in ("relative to basal", "relative units"), (tissue, s.name)
+                assert (unit == "relative to basal") == (s.initial == 1.0), (tissue, s.name)
+            else:
+                assert unit == s.unit, (tissue, s.name)

@@ -586,7 +586,7 @@ def fire_gh_pulses(
     the kernel holds it after that age (``gh_b1 = M e^-a``, ``gh_b2 = M a e^-a``,
     a = age / ``gh_pulse_tau_min``) and the part already released goes to plasma GH. Without
     this a burst's rise lagged the stiff reference by up to a step, and liver STAT5-P's
-    worst error did not shrink with the step (8.1 % at 0.25 min); with it, 1.0 %
+    worst error did not shrink with the step (8.1 % at 0.25 min); with it, 0.7 %
     (tests/test_accuracy.py). The reference solver stops at the crossing: ``max_age`` 0.
     """
     if len(draws) == 0:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.inputs import load_json, load_yaml, read_text
+from sim.kinetics.species import TISSUE_SPECIES
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +37,26 @@ SUBTYPE_ORDER: tuple[str, ...] = (
 )
 """Display order of cell subtypes; unknown subtypes follow alphabetically."""
 
-RELATIVE_NODES: frozenset[str] = frozenset(
-    {"lcfa", "dag", "amp_atp", "glut4_content", "mito", "ampk_content", "pgc1a"}
-)
-"""Pathway nodes expressed relative to a reference level rather than as a 0-1 fraction."""
+
+def _relative_species(reference: bool) -> frozenset[str]:
+    """Cell species declared ``relative`` (sim.kinetics.species) whose initial value is 1 (a
+    ratio to a reference level: ``reference``) or not (a signal in its own units)."""
+    return frozenset(
+        s.name
+        for species in TISSUE_SPECIES.values()
+        for s in species
+        if s.unit == "relative" and (s.initial == 1.0) == reference
+    )
+
+
+RELATIVE_NODES: frozenset[str] = _relative_species(reference=True)
+"""Pathway nodes expressed as a ratio to a reference level (1 = fasting, rest, untrained)."""
+SIGNAL_NODES: frozenset[str] = _relative_species(reference=False)
+"""Relative nodes in their own units (PDK4 and its mRNA, the PGC-1alpha training signal)."""
+DECLARED_UNITS: dict[str, str] = {
+    s.name: s.unit for species in TISSUE_SPECIES.values() for s in species
+}
+"""Each cell species' declared unit (fraction, relative, or a unit of amount per tissue)."""
 
 CELL_ID_COLUMNS: tuple[str, ...] = ("cell_id", "tissue", "subtype", "zone", "time_min")
 """Identifying columns of ``cells.parquet`` (everything else is a per-cell quantity)."""
@@ -170,7 +187,11 @@ def node_unit(node: str, units: Mapping[str, str] | None = None, tissue: str = "
     for key in (f"{tissue}.{node}", node):
         if key in units:
             return units[key]
-    return "relative to basal" if node in RELATIVE_NODES else "fraction"
+    if node in RELATIVE_NODES:
+        return "relative to basal"
+    if node in SIGNAL_NODES:
+        return "relative units"
+    return DECLARED_UNITS.get(node, "fraction")
 
 
 def cell_node_values(cells: pd.DataFrame, tissue: str, node: str) -> pd.DataFrame:

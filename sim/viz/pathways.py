@@ -46,8 +46,8 @@ MEAN_COLOR = "tab:blue"
 NCOLS = 4
 CONSTANT_REL = 1e-6
 """A node whose range over the run is below this fraction of its size is called constant."""
-MIN_SPAN = {"fraction": 0.02, "relative to basal": 0.1}
-"""Smallest y range of a panel by unit: 2 % of the total, or 0.1 x basal."""
+MIN_SPAN = {"fraction": 0.02, "relative to basal": 0.1, "relative units": 0.1}
+"""Smallest y range of a panel by unit: 2 % of the total, 0.1 x basal, 0.1 of a signal."""
 ARM_COLORS = {
     "insulin": "tab:blue",
     "GH": "tab:purple",
