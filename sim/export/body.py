@@ -141,6 +141,7 @@ INPUT_UNITS: dict[str, str] = {
     "cortisol_awakening": "nM/min",
     "sws": "1",
     "presleep_debt_h": "h",
+    "sleep_metab_gate": "1",
     SET_POINT: "nM",
 }
 """Units of the scheduled inputs (:class:`BodyInputs` field docs)."""
