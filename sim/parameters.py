@@ -348,6 +348,7 @@ MUSCLE: tuple[Param, ...] = (
         "2007, JCEM 92:3967); calibrated to that 2-fold at the model's muscle Akt-P in a clamp "
         "at 80 uU/mL with FFA held at 1 mM (0.35, against pdk4_akt_ref at fasting)",
         (0, 100),
+        kind="literature",
     ),
     P(
         "pdk4_akt_ref",
