@@ -28,9 +28,6 @@ class CoupledSystem:
         self.model = model
         self.shapes = {t: ts.y.shape for t, ts in model.tissues.items()}
         self.nx = len(model.x)
-        self.last_flux = model.last_flux
-        """The fluxes of the last right-hand side evaluated: the liver's portal inputs read
-        the visceral FFA and TNF-alpha release from them, as the engine's from its last step."""
 
     def pack(self) -> FloatArray:
         m = self.model
@@ -48,10 +45,21 @@ class CoupledSystem:
         m = self.model
         x, ys = self.unpack(v)
         base = en.systemic_inputs(t, x, m.ctx)
+        # The liver's portal inputs carry the visceral adipocytes' FFA and TNF-alpha release
+        # of this same state: the other tissues first (their inputs do not read the cell
+        # fluxes), then the liver with the fluxes they give, so the right-hand side is a
+        # function of (t, v) alone, as a stiff solver assumes.
         dys, rates = {}, {}
-        for name, tissue in m.tissues.items():
+        order = sorted(m.tissues, key=lambda name: name == "liver")
+        cf = None  # no tissue before the liver reads the cell fluxes
+        for name in order:
+            tissue = m.tissues[name]
+            if name == "liver":  # only the visceral release is read from these fluxes
+                unset = en.Tissue(name, np.zeros_like(ys[name]), tissue.params, tissue.layout, 0)
+                partial = {**rates, name: unset}
+                cf = en.cell_fluxes(partial, x, 1.0, m.ctx, m.adipose_pool, m.muscle_weights)
             view = en.Tissue(name, ys[name], tissue.params, tissue.layout, tissue.mass_kg)
-            u = en.tissue_inputs(t, x, m.ctx, view, base, self.last_flux)
+            u = en.tissue_inputs(t, x, m.ctx, view, base, cf)
             dys[name] = cell_rhs(name, ys[name], u, tissue.params)
             rates[name] = en.Tissue(name, dys[name], tissue.params, tissue.layout, tissue.mass_kg)
         # instantaneous rates (dt = 1 min)
@@ -62,7 +70,7 @@ class CoupledSystem:
         igf1_m = float(
             np.mean(en.Tissue("liver", ys["liver"], li.params, li.layout, 0).row("igf1_m"))
         )
-        cf = self.last_flux = dataclasses.replace(cf, igf1_m=igf1_m)
+        cf = dataclasses.replace(cf, igf1_m=igf1_m)
         if m.ctx.medium is None:
             inputs = bk.body_inputs(t, m.ctx.sch, m.ctx.bp)
             dx = bk.body_rhs(x, inputs, cf, m.ctx.bp, m.ctx.geo)
