@@ -78,6 +78,13 @@ PROTOCOLS = st.sampled_from(
     protocol=None,
     seed=0,
 )
+@example(  # found by hypothesis: NF-kB co-induction drove SOCS3 mRNA above full induction,
+    # which its declaration as a fraction refused
+    params={"adipose.w_socs3_nfkb": 2.75, "adipose.w_nfkb_ffa": 2.0},
+    ivs=[],
+    protocol=None,
+    seed=0,
+)
 def test_valid_inputs_run_cleanly(params, ivs, protocol, seed):
     scn = {
         "name": "prop",

@@ -33,8 +33,19 @@ _RECEPTOR = (
         "steady state, so not bounded by 1)",
         0.0,
     ),
-    Species("socs3_m2", F, "SOCS3 mature mRNA (delay stage 2)", 0.0),
-    Species("socs3", F, "SOCS3 protein (relative to full induction)", 0.0),
+    Species(
+        "socs3_m2",
+        "relative",
+        "SOCS3 mature mRNA (delay stage 2; 1 = full induction by pSTAT5, which NF-kB "
+        "co-induction can exceed)",
+        0.0,
+    ),
+    Species(
+        "socs3",
+        "relative",
+        "SOCS3 protein (1 = full induction by pSTAT5, which NF-kB co-induction can exceed)",
+        0.0,
+    ),
     Species("lcfa", "relative", "intracellular long-chain acyl-CoA (1 = fasting level)", 1.0),
     Species("dag", "relative", "DAG/ceramide derived from FFA (1 = fasting level)", 1.0),
     Species("pkc", F, "novel PKC (theta in muscle, epsilon in liver) active", 0.0),
