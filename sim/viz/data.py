@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.inputs import load_json, load_yaml, read_text
 from sim.kinetics.species import TISSUE_SPECIES
+from sim.types import Species
 
 logger = logging.getLogger(__name__)
 
@@ -38,25 +39,14 @@ SUBTYPE_ORDER: tuple[str, ...] = (
 """Display order of cell subtypes; unknown subtypes follow alphabetically."""
 
 
-def _relative_species(reference: bool) -> frozenset[str]:
-    """Cell species declared ``relative`` (sim.kinetics.species) whose initial value is 1 (a
-    ratio to a reference level: ``reference``) or not (a signal in its own units)."""
-    return frozenset(
-        s.name
-        for species in TISSUE_SPECIES.values()
-        for s in species
-        if s.unit == "relative" and (s.initial == 1.0) == reference
-    )
-
-
-RELATIVE_NODES: frozenset[str] = _relative_species(reference=True)
-"""Pathway nodes expressed as a ratio to a reference level (1 = fasting, rest, untrained)."""
-SIGNAL_NODES: frozenset[str] = _relative_species(reference=False)
-"""Relative nodes in their own units (PDK4 and its mRNA, the PGC-1alpha training signal)."""
-DECLARED_UNITS: dict[str, str] = {
-    s.name: s.unit for species in TISSUE_SPECIES.values() for s in species
+DECLARED_SPECIES: dict[str, Species] = {
+    s.name: s for species in TISSUE_SPECIES.values() for s in species
 }
-"""Each cell species' declared unit (fraction, relative, or a unit of amount per tissue)."""
+"""Each cell species by name, as sim.kinetics.species declares it (unit, initial value)."""
+RELATIVE_NODES: frozenset[str] = frozenset(
+    name for name, s in DECLARED_SPECIES.items() if s.unit == "relative" and s.initial == 1.0
+)
+"""Pathway nodes expressed as a ratio to a reference level (1 = fasting, rest, untrained)."""
 
 CELL_ID_COLUMNS: tuple[str, ...] = ("cell_id", "tissue", "subtype", "zone", "time_min")
 """Identifying columns of ``cells.parquet`` (everything else is a per-cell quantity)."""
@@ -187,11 +177,12 @@ def node_unit(node: str, units: Mapping[str, str] | None = None, tissue: str = "
     for key in (f"{tissue}.{node}", node):
         if key in units:
             return units[key]
-    if node in RELATIVE_NODES:
-        return "relative to basal"
-    if node in SIGNAL_NODES:
-        return "relative units"
-    return DECLARED_UNITS.get(node, "fraction")
+    declared = DECLARED_SPECIES.get(node)
+    if declared is None or declared.unit == "fraction":
+        return "fraction"
+    if declared.unit == "relative":  # a ratio to a reference level, or a signal's own units
+        return "relative to basal" if node in RELATIVE_NODES else "relative units"
+    return declared.unit
 
 
 def cell_node_values(cells: pd.DataFrame, tissue: str, node: str) -> pd.DataFrame:
