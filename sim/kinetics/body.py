@@ -16,7 +16,7 @@ import bisect
 import math
 from dataclasses import dataclass
 from functools import cached_property
-from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,6 +29,9 @@ from sim.units import (
     PALMITATE_KG_PER_UMOL,
     PMOL_PER_UU_INSULIN,
 )
+
+if TYPE_CHECKING:
+    from sim.parameters import BodyParams
 
 SCALARS: tuple[str, ...] = (
     "q_glc",
@@ -184,7 +187,7 @@ class CellFluxes:
     igf1_m: float
 
 
-def masses(bp: SimpleNamespace) -> Masses:
+def masses(bp: BodyParams) -> Masses:
     """Tissue masses from body mass and composition (DESIGN: muscle 40 % of lean mass)."""
     fat = bp.body_mass_kg * bp.fat_fraction
     lean = bp.body_mass_kg - fat
@@ -197,27 +200,27 @@ def masses(bp: SimpleNamespace) -> Masses:
     )
 
 
-def glucose_mM(x: FloatArray, bp: SimpleNamespace) -> float:
+def glucose_mM(x: FloatArray, bp: BodyParams) -> float:
     return float(x[IDX["q_glc"]]) / bp.vg_dl_kg / MG_DL_PER_MM_GLC
 
 
-def insulin_pmol_l(x: FloatArray, bp: SimpleNamespace) -> float:
+def insulin_pmol_l(x: FloatArray, bp: BodyParams) -> float:
     return float(x[IDX["ins_p"]]) / bp.vi_l_kg
 
 
-def ffa_mM(x: FloatArray, bp: SimpleNamespace) -> float:
+def ffa_mM(x: FloatArray, bp: BodyParams) -> float:
     return float(x[IDX["ffa"]]) / bp.vffa_l_kg / 1000.0
 
 
-def gh_ug_l(x: FloatArray, bp: SimpleNamespace) -> float:
+def gh_ug_l(x: FloatArray, bp: BodyParams) -> float:
     return float(x[IDX["gh"]]) / bp.gh_vd_l_kg
 
 
-def tnf_pg_ml(x: FloatArray, bp: SimpleNamespace) -> float:
+def tnf_pg_ml(x: FloatArray, bp: BodyParams) -> float:
     return float(x[IDX["tnf"]]) / bp.tnf_v_ml_kg
 
 
-def brain_other_uptake(g_mM: float, bp: SimpleNamespace) -> float:
+def brain_other_uptake(g_mM: float, bp: BodyParams) -> float:
     """Insulin-independent uptake (mg/kg/min): brain (saturated GLUT1/3) and other tissues."""
     return (
         bp.v_brain
@@ -228,7 +231,7 @@ def brain_other_uptake(g_mM: float, bp: SimpleNamespace) -> float:
     )
 
 
-def renal_loss(g_mM: float, bp: SimpleNamespace) -> float:
+def renal_loss(g_mM: float, bp: BodyParams) -> float:
     """Renal glucose excretion above threshold (mg/kg/min); Dalla Man 2007."""
     return bp.k_renal * max(g_mM - bp.renal_threshold_mM, 0.0) * MG_DL_PER_MM_GLC * bp.vg_dl_kg
 
@@ -239,7 +242,7 @@ def exercise_drive(intensity: float, start: float, power: float) -> float:
     return (max(intensity - start, 0.0) / (1.0 - start)) ** power
 
 
-def sympathetic_drive(intensity: float, ex_dur: float, bp: SimpleNamespace) -> tuple[float, float]:
+def sympathetic_drive(intensity: float, ex_dur: float, bp: BodyParams) -> tuple[float, float]:
     """C2: adrenomedullary (adrenaline) and sympathetic neural (noradrenaline) drive of
     exercise, each raised as the bout goes on (``ex_dur``: 0 at rest, towards 1 after about
     an hour of work; Galbo 1975: catecholamines keep rising during prolonged exercise).
@@ -251,14 +254,14 @@ def sympathetic_drive(intensity: float, ex_dur: float, bp: SimpleNamespace) -> t
     return adr, nor
 
 
-def hypoglycaemia(g_mM: float, bp: SimpleNamespace) -> float:
+def hypoglycaemia(g_mM: float, bp: BodyParams) -> float:
     """C1/C2: glucose deficit (mM) below the glycaemic threshold of counter-regulation
     (glucagon, adrenaline and noradrenaline all at ~3.8 mM; Mitrakou 1991)."""
     return max(bp.counterreg_threshold_mM - g_mM, 0.0)
 
 
 def catecholamine_targets(
-    intensity: float, ex_dur: float, g_mM: float, bp: SimpleNamespace
+    intensity: float, ex_dur: float, g_mM: float, bp: BodyParams
 ) -> tuple[float, float]:
     """C2: plasma adrenaline and noradrenaline (pg/mL) the adrenal medulla and sympathetic
     nerves drive towards: basal, times exercise and hypoglycaemia gains."""
@@ -273,7 +276,7 @@ def catecholamine_targets(
     return adr, nor
 
 
-def adrenergic_signal(x: FloatArray, bp: SimpleNamespace) -> float:
+def adrenergic_signal(x: FloatArray, bp: BodyParams) -> float:
     """C2: circulating beta/alpha2-adrenergic signal to cells and beta cells: plasma
     adrenaline above basal, in units of its rise per unit of exercise drive (so 0 at rest
     and ~0.3 after a few minutes at 70 % VO2max, the scale the cell laws were built on)."""
@@ -281,13 +284,13 @@ def adrenergic_signal(x: FloatArray, bp: SimpleNamespace) -> float:
     return max(excess, 0.0) / bp.w_adr_exercise
 
 
-def noradrenergic_signal(x: FloatArray, bp: SimpleNamespace) -> float:
+def noradrenergic_signal(x: FloatArray, bp: BodyParams) -> float:
     """C1/C2: sympathetic neural tone (plasma noradrenaline above basal, fold - 1)."""
     return max(float(x[IDX["nor"]]) / bp.nor_basal_pg_ml - 1.0, 0.0)
 
 
 def glucagon_secretion(
-    g_mM: float, ins_uU: float, islet_rel: float, aa: float, nor: float, bp: SimpleNamespace
+    g_mM: float, ins_uU: float, islet_rel: float, aa: float, nor: float, bp: BodyParams
 ) -> float:
     """C1: alpha-cell secretion relative to the fasting rate.
 
@@ -309,20 +312,20 @@ def glucagon_secretion(
     return glc * hypo * islet * systemic * stim
 
 
-def portal_glucagon(x: FloatArray, bp: SimpleNamespace) -> float:
+def portal_glucagon(x: FloatArray, bp: BodyParams) -> float:
     """C1: glucagon reaching the liver (pg/mL): plasma plus the pancreatic output diluted
     in portal blood (portal ~1.5x peripheral at rest)."""
     return float(x[IDX["gcg"]]) * (1.0 + bp.gcg_portal_excess)
 
 
-def beta_static(g_mM: float, ra: float, bp: SimpleNamespace) -> float:
+def beta_static(g_mM: float, ra: float, bp: BodyParams) -> float:
     """B1: steady-state secretion (pmol/kg/min) for glucose, with the incretin gain of oral Ra."""
     g = max(g_mM, 0.0) ** bp.beta_n
     sr = bp.beta_sr_max * g / (bp.beta_k_mM**bp.beta_n + g)
     return bp.beta_capacity * sr * (1.0 + bp.k_incretin * ra)
 
 
-def first_phase_release(g_mM: float, g_adapt: float, rrp: float, bp: SimpleNamespace) -> float:
+def first_phase_release(g_mM: float, g_adapt: float, rrp: float, bp: BodyParams) -> float:
     """B1 first phase: fraction of the readily releasable pool (RRP) exocytosed per minute.
 
     Mechanism (Grodsky 1972, threshold-distributed granule packets; Henquin 2000, K-ATP
@@ -339,14 +342,14 @@ def first_phase_release(g_mM: float, g_adapt: float, rrp: float, bp: SimpleNames
     return bp.k_rrp_release * gate * max(g_mM - g_adapt, 0.0) * max(rrp, 0.0)
 
 
-def first_phase_stiffness(x: FloatArray, bp: SimpleNamespace) -> float:
+def first_phase_stiffness(x: FloatArray, bp: BodyParams) -> float:
     """Fastest rate (1/min) of the first-phase states at ``x``: pool exocytosis after a glucose
     jump (an iv bolus raises it for the next steps), adaptation and refilling."""
     rise = max(glucose_mM(x, bp) - float(x[IDX["g_adapt"]]), 0.0)
     return bp.k_rrp_release * rise + bp.k_glc_adapt + bp.k_rrp_refill
 
 
-def cortisol_target(clock_h: float, debt_h: float, bp: SimpleNamespace) -> float:
+def cortisol_target(clock_h: float, debt_h: float, bp: BodyParams) -> float:
     """S1: circadian cortisol set point (nM), raised by sleep debt.
 
     A quiescent period at ``cort_min_nM`` around the first half of the night, a rise from 6 h
@@ -372,7 +375,7 @@ CAR_SPAN_THETAS = 12.0
 """The awakening burst is followed for 12 time constants (its tail is then < 1e-4)."""
 
 
-def wake_times(sch, bp: SimpleNamespace) -> list[float]:  # noqa: ANN001
+def wake_times(sch, bp: BodyParams) -> list[float]:  # noqa: ANN001
     """Run times (min) of waking: the end of every sleep period that ends inside the run,
     and, for a run begun within 12 h after the habitual waking time, that waking before
     t = 0 when no sleep period covers or replaces it (the subject of a run begun in the
@@ -387,7 +390,7 @@ def wake_times(sch, bp: SimpleNamespace) -> list[float]:  # noqa: ANN001
     return sorted(ends)
 
 
-def cortisol_awakening(t: float, sch, bp: SimpleNamespace) -> float:  # noqa: ANN001
+def cortisol_awakening(t: float, sch, bp: BodyParams) -> float:  # noqa: ANN001
     """S1: the cortisol awakening response, nM/min of extra plasma cortisol.
 
     Each waking releases an ACTH-driven burst of ``cort_car_nM`` (gamma kernel with time
@@ -411,7 +414,7 @@ def cortisol_awakening(t: float, sch, bp: SimpleNamespace) -> float:  # noqa: AN
     return total
 
 
-def free_cortisol_nM(total_nM: float, bp: SimpleNamespace) -> float:
+def free_cortisol_nM(total_nM: float, bp: BodyParams) -> float:
     """Unbound plasma cortisol (nM) from total, by mass action (Coolens 1987): one
     high-affinity CBG site (capacity ``cbg_nM``, affinity ``k_cbg_per_nM``) and albumin binding
     in proportion to the free hormone (``albumin_bound_ratio`` bound per free). Solves
@@ -421,7 +424,7 @@ def free_cortisol_nM(total_nM: float, bp: SimpleNamespace) -> float:
     return (math.sqrt(b * b + 4.0 * a * total_nM) - b) / (2.0 * a) if total_nM > 0 else 0.0
 
 
-def sws_drive(t: float, sch, bp: SimpleNamespace) -> float:
+def sws_drive(t: float, sch, bp: BodyParams) -> float:
     """H1: slow-wave sleep intensity (0-1): deepest in the first sleep cycle after sleep onset
     and fading over the next (Van Cauter & Copinschi 2000: GH secretion follows SW sleep);
     zero awake."""
@@ -429,7 +432,7 @@ def sws_drive(t: float, sch, bp: SimpleNamespace) -> float:
     return 0.0 if since is None else math.exp(-since / bp.sws_tau_min)
 
 
-def sleep_metab_gate(t: float, sch, bp: SimpleNamespace) -> float:
+def sleep_metab_gate(t: float, sch, bp: BodyParams) -> float:
     """H1: share of the metabolic inhibition of GH release (hyperglycaemia's somatostatin
     tone, insulin's somatotroph inhibition) withdrawn while asleep, ``w_sleep_metab``; 0
     awake. Sleep-associated GH release is neural and escapes it: the sleep GH peak is not
@@ -440,7 +443,7 @@ def sleep_metab_gate(t: float, sch, bp: SimpleNamespace) -> float:
     return 0.0 if sch.sleep_since(t) is None else bp.w_sleep_metab
 
 
-def presleep_debt_h(t: float, sch, bp: SimpleNamespace) -> float:
+def presleep_debt_h(t: float, sch, bp: BodyParams) -> float:
     """S1/H1: hours of sleep debt while awake shortly before a scheduled sleep onset."""
     for onset in sch.sleep_onsets():
         if 0.0 < onset - t <= bp.presleep_window_min:
@@ -448,7 +451,7 @@ def presleep_debt_h(t: float, sch, bp: SimpleNamespace) -> float:
     return 0.0
 
 
-def free_igf1_rel(x: FloatArray, bp: SimpleNamespace) -> float:
+def free_igf1_rel(x: FloatArray, bp: BodyParams) -> float:
     """H1: free IGF-1 relative to the overnight-fasted reference: total IGF-1 over the
     binding it meets; IGFBP-1 (``igfbp1``, 1 at overnight fasting) binds more when insulin
     is low (Suikkari 1988), so free IGF-1 falls in fasting while total IGF-1 is unchanged."""
@@ -457,13 +460,13 @@ def free_igf1_rel(x: FloatArray, bp: SimpleNamespace) -> float:
     return total * (1.0 + k) / (1.0 + k * max(float(x[IDX["igfbp1"]]), 0.0))
 
 
-def igfbp1_target(ins_uU: float, bp: SimpleNamespace) -> float:
+def igfbp1_target(ins_uU: float, bp: BodyParams) -> float:
     """H1: hepatic IGFBP-1 output repressed by insulin (Suikkari 1988), 1 at fasting insulin."""
     k = bp.igfbp1_ins_K_uU
     return (k + bp.igfbp1_ins_ref_uU) / (k + max(ins_uU, 0.0))
 
 
-def ghrh_target(x: FloatArray, inp: BodyInputs, bp: SimpleNamespace) -> float:
+def ghrh_target(x: FloatArray, inp: BodyInputs, bp: BodyParams) -> float:
     """H1: hypothalamic GHRH drive (1 = awake, rested): raised by slow-wave sleep
     (Van Cauter & Copinschi 2000), by alpha2-adrenergic (noradrenergic) drive in exercise
     and by sleep pressure before a scheduled sleep onset under sleep debt (Spiegel 2000)."""
@@ -475,7 +478,7 @@ def ghrh_target(x: FloatArray, inp: BodyInputs, bp: SimpleNamespace) -> float:
     )
 
 
-def sst_target(x: FloatArray, g_mM: float, inp: BodyInputs, bp: SimpleNamespace) -> float:
+def sst_target(x: FloatArray, g_mM: float, inp: BodyInputs, bp: BodyParams) -> float:
     """H1: hypothalamic somatostatin tone (1 = awake, overnight fasted): raised by glucose
     above and lowered by glucose below the reference (hypothalamic glucose sensing; Roth
     1963), raised by free IGF-1 (long-loop feedback) and by plasma GH (short-loop
@@ -494,7 +497,7 @@ def sst_target(x: FloatArray, g_mM: float, inp: BodyInputs, bp: SimpleNamespace)
     return bp.sst_expr * glc * igf * fb * sleep * amino
 
 
-def ghrelin_target(ra: float, aa_abs: float, bp: SimpleNamespace) -> float:
+def ghrelin_target(ra: float, aa_abs: float, bp: BodyParams) -> float:
     """H1: gastric ghrelin secretion (pg/mL at steady state) suppressed by nutrients being
     absorbed, carbohydrate and protein, not by plasma glucose or insulin (Schaller 2003);
     it recovers as absorption ends, so it rises again before the next meal (Cummings 2004)."""
@@ -508,17 +511,17 @@ def receptor_occupancy(amount_ug_kg: float, vd_l_kg: float, mw: float, ec50_nM: 
     return c_nM / (ec50_nM + c_nM)
 
 
-def serm_occupancy(x: FloatArray, bp: SimpleNamespace) -> float:
+def serm_occupancy(x: FloatArray, bp: BodyParams) -> float:
     """H2: sermorelin (GHRH 1-29) on the somatotroph GHRH receptor."""
     return receptor_occupancy(float(x[IDX["serm"]]), bp.serm_vd_l_kg, bp.serm_mw, bp.serm_ec50_nM)
 
 
-def ipam_occupancy(x: FloatArray, bp: SimpleNamespace) -> float:
+def ipam_occupancy(x: FloatArray, bp: BodyParams) -> float:
     """H2: Ipamorelin on the ghrelin receptor (GHS-R1a)."""
     return receptor_occupancy(float(x[IDX["ipam"]]), bp.ipam_vd_l_kg, bp.ipam_mw, bp.ipam_ec50_nM)
 
 
-def gh_drive(x: FloatArray, bp: SimpleNamespace) -> float:
+def gh_drive(x: FloatArray, bp: BodyParams) -> float:
     """H1/H2: somatotroph drive (1 = awake, rested, overnight fasted): GHRH-receptor signal
     (endogenous GHRH plus sermorelin) amplified by ghrelin-receptor signal (ghrelin plus
     Ipamorelin), inhibited by somatostatin; its withdrawal permits the pulses."""
@@ -533,7 +536,7 @@ def gh_drive(x: FloatArray, bp: SimpleNamespace) -> float:
 
 
 def gh_suppression(
-    ins_uU: float, ffa: float, mod: float, bp: SimpleNamespace, sleep_gate: float = 0.0
+    ins_uU: float, ffa: float, mod: float, bp: BodyParams, sleep_gate: float = 0.0
 ) -> float:
     """H1: direct somatotroph inhibition by insulin and FFA; the ``gh_secretion`` modulator
     scales release (0 switches it off).
@@ -552,7 +555,7 @@ def gh_suppression(
     return mod * insulin / (1.0 + max(ffa - bp.gh_ffa_threshold_mM, 0.0) / bp.gh_ffa_K_mM)
 
 
-def pulse_mass(x: FloatArray, bp: SimpleNamespace, multiplier: float, sup: float) -> float:
+def pulse_mass(x: FloatArray, bp: BodyParams, multiplier: float, sup: float) -> float:
     """H1: GH released by one secretory burst (ug/kg): the mean mass scaled by the
     somatotroph drive at its start (mass rises more than frequency, Hartman 1992), the
     burst's own log-normal factor and the direct pituitary inhibition."""
@@ -563,7 +566,7 @@ def fire_gh_pulses(
     x: FloatArray,
     draws: FloatArray,
     gain: float,
-    bp: SimpleNamespace,
+    bp: BodyParams,
     sleep_gate: float = 0.0,
     max_age: float = 0.0,
 ) -> int:
@@ -611,7 +614,7 @@ def fire_gh_pulses(
         fired += 1
 
 
-def gh_secretion(x: FloatArray, bp: SimpleNamespace, suppression: float) -> float:
+def gh_secretion(x: FloatArray, bp: BodyParams, suppression: float) -> float:
     """H1: endogenous GH release (ug/kg/min): the bursts in progress (two-stage secretory
     kernel, time constant ``gh_pulse_tau_min``) plus basal secretion."""
     return x[IDX["gh_b2"]] / bp.gh_pulse_tau_min + bp.gh_basal_ug_kg_min * suppression
@@ -680,7 +683,7 @@ class BodyInputs:
     presleep_debt_h: float = 0.0
 
 
-def body_inputs(t: float, sch, bp: SimpleNamespace) -> BodyInputs:  # noqa: ANN001
+def body_inputs(t: float, sch, bp: BodyParams) -> BodyInputs:  # noqa: ANN001
     """The body's inputs at run time ``t`` from the schedule ``sch`` (a
     :class:`sim.signals.Schedule`, its clamp included) and the body parameters (the
     awakening response, slow-wave sleep and pre-sleep windows have parameters)."""
@@ -725,7 +728,7 @@ property of the infusion's controller, not of the subject)."""
 
 
 def body_rhs(
-    x: FloatArray, inp: BodyInputs, cf: CellFluxes, bp: SimpleNamespace, geo: Geometry
+    x: FloatArray, inp: BodyInputs, cf: CellFluxes, bp: BodyParams, geo: Geometry
 ) -> FloatArray:
     """Time derivative of the body state (scalars then interstitial insulin nodes).
 
@@ -854,7 +857,7 @@ def _counterreg_rhs(
     g: float,
     ins_uU: float,
     inp: BodyInputs,
-    bp: SimpleNamespace,
+    bp: BodyParams,
 ) -> None:
     """C1/C2: glucagon, adrenaline and noradrenaline, the exercise-duration term and the
     meal amino acids that stimulate glucagon. Each hormone relaxes to its secretion-driven
@@ -873,7 +876,7 @@ def _counterreg_rhs(
     d["gcg"] = math.log(2) / bp.gcg_half_life_min * (bp.gcg_basal_pg_ml * sec - s["gcg"])
 
 
-def islet_reference(bp: SimpleNamespace) -> float:
+def islet_reference(bp: BodyParams) -> float:
     """C1: secretion (pmol/kg/min) of a healthy islet at 5 mM glucose, against which the
     intra-islet insulin signal to the alpha cells is measured."""
     g = bp.glc_ref_mM**bp.beta_n
@@ -895,7 +898,7 @@ def _gh_rhs(
     ffa: float,
     ra: float,
     inp: BodyInputs,
-    bp: SimpleNamespace,
+    bp: BodyParams,
 ) -> None:
     """H1/H2/B3: hypothalamic regulators, the pulse hazard and bursts, secretagogue release
     from the pituitary pool, rhGH kinetics."""
@@ -936,7 +939,7 @@ def _isf_rhs(
     dx: FloatArray,
     ins_pmol_l: float,
     flow: float,
-    bp: SimpleNamespace,
+    bp: BodyParams,
     geo: Geometry,
 ) -> None:
     """B1: transendothelial insulin transport into capillary-segment interstitium, local
