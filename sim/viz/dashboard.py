@@ -14,7 +14,7 @@ identical figures. ``sim dashboard`` serves :func:`Page` with ``solara run`` (bo
 
 Intervention doses follow the scenario library: a 75 g mixed breakfast (configs/ogtt.yaml
 carbohydrate load), 45 min cycling at 60 % VO2max, 0.5 mg sc rhGH
-(configs/scenarios/rhgh_replacement.yaml) and 300 ug sc Ipamorelin
+(an adult replacement dose; Molitch 2011) and 300 ug sc Ipamorelin
 (configs/scenarios/gh_secretagogue_nightly.yaml).
 """
 
