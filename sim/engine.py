@@ -24,7 +24,7 @@ from sim.graph import CellLayout
 from sim.interventions import REGISTRY
 from sim.interventions.diet import diet_inputs, diet_level  # noqa: F401  (re-exported)
 from sim.kinetics import body as bk
-from sim.kinetics import cell_inputs, compiled
+from sim.kinetics import body_compiled, cell_inputs, compiled
 from sim.kinetics.body import CellFluxes
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import BoundRHS, stiffness_bound
@@ -433,19 +433,10 @@ class BodyRHS:
         return bk.body_rhs(x, inputs, self.fluxes(t), ctx.bp, ctx.geo)
 
 
-def advance_body(
-    t: float,
-    x: FloatArray,
-    cf: CellFluxes,
-    ctx: RunContext,
-    dt: float,
-    prev: CellFluxes | None = None,
-) -> FloatArray:
-    """Advance the body over ``dt`` with the cells' fluxes of this step (``prev``, the last
-    step's, sets how the glucose fluxes vary across it: :class:`BodyRHS`)."""
+def body_substeps(x: FloatArray, cf: CellFluxes, ctx: RunContext, dt: float) -> int:
+    """RK4 substeps of the body over ``dt`` from ``x``: set by its fastest rate."""
     bp = ctx.bp
-    geo = ctx.geo
-    kte = geo.kte_max
+    kte = ctx.geo.kte_max
     fastest = max(
         bk.HOLD_RATE,
         bp.k_ins_clear,
@@ -454,5 +445,27 @@ def advance_body(
         bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade + bp.d_isf * 8.0,
         bk.first_phase_stiffness(x, bp),
     )
+    return numerics.substeps(dt, fastest)
+
+
+def advance_body(
+    t: float,
+    x: FloatArray,
+    cf: CellFluxes,
+    ctx: RunContext,
+    dt: float,
+    prev: CellFluxes | None = None,
+    kernel: str | None = None,
+) -> FloatArray:
+    """Advance the body over ``dt`` with the cells' fluxes of this step (``prev``, the last
+    step's, sets how the glucose fluxes vary across it: :class:`BodyRHS`).
+
+    ``kernel="numba"`` (the default where numba imports, :func:`default_kernel`) runs the
+    same RK4 of the same right-hand side compiled (:mod:`sim.kinetics.body_compiled`,
+    generated from the traced :func:`~sim.kinetics.body.body_rhs`); ``"numpy"``, or a
+    compiled body that cannot be made, runs it in Python (the reference)."""
     rhs = BodyRHS(cf, ctx, t, dt, prev)
-    return numerics.rk4(rhs, t, x, dt, numerics.substeps(dt, fastest))
+    n_sub = body_substeps(x, cf, ctx, dt)
+    if (kernel or default_kernel()) == "numba" and body_compiled.available():
+        return body_compiled.advance(rhs, t, x, dt, n_sub)
+    return numerics.rk4(rhs, t, x, dt, n_sub)

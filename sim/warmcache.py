@@ -14,9 +14,10 @@ again. A run started from the cache is bit for bit the run warmed up from scratc
 
 The key (:func:`key`) hashes: the scenario with every default (:func:`warm_up_view`: its
 name and the interventions that act only after t = 0 left out, see below), the warm-up
-lengths, the kernel (numpy or numba), a hash of every ``.py`` file of the package (an
-edited rate law, or any other edit, misses), and the versions of Python, numpy, scipy (and
-numba when it is the kernel), the machine type and numpy's enabled CPU features (SIMD paths
+lengths, the kernel (numpy or numba; with numba, whether the body is compiled, and the hash
+of its generated code), a hash of every ``.py`` file of the package (an edited rate law, or
+any other edit, misses), and the versions of Python, numpy, scipy (and numba when it is the
+kernel), the machine type and numpy's enabled CPU features (SIMD paths
 may round differently). The per-agent engine (``engine: agent``) is never cached.
 
 Shared warm-ups: the warm-up runs on the schedule without meals, boluses, exercise, infusions,
@@ -187,7 +188,11 @@ def key_parts(model: PhysiologyModel, warm_up_min: tuple[float, float]) -> dict[
     if kernel == "numba":
         import numba
 
+        from sim.kinetics import body_compiled
+
         parts["numba"] = numba.__version__
+        # the compiled body (its generated code: laws, tracer, sympy) or the Python one
+        parts["body"] = body_compiled.key() if body_compiled.available() else "python"
     return parts
 
 

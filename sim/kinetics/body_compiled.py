@@ -1,0 +1,354 @@
+"""The body's right-hand side and its RK4 in compiled code, generated from the body's laws.
+
+Nothing here restates a rate law. :func:`sim.kinetics.body.body_rhs` is traced on sympy
+symbols (:func:`sim.export.body_trace.trace_node_laws`, the trace the SBML export is made
+from; the switches of a clamp or a held infusion become piecewise expressions) with one
+generic interstitial node per tissue; the traced expressions are reduced to common
+subexpressions (``sympy.cse``) and printed as straight-line Python on flat float arrays:
+``x`` (the state: scalars, then interstitial nodes), ``inp`` (the scheduled inputs),
+``fl`` (the cell fluxes) and ``par`` (body parameters, the geometry's hepatic extraction
+and the unit constants). The generated ``rhs`` writes every scalar's derivative and loops
+over the nodes of the actual geometry (each node's law with its transendothelial multiplier
+and its exchange term, the Laplacian row times the nodes in scipy's CSR order). A fixed
+template adds ``advance``: the classical RK4 of :func:`sim.numerics.rk4`, same stages, same
+stage times and same arithmetic order, with the glucose fluxes varying across the step as
+:class:`sim.engine.BodyRHS` sets them. Both are compiled with ``numba.njit``.
+
+Tracing and reducing take ~3 s, so the generated module is written into the numba cache
+folder (``SIM_NUMBA_CACHE``, default ``~/.cache/sim/numba``) under a name made of a hash of
+the sources it is generated from (the body's laws, the tracer, this file) and the sympy,
+numba, numpy and Python versions, and numba caches its machine code beside it: an edited law
+gets a new module, an unchanged one loads in well under a second.
+
+The Python body (:func:`sim.numerics.rk4` of :class:`sim.engine.BodyRHS`) stays the
+reference and the fallback (no numba, or no sympy to trace with); the compiled derivative
+agrees with :func:`~sim.kinetics.body.body_rhs` to round-off (``tests/test_body_compiled.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import sys
+import types
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.kinetics import body as bk
+from sim.kinetics import compiled
+from sim.types import FloatArray
+
+log = logging.getLogger(__name__)
+
+_SOURCES = (
+    ("sim", "kinetics", "body.py"),
+    ("sim", "export", "body_trace.py"),
+    ("sim", "export", "trace.py"),
+    ("sim", "kinetics", "body_compiled.py"),
+)
+"""Files the generated module is made from (relative to the package's parent folder)."""
+
+_NODE = "node_"
+"""Prefix of the per-node variables of the generated node loop."""
+
+_TEMPLATE = '''
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def laplacian_row(x, k, lp_ptr, lp_ind, lp_dat):
+    """Row k of the Laplacian times the nodes, summed in scipy's CSR order."""
+    s = 0.0
+    for j in range(lp_ptr[k], lp_ptr[k + 1]):
+        s += lp_dat[j] * x[N_SCALARS + lp_ind[j]]
+    return s
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def fluxes_at(tt, f0, slope, t0, dt, fl):
+    """The cell fluxes at time tt inside the step (sim.engine.BodyRHS.fluxes)."""
+    tau = tt - t0 - 0.5 * dt
+    for j in range(f0.shape[0]):
+        fl[j] = f0[j] + slope[j] * tau
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def advance(x, t, dt, n, inp, f0, slope, t0, dt_f, par, kte, n_m, lp_ptr, lp_ind, lp_dat):
+    """RK4 as sim.numerics.rk4 (n substeps of dt / n) from (t, x). inp[i, j]: the inputs
+    of substep i at its start (j = 0), midpoint (1) and end (2); the fluxes are f0 + slope *
+    (time - t0 - dt_f / 2). Returns the new state; x is not modified."""
+    h = dt / n
+    m = x.shape[0]
+    y = x.copy()
+    stage = np.empty(m)
+    k1 = np.empty(m)
+    k2 = np.empty(m)
+    k3 = np.empty(m)
+    k4 = np.empty(m)
+    fl = np.empty(f0.shape[0])
+    for i in range(n):
+        ti = t + i * h
+        fluxes_at(ti, f0, slope, t0, dt_f, fl)
+        rhs(y, inp[i, 0], fl, par, kte, n_m, lp_ptr, lp_ind, lp_dat, k1)
+        for j in range(m):
+            stage[j] = y[j] + (0.5 * h) * k1[j]
+        fluxes_at(ti + 0.5 * h, f0, slope, t0, dt_f, fl)
+        rhs(stage, inp[i, 1], fl, par, kte, n_m, lp_ptr, lp_ind, lp_dat, k2)
+        for j in range(m):
+            stage[j] = y[j] + (0.5 * h) * k2[j]
+        rhs(stage, inp[i, 1], fl, par, kte, n_m, lp_ptr, lp_ind, lp_dat, k3)
+        for j in range(m):
+            stage[j] = y[j] + h * k3[j]
+        fluxes_at(ti + h, f0, slope, t0, dt_f, fl)
+        rhs(stage, inp[i, 2], fl, par, kte, n_m, lp_ptr, lp_ind, lp_dat, k4)
+        for j in range(m):
+            y[j] = y[j] + (h / 6.0) * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
+    return y
+'''
+
+
+def _package_root() -> Path:
+    return Path(bk.__file__).resolve().parents[2]
+
+
+@cache
+def key() -> str:
+    """Hash of the sources the generated module is made from and of the tool versions."""
+    import numba
+
+    h = hashlib.sha256()
+    root = _package_root()
+    for parts in _SOURCES:
+        h.update(root.joinpath(*parts).read_bytes())
+    try:
+        from importlib.metadata import version
+
+        sympy_version = version("sympy")
+    except Exception:  # not installed: only a cached module can be used
+        sympy_version = "none"
+    h.update(f"{sympy_version} {numba.__version__} {np.__version__} {sys.version}".encode())
+    return h.hexdigest()[:16]
+
+
+def _printer():  # noqa: ANN202
+    """sympy's Python printer, floats written with every digit (``repr``)."""
+    from sympy.printing.pycode import PythonCodePrinter
+
+    class Printer(PythonCodePrinter):
+        def _print_Float(self, expr: Any) -> str:
+            return repr(float(expr))
+
+    return Printer({"fully_qualified_modules": True})
+
+
+def generate_source() -> str:
+    """The generated module (see the module docstring): trace, reduce, print."""
+    import sympy
+
+    from sim.export.body_trace import NODE_SYMBOLS, SET_POINT, trace_node_laws
+
+    traced = trace_node_laws()
+    scalars = traced.states[: bk.N_SCALARS]
+    if scalars != bk.SCALARS:
+        raise RuntimeError("the traced body states are not sim.kinetics.body.SCALARS")
+    params = tuple(p for p in traced.parameters if p not in NODE_SYMBOLS) + traced.constants
+    # every symbol a local variable named by its role (names of different roles may not
+    # clash: the tracer checks it), the nodes' own symbols shared by both node laws
+    rename: dict[Any, Any] = {}
+    for s in set().union(*(e.free_symbols for e in traced.rates.values())):
+        name = s.name
+        if name in ("isf_0", "isf_1"):
+            name = f"{_NODE}isf"
+        elif name in NODE_SYMBOLS:
+            name = f"{_NODE}{name[:3]}"
+        rename[s] = sympy.Symbol(f"v_{name}", real=True)
+    scalar_rates = [traced.rates[n].xreplace(rename) for n in scalars]
+    temps, reduced = sympy.cse(scalar_rates, symbols=sympy.numbered_symbols("c_"))
+    node_rates = [traced.rates[f"isf_{k}"].xreplace(rename) for k in (0, 1)]
+    pr = _printer()
+
+    def unpack(names: tuple[str, ...], array: str) -> list[str]:
+        return [f"    v_{n} = {array}[{k}]" for k, n in enumerate(names)]
+
+    body = [
+        *unpack(scalars, "x"),
+        *unpack(traced.inputs, "inp"),
+        *unpack(traced.fluxes, "fl"),
+        *unpack(params, "par"),
+        *(f"    {pr.doprint(sym)} = {pr.doprint(e)}" for sym, e in temps),
+        *(f"    dx[{k}] = {pr.doprint(e)}" for k, e in enumerate(reduced)),
+        "    for k in range(x.shape[0] - N_SCALARS):",
+        f"        v_{_NODE}isf = x[N_SCALARS + k]",
+        f"        v_{_NODE}kte = kte[k]",
+        f"        v_{_NODE}lap = laplacian_row(x, k, lp_ptr, lp_ind, lp_dat)",
+        "        if k < n_m:",
+        f"            dx[N_SCALARS + k] = {pr.doprint(node_rates[0])}",
+        "        else:",
+        f"            dx[N_SCALARS + k] = {pr.doprint(node_rates[1])}",
+    ]
+    head = f'''"""Generated by sim.kinetics.body_compiled from body_rhs; do not edit."""
+import math
+
+import numba
+import numpy as np
+
+N_SCALARS = {len(scalars)}
+INPUTS = {traced.inputs!r}
+FLUXES = {traced.fluxes!r}
+PARAMETERS = {params!r}
+CONSTANTS = {traced.constants!r}
+SET_POINT = {SET_POINT!r}
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def rhs(x, inp, fl, par, kte, n_m, lp_ptr, lp_ind, lp_dat, dx):
+    """d(x)/dt into dx: the traced body_rhs (scalars, then every interstitial node; nodes
+    below n_m are muscle capillary segments, the rest adipose)."""
+'''
+    return head + "\n".join(body) + "\n" + _TEMPLATE
+
+
+def _cache_folder() -> Path:
+    return compiled.cache_dir().parent / f"body_{key()}"
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text)
+    tmp.replace(path)  # atomic: parallel workers never see half a file
+
+
+@cache
+def module() -> types.ModuleType:
+    """The generated module, from the cache folder or generated and written there first."""
+    name = f"sim_body_{key()}"
+    if name in sys.modules:
+        return sys.modules[name]
+    folder = _cache_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.py"
+    if not path.exists():
+        _write(path, generate_source())
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@cache
+def unavailable_reason() -> str | None:
+    """None when the compiled body can be used; otherwise why not (the Python body runs)."""
+    reason = compiled.unavailable_reason()
+    if reason is not None:
+        return reason
+    try:
+        module()
+    except Exception as exc:  # no sympy to trace with, or a law the tracer refuses
+        log.warning("compiled body unavailable, the Python body runs: %s", exc)
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def available() -> bool:
+    """True when numba imports and the generated body module loads."""
+    return unavailable_reason() is None
+
+
+_BOUND: dict[str, tuple[object, object, tuple]] = {}
+
+
+def bind(bp: Any, geo: bk.Geometry) -> tuple:
+    """The parameter array and geometry arrays of ``rhs`` and ``advance`` for the body
+    parameters ``bp`` and the geometry ``geo``; made once per pair (both are frozen) and
+    reused while they are the same objects."""
+    hit = _BOUND.get("last")
+    if hit is not None and hit[0] is bp and hit[1] is geo:
+        return hit[2]
+    mod = module()
+    values = [
+        geo.hepatic_extraction
+        if n == "hepatic_extraction"
+        else getattr(bk, n)  # a unit constant or the controller rate, as body.py reads it
+        if n in mod.CONSTANTS
+        else getattr(bp, n)
+        for n in mod.PARAMETERS
+    ]
+    lap = geo.lap_isf
+    packed = (
+        np.array(values, dtype=np.float64),
+        np.concatenate([geo.kte_muscle, geo.kte_adipose]).astype(np.float64),
+        int(geo.n_isf[0]),
+        lap.indptr.astype(np.int64),
+        lap.indices.astype(np.int64),
+        lap.data.astype(np.float64),
+    )
+    _BOUND["last"] = (bp, geo, packed)
+    return packed
+
+
+def input_row(inp: bk.BodyInputs, bp: Any) -> FloatArray:
+    """The scheduled inputs ``inp`` as the generated module's ``inp`` array (switches as
+    0/1; the circadian cortisol set point from the clock and the sleep debt)."""
+    mod = module()
+    set_point = bk.cortisol_target(inp.clock_h, inp.sleep_debt_h, bp)
+    return np.array(
+        [set_point if n == mod.SET_POINT else float(getattr(inp, n)) for n in mod.INPUTS]
+    )
+
+
+def flux_row(cf: bk.CellFluxes) -> FloatArray:
+    """The cell fluxes ``cf`` as the generated module's ``fl`` array."""
+    return np.array([getattr(cf, n) for n in module().FLUXES], dtype=np.float64)
+
+
+def derivative(
+    x: FloatArray, inp: bk.BodyInputs, cf: bk.CellFluxes, bp: Any, geo: Any
+) -> FloatArray:
+    """The compiled d(x)/dt, for the arguments of :func:`sim.kinetics.body.body_rhs`."""
+    dx = np.empty_like(x)
+    module().rhs(
+        np.ascontiguousarray(x, dtype=np.float64),
+        input_row(inp, bp),
+        flux_row(cf),
+        *bind(bp, geo),
+        dx,
+    )
+    return dx
+
+
+def advance(rhs: Any, t: float, x: FloatArray, dt: float, n: int) -> FloatArray:
+    """:func:`sim.numerics.rk4` of the body right-hand side ``rhs`` (a
+    :class:`sim.engine.BodyRHS`: its fluxes, their slopes across the step and its context)
+    from ``(t, x)`` over ``dt`` in ``n`` substeps, compiled. The scheduled inputs are built
+    in Python (:func:`sim.kinetics.body.body_inputs`) once per distinct stage time."""
+    ctx = rhs.ctx
+    bp, sch = ctx.bp, ctx.sch
+    h = dt / n
+    rows: dict[float, FloatArray] = {}
+    inp = np.empty((n, 3, len(module().INPUTS)))
+    for i in range(n):
+        ti = t + i * h
+        for j, tj in enumerate((ti, ti + 0.5 * h, ti + h)):  # the stage times of rk4
+            row = rows.get(tj)
+            if row is None:
+                row = rows[tj] = input_row(bk.body_inputs(tj, sch, bp), bp)
+            inp[i, j] = row
+    names = module().FLUXES
+    f0 = np.array([getattr(rhs.cf, k) for k in names], dtype=np.float64)
+    slope = np.array([rhs.slopes.get(k, 0.0) for k in names], dtype=np.float64)
+    return module().advance(
+        np.ascontiguousarray(x, dtype=np.float64),
+        float(t),
+        float(dt),
+        int(n),
+        inp,
+        f0,
+        slope,
+        float(rhs.t0),
+        float(rhs.dt),
+        *bind(bp, ctx.geo),
+    )
