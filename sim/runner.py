@@ -126,8 +126,10 @@ def kernel_used(scn: Scenario) -> dict[str, Any]:
     """What advances the cells in a run of ``scn``, for its manifest: ``kernel`` (``numba``:
     the compiled per-cell kernel; ``numpy``: the fallback; ``agent-python`` /
     ``agent-numba``: the per-agent engine's cell kernel), ``kernel_threads`` (threads the
-    compiled kernel may use; results are the same for any number) and, for the numpy
-    fallback, ``kernel_note`` (why)."""
+    compiled kernel may use; results are the same for any number), for the numpy
+    fallback, ``kernel_note`` (why), and with numba ``body_kernel`` (``numba``: the body's
+    RK4 compiled too, :mod:`sim.kinetics.body_compiled`; ``python``: it could not be made,
+    ``body_note`` says why)."""
     from sim.engine import default_kernel
     from sim.kinetics import compiled
 
@@ -137,11 +139,21 @@ def kernel_used(scn: Scenario) -> dict[str, Any]:
         return {"kernel": f"agent-{agent_kernel()}", "kernel_threads": 1}
     kernel = default_kernel()
     if kernel == "numba":
+        from sim.kinetics import body_compiled
+
         try:
             threads = compiled.threads()
         except ValueError as exc:  # before anything runs: exit status 2, not a traceback
             raise ScenarioError(str(exc)) from None
-        return {"kernel": kernel, "kernel_threads": threads}
+        body = body_compiled.unavailable_reason()
+        if body is None:
+            return {"kernel": kernel, "kernel_threads": threads, "body_kernel": "numba"}
+        return {
+            "kernel": kernel,
+            "kernel_threads": threads,
+            "body_kernel": "python",
+            "body_note": body,
+        }
     forced = os.environ.get("SIM_KERNEL", "").strip().lower() == "numpy"
     note = "SIM_KERNEL=numpy" if forced else compiled.unavailable_reason()
     return {"kernel": kernel, "kernel_threads": 1, "kernel_note": note}
@@ -154,9 +166,14 @@ def kernel_line(record: dict[str, Any]) -> str:
     kernel = record["kernel"]
     if kernel == "numba":
         threads = record["kernel_threads"]
+        body = (
+            "the body's RK4 compiled too"
+            if record.get("body_kernel", "numba") == "numba"
+            else f"the body in Python: {record.get('body_note')}"
+        )
         return (
             f"kernel: numba (compiled per-cell RK4; {threads} thread{'s' * (threads != 1)} "
-            f"for tissues of {compiled.PARALLEL_MIN_CELLS:,} cells or more)"
+            f"for tissues of {compiled.PARALLEL_MIN_CELLS:,} cells or more; {body})"
         )
     if kernel == "numpy":
         note = record.get("kernel_note") or ""

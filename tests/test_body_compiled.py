@@ -195,3 +195,20 @@ def test_the_generated_module_follows_the_laws(monkeypatch):
     monkeypatch.setattr(bk, "brain_other_uptake", brain_other_uptake)
     changed = bc.generate_source()
     assert changed != source and "0.123456789" in changed and "0.123456789" not in source
+
+
+def test_a_run_says_its_body_is_compiled(monkeypatch):
+    """The manifest and the kernel line of ``sim run`` name the body's kernel."""
+    from sim.runner import kernel_line, kernel_used
+    from sim.scenario import Scenario
+
+    if en.default_kernel() != "numba":
+        pytest.skip("the body's kernel is named with the numba cell kernel")
+    scn = Scenario.model_validate(SCENARIO)
+    record = kernel_used(scn)
+    assert record["kernel"] == "numba" and record["body_kernel"] == "numba"
+    assert "body's RK4 compiled" in kernel_line(record)
+    monkeypatch.setattr(bc, "unavailable_reason", lambda: "ModuleNotFoundError: sympy")
+    record = kernel_used(scn)
+    assert record["body_kernel"] == "python" and "sympy" in record["body_note"]
+    assert "the body in Python: ModuleNotFoundError: sympy" in kernel_line(record)
