@@ -329,11 +329,17 @@ def _per_body(
     row = tissue.row(species)
     if weights is not None:
         row = row * weights
-    if cells is None:
-        mean = float(np.mean(row))
-    else:
-        mean = float(np.mean(row[cells])) if cells.any() else 0.0
+    if cells is not None:
+        row = row[cells]
+    mean = _mean(row) if row.size else 0.0
     return mean * mass_kg / bw / dt
+
+
+def _mean(v: FloatArray) -> float:
+    """``float(np.mean(v))`` of a 1-D float array, bit for bit (the same pairwise sum,
+    divided by the count), without ``np.mean``'s Python-level dispatch (~3 us a call, ten
+    calls a step)."""
+    return float(np.add.reduce(v)) / v.size
 
 
 def cell_fluxes(
@@ -387,7 +393,7 @@ def cell_fluxes(
         / bw,
         tnf_adipose=tnf_sc + tnf_visc,
         tnf_visceral=tnf_visc,
-        igf1_m=float(np.mean(li.row("igf1_m"))),
+        igf1_m=_mean(li.row("igf1_m")),
     )
 
 

@@ -212,3 +212,28 @@ def test_a_run_says_its_body_is_compiled(monkeypatch):
     record = kernel_used(scn)
     assert record["body_kernel"] == "python" and "sympy" in record["body_note"]
     assert "the body in Python: ModuleNotFoundError: sympy" in kernel_line(record)
+
+
+def test_input_rows_kept_between_advances_change_nothing(model):
+    """The two body advances of a step share stage times, so their input rows are kept
+    (body_compiled._rows): the same result to the bit as rows built afresh."""
+    ctx, cf, t, x = model.ctx, model.last_flux, model.time_min, model.x
+    rhs = en.BodyRHS(cf, ctx, t, 1.0, cf)
+    bc._ROWS["owner"] = None
+    fresh = bc.advance(rhs, t, x, 1.0, 2)
+    bc.advance(en.BodyRHS(cf, ctx, t, 0.5, cf), t, x, 0.5, 1)  # shares t and t + 0.5
+    assert bc._ROWS["owner"][0] is ctx.sch and t + 0.5 in bc._ROWS["rows"]
+    assert fresh.tobytes() == bc.advance(rhs, t, x, 1.0, 2).tobytes()
+    # another schedule (the warm-up's) starts its own rows
+    other = dataclasses.replace(ctx, sch=ctx.sch.fasting)
+    warm = bc.advance(en.BodyRHS(cf, other, t, 1.0, cf), t, x, 1.0, 2)
+    assert bc._ROWS["owner"][0] is ctx.sch.fasting
+    assert warm.tobytes() != fresh.tobytes()  # no meal, exercise or depots in the warm-up
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 127, 128, 129, 600, 1001, 5000])
+def test_engine_mean_is_numpys(n):
+    """The cell fluxes' mean is np.mean to the bit (the same pairwise sum and division)."""
+    v = np.random.default_rng(n).lognormal(size=n) * 1e-3
+    assert en._mean(v) == float(np.mean(v))
+    assert en._mean(v[::3]) == float(np.mean(v[::3]))  # a strided view too

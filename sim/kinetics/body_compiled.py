@@ -320,15 +320,36 @@ def derivative(
     return dx
 
 
+_ROWS: dict[str, Any] = {"owner": None, "rows": {}}
+ROWS_KEPT = 16
+"""Input rows kept (:func:`_rows`): a step's two body advances (half step, whole step)
+share their start and midpoint times, and a step starts at the last one's end."""
+
+
+def _rows(sch: Any, bp: Any) -> dict[float, FloatArray]:
+    """The input rows already built for the schedule ``sch`` and parameters ``bp``, by
+    time: the inputs are a function of (time, schedule, parameters), and a run's schedule
+    and parameters do not change while it steps (a new schedule, e.g. the fasting warm-up's,
+    or new parameters start a new memo)."""
+    owner = _ROWS["owner"]
+    if owner is None or owner[0] is not sch or owner[1] is not bp:
+        _ROWS["owner"], _ROWS["rows"] = (sch, bp), {}
+    rows = _ROWS["rows"]
+    if len(rows) > ROWS_KEPT:
+        rows.clear()
+    return rows
+
+
 def advance(rhs: Any, t: float, x: FloatArray, dt: float, n: int) -> FloatArray:
     """:func:`sim.numerics.rk4` of the body right-hand side ``rhs`` (a
     :class:`sim.engine.BodyRHS`: its fluxes, their slopes across the step and its context)
     from ``(t, x)`` over ``dt`` in ``n`` substeps, compiled. The scheduled inputs are built
-    in Python (:func:`sim.kinetics.body.body_inputs`) once per distinct stage time."""
+    in Python (:func:`sim.kinetics.body.body_inputs`) once per distinct stage time
+    (:func:`_rows`)."""
     ctx = rhs.ctx
     bp, sch = ctx.bp, ctx.sch
     h = dt / n
-    rows: dict[float, FloatArray] = {}
+    rows = _rows(sch, bp)
     inp = np.empty((n, 3, len(module().INPUTS)))
     for i in range(n):
         ti = t + i * h
