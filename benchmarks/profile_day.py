@@ -10,13 +10,15 @@ Usage::
 Builds the model (warm-state cache off, so the fasting warm-up is in the build), then steps
 the whole scenario under ``cProfile`` and prints CPU seconds by part of the step: the cell
 kernel (``sim.kinetics.compiled.advance`` or the numpy ``advance_cells``), the body's
-right-hand side and RK4 (``advance_body``), the inputs to the cells (``systemic_inputs``,
+right-hand side and RK4 (``advance_body``: compiled with the numba kernel,
+:mod:`sim.kinetics.body_compiled`), the inputs to the cells (``systemic_inputs``,
 ``tissue_inputs``, ``cell_fluxes``), the recorder and Mesa's DataCollector, and the rest
 of ``model.step``; then the ``--top`` functions by own time. The profile counts CPU time
 (``time.process_time``), not wall time, so other users' load does not enter it. cProfile adds
 a cost to every Python call, so the Python shares it shows are upper bounds; the compiled
-kernel's own time is not slowed by it and is set against the stepping CPU measured without
-the profiler (printed first) to give the Python rest of a step.
+kernel's (and the compiled body's) own time is not slowed by it and is set against the
+stepping CPU measured without the profiler (printed first) to give the Python rest of a
+step. "stepping / kernel-only" is the stepping CPU over the cell kernel's own time.
 """
 
 from __future__ import annotations
@@ -120,11 +122,16 @@ def main(argv: list[str] | None = None) -> int:
         tt for (path, _l, name), (_c, _n, tt, _ct, _cl) in stats.stats.items()
         if name == "advance_range"
     )  # fmt: skip
+    body = sum(
+        tt for (path, _l, name), (_c, _n, tt, _ct, _cl) in stats.stats.items()
+        if name == "advance" and Path(path).name.startswith("sim_body_")
+    )  # fmt: skip
     if code:
         print(
             f"compiled kernel code: {code:.2f} s = {100 * code / cpu:.0f} % of the stepping CPU "
-            f"without the profiler; the Python rest {1e3 * (cpu - code) / (steps - 1):.3f} ms a "
-            f"step; stepping / kernel-only = {cpu / code:.2f}"
+            f"without the profiler; compiled body code {body:.2f} s; the Python rest "
+            f"{1e3 * (cpu - code - body) / (steps - 1):.3f} ms a step; stepping / kernel-only = "
+            f"{cpu / code:.2f}"
         )
     stats.sort_stats("tottime").print_stats(args.top)
     return 0
