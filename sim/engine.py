@@ -169,8 +169,9 @@ def default_kernel() -> str:
     compiled kernel splits a tissue of :data:`compiled.PARALLEL_MIN_CELLS` cells or more
     over ``SIM_THREADS`` threads (default: every core), with the same result to the bit.
 
-    The first use on a machine compiles the three tissue kernels (~15 s here) into
-    ``~/.cache/sim/numba``; later processes load them.
+    With it the body runs compiled too (:func:`advance_body`). The first use on a machine
+    compiles the three tissue kernels (~15 s here) and generates and compiles the body
+    (~5-10 s) into ``~/.cache/sim/numba``; later processes load them.
     """
     if os.environ.get("SIM_KERNEL", "").lower() != "numpy" and compiled.available():
         return "numba"
