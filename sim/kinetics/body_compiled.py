@@ -18,7 +18,9 @@ Tracing and reducing take ~3 s, so the generated module is written into the numb
 folder (``SIM_NUMBA_CACHE``, default ``~/.cache/sim/numba``) under a name made of a hash of
 the sources it is generated from (the body's laws, the tracer, this file) and the sympy,
 numba, numpy and Python versions, and numba caches its machine code beside it: an edited law
-gets a new module, an unchanged one loads in well under a second.
+gets a new module, an unchanged one loads in well under a second. The module follows the
+source files: a law replaced while the process runs (a monkeypatched function) reaches the
+Python body only (``SIM_KERNEL=numpy``), not a module already made.
 
 The Python body (:func:`sim.numerics.rk4` of :class:`sim.engine.BodyRHS`) stays the
 reference and the fallback (no numba, or no sympy to trace with); the compiled derivative
