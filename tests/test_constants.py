@@ -16,8 +16,8 @@ SIM = Path(__file__).resolve().parent.parent / "sim"
 SCANNED = sorted(
     p
     for p in (SIM / "kinetics").glob("*.py")
-    # declarations (the species and cell-input tables) and the code generator
-    if p.name not in ("species.py", "cell_inputs.py", "compiled.py")
+    # declarations (the species and cell-input tables) and the code generators
+    if p.name not in ("species.py", "cell_inputs.py", "compiled.py", "body_compiled.py")
 ) + [SIM / "engine.py", SIM / "signals.py", SIM / "model.py"]
 STRUCTURAL = {0, 1, 2, 0.5}
 """Zero, one, two and a half: sums, differences, halving, squares."""
