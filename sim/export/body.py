@@ -3,7 +3,7 @@
 :func:`sim.kinetics.body.body_rhs` is a pure function of the body state, the scheduled
 inputs (:class:`~sim.kinetics.body.BodyInputs`), the cell fluxes
 (:class:`~sim.kinetics.body.CellFluxes`), the body parameters and the exchange geometry.
-:mod:`sim.export.body_trace` calls it on sympy symbols (its live code objects: nothing there
+:mod:`sim.kinetics.body_trace` calls it on sympy symbols (its live code objects: nothing there
 restates a rate); the on/off switches of the inputs (a clamp running, a clamp at basal
 glucose, a lipid or a TNF-alpha infusion holding its level) become piecewise expressions
 of switch parameters (``clamp_on`` and the others, 0 or 1).
@@ -26,7 +26,10 @@ import libsbml
 from sim.export import annotations as ann
 from sim.export import sbml as sb
 from sim.export import units
-from sim.export.body_trace import (  # noqa: F401  (re-exported: the export's names)
+from sim.export.mathml import to_ast
+from sim.io import package_version
+from sim.kinetics import body as bk
+from sim.kinetics.body_trace import (  # noqa: F401  (re-exported: the export's names)
     CONSTANTS,
     FLAGS,
     SET_POINT,
@@ -34,9 +37,6 @@ from sim.export.body_trace import (  # noqa: F401  (re-exported: the export's na
     input_values,
     trace_body,
 )
-from sim.export.mathml import to_ast
-from sim.io import package_version
-from sim.kinetics import body as bk
 from sim.parameters import BODY
 
 STATE_UNITS: dict[str, tuple[str, str]] = {

@@ -15,7 +15,6 @@ numpy function, a comparison used as a branch) raises :class:`TraceError` naming
 
 from __future__ import annotations
 
-import types
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,12 +22,9 @@ import sympy
 
 from sim.kinetics import signalling, tissues
 from sim.kinetics.species import TISSUE_SPECIES
+from sim.kinetics.symbolic import Reader, TraceError, rebind
 
 LAW_NAMES = {"muscle": "muscle_rhs", "liver": "liver_rhs", "adipose": "adipose_rhs"}
-
-
-class TraceError(RuntimeError):
-    """A rate law uses a construct the symbolic tracer cannot translate."""
 
 
 class SymbolicNumpy:
@@ -57,22 +53,6 @@ class SymbolicNumpy:
         )
 
 
-class _Reader:
-    """``s``, ``u`` or ``p``: every attribute read is a symbol, and is remembered."""
-
-    def __init__(self, kind: str) -> None:
-        self._kind = kind
-        self._read: dict[str, sympy.Symbol] = {}
-
-    def __getattr__(self, name: str) -> sympy.Symbol:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        sym = self._read.get(name)
-        if sym is None:
-            sym = self._read[name] = sympy.Symbol(name, real=True)
-        return sym
-
-
 class _Slot:
     """``d.<name>``: records the expression assigned to ``d.<name>[:]``."""
 
@@ -97,19 +77,6 @@ class _Derivative:
         return _Slot(name, self.out)
 
 
-def _rebind(module: types.ModuleType, extra: dict[str, object]) -> types.SimpleNamespace:
-    """The functions of ``module`` with their globals replaced by a copy updated by
-    ``extra`` (same code objects; only the names they look up differ)."""
-    g = dict(vars(module))
-    g.update(extra)
-    for name, obj in list(g.items()):
-        if isinstance(obj, types.FunctionType) and obj.__module__ == module.__name__:
-            g[name] = types.FunctionType(
-                obj.__code__, g, obj.__name__, obj.__defaults__, obj.__closure__
-            )
-    return types.SimpleNamespace(**g)
-
-
 @dataclass(frozen=True)
 class TracedCell:
     """One cell type's laws as expressions.
@@ -131,9 +98,9 @@ class TracedCell:
 def trace(tissue: str) -> TracedCell:
     """Run ``tissue``'s right-hand side on symbols and return what it computes."""
     np_ = SymbolicNumpy()
-    sig = _rebind(signalling, {"np": np_})
-    tis = _rebind(tissues, {"np": np_, "sig": sig})
-    s, u, p, d = _Reader("s"), _Reader("u"), _Reader("p"), _Derivative()
+    sig = rebind(signalling, {"np": np_})
+    tis = rebind(tissues, {"np": np_, "sig": sig})
+    s, u, p, d = Reader("s"), Reader("u"), Reader("p"), _Derivative()
     try:
         getattr(tis, LAW_NAMES[tissue])(s, d, u, p)
     except TypeError as exc:  # e.g. a comparison of symbols used as a Python bool

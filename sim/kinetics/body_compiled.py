@@ -1,7 +1,7 @@
 """The body's right-hand side and its RK4 in compiled code, generated from the body's laws.
 
 Nothing here restates a rate law. :func:`sim.kinetics.body.body_rhs` is traced on sympy
-symbols (:func:`sim.export.body_trace.trace_node_laws`, the trace the SBML export is made
+symbols (:func:`sim.kinetics.body_trace.trace_node_laws`, the trace the SBML export is made
 from; the switches of a clamp or a held infusion become piecewise expressions) with one
 generic interstitial node per tissue; the traced expressions are reduced to common
 subexpressions (``sympy.cse``) and printed as straight-line Python on flat float arrays:
@@ -16,9 +16,10 @@ stage times and same arithmetic order, with the glucose fluxes varying across th
 
 Tracing and reducing take ~3 s, so the generated module is written into the numba cache
 folder (``SIM_NUMBA_CACHE``, default ``~/.cache/sim/numba``) under a name made of a hash of
-the sources it is generated from (the body's laws, the tracer, this file) and the sympy,
-numba, numpy and Python versions, and numba caches its machine code beside it: an edited law
-gets a new module, an unchanged one loads in well under a second. The module follows the
+the sources it may depend on (every kinetics module, this file among them, the unit
+constants and the tracer) and of the sympy, numba, numpy and Python versions, and numba
+caches its machine code beside it: an edited law gets a new module, an unchanged one loads
+in well under a second. The module follows the
 source files: a law replaced while the process runs (a monkeypatched function) reaches the
 Python body only (``SIM_KERNEL=numpy``), not a module already made.
 
@@ -47,13 +48,9 @@ from sim.types import FloatArray
 
 log = logging.getLogger(__name__)
 
-_SOURCES = (
-    ("sim", "kinetics", "body.py"),
-    ("sim", "export", "body_trace.py"),
-    ("sim", "export", "trace.py"),
-    ("sim", "kinetics", "body_compiled.py"),
-)
-"""Files the generated module is made from (relative to the package's parent folder)."""
+_SOURCES = ("kinetics/*.py", "units.py")
+"""Files the generated module may depend on (globs in the package folder): the body's laws
+and anything they could call, this generator and the tracer."""
 
 _NODE = "node_"
 """Prefix of the per-node variables of the generated node loop."""
@@ -112,19 +109,16 @@ def advance(x, t, dt, n, inp, f0, slope, t0, dt_f, par, kte, n_m, lp_ptr, lp_ind
 '''
 
 
-def _package_root() -> Path:
-    return Path(bk.__file__).resolve().parents[2]
-
-
 @cache
 def key() -> str:
     """Hash of the sources the generated module is made from and of the tool versions."""
     import numba
 
     h = hashlib.sha256()
-    root = _package_root()
-    for parts in _SOURCES:
-        h.update(root.joinpath(*parts).read_bytes())
+    package = Path(bk.__file__).resolve().parents[1]
+    for path in sorted({f for pattern in _SOURCES for f in package.glob(pattern)}):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
     try:
         from importlib.metadata import version
 
@@ -146,27 +140,35 @@ def _printer():  # noqa: ANN202
     return Printer({"fully_qualified_modules": True})
 
 
+def _local_names(traced: Any, node_symbols: tuple[str, ...]) -> dict[Any, Any]:
+    """Every symbol of the trace -> the local variable of the generated code: ``v_<name>``
+    (names of different roles do not clash: the tracer checks it), the two nodes' own
+    symbols (``isf_k``, ``kte_k``, ``lap_k``) one variable each, set by the node loop."""
+    import sympy
+
+    rename: dict[Any, Any] = {}
+    for s in set().union(*(e.free_symbols for e in traced.rates.values())):
+        name = s.name
+        if name in ("isf_0", "isf_1"):
+            name = f"{_NODE}isf"
+        elif name in node_symbols:
+            name = f"{_NODE}{name[:3]}"
+        rename[s] = sympy.Symbol(f"v_{name}", real=True)
+    return rename
+
+
 def generate_source() -> str:
     """The generated module (see the module docstring): trace, reduce, print."""
     import sympy
 
-    from sim.export.body_trace import NODE_SYMBOLS, SET_POINT, trace_node_laws
+    from sim.kinetics.body_trace import NODE_SYMBOLS, SET_POINT, trace_node_laws
 
     traced = trace_node_laws()
     scalars = traced.states[: bk.N_SCALARS]
     if scalars != bk.SCALARS:
         raise RuntimeError("the traced body states are not sim.kinetics.body.SCALARS")
     params = tuple(p for p in traced.parameters if p not in NODE_SYMBOLS) + traced.constants
-    # every symbol a local variable named by its role (names of different roles may not
-    # clash: the tracer checks it), the nodes' own symbols shared by both node laws
-    rename: dict[Any, Any] = {}
-    for s in set().union(*(e.free_symbols for e in traced.rates.values())):
-        name = s.name
-        if name in ("isf_0", "isf_1"):
-            name = f"{_NODE}isf"
-        elif name in NODE_SYMBOLS:
-            name = f"{_NODE}{name[:3]}"
-        rename[s] = sympy.Symbol(f"v_{name}", real=True)
+    rename = _local_names(traced, NODE_SYMBOLS)
     scalar_rates = [traced.rates[n].xreplace(rename) for n in scalars]
     temps, reduced = sympy.cse(scalar_rates, symbols=sympy.numbered_symbols("c_"))
     node_rates = [traced.rates[f"isf_{k}"].xreplace(rename) for k in (0, 1)]

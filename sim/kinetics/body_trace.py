@@ -4,7 +4,7 @@
 inputs (:class:`~sim.kinetics.body.BodyInputs`), the cell fluxes
 (:class:`~sim.kinetics.body.CellFluxes`), the body parameters and the exchange geometry. It
 is called here on sympy symbols: its live code objects, with the names they look up
-rebound (:func:`sim.export.trace._rebind`) so that ``max``/``min`` give ``Max``/``Min``,
+rebound (:func:`sim.kinetics.symbolic.rebind`) so that ``max``/``min`` give ``Max``/``Min``,
 ``float`` passes a symbol through, ``math`` works on symbols, :func:`~sim.kinetics.body.choose`
 gives a ``Piecewise`` and the unit conversions of :mod:`sim.units` (and the controller rate
 ``HOLD_RATE``) are named constants with units. Nothing here restates a rate.
@@ -30,8 +30,8 @@ import numpy as np
 import sympy
 
 from sim import units as simunits
-from sim.export.trace import TraceError, _Reader, _rebind
 from sim.kinetics import body as bk
+from sim.kinetics.symbolic import Reader, TraceError, rebind
 
 FLAGS = ("clamp_on", "clamp_basal", "lipid_on", "tnf_on")
 """Switch inputs of :class:`BodyInputs` (Python branches of the right-hand side)."""
@@ -91,7 +91,7 @@ def _choose(condition: object, if_true: object, if_false: object) -> object:
     return sympy.Piecewise((if_true, condition), (if_false, True))
 
 
-class _Inputs(_Reader):
+class _Inputs(Reader):
     """``inp``: switches are the combination being traced, everything else a symbol."""
 
     def __init__(self, flags: dict[str, bool]) -> None:
@@ -193,7 +193,7 @@ def trace_node_laws() -> TracedBody:
 def _trace(geo: types.SimpleNamespace) -> TracedBody:
     consts = {name: sympy.Symbol(name, real=True) for name in CONSTANTS}
     set_point = sympy.Symbol(SET_POINT, real=True)
-    mod = _rebind(
+    mod = rebind(
         bk,
         {
             "max": _extremum(max, sympy.Max),
@@ -211,7 +211,7 @@ def _trace(geo: types.SimpleNamespace) -> TracedBody:
     x = np.array([sympy.Symbol(n, real=True) for n in states], dtype=object)
     traces: dict[tuple[bool, ...], np.ndarray] = {}
     inp_read: dict[str, None] = {}
-    bp, cf = _Reader("bp"), _Reader("cf")
+    bp, cf = Reader("bp"), Reader("cf")
     for combo in itertools.product((True, False), repeat=len(FLAGS)):
         inp = _Inputs(dict(zip(FLAGS, combo, strict=True)))
         try:
