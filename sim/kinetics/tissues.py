@@ -284,59 +284,14 @@ class BoundRHS:
 
 
 def stiffness_bound(y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNamespace) -> float:
-    """An upper estimate of the fastest first-order rate (1/min) for the given inputs.
+    """An upper bound of the fastest first-order rate (1/min) of the cells ``y`` for the given
+    inputs: the spectral radius of every cell's Jacobian is at most it.
 
-    The integrator picks its substep from it so that every mode stays well inside the
-    explicit scheme's accurate region.
+    Derived from these laws, not restated: :func:`sim.kinetics.stiffness.fastest_rate` (the
+    Perron root of the cells' entrywise largest ``|Jacobian|``, traced and differentiated
+    from the laws). The integrator picks its substep from it (:func:`sim.numerics.substeps`)
+    so that every mode stays well inside the explicit scheme's accurate region.
     """
-    ins = _top(u.ins_nM)
-    gh = _top(u.gh_nM)
-    idx = _IDX[tissue]
-    # State-dependent activations, with headroom for growth within the step.
-    pi3k = min(1.0, 1.5 * _top(y[idx["pi3k"]]) + 0.05)
-    ir_p = min(1.0, 1.5 * _top(y[idx["ir_p"]]) + 0.05)
-    akt = min(1.0, 1.5 * _top(y[idx["akt_p"]]) + 0.05)
+    from sim.kinetics import stiffness  # imports this module
 
-    # Tissue-specific first-order rates (zero where a tissue has no such node).
-    def glut4() -> float:
-        return p.k_endo + p.k_exo_basal + p.k_exo_ins * 2.0 * akt + p.k_exo_ampk
-
-    extra = {
-        "liver": lambda: (
-            p.k_foxo_in
-            + p.k_foxo_out * (1.0 + p.w_foxo_akt * akt)
-            + p.k_pepck
-            + p.k_hgo_delay
-            + p.k_camp
-        ),
-        "adipose": lambda: (
-            glut4()
-            + p.k_gh_lipo
-            + p.k_hsl_off * (1.0 + p.w_hsl_akt * akt)
-            + p.k_hsl_on
-            * (
-                p.hsl_basal * p.size_rel
-                + p.w_hsl_gh * _top(y[idx["gh_lipo"]])
-                + p.w_hsl_catechol * u.catechol
-                + p.w_hsl_cort * u.cort_excess
-            )
-        ),
-        "muscle": lambda: glut4() + p.k_exo_contraction,
-    }[tissue]()
-    rates = (
-        extra,
-        p.k_ir_on * ins + p.k_ir_off + p.k_ir_autop,
-        p.k_ir_dephos + p.k_ir_int,
-        p.k_irs1_py * ir_p + p.k_irs1_dpy,
-        p.k_gh_on * gh + p.k_gh_off,
-        p.k_stat5_p + p.k_stat5_dp,
-        p.k_pi3k_on + p.k_pi3k_off,
-        p.k_akt_on * pi3k**2 + p.k_akt_off,
-        p.k_amp,
-    )
-    return max(map(_top, rates))
-
-
-def _top(v: float | FloatArray) -> float:
-    """The largest value of a per-cell array, or the number itself."""
-    return float(v.max()) if isinstance(v, np.ndarray) else float(v)
+    return stiffness.fastest_rate(y, tissue, u, p)

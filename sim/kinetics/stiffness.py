@@ -1,0 +1,344 @@
+"""The cell kernels' fastest rate, derived from the rate laws' Jacobian.
+
+The RK4 substep of a tissue is chosen from an upper bound of the spectral radius of the
+Jacobian ``J = d(rhs)/dy`` of its rate laws (:func:`sim.numerics.substeps`). Nothing here
+restates a rate: the laws are traced into sympy expressions (:mod:`sim.export.trace`, the
+live functions run on symbols) and differentiated, so a new species, rate constant or fast
+cycle is in the bound as soon as it is in a law.
+
+The bound. For any square matrix ``A``, ``rho(A) <= rho(|A|)`` (Wielandt), and the Perron root
+``rho(|A|)`` is the smallest Gershgorin bound over every diagonal similarity scaling
+(``min over D > 0`` of the largest row sum of ``D^-1 |A| D``), so fast two-species cycles
+(free/bound receptor, a phosphorylation and its reversal) are bounded by their exact
+magnitude instead of the doubled row sums of plain Gershgorin. For a population of cells,
+``M = max over cells of |J(cell)|`` (entrywise) bounds every cell's ``|J|``, and the Perron
+root is monotone in the entries of a non-negative matrix, so
+
+    rho(J(cell)) <= rho(|J(cell)|) <= rho(M)   for every cell.
+
+``rho(M)`` is the bound: one pass over the cells evaluating the Jacobian's non-zero entries
+(about 80-110 per tissue, common subexpressions shared) and one eigenvalue problem of
+~30 x 30 per tissue and step. The step-accumulator species (``cum_*``) are left out: nothing
+reads them, so their rows add only zero eigenvalues.
+
+Where a law has a kink (``np.maximum``, ``np.minimum``) its derivative is taken from the
+side where the kink's argument is active (``step(0) = 1``). States enter the derivatives at
+least at :data:`FLOOR`, so that ``x**n`` with a parameter exponent ``n >= 1``, whose sympy
+derivative reads ``n * x**n / x``, is finite at ``x = 0``.
+
+The expressions are generated once per version of the laws (sympy, ~1 s per tissue) and
+kept as text in a cache folder beside the compiled kernels' (named by a hash of the law
+sources and this file); the compiled evaluator (numba, a loop over cells) is made from that
+text, the numpy one (blocks of cells) where numba is unavailable. Both take the same
+operations, so the bound, and hence the substep count, does not depend on the kernel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import sys
+import types
+from collections.abc import Sequence
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim.kinetics import cell_inputs as declared_inputs
+from sim.kinetics import signalling, species, tissues
+from sim.types import FloatArray
+
+FLOOR = 1e-12
+"""Smallest state value at which the Jacobian is evaluated (see the module docstring)."""
+BLOCK_CELLS = 8192
+"""Cells evaluated together by the numpy evaluator (as the numpy kernel's blocks)."""
+
+
+# ------------------------------------------------------------------ the expressions
+
+
+def _printer():  # noqa: ANN202
+    """A Python printer writing ``Max``/``Min`` as nested two-argument ``_max``/``_min``."""
+    from sympy.printing.pycode import PythonCodePrinter
+
+    class Printer(PythonCodePrinter):
+        def _nested(self, name: str, args: Sequence) -> str:
+            out = self._print(args[0])
+            for a in args[1:]:
+                out = f"{name}({out}, {self._print(a)})"
+            return out
+
+        def _print_Max(self, expr) -> str:  # noqa: ANN001
+            return self._nested("_max", expr.args)
+
+        def _print_Min(self, expr) -> str:  # noqa: ANN001
+            return self._nested("_min", expr.args)
+
+        def _print_Heaviside(self, expr) -> str:  # noqa: ANN001
+            return f"_step({self._print(expr.args[0])})"
+
+        def _print_Function(self, expr) -> str:  # noqa: ANN001
+            raise TypeError(f"the Jacobian holds {expr.func}, which no evaluator reads")
+
+    return Printer({"fully_qualified_modules": False, "standard": "python3"})
+
+
+def derive(tissue: str) -> dict:
+    """The Jacobian of ``tissue``'s laws as code text (needs sympy; a second or so).
+
+    Returns a JSON-able mapping: ``species`` (the species differentiated, in state order,
+    accumulators left out), ``rows`` (their rows in the state array), ``entries`` (the
+    ``(i, j)`` of every entry not identically zero), ``states``, ``inputs`` and
+    ``parameters`` (the names the expressions read), ``temps`` (``name = expression``
+    lines of shared subexpressions, in order) and ``exprs`` (one expression per entry).
+    """
+    import sympy
+
+    from sim.export.trace import trace
+
+    traced = trace(tissue)
+    names = [sp.name for sp in species.TISSUE_SPECIES[tissue]]
+    live = [n for n in names if n not in species.ACCUMULATOR_NAMES]
+    clash = (set(traced.inputs) | set(traced.parameters)) & set(names)
+    clash |= set(traced.inputs) & set(traced.parameters)
+    if clash:  # the tracer names symbols by their attribute name alone
+        raise ValueError(f"{tissue}: a species, input and parameter share a name: {clash}")
+    syms = [sympy.Symbol(n, real=True) for n in live]
+    entries, exprs = [], []
+    for i, n in enumerate(live):
+        rate = traced.rates[n]
+        for j, x in enumerate(syms):
+            e = sympy.diff(rate, x)
+            if e != 0:
+                entries.append((i, j))
+                exprs.append(e)
+    temps, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("_t"), order="none")
+    pr = _printer()
+    free = set().union(*(e.free_symbols for e in exprs)) if exprs else set()
+    read = {s.name for s in free}
+    return {
+        "tissue": tissue,
+        "species": live,
+        "rows": [names.index(n) for n in live],
+        "entries": entries,
+        "states": [n for n in live if n in read],
+        "inputs": [n for n in traced.inputs if n in read],
+        "parameters": [n for n in traced.parameters if n in read],
+        "temps": [f"{t} = {pr.doprint(e)}" for t, e in temps],
+        "exprs": [pr.doprint(e) for e in reduced],
+    }
+
+
+def _key() -> str:
+    h = hashlib.sha256()
+    for mod in (signalling, tissues, species, sys.modules[__name__]):
+        h.update(inspect.getsource(mod).encode())
+    trace_file = Path(__file__).resolve().parent.parent / "export" / "trace.py"
+    h.update(trace_file.read_bytes())
+    h.update(metadata.version("sympy").encode())
+    return h.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """Where the derived Jacobians (and their compiled evaluators) are kept."""
+    root = os.environ.get("SIM_NUMBA_CACHE") or Path.home() / ".cache" / "sim" / "numba"
+    return Path(root) / f"jacobian_{_key()}"
+
+
+@cache
+def jacobian(tissue: str) -> dict:
+    """:func:`derive` of ``tissue``, read from the cache folder (derived and written once)."""
+    path = cache_dir() / f"{tissue}.json"
+    if path.exists():
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            pass  # half-written by a crashed process: derive again
+    code = derive(tissue)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(code))
+    tmp.replace(path)  # atomic: parallel workers never see half a file
+    return code
+
+
+# ------------------------------------------------------------------ the evaluators
+
+
+def _body(code: dict, pad: str, state: str, inp: dict[str, str], par: dict[str, str]) -> str:
+    """Assignments of the variables, the shared subexpressions and nothing else."""
+    lines = [f"{pad}{n} = {par[n]}" for n in code["parameters"]]
+    lines += [f"{pad}{n} = {inp[n]}" for n in code["inputs"]]
+    rows = dict(zip(code["species"], code["rows"], strict=True))
+    lines += [f"{pad}{n} = _max({state.format(row=rows[n])}, FLOOR)" for n in code["states"]]
+    lines += [pad + t for t in code["temps"]]
+    return "\n".join(lines)
+
+
+def numpy_source(code: dict) -> str:
+    """Source of ``absmax(y, u, p, out)``: ``out[k] = max(out[k], max over the cells of y
+    of |entry k|)`` with numpy over a block of cells (``u``, ``p`` namespaces)."""
+    inp = {n: f"u.{n}" for n in code["inputs"]}
+    par = {n: f"p.{n}" for n in code["parameters"]}
+    update = "\n".join(
+        f"    out[{k}] = np.maximum(out[{k}], np.max(np.abs({e})))"
+        for k, e in enumerate(code["exprs"])
+    )
+    return f'''"""Generated by sim.kinetics.stiffness for {code["tissue"]}; do not edit."""
+import numpy as np
+
+FLOOR = {FLOOR!r}
+_max = np.maximum
+_min = np.minimum
+
+
+def _step(x):
+    return np.where(x >= 0.0, 1.0, 0.0)
+
+
+def absmax(y, u, p, out):
+{_body(code, "    ", "y[{row}]", inp, par)}
+{update}
+'''
+
+
+def numba_source(
+    code: dict,
+    params: tuple[str, ...],
+    per_cell: tuple[str, ...],
+    cell_inputs: tuple[str, ...],
+) -> str:
+    """Source of the compiled ``absmax_range(y, a, b, us, uc, ps, pc, out)``: the same
+    expressions, one cell at a time, for cells ``a:b`` (arrays packed as
+    :func:`sim.kinetics.compiled.bind` packs them)."""
+    scalar = [n for n in params if n not in per_cell]
+    par = {
+        n: f"pc[{per_cell.index(n)}, i]" if n in per_cell else f"ps[{scalar.index(n)}]"
+        for n in code["parameters"]
+    }
+    u_scalar = [f for f in declared_inputs.NAMES if f not in cell_inputs]
+    inp = {
+        n: f"uc[{cell_inputs.index(n)}, i]" if n in cell_inputs else f"us[{u_scalar.index(n)}]"
+        for n in code["inputs"]
+    }
+    update = "\n".join(
+        f"        e = abs({e})\n        if e > out[{k}] or e != e:\n            out[{k}] = e"
+        for k, e in enumerate(code["exprs"])
+    )
+    return f'''"""Generated by sim.kinetics.stiffness for {code["tissue"]}; do not edit."""
+import numba
+import numpy as np
+
+FLOOR = {FLOOR!r}
+
+
+@numba.njit(inline="always")
+def _max(a, b):
+    return np.maximum(a, b)
+
+
+@numba.njit(inline="always")
+def _min(a, b):
+    return np.minimum(a, b)
+
+
+@numba.njit(inline="always")
+def _step(x):
+    return 1.0 if x >= 0.0 else 0.0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def absmax_range(y, a, b, us, uc, ps, pc, out):
+    for i in range(a, b):
+{_body(code, "        ", "y[{row}, i]", inp, par)}
+{update}
+'''
+
+
+@cache
+def _numpy_evaluator(tissue: str) -> types.FunctionType:
+    namespace: dict = {}
+    src = numpy_source(jacobian(tissue))
+    exec(compile(src, f"<sim Jacobian {tissue}>", "exec"), namespace)  # noqa: S102
+    return namespace["absmax"]
+
+
+@cache
+def _numba_evaluator(
+    tissue: str, params: tuple[str, ...], per_cell: tuple[str, ...], cell_inputs: tuple[str, ...]
+) -> types.FunctionType:
+    from sim.kinetics import compiled
+
+    src = numba_source(jacobian(tissue), params, per_cell, cell_inputs)
+    digest = hashlib.sha256(src.encode()).hexdigest()[:12]
+    return compiled._load(f"sim_jacobian_{tissue}_{digest}", src).absmax_range  # noqa: SLF001
+
+
+def _block(ns: SimpleNamespace, a: int, b: int, n: int) -> SimpleNamespace:
+    return SimpleNamespace(
+        **{
+            k: (v[a:b] if isinstance(v, np.ndarray) and v.ndim == 1 and v.shape[0] == n else v)
+            for k, v in vars(ns).items()
+        }
+    )
+
+
+def jacobian_absmax(
+    y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNamespace, kernel: str | None = None
+) -> FloatArray:
+    """``M``: the entrywise maximum over the cells of ``y`` (shape (n_species, n)) of
+    ``|J|``, a square matrix over the species of :func:`jacobian` (accumulators left out).
+
+    ``kernel`` ``"numba"`` or ``"numpy"``; None: numba where it imports.
+    """
+    from sim.kinetics import compiled
+
+    code = jacobian(tissue)
+    out = np.zeros(len(code["exprs"]))
+    n = y.shape[1]
+    if kernel is None:
+        kernel = "numba" if compiled.available() else "numpy"
+    if kernel == "numba":
+        names, per_cell, scalars, cells = compiled.pack_params(p)
+        values = vars(u)
+        declared_inputs.check(values, f"{tissue} Jacobian")
+        cell_in = tuple(
+            f
+            for f in declared_inputs.NAMES
+            if f == "ins_nM" or (isinstance(values[f], np.ndarray) and values[f].ndim > 0)
+        )
+        uc = np.empty((len(cell_in), n))
+        for row, f in zip(uc, cell_in, strict=True):
+            row[:] = values[f]
+        us = np.array([float(values[f]) for f in declared_inputs.NAMES if f not in cell_in])
+        fn = _numba_evaluator(tissue, names, per_cell, cell_in)
+        fn(np.ascontiguousarray(y), 0, n, us, uc, scalars, cells, out)
+    else:
+        fn = _numpy_evaluator(tissue)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for a in range(0, n, BLOCK_CELLS):
+                b = min(n, a + BLOCK_CELLS)
+                fn(y[:, a:b], _block(u, a, b, n), _block(p, a, b, n), out)
+    m = np.zeros((len(code["species"]),) * 2)
+    for (i, j), v in zip(code["entries"], out, strict=True):
+        m[i, j] = v
+    return m
+
+
+def perron_root(m: FloatArray) -> float:
+    """Spectral radius of a non-negative matrix (inf when an entry is not finite)."""
+    if not np.all(np.isfinite(m)):
+        return float("inf") if not np.any(np.isnan(m)) else float("nan")
+    return float(np.max(np.abs(np.linalg.eigvals(m)))) if m.size else 0.0
+
+
+def fastest_rate(
+    y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNamespace, kernel: str | None = None
+) -> float:
+    """Upper bound (1/min) of the spectral radius of every cell's Jacobian: ``rho(M)``."""
+    return perron_root(jacobian_absmax(y, tissue, u, p, kernel))
