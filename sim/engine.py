@@ -28,7 +28,13 @@ from sim.kinetics import body_compiled, cell_inputs, compiled
 from sim.kinetics.body import CellFluxes
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import BoundRHS, stiffness_bound
-from sim.parameters import BodyParams, body_params, tissue_params  # noqa: F401 (re-exported)
+from sim.parameters import (  # noqa: F401 (BodyParams, body_params re-exported)
+    TISSUE_PARAMS,
+    BodyParams,
+    TissueParams,
+    body_params,
+    tissue_params,
+)
 from sim.types import BoolArray, FloatArray
 
 
@@ -59,7 +65,7 @@ class Tissue:
 
     name: str
     y: FloatArray
-    params: SimpleNamespace
+    params: TissueParams
     layout: CellLayout
     mass_kg: float
     names: list[str] = field(init=False)
@@ -106,8 +112,10 @@ def build_params(
     layout: CellLayout,
     cv: float,
     rng: np.random.Generator,
-) -> SimpleNamespace:
-    """Resolve a tissue's parameters: defaults, overrides, per-cell layout and spread.
+) -> TissueParams:
+    """Resolve a tissue's parameters: defaults, overrides, per-cell layout and spread, as
+    the tissue's frozen parameter class (:data:`sim.parameters.TISSUE_PARAMS`; per-cell
+    arrays read-only).
 
     Parameters declared with ``cv > 0`` are drawn per cell from a log-normal distribution of
     mean 1 and coefficient of variation ``cv`` (seeded); layout values (fibre type, zone,
@@ -121,8 +129,10 @@ def build_params(
             value = value * layout.params[name]
         if par.cv > 0 and cv > 0:
             value = value * _lognormal(rng, cv * par.cv, n)
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
         out[name] = value
-    return SimpleNamespace(**out)
+    return TISSUE_PARAMS[tissue](**out)
 
 
 KNOCKOUT_POOLS = {

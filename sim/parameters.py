@@ -2637,3 +2637,38 @@ BodyParams.__doc__ = """The whole-body parameters of one run (frozen), one field
 def body_params(overrides: dict[str, float]) -> BodyParams:
     """The body parameters: :data:`BODY` defaults with ``body.<name>`` overrides applied."""
     return BodyParams(**{p.name: overrides.get(f"body.{p.name}", p.value) for p in BODY})
+
+
+def _replace(self, **changes: object) -> object:
+    """A copy with ``changes`` (``dataclasses.replace``): the parameters are frozen, so a
+    value that changes during a run (remodelling) is a new namespace, not an assignment."""
+    return dataclasses.replace(self, **changes)
+
+
+def _tissue_class(tissue: str) -> type:
+    cls = dataclasses.make_dataclass(
+        f"{tissue.capitalize()}Params",
+        [(name, "float | FloatArray") for name in tissue_params(tissue)],
+        frozen=True,
+        eq=False,  # fields may be per-cell arrays; compare with dataclasses.asdict
+        namespace={"replace": _replace},
+    )
+    cls.__module__ = __name__
+    cls.__doc__ = f"""The {tissue} parameters of one run (frozen), one field per entry of the
+    common and {tissue} tables: a number, or one value per cell (layout, spread). Generated
+    from the tables: a parameter added there is a field here. ``replace(**changes)`` makes a
+    changed copy."""
+    return cls
+
+
+MuscleParams = _tissue_class("muscle")
+LiverParams = _tissue_class("liver")
+AdiposeParams = _tissue_class("adipose")
+TISSUE_PARAMS: dict[str, type] = {
+    "muscle": MuscleParams,
+    "liver": LiverParams,
+    "adipose": AdiposeParams,
+}
+"""Tissue -> its frozen parameter class (what :func:`sim.engine.build_params` returns)."""
+TissueParams = MuscleParams | LiverParams | AdiposeParams
+"""Any tissue's parameters (for type hints)."""

@@ -184,7 +184,7 @@ def test_tissue_parameter_means_follow_a_replaced_parameter(small_scenario):
     tissue = PhysiologyModel(small_scenario).tissues["muscle"]
     values = tissue.params.v_ffa_uptake
     assert tissue.param_mean("v_ffa_uptake") == pytest.approx(float(np.mean(values)))
-    tissue.params.v_ffa_uptake = 2.0 * values
+    tissue.params = tissue.params.replace(v_ffa_uptake=2.0 * values)
     assert tissue.param_mean("v_ffa_uptake") == pytest.approx(2.0 * float(np.mean(values)))
 
 

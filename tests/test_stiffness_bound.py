@@ -158,9 +158,10 @@ def test_bound_of_a_population_covers_each_cell():
     u = cell_inputs("adipose", pts[0][2], n=6)
     for k in vars(u):
         setattr(u, k, np.array([float(np.ravel(getattr(pt[1], k))[0]) for pt in pts]))
-    p = cell_params("adipose", n=6)
-    p.k_hsl_off = np.array([float(pt[2].k_hsl_off) for pt in pts])
-    p.k_ir_on = np.array([float(pt[2].k_ir_on) for pt in pts])
+    p = cell_params("adipose", n=6).replace(
+        k_hsl_off=np.array([float(pt[2].k_hsl_off) for pt in pts]),
+        k_ir_on=np.array([float(pt[2].k_ir_on) for pt in pts]),
+    )
     bound = stiffness.fastest_rate(y, "adipose", u, p, "numpy")  # numba: a new signature
     for i in range(6):
         ui = SimpleNamespace(

@@ -93,7 +93,10 @@ def derive(tissue: str) -> dict:
 
     Returns a JSON-able mapping: ``species`` (the species differentiated, in state order,
     accumulators left out), ``rows`` (their rows in the state array), ``entries`` (the
-    ``(i, j)`` of every entry not identically zero), ``states``, ``inputs`` and
+    ``(i, j)`` of every entry not identically zero inside a diagonal block), ``blocks`` (the
+    strongly connected components of the Jacobian's structure: after a permutation the
+    matrix is block triangular, so its spectral radius is the largest of its diagonal
+    blocks' and the entries between blocks need not be evaluated), ``states``, ``inputs`` and
     ``parameters`` (the names the expressions read), ``temps`` (``name = expression``
     lines of shared subexpressions, in order) and ``exprs`` (one expression per entry).
     """
@@ -109,14 +112,18 @@ def derive(tissue: str) -> dict:
     if clash:  # the tracer names symbols by their attribute name alone
         raise ValueError(f"{tissue}: a species, input and parameter share a name: {clash}")
     syms = [sympy.Symbol(n, real=True) for n in live]
-    entries, exprs = [], []
+    derivatives = {}
     for i, n in enumerate(live):
         rate = traced.rates[n]
         for j, x in enumerate(syms):
             e = sympy.diff(rate, x)
             if e != 0:
-                entries.append((i, j))
-                exprs.append(e)
+                derivatives[i, j] = e
+    groups = components(len(live), list(derivatives))
+    block_of = {i: b for b, g in enumerate(groups) for i in g}
+    # Only the entries inside a diagonal block decide the spectral radius.
+    entries = [(i, j) for i, j in derivatives if block_of[i] == block_of[j]]
+    exprs = [derivatives[e] for e in entries]
     temps, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("_t"), order="none")
     pr = _printer()
     free = set().union(*(e.free_symbols for e in exprs)) if exprs else set()
@@ -126,11 +133,14 @@ def derive(tissue: str) -> dict:
         "species": live,
         "rows": [names.index(n) for n in live],
         "entries": entries,
+        "blocks": [list(g) for g in groups],
         "states": [n for n in live if n in read],
         "inputs": [n for n in traced.inputs if n in read],
         "parameters": [n for n in traced.parameters if n in read],
         "temps": [f"{t} = {pr.doprint(e)}" for t, e in temps],
         "exprs": [pr.doprint(e) for e in reduced],
+        "temp_reads": [sorted(x.name for x in e.free_symbols) for _, e in temps],
+        "expr_reads": [sorted(x.name for x in e.free_symbols) for e in reduced],
     }
 
 
@@ -180,6 +190,20 @@ def _body(code: dict, pad: str, state: str, inp: dict[str, str], par: dict[str, 
     return "\n".join(lines)
 
 
+def _varying(code: dict, per_cell: set[str]) -> tuple[list[bool], list[bool]]:
+    """Which shared subexpressions and which entries vary from cell to cell (read a state,
+    a per-cell parameter or input, or such a subexpression); the others are computed once
+    per call, outside the loop over cells."""
+    varying = set(code["states"]) | per_cell
+    temps = []
+    for line, reads in zip(code["temps"], code["temp_reads"], strict=True):
+        v = bool(varying.intersection(reads))
+        if v:
+            varying.add(line.split(" = ", 1)[0])
+        temps.append(v)
+    return temps, [bool(varying.intersection(r)) for r in code["expr_reads"]]
+
+
 def numpy_source(code: dict) -> str:
     """Source of ``absmax(y, u, p, out)``: ``out[k] = max(out[k], max over the cells of y
     of |entry k|)`` with numpy over a block of cells (``u``, ``p`` namespaces)."""
@@ -226,10 +250,27 @@ def numba_source(
         n: f"uc[{cell_inputs.index(n)}, i]" if n in cell_inputs else f"us[{u_scalar.index(n)}]"
         for n in code["inputs"]
     }
-    update = "\n".join(
-        f"        e = abs({e})\n        if e > out[{k}] or e != e:\n            out[{k}] = e"
-        for k, e in enumerate(code["exprs"])
-    )
+    per_cell_reads = {n for n in code["parameters"] if n in per_cell}
+    per_cell_reads |= {n for n in code["inputs"] if n in cell_inputs}
+    temp_varies, expr_varies = _varying(code, per_cell_reads)
+    rows = dict(zip(code["species"], code["rows"], strict=True))
+    once = [f"    {n} = {par[n]}" for n in code["parameters"] if n not in per_cell_reads]
+    once += [f"    {n} = {inp[n]}" for n in code["inputs"] if n not in per_cell_reads]
+    once += ["    " + t for t, v in zip(code["temps"], temp_varies, strict=True) if not v]
+    each = [f"        {n} = {par[n]}" for n in code["parameters"] if n in per_cell_reads]
+    each += [f"        {n} = {inp[n]}" for n in code["inputs"] if n in per_cell_reads]
+    each += [f"        {n} = _max(y[{rows[n]}, i], FLOOR)" for n in code["states"]]
+    each += ["        " + t for t, v in zip(code["temps"], temp_varies, strict=True) if v]
+    # running maxima in local variables (registers), written back after the loop; a NaN
+    # is kept (e != e) so that the caller sees it
+    once += [f"    m{k} = out[{k}]" for k in range(len(code["exprs"]))]
+    for k, (e, v) in enumerate(zip(code["exprs"], expr_varies, strict=True)):
+        pad = "        " if v else "    "
+        (each if v else once).append(
+            f"{pad}e = abs({e})\n{pad}if e > m{k} or e != e:\n{pad}    m{k} = e"
+        )
+    loop = "\n".join(each) if each else "        pass"
+    back = "\n".join(f"    out[{k}] = m{k}" for k in range(len(code["exprs"])))
     return f'''"""Generated by sim.kinetics.stiffness for {code["tissue"]}; do not edit."""
 import numba
 import numpy as np
@@ -254,9 +295,14 @@ def _step(x):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def absmax_range(y, a, b, us, uc, ps, pc, out):
+    """out[k] = max(out[k], |entry k|) over cells a:b; the entries and shared
+    subexpressions that are the same for every cell are computed once, before the loop."""
+    if b <= a:
+        return
+{chr(10).join(once)}
     for i in range(a, b):
-{_body(code, "        ", "y[{row}, i]", inp, par)}
-{update}
+{loop}
+{back}
 '''
 
 
@@ -288,57 +334,143 @@ def _block(ns: SimpleNamespace, a: int, b: int, n: int) -> SimpleNamespace:
     )
 
 
-def jacobian_absmax(
+def components(n: int, entries: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """The strongly connected components of the directed graph ``j -> i`` of the non-zero
+    entries ``(i, j)`` of an ``n x n`` matrix, each sorted, in the order of their smallest
+    member."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not entries:
+        return [[i] for i in range(n)]
+    i, j = zip(*entries, strict=True)
+    graph = csr_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    _, label = connected_components(graph, directed=True, connection="strong")
+    groups: dict[int, list[int]] = {}
+    for q in range(n):
+        groups.setdefault(int(label[q]), []).append(q)
+    return sorted(groups.values())
+
+
+@cache
+def _stack_index(tissue: str) -> tuple:
+    """Where each evaluated entry goes: the diagonal of a one-species block, or a cell of
+    one of the larger blocks, stacked and padded with zeros to the largest size (a zero row
+    and column add an eigenvalue 0, which does not change the radius)."""
+    code = jacobian(tissue)
+    big = [g for g in code["blocks"] if len(g) > 1]
+    where = {q: (b, k) for b, g in enumerate(big) for k, q in enumerate(g)}
+    single, stacked, sb, si, sj = [], [], [], [], []
+    for k, (i, j) in enumerate(code["entries"]):
+        if i in where:
+            stacked.append(k)
+            sb.append(where[i][0])
+            si.append(where[i][1])
+            sj.append(where[j][1])
+        else:
+            single.append(k)
+    size = max((len(g) for g in big), default=0)
+    idx = (np.array(sb, int), np.array(si, int), np.array(sj, int))
+    return np.array(single, int), np.array(stacked, int), idx, (len(big), size, size)
+
+
+def _packed_inputs(tissue: str, n: int, u: SimpleNamespace) -> tuple:
+    """Scalar inputs, per-cell inputs (rows) and the per-cell names, as
+    :func:`sim.kinetics.compiled.bind` packs them."""
+    values = vars(u)
+    declared_inputs.check(values, f"{tissue} Jacobian")
+    cell_in = tuple(
+        f
+        for f in declared_inputs.NAMES
+        if f == "ins_nM" or (isinstance(values[f], np.ndarray) and values[f].ndim > 0)
+    )
+    uc = np.empty((len(cell_in), n))
+    for row, f in zip(uc, cell_in, strict=True):
+        row[:] = values[f]
+    us = np.array([float(values[f]) for f in declared_inputs.NAMES if f not in cell_in])
+    return us, uc, cell_in
+
+
+def absmax_entries(
     y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNamespace, kernel: str | None = None
 ) -> FloatArray:
-    """``M``: the entrywise maximum over the cells of ``y`` (shape (n_species, n)) of
-    ``|J|``, a square matrix over the species of :func:`jacobian` (accumulators left out).
+    """The entrywise maximum over the cells of ``y`` (shape (n_species, n)) of ``|J|``, one
+    value per entry of :func:`jacobian` (accumulators left out).
 
-    ``kernel`` ``"numba"`` or ``"numpy"``; None: numba where it imports.
+    ``kernel`` ``"numba"`` or ``"numpy"``; None: numba where it imports (the substep count
+    then does not depend on which kernel advances the cells). The compiled evaluator splits
+    the cells over the kernel's threads as :func:`sim.kinetics.compiled.advance` does (a
+    maximum does not depend on the order it is taken in).
     """
     from sim.kinetics import compiled
 
     code = jacobian(tissue)
-    out = np.zeros(len(code["exprs"]))
     n = y.shape[1]
     if kernel is None:
         kernel = "numba" if compiled.available() else "numpy"
     if kernel == "numba":
         names, per_cell, scalars, cells = compiled.pack_params(p)
-        values = vars(u)
-        declared_inputs.check(values, f"{tissue} Jacobian")
-        cell_in = tuple(
-            f
-            for f in declared_inputs.NAMES
-            if f == "ins_nM" or (isinstance(values[f], np.ndarray) and values[f].ndim > 0)
-        )
-        uc = np.empty((len(cell_in), n))
-        for row, f in zip(uc, cell_in, strict=True):
-            row[:] = values[f]
-        us = np.array([float(values[f]) for f in declared_inputs.NAMES if f not in cell_in])
+        us, uc, cell_in = _packed_inputs(tissue, n, u)
         fn = _numba_evaluator(tissue, names, per_cell, cell_in)
-        fn(np.ascontiguousarray(y), 0, n, us, uc, scalars, cells, out)
+        y = np.ascontiguousarray(y)
+        ranges = compiled._split(n)  # noqa: SLF001
+        outs = np.zeros((len(ranges), len(code["exprs"])))
+        jobs = [
+            compiled._pool(len(ranges) - 1).submit(  # noqa: SLF001
+                fn, y, a, b, us, uc, scalars, cells, out
+            )
+            for (a, b), out in zip(ranges[1:], outs[1:], strict=True)
+        ]
+        a, b = ranges[0]
+        fn(y, a, b, us, uc, scalars, cells, outs[0])
+        for job in jobs:
+            job.result()
+        out = np.max(outs, axis=0)  # NaN, if any, propagates
     else:
+        out = np.zeros(len(code["exprs"]))
         fn = _numpy_evaluator(tissue)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for a in range(0, n, BLOCK_CELLS):
                 b = min(n, a + BLOCK_CELLS)
                 fn(y[:, a:b], _block(u, a, b, n), _block(p, a, b, n), out)
+    return out
+
+
+def jacobian_absmax(
+    y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNamespace, kernel: str | None = None
+) -> FloatArray:
+    """``M``: the entrywise maximum over the cells of ``y`` of ``|J|`` as a square matrix over
+    the species of :func:`jacobian`, the entries inside its diagonal blocks only (those
+    between blocks are left 0: they do not change the spectral radius)."""
+    code = jacobian(tissue)
+    out = absmax_entries(y, tissue, u, p, kernel)
     m = np.zeros((len(code["species"]),) * 2)
-    for (i, j), v in zip(code["entries"], out, strict=True):
-        m[i, j] = v
+    if code["entries"]:
+        i, j = np.array(code["entries"]).T
+        m[i, j] = out
     return m
 
 
 def perron_root(m: FloatArray) -> float:
-    """Spectral radius of a non-negative matrix (inf when an entry is not finite)."""
+    """Spectral radius of a non-negative matrix (inf or NaN when an entry is not finite)."""
     if not np.all(np.isfinite(m)):
-        return float("inf") if not np.any(np.isnan(m)) else float("nan")
+        return float("nan") if np.any(np.isnan(m)) else float("inf")
     return float(np.max(np.abs(np.linalg.eigvals(m)))) if m.size else 0.0
 
 
 def fastest_rate(
     y: FloatArray, tissue: str, u: SimpleNamespace, p: SimpleNamespace, kernel: str | None = None
 ) -> float:
-    """Upper bound (1/min) of the spectral radius of every cell's Jacobian: ``rho(M)``."""
-    return perron_root(jacobian_absmax(y, tissue, u, p, kernel))
+    """Upper bound (1/min) of the spectral radius of every cell's Jacobian: ``rho(M)``, the
+    largest of the radii of its diagonal blocks (one eigenvalue problem for the stack of
+    the larger blocks)."""
+    out = absmax_entries(y, tissue, u, p, kernel)
+    if not np.all(np.isfinite(out)):
+        return float("nan") if np.any(np.isnan(out)) else float("inf")
+    single, stacked, (b, i, j), shape = _stack_index(tissue)
+    rho = float(np.max(out[single], initial=0.0))
+    if shape[0]:
+        stack = np.zeros(shape)
+        stack[b, i, j] = out[stacked]
+        rho = max(rho, float(np.max(np.abs(np.linalg.eigvals(stack)))))
+    return rho

@@ -136,7 +136,9 @@ class HepaticLipid:
     def apply(self) -> None:
         """Write what the fast model reads: each cell's DAG from its stored triglyceride (a
         new array: the kernel's packed parameters are keyed on it)."""
-        self.tissue.params.dag_tg = rules.dag_from_lipid(self.lipid, self.lipid0, self.rp)
+        self.tissue.params = self.tissue.params.replace(
+            dag_tg=rules.dag_from_lipid(self.lipid, self.lipid0, self.rp)
+        )
 
     # ------------------------------------------------------------------ outputs
 

@@ -234,10 +234,13 @@ class MuscleRemodeller:
         if shift.any():
             self.type_i = np.where(shift, 1.0, self.type_i)
             self.events["type_shifts"] += int(shift.sum())
-            p = self.tissue.params  # new arrays: the kernel's packed parameters are keyed on them
-            for k, ratio in self.type_ratio.items():
-                setattr(p, k, np.where(shift, getattr(p, k) * ratio, getattr(p, k)))
-            p.is_type_I = np.where(shift, self.type_i_value, p.is_type_I)
+            p = self.tissue.params  # frozen: the shifted fibres' values in a new namespace
+            changed = {
+                k: np.where(shift, getattr(p, k) * ratio, getattr(p, k))
+                for k, ratio in self.type_ratio.items()
+            }
+            changed["is_type_I"] = np.where(shift, self.type_i_value, p.is_type_I)
+            self.tissue.params = p.replace(**changed)
             for i in np.flatnonzero(shift):
                 self.tissue.layout.subtype[i] = "type_I"
         # R3 angiogenesis and regression, segment by segment

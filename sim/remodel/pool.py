@@ -103,10 +103,13 @@ class AdiposePool:
         extra = cap - n0
         donor = rng.integers(0, n0, extra)
         tissue.y = np.concatenate([tissue.y, np.repeat(tissue.y[:, :1], extra, axis=1)], axis=1)
-        p = vars(tissue.params)
-        for k, v in list(p.items()):
-            if isinstance(v, np.ndarray) and v.ndim == 1 and v.shape[0] == n0:
-                p[k] = np.concatenate([v, v[donor]])
+        tissue.params = tissue.params.replace(
+            **{
+                k: np.concatenate([v, v[donor]])
+                for k, v in vars(tissue.params).items()
+                if isinstance(v, np.ndarray) and v.ndim == 1 and v.shape[0] == n0
+            }
+        )
         lay = tissue.layout
         lay.nodes = np.concatenate([lay.nodes, np.full(extra, -1, dtype=lay.nodes.dtype)])
         lay.subtype = np.concatenate([lay.subtype.astype(object), np.full(extra, "unborn")])
@@ -176,8 +179,9 @@ class AdiposePool:
         """Write the size- and hypoxia-dependent per-cell parameters the fast kernel reads.
         New arrays each time (the kernel's packed parameters are keyed on the objects)."""
         size = np.where(self.used, self.lipid / self.m_ref, 1.0)
-        p = self.tissue.params
-        p.size_rel = np.maximum(size, 0.05)
-        p.k_exo_ins = self.base["k_exo_ins"] * rules.glut4_insulin_factor(size, rp)
-        p.depot_tnf = self.base["depot_tnf"] * (1.0 + rp.w_hypoxia_tnf * hyp)
+        self.tissue.params = self.tissue.params.replace(
+            size_rel=np.maximum(size, 0.05),
+            k_exo_ins=self.base["k_exo_ins"] * rules.glut4_insulin_factor(size, rp),
+            depot_tnf=self.base["depot_tnf"] * (1.0 + rp.w_hypoxia_tnf * hyp),
+        )
         self.tissue.alive = self.alive.copy()
