@@ -92,6 +92,23 @@ class Species:
 
 
 @dataclass(frozen=True)
+class DiagramInput:
+    """How a cell input appears in the pathway diagram (:mod:`sim.viz.pathway_diagram`).
+
+    Attributes:
+        label: the input box's label.
+        column: the ``timeseries.parquet`` column whose value the box shows.
+        unit: that column's unit, as displayed.
+        arm: the diagram's row band (an arm of :data:`sim.viz.nodes.ARMS`).
+    """
+
+    label: str
+    column: str
+    unit: str
+    arm: str
+
+
+@dataclass(frozen=True)
 class CellInput:
     """An input every cell of a tissue reads from outside (``u.<name>`` in the rate laws).
 
@@ -105,6 +122,9 @@ class CellInput:
         tissues: the tissues whose rate laws read it.
         source: where its value comes from (body state, graph operator, schedule,
             intervention kind).
+        diagram: its box in the pathway diagram (None: not drawn).
+        engaged: its value where the pathway diagram's Jacobian is taken, every arm engaged
+            (None: the neutral value).
     """
 
     name: str
@@ -113,3 +133,5 @@ class CellInput:
     neutral: float
     tissues: tuple[str, ...]
     source: str
+    diagram: DiagramInput | None = None
+    engaged: float | None = None

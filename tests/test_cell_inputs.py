@@ -3,6 +3,7 @@ read, the engine hands every tissue each of them, and nothing undeclared reaches
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from sim import engine as en
 from sim.interventions import Span
 from sim.kinetics import cell_inputs as ci
-from sim.kinetics import compiled
+from sim.kinetics import compiled, stiffness
 from sim.kinetics.species import TISSUES
 from sim.kinetics.tissues import cell_rhs, stiffness_bound
 from sim.model import PhysiologyModel
@@ -50,9 +51,9 @@ def test_laws_read_exactly_the_inputs_declared_for_their_tissue(model, tissue):
     declared = {i.name for i in ci.CELL_INPUTS if tissue in i.tissues}
     assert read <= set(ci.NAMES), f"undeclared inputs read: {read - set(ci.NAMES)}"
     assert read == declared, f"read {sorted(read)}, declared {sorted(declared)}"
-    stiff = _Reading(**{n: v for n, v in vars(_inputs(model, tissue)).items()})
-    stiffness_bound(t.y, tissue, stiff, t.params)
-    assert vars(stiff)["_read"] - {"_read"} <= set(ci.NAMES)
+    # the substep bound reads the inputs its traced Jacobian reads, all declared here
+    assert set(stiffness.jacobian(tissue)["inputs"]) <= declared
+    assert stiffness_bound(t.y, tissue, _inputs(model, tissue), t.params) > 0
 
 
 @pytest.mark.parametrize("tissue", TISSUES)
@@ -98,3 +99,26 @@ def test_pathway_diagram_and_export_name_declared_inputs():
 
     assert list(INPUTS) == [i.name for i in ci.CELL_INPUTS]
     assert set(DIAGRAM) <= set(ci.NAMES) and set(INPUT_LEVELS) <= set(ci.NAMES)
+
+
+def test_pathway_diagram_inputs_are_generated_from_the_table():
+    """The diagram's input boxes, their arms and the levels its Jacobian is taken at are the
+    table's ``diagram`` and ``engaged`` entries; every box names an arm of the diagram and a
+    column the recorder writes."""
+    from sim.viz import pathway_diagram as pd
+    from sim.viz.nodes import ARMS
+
+    shown = [i for i in ci.CELL_INPUTS if i.diagram is not None]
+    assert list(pd.INPUTS) == [i.name for i in shown]
+    assert all(
+        pd.INPUTS[i.name] == (i.diagram.label, i.diagram.column, i.diagram.unit) for i in shown
+    )
+    assert pd.INPUT_ARMS == {i.name: i.diagram.arm for i in shown}
+    assert set(pd.INPUT_ARMS.values()) <= set(ARMS)
+    assert pd.INPUT_LEVELS == {i.name: i.engaged for i in ci.CELL_INPUTS if i.engaged is not None}
+    recorder = (Path(__file__).resolve().parent.parent / "sim" / "recorder.py").read_text()
+    assert all(f'"{i.diagram.column}"' in recorder for i in shown)
+    # an input not engaged is read at its declared neutral value
+    u = pd._Inputs()
+    assert u.glucagon_pg_ml == ci.BY_NAME["glucagon_pg_ml"].neutral
+    assert u.mod_lipolysis == 1.0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sim.types import CellInput
+from sim.types import CellInput, DiagramInput
 
 ALL = ("muscle", "liver", "adipose")
 _MOD = "relative activity of the process (1 = unchanged, 0 = blocked; scenario `modulator`)"
@@ -34,20 +34,27 @@ CELL_INPUTS: tuple[CellInput, ...] = (
         "muscle, adipose: interstitial insulin of the cell's capillary segment (body state, "
         "graph operators); liver: portal insulin attenuated along the sinusoid; medium: "
         "protocol insulin_nM",
+        DiagramInput("insulin", "insulin_uU_ml", "µU/mL", "insulin"), 0.3,
     ),
     CellInput(
         "glc_mM", "mM", "glucose around the cell", 5.0, ALL,
         "plasma glucose (body q_glc); liver: plus gut glucose absorbed into portal blood",
+        DiagramInput("glucose", "glucose_mM", "mM", "energy"), 8.0,
     ),
     CellInput(
         "ffa_mM", "mM", "free fatty acids around the cell", 0.5, ALL,
         "plasma FFA (body ffa); liver: plus visceral adipocyte release into portal blood",
+        DiagramInput("FFA", "ffa_mM", "mM", "lipid"), 1.0,
     ),
-    CellInput("gh_nM", "nM", "growth hormone at the cell", 0.0, ALL, "plasma GH (body gh)"),
+    CellInput(
+        "gh_nM", "nM", "growth hormone at the cell", 0.0, ALL, "plasma GH (body gh)",
+        DiagramInput("GH", "gh_ug_l", "µg/L", "GH"), 0.3,
+    ),
     CellInput(
         "tnf_pg_ml", "pg/mL", "TNF-alpha at the cell", 0.0, ALL,
         "plasma TNF-alpha (body tnf); liver: plus visceral output; adipose: plus paracrine "
         "macrophage TNF-alpha (remodelling)",
+        DiagramInput("TNF-α", "tnf_pg_ml", "pg/mL", "inflammation"), 10.0,
     ),
     CellInput(
         "glucagon_pg_ml", "pg/mL", "glucagon reaching the hepatocyte", 0.0, ("liver",),
@@ -56,14 +63,16 @@ CELL_INPUTS: tuple[CellInput, ...] = (
     CellInput(
         "cort_excess", "relative", "plasma cortisol above its reference, relative "
         "(0 = reference)", 0.0, ALL, "body cort over cort_ref_nM, minus 1, at least 0",
+        DiagramInput("cortisol", "cortisol_nM", "nM", "other"), 0.3,
     ),
     CellInput(
         "intensity", "VO2max", "exercise intensity, fraction of VO2max", 0.0, ("muscle",),
         "schedule exercise channel (scenario `exercise`, `training`)",
+        DiagramInput("exercise", "exercise_vo2max", "× VO2max", "energy"), 0.6,
     ),
     CellInput(
         "catechol", "relative", "adrenergic drive (plasma adrenaline/noradrenaline)", 0.0,
-        ALL, "plasma adrenaline above basal (body adr)",
+        ALL, "plasma adrenaline above basal (body adr)", None, 0.3,
     ),
     CellInput(
         "anti_inflammatory", "1", "omega-3/polyphenol damping of NF-kB activation (0-1)", 0.0,

@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
+from sim.kinetics.cell_inputs import BY_NAME, CELL_INPUTS
 from sim.viz.data import RunData
 from sim.viz.layout import add_colorbar
 from sim.viz.nodes import ARMS, node_info
@@ -43,27 +44,16 @@ from sim.viz.style import figure_title, new_figure
 logger = logging.getLogger(__name__)
 
 INPUTS: dict[str, tuple[str, str, str]] = {
-    "ins_nM": ("insulin", "insulin_uU_ml", "µU/mL"),
-    "gh_nM": ("GH", "gh_ug_l", "µg/L"),
-    "ffa_mM": ("FFA", "ffa_mM", "mM"),
-    "tnf_pg_ml": ("TNF-α", "tnf_pg_ml", "pg/mL"),
-    "glc_mM": ("glucose", "glucose_mM", "mM"),
-    "intensity": ("exercise", "exercise_vo2max", "× VO2max"),
-    "cort_excess": ("cortisol", "cortisol_nM", "nM"),
+    i.name: (i.diagram.label, i.diagram.column, i.diagram.unit)
+    for i in CELL_INPUTS
+    if i.diagram is not None
 }
-"""Cell inputs differentiated: name in the diagram, timeseries column, unit."""
-INPUT_LEVELS: dict[str, float] = {
-    "ins_nM": 0.3,
-    "gh_nM": 0.3,
-    "ffa_mM": 1.0,
-    "tnf_pg_ml": 10.0,
-    "glc_mM": 8.0,
-    "intensity": 0.6,
-    "cort_excess": 0.3,
-    "catechol": 0.3,
-}
-"""Inputs at which the Jacobian is taken: every arm engaged (fed insulin, a GH pulse, raised
-FFA and TNF-alpha, exercise at 60 % VO2max, some cortisol excess)."""
+"""Cell inputs drawn (those with a ``diagram`` entry in the cell-input table,
+:mod:`sim.kinetics.cell_inputs`): name in the diagram, timeseries column, unit."""
+INPUT_LEVELS: dict[str, float] = {i.name: i.engaged for i in CELL_INPUTS if i.engaged is not None}
+"""Inputs at which the Jacobian is taken (the table's ``engaged`` values): every arm engaged
+(fed insulin, a GH pulse, raised FFA and TNF-alpha, exercise at 60 % VO2max, some cortisol
+excess and adrenergic drive); the others at their neutral values."""
 OUTPUTS: dict[str, dict[str, tuple[str, str, str]]] = {
     "muscle": {"cum_glc": ("glucose uptake", "uptake_muscle_mg_kg_min", "mg/kg/min")},
     "liver": {"cum_egp": ("glucose output", "egp_mg_kg_min", "mg/kg/min")},
@@ -103,13 +93,13 @@ class Edge:
 
 
 class _Inputs(SimpleNamespace):
-    """Cell inputs with neutral defaults: modulators (``mod_*``) 1 (unchanged, as in
-    ``sim.kinetics.signalling``), every other input not given 0 (no diet, no drug)."""
+    """Cell inputs, an input not given at its declared neutral value (modulators 1, no diet,
+    no drug; :mod:`sim.kinetics.cell_inputs`)."""
 
     def __getattr__(self, name: str) -> float:
-        if name.startswith("__"):
+        if name.startswith("__") or name not in BY_NAME:
             raise AttributeError(name)
-        return 1.0 if name.startswith("mod_") else 0.0
+        return BY_NAME[name].neutral
 
 
 def _reference(tissue: str) -> tuple[np.ndarray, _Inputs, SimpleNamespace, list[str]]:
@@ -286,15 +276,7 @@ def node_values(run: RunData, tissue: str, time_min: float) -> dict[str, float]:
     return out
 
 
-INPUT_ARMS: dict[str, str] = {
-    "ins_nM": "insulin",
-    "gh_nM": "GH",
-    "ffa_mM": "lipid",
-    "glc_mM": "energy",
-    "intensity": "energy",
-    "tnf_pg_ml": "inflammation",
-    "cort_excess": "other",
-}
+INPUT_ARMS: dict[str, str] = {i.name: i.diagram.arm for i in CELL_INPUTS if i.diagram is not None}
 """Arm of each input box (its row band in the diagram)."""
 
 
