@@ -16,14 +16,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.kinetics.body import Geometry
+from sim.parameters import LAYOUT_VALUES
 from sim.types import FloatArray
 
-FIBRES_PER_SEGMENT = 4
-"""Fibres supplied by one capillary segment (capillary-to-fibre ratio ~1.5-2; Andersen 1977)."""
-SEGMENTS_PER_CAPILLARY = 4
-HEPATOCYTES_PER_SINUSOID = 20
-"""Hepatocytes from portal triad to central vein (~20; Gebhardt 1992)."""
-ADIPOCYTES_PER_CAPILLARY = 10
+FIBRES_PER_SEGMENT = int(LAYOUT_VALUES["fibres_per_segment"])
+"""Fibres supplied by one capillary segment (sim.parameters.LAYOUT, as the three below)."""
+SEGMENTS_PER_CAPILLARY = int(LAYOUT_VALUES["segments_per_capillary"])
+HEPATOCYTES_PER_SINUSOID = int(LAYOUT_VALUES["hepatocytes_per_sinusoid"])
+ADIPOCYTES_PER_CAPILLARY = int(LAYOUT_VALUES["adipocytes_per_capillary"])
 
 
 @dataclass
@@ -145,14 +145,26 @@ def _muscle(
         pos[seg_of] / (SEGMENTS_PER_CAPILLARY - 1),
         {
             "is_type_I": type_i,
-            "oxidative_capacity": np.where(type_i > 0, 1.2, 0.8),
-            "glut4_total": np.where(type_i > 0, 1.2, 0.8),
-        },  # Daugaard 2000: type I more GLUT4
+            "oxidative_capacity": np.where(
+                type_i > 0,
+                LAYOUT_VALUES["type_I_oxidative_capacity"],
+                LAYOUT_VALUES["type_II_oxidative_capacity"],
+            ),
+            "glut4_total": np.where(
+                type_i > 0, LAYOUT_VALUES["type_I_glut4"], LAYOUT_VALUES["type_II_glut4"]
+            ),
+        },
     )
     lap = _laplacian(
         n_seg, np.r_[along, lateral], np.r_[along + 1, lateral + SEGMENTS_PER_CAPILLARY]
     )
     return layout, _incidence(n, seg_of, n_seg), lap, _lognormal(rng, cv, n_seg)
+
+
+def _gradient(name: str, zone: FloatArray) -> FloatArray:
+    """A lobular gradient: the periportal value at zone 0, the pericentral one at zone 1."""
+    pp, pc = LAYOUT_VALUES[f"{name}_periportal"], LAYOUT_VALUES[f"{name}_pericentral"]
+    return pp + (pc - pp) * zone
 
 
 def _liver(b: _Builder, portal: int, n: int, extraction: float) -> tuple[CellLayout, FloatArray]:
@@ -178,7 +190,7 @@ def _liver(b: _Builder, portal: int, n: int, extraction: float) -> tuple[CellLay
         hep,
         np.select([zone < 1 / 3, zone < 2 / 3], ["periportal", "midzonal"], "pericentral"),
         zone,
-        {"zone_gng": 1.5 - zone, "zone_gk": 0.5 + zone},  # Jungermann 1996 zonation
+        {"zone_gng": _gradient("zone_gng", zone), "zone_gk": _gradient("zone_gk", zone)},
     )
     return layout, atten
 

@@ -2624,6 +2624,133 @@ BODY += (
     ),
 )
 
+LAYOUT: tuple[Param, ...] = (
+    P(
+        "fibres_per_segment",
+        4,
+        "1",
+        "muscle fibres supplied by one capillary segment (capillary-to-fibre ratio ~1.5-2; "
+        "Andersen 1977)",
+        (1, 10),
+        kind="literature",
+    ),
+    P(
+        "segments_per_capillary",
+        4,
+        "1",
+        "segments along one muscle capillary, arterial to venous end (discretisation of the "
+        "interstitial-insulin gradient)",
+        (2, 20),
+        kind="assumed",
+    ),
+    P(
+        "hepatocytes_per_sinusoid",
+        20,
+        "1",
+        "hepatocytes from portal triad to central vein (~20; Gebhardt 1992)",
+        (5, 30),
+        kind="literature",
+    ),
+    P(
+        "adipocytes_per_capillary",
+        10,
+        "1",
+        "adipocytes sharing one capillary node (each adipocyte touches at least one "
+        "capillary; the number per node is a model scale)",
+        (1, 50),
+        kind="assumed",
+    ),
+    P(
+        "type_I_glut4",
+        1.2,
+        "1",
+        "GLUT4 content of a type I fibre relative to the muscle mean (type I fibres hold "
+        "more GLUT4; Daugaard 2000)",
+        (1, 2),
+        kind="literature",
+    ),
+    P(
+        "type_II_glut4",
+        0.8,
+        "1",
+        "GLUT4 content of a type II fibre relative to the muscle mean (Daugaard 2000)",
+        (0.3, 1),
+        kind="literature",
+    ),
+    P(
+        "type_I_oxidative_capacity",
+        1.2,
+        "1",
+        "oxidative capacity of a type I fibre relative to the muscle mean (more "
+        "mitochondria; set symmetric with the GLUT4 difference)",
+        (1, 2),
+        kind="assumed",
+    ),
+    P(
+        "type_II_oxidative_capacity",
+        0.8,
+        "1",
+        "oxidative capacity of a type II fibre relative to the muscle mean",
+        (0.3, 1),
+        kind="assumed",
+    ),
+    P(
+        "zone_gng_periportal",
+        1.5,
+        "1",
+        "gluconeogenic capacity of a periportal hepatocyte relative to the lobule mean, "
+        "falling linearly to the pericentral value (Jungermann 1996)",
+        (1, 3),
+        kind="literature",
+    ),
+    P(
+        "zone_gng_pericentral",
+        0.5,
+        "1",
+        "gluconeogenic capacity of a pericentral hepatocyte relative to the lobule mean "
+        "(Jungermann 1996)",
+        (0, 1),
+        kind="literature",
+    ),
+    P(
+        "zone_gk_periportal",
+        0.5,
+        "1",
+        "glucokinase (glycolytic) capacity of a periportal hepatocyte relative to the "
+        "lobule mean, rising linearly to the pericentral value (Jungermann 1996)",
+        (0, 1),
+        kind="literature",
+    ),
+    P(
+        "zone_gk_pericentral",
+        1.5,
+        "1",
+        "glucokinase capacity of a pericentral hepatocyte relative to the lobule mean "
+        "(Jungermann 1996)",
+        (1, 3),
+        kind="literature",
+    ),
+)
+"""The tissue graph's geometry and the per-cell scalings it assigns (sim/graph.py): fixed
+at build, not overridable from a scenario."""
+LAYOUT_VALUES: dict[str, float] = {p.name: p.value for p in LAYOUT}
+
+INTERVENTION: tuple[Param, ...] = (
+    P(
+        "acipimox_inhibition",
+        0.9,
+        "1",
+        "default of the acipimox kind's inhibition: the fraction of HSL-driven adipocyte "
+        "lipolysis an oral dose blocks (a near-complete block, as acipimox is used to "
+        "suppress plasma FFA; not fitted)",
+        (0, 1),
+        kind="assumed",
+    ),
+)
+"""Defaults of intervention kinds that stand for a physiological effect (sim/interventions)."""
+INTERVENTION_VALUES: dict[str, float] = {p.name: p.value for p in INTERVENTION}
+
+
 BodyParams = dataclasses.make_dataclass(
     "BodyParams",
     [(p.name, float) for p in BODY],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.parameters import all_params
+from sim.parameters import INTERVENTION, LAYOUT, all_params
 from sim.types import CALIBRATED_TO, PROVENANCE_KIND, Param
 
 SIM = Path(__file__).resolve().parent.parent / "sim"
@@ -17,12 +17,14 @@ SCANNED = sorted(
     p
     for p in (SIM / "kinetics").glob("*.py")
     # declarations (the species and cell-input tables) and the code generators
-    if p.name not in ("species.py", "cell_inputs.py", "compiled.py", "body_compiled.py")
-) + [SIM / "engine.py", SIM / "signals.py", SIM / "model.py"]
+    if p.name
+    not in ("species.py", "cell_inputs.py", "compiled.py", "body_compiled.py", "stiffness.py")
+) + [SIM / "engine.py", SIM / "signals.py", SIM / "model.py", SIM / "graph.py", SIM / "recorder.py"]
+SCANNED += sorted((SIM / "interventions").glob("*.py"))
 STRUCTURAL = {0, 1, 2, 0.5}
 """Zero, one, two and a half: sums, differences, halving, squares."""
-UNITS = {60, 24, 1000, 1440}
-"""min per h, h per day, powers of ten between unit prefixes, min per day."""
+UNITS = {60, 24, 1000, 1440, 7}
+"""min per h, h per day, powers of ten between unit prefixes, min per day, days per week."""
 ALLOWED = {
     ("body.py", 12.0): "CAR_SPAN_THETAS: the awakening kernel is summed over 12 time "
     "constants (numerical truncation, tail < 1e-4)",
@@ -31,8 +33,6 @@ ALLOWED = {
     ("body.py", 180.0): "wake_times: a sleep period ending within 3 h of the habitual waking "
     "replaces it (a rule of the schedule, not a rate)",
     ("body.py", 720.0): "wake_times: a run begun within 12 h after the habitual waking time",
-    ("tissues.py", 1.5): "stiffness_bound: safety margin on the fastest-rate estimate",
-    ("tissues.py", 0.05): "stiffness_bound: floor of the fastest-rate estimate",
     ("engine.py", 8192): "BLOCK_CELLS: cells per numpy block (cache size)",
     ("engine.py", 18.0): "advance_body: fastest-rate estimate of the glucose clamp (substeps)",
     ("engine.py", 8.0): "advance_body: bound on a capillary segment's graph degree (substeps)",
@@ -46,18 +46,46 @@ ALLOWED = {
     ("model.py", 180.0): "PREWARM_MIN: length of the cells-only pre-run (numerics)",
     ("model.py", 1e-9): "time comparison tolerance (min)",
     ("model.py", 9): "decimals the model's clock is rounded to (float drift of dt sums)",
+    ("graph.py", 3): "zone labels: thirds of the portal-central axis (periportal, midzonal, "
+    "pericentral; a naming, not a rate)",
+    ("recorder.py", 1e-6): "cadence comparison tolerance (min)",
+    ("recorder.py", 512.0): "CELLS_IN_MEMORY_MIB: memory limit of the in-memory cells table",
+    ("recorder.py", 8): "bytes of an int64 cell id (size estimate of the cells table)",
+    ("recorder.py", 4): "bytes of a float32 column (size estimate)",
+    ("recorder.py", 3): "columns of the cells table that are not float32 (size estimate)",
+    ("recorder.py", 20): "progress-bar width (characters)",
+    ("base.py", 1e-9): "time comparison tolerance (min)",
+    ("diet.py", 8.0): "PROTEIN_CLOCK_H: the diet's protein portions at breakfast, lunch and "
+    "dinner clock times (a rule of the scenario format, as meal times are)",
+    ("diet.py", 13.0): "PROTEIN_CLOCK_H (lunch)",
+    ("diet.py", 19.0): "PROTEIN_CLOCK_H (dinner)",
+    ("training.py", 17.0): "default session clock time (a scenario default, not physiology)",
 }
 """Numbers that are numerics or rules, not physiology, each with its reason."""
 
 
+def _schema_limits(tree: ast.AST) -> set[int]:
+    """ids of the constants that are limits of a scenario field (``Field(ge=..., le=...)``
+    in sim/interventions): input validation of the format, not physiology."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Field":
+            for kw in node.keywords:
+                if kw.arg in ("ge", "gt", "le", "lt"):
+                    out |= {id(c) for c in ast.walk(kw.value) if isinstance(c, ast.Constant)}
+    return out
+
+
 def _literals(path: Path) -> list[tuple[int, float]]:
     tree = ast.parse(path.read_text())
+    limits = _schema_limits(tree)
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, int | float)
         and not isinstance(node.value, bool)
+        and id(node) not in limits
     ]
 
 
@@ -86,8 +114,16 @@ def test_the_scan_catches_a_constant(tmp_path):
     assert [v for _, v in _literals(law) if v not in STRUCTURAL | UNITS] == [0.004]
 
 
+def test_the_scan_skips_only_scenario_field_limits(tmp_path):
+    src = tmp_path / "kind.py"
+    src.write_text("class K:\n    dose: Annotated[float, Field(gt=0, le=20)] = 0.9\n")
+    assert [v for _, v in _literals(src)] == [0.9]
+
+
 def test_every_parameter_has_a_provenance_kind():
-    for name, p in all_params().items():
+    tables = {f"layout.{p.name}": p for p in LAYOUT}
+    tables |= {f"intervention.{p.name}": p for p in INTERVENTION}
+    for name, p in (all_params() | tables).items():
         assert PROVENANCE_KIND.match(p.provenance), name
         # a source that speaks of calibration without naming the target it was calibrated
         # to must say what kind it is explicitly ("not calibrated" never reads as calibrated)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from sim.interventions.base import Frac, NonNeg, Pos, Repeat, SpanKind, register
+from sim.parameters import INTERVENTION_VALUES
 
 
 class Acipimox(Repeat):
     kind: Literal["acipimox"]
     start_min: NonNeg
     duration_min: Pos
-    inhibition: Frac = 0.9
+    inhibition: Frac = INTERVENTION_VALUES["acipimox_inhibition"]
 
 
 @register
