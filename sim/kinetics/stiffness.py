@@ -2,7 +2,7 @@
 
 The RK4 substep of a tissue is chosen from an upper bound of the spectral radius of the
 Jacobian ``J = d(rhs)/dy`` of its rate laws (:func:`sim.numerics.substeps`). Nothing here
-restates a rate: the laws are traced into sympy expressions (:mod:`sim.export.trace`, the
+restates a rate: the laws are traced into sympy expressions (:mod:`sim.kinetics.cell_trace`, the
 live functions run on symbols) and differentiated, so a new species, rate constant or fast
 cycle is in the bound as soon as it is in a law.
 
@@ -102,7 +102,7 @@ def derive(tissue: str) -> dict:
     """
     import sympy
 
-    from sim.export.trace import trace
+    from sim.kinetics.cell_trace import trace
 
     traced = trace(tissue)
     names = [sp.name for sp in species.TISSUE_SPECIES[tissue]]
@@ -148,8 +148,8 @@ def _key() -> str:
     h = hashlib.sha256()
     for mod in (signalling, tissues, species, sys.modules[__name__]):
         h.update(inspect.getsource(mod).encode())
-    trace_file = Path(__file__).resolve().parent.parent / "export" / "trace.py"
-    h.update(trace_file.read_bytes())
+    for name in ("cell_trace.py", "symbolic.py"):
+        h.update((Path(__file__).resolve().parent / name).read_bytes())
     h.update(metadata.version("sympy").encode())
     return h.hexdigest()[:16]
 

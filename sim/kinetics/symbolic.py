@@ -3,7 +3,8 @@
 A tracer calls the live code objects of a law module with symbols in place of numbers
 (:func:`rebind` swaps the names the functions look up, :class:`Reader` hands out a symbol
 for every attribute read), so the expressions it records are the laws the engines
-integrate. Used by the SBML export (:mod:`sim.export.trace`, the cells) and by the body's
+integrate. Used by the cells' trace (:mod:`sim.kinetics.cell_trace`: the SBML export and the
+cells' substep bound) and by the body's
 trace (:mod:`sim.kinetics.body_trace`), from which the compiled body is generated.
 """
 
