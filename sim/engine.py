@@ -36,6 +36,7 @@ from sim.parameters import (  # noqa: F401 (BodyParams, body_params re-exported)
     tissue_params,
 )
 from sim.types import BoolArray, FloatArray
+from sim.units import MG_DL_PER_MM_GLC
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,19 +451,46 @@ class BodyRHS:
         return bk.body_rhs(x, inputs, self.fluxes(t), ctx.bp, ctx.geo)
 
 
-def body_substeps(x: FloatArray, cf: CellFluxes, ctx: RunContext, dt: float) -> int:
-    """RK4 substeps of the body over ``dt`` from ``x``: set by its fastest rate."""
+_LAPLACIAN_ROWS: dict[int, tuple[object, float]] = {}
+
+
+def _laplacian_row_bound(geo: bk.Geometry) -> float:
+    """Largest absolute row sum of the interstitial nodes' graph Laplacian (a Gershgorin
+    bound of its spectral radius: twice the largest number of neighbours), once per
+    geometry."""
+    hit = _LAPLACIAN_ROWS.get(id(geo))
+    if hit is None or hit[0] is not geo:
+        lap = geo.lap_isf
+        rows = abs(lap).sum(axis=1) if lap.shape[0] else np.zeros(1)
+        if len(_LAPLACIAN_ROWS) >= 16:
+            _LAPLACIAN_ROWS.clear()
+        hit = _LAPLACIAN_ROWS[id(geo)] = (geo, float(np.max(rows)))
+    return hit[1]
+
+
+def body_fastest_rate(x: FloatArray, cf: CellFluxes, ctx: RunContext) -> float:
+    """An estimate (1/min) of the body's fastest first-order rate at ``x``: the largest of
+    the held levels' tracking rate, plasma insulin clearance, the glucose clamp's feedback
+    gain over the glucose space (mg/dL per mM from :mod:`sim.units`), FFA clearance over its
+    space, a Gershgorin bound of the interstitial-insulin block (exchange at the fastest
+    segment, degradation, and diffusion on the capillary graph: the Laplacian's largest
+    row sum from the geometry) and the first-phase insulin states."""
     bp = ctx.bp
     kte = ctx.geo.kte_max
-    fastest = max(
+    isf = bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade
+    return max(
         bk.HOLD_RATE,
         bp.k_ins_clear,
-        bp.clamp_kp / (bp.vg_dl_kg * 18.0),
+        bp.clamp_kp / (bp.vg_dl_kg * MG_DL_PER_MM_GLC),
         (cf.ffa_clearance + bp.v_ffa_other) / (bp.vffa_l_kg * 1000.0),
-        bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade + bp.d_isf * 8.0,
+        isf + bp.d_isf * _laplacian_row_bound(ctx.geo),
         bk.first_phase_stiffness(x, bp),
     )
-    return numerics.substeps(dt, fastest)
+
+
+def body_substeps(x: FloatArray, cf: CellFluxes, ctx: RunContext, dt: float) -> int:
+    """RK4 substeps of the body over ``dt`` from ``x``: set by its fastest rate."""
+    return numerics.substeps(dt, body_fastest_rate(x, cf, ctx))
 
 
 def advance_body(

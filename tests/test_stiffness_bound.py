@@ -221,3 +221,55 @@ def test_a_non_finite_state_stops_the_run_with_a_message():
     ] = np.nan
     with pytest.raises(numerics.NumericalError, match="fastest rate"):
         numerics.substeps(1.0, stiffness_bound(y, "liver", u, p))
+
+
+def test_body_fastest_rate_covers_the_body_jacobian():
+    """The body's substep rate (``engine.body_fastest_rate``, a list of rates read from the
+    parameters and the geometry) is at least the spectral radius of the body's Jacobian
+    (central differences of its right-hand side) through a meal, exercise and a GH bolus,
+    and its interstitial-insulin term bounds that block's own radius."""
+    from sim.model import PhysiologyModel
+
+    scn = {
+        "name": "body_rate",
+        "duration_min": 215,
+        "cells": {"muscle": 8, "liver": 8, "adipose": 8},
+        "interventions": [
+            {"kind": "meal", "at_min": 0, "carbs_g": 75},
+            {"kind": "exercise", "start_min": 120, "duration_min": 40, "intensity_vo2max": 0.7},
+            {"kind": "gh_injection", "at_min": 200, "dose_mg": 1.0, "route": "iv"},
+        ],
+    }
+    m = PhysiologyModel(scn)
+    checked = 0
+    while m.running:
+        m.step()
+        t = m.time_min
+        if round(t) not in (5, 30, 140, 150, 205, 215):
+            continue
+        rhs = en.BodyRHS(m.last_flux, m.ctx, t, 1.0, None)
+        x = m.x.copy()
+        jac = np.zeros((len(x), len(x)))
+        for j in range(len(x)):
+            h = 1e-6 * max(1.0, abs(x[j]))
+            a, b = x.copy(), x.copy()
+            a[j] += h
+            b[j] -= h
+            jac[:, j] = (rhs(t, a) - rhs(t, b)) / (2 * h)
+        rho = float(np.max(np.abs(np.linalg.eigvals(jac))))
+        assert rho <= en.body_fastest_rate(x, m.last_flux, m.ctx) * (1 + RHO_RTOL), (t, rho)
+        checked += 1
+    assert checked == 6
+    bp, geo = m.ctx.bp, m.ctx.geo
+    lap = geo.lap_isf.toarray()
+    kte = np.concatenate([geo.kte_muscle, geo.kte_adipose])
+    block = -np.diag(bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade)
+    block -= bp.d_isf * lap
+    isf_rho = float(np.max(np.abs(np.linalg.eigvals(block))))
+    isf_bound = (
+        bp.k_isf_insulin * (1 + bp.capillary_recruit) * geo.kte_max
+        + bp.k_isf_degrade
+        + bp.d_isf * en._laplacian_row_bound(geo)
+    )
+    assert isf_rho <= isf_bound * (1 + RHO_RTOL)
+    assert en._laplacian_row_bound(geo) == 2 * np.max(np.diag(lap))  # twice the largest degree
