@@ -25,6 +25,7 @@ from sim.validate import (
     targets_fasting,
     targets_gh,
     targets_ghaxis,
+    targets_ghstim,
     targets_ivgtt,
     targets_remodel,
 )
@@ -43,6 +44,7 @@ def all_targets() -> dict[str, Target]:
         *targets_exercise.TARGETS,
         *targets_counterreg.TARGETS,
         *targets_ghaxis.TARGETS,
+        *targets_ghstim.TARGETS,
         *targets_ivgtt.TARGETS,
         *targets_cortisol.TARGETS,
         *targets_fasting.TARGETS,
@@ -57,6 +59,7 @@ def pending_targets() -> dict[str, Target]:
     the default suite."""
     found = (
         *targets_ghaxis.PENDING,
+        *targets_ghstim.PENDING,
         *targets_ivgtt.PENDING,
         *targets_counterreg.PENDING,
         *targets_exercise.PENDING,
