@@ -1524,6 +1524,28 @@ BODY: tuple[Param, ...] = (
     ),
     P("gh_pulse_tau_min", 5.0, "min", "secretory burst time constant; Veldhuis 1995", (1, 30)),
     P(
+        "w_gh_fat_clearance",
+        1.0,
+        "1",
+        "GH distribution volume and metabolic clearance per kg of fat relative to per kg of "
+        "lean tissue: GH MCR proportional to body weight in lean (< 20 % fat) and obese "
+        "(> 35 % fat) rhesus monkeys, 12.7 +/- 1.7 vs 19.5 +/- 2.9 L/24 h, the same per kg "
+        "(Dubey 1988, JCEM 67:1064); clearance 33 % and 51 % higher in lower- and upper-body "
+        "obese women with the half-life unchanged (Langendonk 1999, Am J Physiol 277:E824); "
+        "0 switches the dilution of pituitary output by fat off",
+        (0, 2),
+        kind="literature",
+    ),
+    P(
+        "gh_ref_fat_fraction",
+        0.2,
+        "1",
+        "body fat share of the reference subject for whom the GH burst mass, basal secretion "
+        "and releasable pool are set (the healthy preset's fat_fraction)",
+        (0.03, 0.7),
+        kind="assumed",
+    ),
+    P(
         "gh_glc_K_mM",
         2.0,
         "mM",
