@@ -1268,19 +1268,27 @@ BODY: tuple[Param, ...] = (
     ),
     P(
         "w_ghrh_sws",
-        2.0,
+        4.2,
         "1",
         "GHRH drive added by slow-wave sleep at its deepest; Van Cauter & Copinschi 2000 (GH "
-        "secretion linear in SW sleep); calibrated to V13",
-        (0, 10),
+        "secretion linear in SW sleep); the nocturnal augmentation is GHRH-driven (Dimaraki "
+        "2003, see w_sst_sws); calibrated to V13: set, when somatostatin withdrawal in sleep "
+        "was removed, so that the axis alone keeps its mean sleep-onset peak (19.7 ug/L over "
+        "seeds 0-11 before; 18.8 at 4.0, 24.4 at 5.0)",
+        (0, 20),
     ),
     P(
         "w_sst_sws",
-        0.9,
+        0.0,
         "1",
-        "share of somatostatin tone withdrawn in slow-wave sleep at its deepest; Van Cauter & "
-        "Copinschi 2000; calibrated to V13",
+        "share of somatostatin tone withdrawn in slow-wave sleep at its deepest: none. Under a "
+        "constant supraphysiological somatostatinergic tone (octreotide 8.4 ug/h sc) GH pulse "
+        "frequency and the diurnal rhythm and nocturnal augmentation of GH were unchanged in 9 "
+        "men, with 24-h mean GH -52 +/- 13 %: declines of hypothalamic somatostatin are neither "
+        "required for pulses nor the cause of the nocturnal rise (Dimaraki 2003, Am J Physiol "
+        "Endocrinol Metab; in women, Dimaraki 2001, 280:E489); 0.9 before (calibrated to V13)",
         (0, 1),
+        kind="literature",
     ),
     P(
         "w_sleep_metab",

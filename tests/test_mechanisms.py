@@ -1229,7 +1229,7 @@ def test_H1_ghrh_drive_from_sleep_and_exercise_and_its_knockout():
     assert rest["fired"].max() >= 2
 
 
-def test_H1_somatostatin_from_glucose_igf1_and_gh_withdrawn_in_sleep():
+def test_H1_somatostatin_from_glucose_igf1_and_gh_not_withdrawn_in_sleep():
     bp = en.body_params({})
     scn = sim.load_scenario({"name": "d", "duration_min": 1440})
     sch = build_schedule(scn, np.random.default_rng(0))
@@ -1242,7 +1242,12 @@ def test_H1_somatostatin_from_glucose_igf1_and_gh_withdrawn_in_sleep():
     assert ref == pytest.approx(1.0)
     assert bk.sst_target(x, 9.0, inp, bp) > 2.0  # hyperglycaemia
     assert bk.sst_target(x, 3.5, inp, bp) < 0.5  # hypoglycaemia withdraws it
-    assert bk.sst_target(x, 5.0, bk.body_inputs(awake + 11, sch, bp), bp) < 0.2  # SW sleep
+    # slow-wave sleep: no somatostatin withdrawal (Dimaraki 2003: the nocturnal GH rise
+    # persists under constant somatostatinergic tone); the law keeps the term for a test
+    asleep = bk.body_inputs(awake + 11, sch, bp)
+    assert bk.sst_target(x, 5.0, asleep, bp) == pytest.approx(ref)
+    wd = SimpleNamespace(**{**vars(bp), "w_sst_sws": 0.9})
+    assert bk.sst_target(x, 5.0, bk.body_inputs(awake + 11, sch, wd), wd) < 0.2
     y = x.copy()
     y[bk.IDX["igf1"]] *= 2.0
     assert bk.sst_target(y, 5.0, inp, bp) > 1.3  # IGF-1 long loop

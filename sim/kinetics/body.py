@@ -468,7 +468,8 @@ def igfbp1_target(ins_uU: float, bp: BodyParams) -> float:
 
 def ghrh_target(x: FloatArray, inp: BodyInputs, bp: BodyParams) -> float:
     """H1: hypothalamic GHRH drive (1 = awake, rested): raised by slow-wave sleep
-    (Van Cauter & Copinschi 2000), by alpha2-adrenergic (noradrenergic) drive in exercise
+    (Van Cauter & Copinschi 2000; the nocturnal rise is GHRH-driven, not somatostatin
+    withdrawal, Dimaraki 2003), by alpha2-adrenergic (noradrenergic) drive in exercise
     and by sleep pressure before a scheduled sleep onset under sleep debt (Spiegel 2000)."""
     return bp.ghrh_expr * (
         1.0
@@ -482,10 +483,12 @@ def sst_target(x: FloatArray, g_mM: float, inp: BodyInputs, bp: BodyParams) -> f
     """H1: hypothalamic somatostatin tone (1 = awake, overnight fasted): raised by glucose
     above and lowered by glucose below the reference (hypothalamic glucose sensing; Roth
     1963), raised by free IGF-1 (long-loop feedback) and by plasma GH (short-loop
-    auto-feedback, Kanaley 1999), withdrawn in slow-wave sleep and by circulating amino acids
-    (arginine suppresses hypothalamic somatostatin release, Alba-Roth 1988, and abolishes the
-    glucose inhibition of the GH response to GHRH, Ghigo 1992). The rise with hyperglycaemia
-    is withdrawn while asleep (``sleep_metab_gate``); the fall with hypoglycaemia is not."""
+    auto-feedback, Kanaley 1999) and withdrawn by circulating amino acids (arginine
+    suppresses hypothalamic somatostatin release, Alba-Roth 1988, and abolishes the glucose
+    inhibition of the GH response to GHRH, Ghigo 1992). Slow-wave sleep withdraws the share
+    ``w_sst_sws`` of it (0: the nocturnal GH rise is GHRH-driven and persists under constant
+    somatostatinergic tone, Dimaraki 2003). The rise with hyperglycaemia is withdrawn while
+    asleep (``sleep_metab_gate``); the fall with hypoglycaemia is not."""
     excess = (g_mM - bp.sst_glc_ref_mM) / bp.gh_glc_K_mM
     gate = inp.sleep_metab_gate  # hyperglycaemia's tone is withdrawn asleep
     glc = max(1.0 + max(excess, 0.0) * (1.0 - gate) + min(excess, 0.0), bp.sst_glc_floor)
