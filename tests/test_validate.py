@@ -34,6 +34,7 @@ from sim.validate.core import (
 )
 from sim.validate.suite import all_targets, check_overrides, pending_targets, select
 from sim.validate.targets_body import V01_COHORT
+from sim.validate.targets_ghstim import RHGH_SUBJECTS
 
 # targets that report group means of virtual subjects, and how many subjects
 COHORT_TARGETS = {
@@ -42,9 +43,10 @@ COHORT_TARGETS = {
         tid: COHORT
         for tid in (
             *("V05", "V07", "V15", "V16", "V23", "V24", "V25", "V26", "V27", "V33"),
-            *("V34", "V35", "V36"),
+            *("V34", "V35", "V36", "V38", "V39", "V40"),
         )
     },
+    "V37": RHGH_SUBJECTS,
 }
 
 # ----------------------------------------------------------------- metric extractors
@@ -170,16 +172,17 @@ def test_values_beside_the_criteria_are_reported_but_not_judged():
 
 def test_all_targets_build_valid_scenarios():
     targets = all_targets()
-    ids = (*range(1, 23), 25, 26, 28, 30, 31, 33, *range(50, 58), 59, 60)
+    ids = (*range(1, 23), 25, 26, 27, 28, 30, 31, 33, *range(50, 58), 59, 60)
     assert list(targets) == [f"V{i:02d}" for i in ids]
     pending = pending_targets()
     assert list(pending) == [
         *("R01", "R02", "R03", "R04", "R05"),  # remodelling: weeks of simulated time
         *("R06", "R07", "R08", "R09", "R10", "R11", "R12"),
-        *("V23", "V24", "V27", "V29", "V32", "V34", "V35", "V36", "V58", "V61", "V62", "V63"),
+        *("V23", "V24", "V29", "V32", "V34", "V35", "V36"),
+        *("V37", "V38", "V39", "V40", "V58", "V61", "V62", "V63"),
     ]
     assert not set(pending) & set(targets)
-    assert [t.id for t in select(["V27"])] == ["V27"]  # run when named
+    assert [t.id for t in select(["V36"])] == ["V36"]  # run when named
     for t in [*targets.values(), *pending.values()]:
         assert t.criteria and t.source and t.protocol
         for name, scn in t.scenarios(1).items():
