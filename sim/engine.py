@@ -480,9 +480,9 @@ def body_fastest_rate(x: FloatArray, cf: CellFluxes, ctx: RunContext) -> float:
     isf = bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade
     return max(
         bk.HOLD_RATE,
-        bp.k_ins_clear,
-        bp.clamp_kp / (bp.vg_dl_kg * MG_DL_PER_MM_GLC),
-        (cf.ffa_clearance + bp.v_ffa_other) / (bp.vffa_l_kg * 1000.0),
+        bp.k_ins_clear * ctx.geo.ins_clear,
+        bp.clamp_kp / (bp.vg_dl_kg * MG_DL_PER_MM_GLC * ctx.geo.v_ecw),
+        (cf.ffa_clearance + bp.v_ffa_other) / (bp.vffa_l_kg * 1000.0 * ctx.geo.v_plasma),
         isf + bp.d_isf * _laplacian_row_bound(ctx.geo),
         bk.first_phase_stiffness(x, bp),
     )

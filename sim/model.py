@@ -28,6 +28,7 @@ from sim.kinetics import body as bk
 from sim.kinetics.species import TISSUE_SPECIES, TISSUES
 from sim.parameters import PHENOTYPES, BodyParams, tissue_params
 from sim.recorder import Recorder
+from sim.remodel import settle
 from sim.remodel.core import Remodeller
 from sim.scenario import Scenario, load_scenario
 from sim.signals import build_schedule
@@ -241,6 +242,21 @@ class PhysiologyModel(mesa.Model):
             self._advance(t, self.dt)
             t += self.dt
         self.update_context(sch=sch_saved, medium=medium_saved)
+        if self.remodel is not None and self.scenario.remodel.settle_days > 0:
+            self._settle()
+
+    def _settle(self) -> None:
+        """A remodelling run: ``remodel.settle_days`` days of the scenario's daily routine
+        after the fasting warm-up, so that day 0 starts at the daily steady state
+        (:mod:`sim.remodel.settle`); no remodelling happens in them."""
+        saved = self.ctx.sch
+        self.update_context(sch=settle.routine_schedule(self.scenario, self.ctx.bp, saved))
+        end = self.scenario.remodel.settle_days * settle.DAY_MIN
+        t = 0.0
+        while t < end - 1e-9:
+            self._advance(t, self.dt)
+            t = round(t + self.dt, 9)
+        self.update_context(sch=saved)
 
     # ------------------------------------------------------------------ stepping
 
@@ -330,9 +346,14 @@ class PhysiologyModel(mesa.Model):
         )
         due = sch.due(t0, t1)
         if due:
+            before = x.copy() if self.remodel is not None else None
             body = BodyAccess(x, bk.IDX, self.ctx.bp, self.ctx.masses.body)
             for ev in due:  # each event applied by the registered kind that schedules it
                 event_kind(ev.kind).apply_event(ev, body)
+            if before is not None:  # a remodelled body: a bolus spreads in today's volume
+                for name, field in bk.VOLUME_OF.items():
+                    i = bk.IDX[name]
+                    x[i] = before[i] + (x[i] - before[i]) / getattr(self.ctx.geo, field)
 
     def step(self) -> None:
         """Advance the model by one ``dt_min`` and record when due. In a remodelling run the

@@ -2514,6 +2514,29 @@ REMODEL: tuple[Param, ...] = (
         (0, 10),
         kind="assumed",
     ),
+    # the body follows the cells (issue 26 item 5; sim/remodel/body.py)
+    P(
+        "w_fat_ecw",
+        0.25,
+        "1",
+        "extracellular water per kg of fat relative to per kg of lean mass, for the glucose "
+        "and GH distribution volumes: obese women carried 12.9 L more body water for 67.7 kg "
+        "more weight (Waki 1991, Am J Physiol 261:E199; 0.19 L/kg, an upper bound for fat "
+        "alone), against 0.73 L/kg of fat-free mass (Wang 1999, Am J Clin Nutr 69:833); "
+        "adipose tissue is 10-40 % water (Martin 1994); the extracellular share of the added "
+        "water taken as that of lean mass (Waki: it is larger)",
+        (0, 1),
+    ),
+    P(
+        "w_liver_fat_ins_clear",
+        0.030,
+        "1/%",
+        "fall of insulin clearance with liver fat L: clearance x (1 + w L0) / (1 + w L); "
+        "serum insulin during a fixed-rate insulin infusion was ~40 % higher with 15.0 +/- "
+        "1.5 % than with 1.8 +/- 0.2 % liver fat (Kotronen 2007, Am J Physiol Endocrinol "
+        "Metab 293:E1709): 1 + 13.2 w = 1.40",
+        (0, 1),
+    ),
 )
 
 

@@ -93,15 +93,20 @@ class RunResult:
         return io.write_run(Path(out), files, force=force, figures=figures, protect=protect)
 
 
-def glucose_balance_error(x0: np.ndarray, x1: np.ndarray) -> float:
+def glucose_balance_error(
+    x0: np.ndarray, x1: np.ndarray, v_ecw0: float = 1.0, v_ecw1: float = 1.0
+) -> float:
     """Relative whole-body glucose mass-balance error over the run.
 
     |change in the glucose pools - (inflows - outflows)| / total throughput, where flows are
     integrated alongside the state (accumulators), so the check is independent of recording.
+    ``v_ecw0``, ``v_ecw1``: the glucose space relative to the start at ``x0`` and ``x1`` (a
+    remodelled body's, :mod:`sim.remodel.body`): plasma glucose is counted as an amount.
     """
     i = bk.IDX
     d = x1 - x0
-    pools = d[i["q_glc"]] + d[i["q_gt"]]
+    plasma = x1[i["q_glc"]] * v_ecw1 - x0[i["q_glc"]] * v_ecw0
+    pools = plasma + d[i["q_gt"]]
     inflow = d[i["acc_egp"]] + d[i["acc_ra"]] + d[i["acc_gir"]] + d[i["acc_infusion"]]
     outflow = (
         d[i["acc_muscle"]]
@@ -115,7 +120,7 @@ def glucose_balance_error(x0: np.ndarray, x1: np.ndarray) -> float:
 
 def _result(model: PhysiologyModel, wall_s: float, status: str, prov: dict) -> RunResult:
     ts = model.recorder.timeseries()
-    err = glucose_balance_error(model.recorder.x0, model.x)
+    err = glucose_balance_error(model.recorder.x0, model.x, 1.0, model.ctx.geo.v_ecw)
     summary = summarise(ts, model.scenario.protocol, err) if len(ts) > 1 else {}
     return RunResult(
         model.scenario, ts, model.recorder.cells(), summary, wall_s, status, model, prov

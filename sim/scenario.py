@@ -138,6 +138,10 @@ class Remodel(_Strict):
     """Muscle fibres remodel too (size, type, capillaries; docs/remodelling.md)."""
     liver: bool = True
     """Hepatocytes carry their lipid (zonated triglyceride feeding DAG -> PKC-epsilon)."""
+    settle_days: Annotated[int, Field(ge=0, le=14)] = 3
+    """Days of the scenario's daily routine (daily meals from day 0, sleep, diet) simulated
+    after the fasting warm-up and before t = 0, so that day 0, to which the remodelling rules
+    refer, starts at the daily steady state (0: start from the fasting warm-up)."""
 
 
 class Scenario(_Strict):

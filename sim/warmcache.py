@@ -81,6 +81,7 @@ except ImportError:  # Windows: no lock, each process warms up for itself
 import numpy as np
 
 from sim.interventions import of as ivkind
+from sim.remodel.settle import is_routine
 
 if TYPE_CHECKING:
     from sim.checkpoint.state import ModelState
@@ -158,10 +159,12 @@ def warm_up_view(scenario: Any) -> dict[str, Any]:
     if data.get("remodel") is None:
         data.pop("remodel", None)
     data.pop("name", None)
+    # a remodelling run's settling days take its daily meals (sim.remodel.settle)
+    settles = scenario.remodel is not None and scenario.remodel.settle_days > 0
     data["interventions"] = [
         d
         for d, iv in zip(data["interventions"], scenario.interventions, strict=True)
-        if not acts_after_t0(iv)
+        if not acts_after_t0(iv) or (settles and is_routine(iv))
     ]
     return data
 

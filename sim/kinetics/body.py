@@ -107,6 +107,18 @@ class Geometry:
         liver_atten: (n_liver,) sinusoidal insulin at each hepatocyte relative to portal inflow.
         hepatic_extraction: 1 - outflow/inflow insulin along the sinusoids.
         visceral: (n_adipose,) 1 for visceral adipocytes, 0 for subcutaneous.
+        v_ecw: extracellular water relative to the start: the glucose and GH distribution
+            volumes (body parameters ``vg_dl_kg``, ``gh_vd_l_kg``) are multiplied by it.
+        v_plasma: plasma volume relative to the start: the insulin, FFA and TNF-alpha
+            distribution volumes (``vi_l_kg``, ``vffa_l_kg``, ``tnf_v_ml_kg``).
+        ins_clear: systemic insulin clearance relative to ``k_ins_clear``.
+
+    The last three are 1 unless a remodelled body changes its composition
+    (:mod:`sim.remodel.body`; issue 26 item 5). The body state of a species with a
+    distribution volume is its concentration times the volume of the start per kg of the
+    starting body mass, so every concentration helper (:func:`glucose_mM`, ...) reads it
+    unchanged; :func:`body_rhs` works on amounts (state x relative volume) and divides their
+    rates by the relative volume.
     """
 
     a_muscle: sp.csr_matrix
@@ -118,6 +130,9 @@ class Geometry:
     liver_atten: FloatArray
     hepatic_extraction: float
     visceral: FloatArray
+    v_ecw: float = 1.0
+    v_plasma: float = 1.0
+    ins_clear: float = 1.0
 
     @cached_property
     def n_isf(self) -> tuple[int, int]:
@@ -144,6 +159,18 @@ class Geometry:
         """Both Laplacians as one block-diagonal operator on all interstitial nodes (muscle
         first): one sparse product per right-hand side, each row summed as in its block."""
         return sp.block_diag((self.lap_muscle, self.lap_adipose), format="csr")
+
+
+VOLUME_OF: dict[str, str] = {
+    "q_glc": "v_ecw",
+    "gh": "v_ecw",
+    "ins_p": "v_plasma",
+    "ffa": "v_plasma",
+    "tnf": "v_plasma",
+}
+"""Each body state with a distribution volume and the :class:`Geometry` field of its volume
+relative to the start (extracellular water: glucose space and GH; plasma: insulin, FFA and
+TNF-alpha)."""
 
 
 @dataclass(frozen=True)
@@ -768,6 +795,11 @@ def body_rhs(
     # derivatives by name, written into the state-shaped array at the end.
     s = dict(zip(SCALARS, x[:N_SCALARS].tolist(), strict=True))
     d: dict[str, float] = dict.fromkeys(SCALARS, 0.0)
+    # Species with a distribution volume: amounts per kg of the starting body mass (state x
+    # volume relative to the start; Geometry), their rates divided by that volume at the end.
+    vol = {name: getattr(geo, field) for name, field in VOLUME_OF.items()}
+    for name, v in vol.items():
+        s[name] *= v
     g, ins = glucose_mM(x, bp), insulin_pmol_l(x, bp)
     ffa = ffa_mM(x, bp)
     # B2 gut: grinding, emptying slowed by protein/fat/fibre, absorption.
@@ -831,10 +863,10 @@ def body_rhs(
     d["ins_p"] = (
         (1.0 - geo.hepatic_extraction) * (s["beta_y"] + first_phase)
         + inp.insulin_inf
-        - bp.k_ins_clear * s["ins_p"]
+        - bp.k_ins_clear * geo.ins_clear * s["ins_p"]
     )
     if inp.clamp_on:
-        _hold(d, "ins_p", s, inp.clamp_insulin_uU * PMOL_PER_UU_INSULIN * bp.vi_l_kg)
+        _hold(d, "ins_p", s, inp.clamp_insulin_uU * PMOL_PER_UU_INSULIN * bp.vi_l_kg * vol["ins_p"])
     for name, v in (
         ("acc_egp", cf.egp),
         ("acc_ra", ra),
@@ -850,7 +882,7 @@ def body_rhs(
     # FFA: adipose release minus tissue uptake; lipid infusion holds the level.
     d["ffa"] = cf.ffa_release + spill - (cf.ffa_clearance + bp.v_ffa_other) * ffa
     if inp.lipid_on:
-        _hold(d, "ffa", s, inp.lipid_mM * bp.vffa_l_kg * 1000.0)
+        _hold(d, "ffa", s, inp.lipid_mM * bp.vffa_l_kg * 1000.0 * vol["ffa"])
     _gh_rhs(x, s, d, g, ins / PMOL_PER_UU_INSULIN, ffa, ra, inp, bp)
     d["igf1"] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
     target = cortisol_target(inp.clock_h, inp.sleep_debt_h, bp)
@@ -859,7 +891,7 @@ def body_rhs(
         bp.tnf_other_pg_kg_min + cf.tnf_adipose - math.log(2) / bp.tnf_half_life_min * s["tnf"]
     )
     if inp.tnf_on:
-        _hold(d, "tnf", s, inp.tnf_pg_ml * bp.tnf_v_ml_kg)
+        _hold(d, "tnf", s, inp.tnf_pg_ml * bp.tnf_v_ml_kg * vol["tnf"])
     _counterreg_rhs(s, d, g, ins / PMOL_PER_UU_INSULIN, inp, bp)
     # B4: depots lose net FFA release (palmitate 256 g/mol) and gain the stored share of
     # the hydrolysed meal fat.
@@ -872,6 +904,8 @@ def body_rhs(
     work = inp.intensity
     k_flow = choose(work > s["flow"], bp.k_flow_on, bp.k_flow_off)
     d["flow"] = k_flow * (work - s["flow"])
+    for name, v in vol.items():
+        d[name] /= v
     dx = np.empty_like(x)
     dx[:N_SCALARS] = list(d.values())
     _isf_rhs(x, dx, ins, s["flow"], bp, geo)

@@ -28,6 +28,7 @@ from sim.engine import diet_inputs
 from sim.kinetics import body as bk
 from sim.parameters import REMODEL
 from sim.remodel import rules
+from sim.remodel.body import BodyFeedback, Composition, rescale_amounts
 from sim.remodel.liver import HepaticLipid
 from sim.remodel.muscle import MuscleRemodeller
 from sim.remodel.pool import FFA_KG_PER_UMOL, AdiposePool
@@ -90,6 +91,9 @@ class Remodeller:
         """Change of daily energy expenditure from the first day (kcal/day; R3)."""
         pool.set_params(self._hypoxia(), rp)
         self.sync_body()
+        # issue 26 item 5: distribution volumes and insulin clearance follow the agents'
+        # composition (sim/remodel/body.py), relative to this start
+        self.body = BodyFeedback(self.composition(), pool.geo, rp)
         self.lipid0 = pool.lipid.copy()
         self.lipid_at: dict[float, np.ndarray] = {}
         self.macrophage_log: list[tuple[float, int, float]] = []
@@ -152,6 +156,30 @@ class Remodeller:
         sc, visc = self.pool.fat_kg()
         self.model.x[bk.IDX["fat_sc"]] = sc
         self.model.x[bk.IDX["fat_visc"]] = visc
+
+    def composition(self) -> Composition:
+        """Fat and visceral fat (sums over the adipocytes), lean mass (the fibres' muscle plus
+        the fixed non-muscle lean mass; fixed without muscle remodelling) and liver fat (mean
+        over the hepatocytes; NaN without hepatocyte lipid)."""
+        sc, visc = self.pool.fat_kg()
+        masses = self.model.ctx.masses
+        if self.muscle is not None:
+            lean = self.muscle.lean_kg()
+        else:
+            lean = masses.body - masses.fat_sc0 - masses.fat_visc0
+        liver = float(self.liver.lipid.mean()) if self.liver is not None else float("nan")
+        return Composition(sc + visc, visc, lean, liver)
+
+    def feed_back(self) -> None:
+        """Issue 26 item 5: replace the body's geometry by the one of the composition now
+        (distribution volumes, insulin clearance, hepatic extraction), keeping the amounts of
+        the species whose volume changed."""
+        m = self.model
+        old = self.pool.geo
+        new = self.body.geometry(old, self.composition())
+        rescale_amounts(m.x, old, new)
+        self.pool.geo = new
+        m.update_context(geo=new)
 
     def after_step(self) -> None:
         """Add this fast step's per-cell signals; apply a slow step when one is due."""
@@ -256,6 +284,7 @@ class Remodeller:
         self.pool.set_params(self._hypoxia(), self.rp)
         self._paracrine()
         self.sync_body()
+        self.feed_back()
         self.macrophage_log += [(t, int(m.cell.coordinate), m.m1) for m in self.macrophages]
 
     def energy_balance_kcal_day(self, t: float, carbohydrate: bool = False) -> float:
@@ -559,6 +588,7 @@ class Remodeller:
         n = int(pool.alive.sum())
         d = pool.diameters()
         x = self.model.x
+        geo = self.pool.geo
         n_mac = len(self.macrophages)
         cls = self.cls_count()
         return {
@@ -575,6 +605,11 @@ class Remodeller:
                 pool.lipid[pool.depot_mask(0)].mean() if pool.depot_mask(0).any() else np.nan
             ),
             "fat_mass_kg": float(x[bk.IDX["fat_sc"]] + x[bk.IDX["fat_visc"]]),
+            # issue 26 item 5: what the composition feeds back (relative to the start)
+            "body.extracellular_water_rel": float(geo.v_ecw),
+            "body.plasma_volume_rel": float(geo.v_plasma),
+            "body.insulin_clearance_rel": float(geo.ins_clear),
+            "body.hepatic_extraction": float(geo.hepatic_extraction),
             **({} if self.muscle is None else self.muscle.columns()),
             **({} if self.muscle is None else {"energy_expenditure_delta_kcal_day": self.ee_delta}),
             **({} if self.liver is None else self.liver.columns()),
