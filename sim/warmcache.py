@@ -33,6 +33,8 @@ interventions that shape the schedule before t = 0 or the build (sleep, sleep re
 diet, training, knockouts) or start at t = 0 (a span at t = 0 shows in the first record). Each
 intervention kind says whether it acts only after t = 0
 (:meth:`sim.interventions.base.Kind.acts_after_t0`); a kind that does not stays in the key.
+A remodelling run's settling days before t = 0 (``remodel.settle_days``,
+:mod:`sim.remodel.settle`) take its daily meals, so those stay in its key.
 ``tests/test_warmcache.py`` runs pairs of each kind both ways and compares every output
 exactly.
 
