@@ -30,7 +30,9 @@ def small_scenario(
         "record_every_min": record_min,
         "cell_record_every_min": cell_record_min,
         "cells": dict(cells),
-        "remodel": {"every_min": every_min},
+        # no settling days: these tests are about the rules; tests/test_remodel_body.py
+        # tests the settling days (which would double or triple these short runs)
+        "remodel": {"every_min": every_min, "settle_days": 0},
         "interventions": [
             {"kind": "meal", "at_min": 60, "carbs_g": 70, "protein_g": 20, "fat_g": 20,
              "repeat_every_min": 1440},

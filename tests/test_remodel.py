@@ -39,7 +39,8 @@ def scenario(days: float = 2, every: float = 720, k: int = 1, **extra) -> dict:
         "record_every_min": 60,
         "cell_record_every_min": 720,
         "cells": dict(FEW),
-        "remodel": {"every_min": every, "simulate_every_days": k},
+        # no settling days (tests/test_remodel_body.py tests them; they would triple these runs)
+        "remodel": {"every_min": every, "simulate_every_days": k, "settle_days": 0},
         "interventions": list(MEALS),
     }
     scn.update(extra)
@@ -74,6 +75,7 @@ def test_block_absent_means_no_remodelling():
         ({"every_min": 0}, "greater than 0"),
         ({"simulate_every_days": 0}, "greater than or equal to 1"),
         ({"capacity_factor": 0.5}, "greater than or equal to 1"),
+        ({"settle_days": 15}, "less than or equal to 14"),
         ({"every_minutes": 60}, "every_minutes"),
     ],
 )
