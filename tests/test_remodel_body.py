@@ -86,6 +86,24 @@ def test_body_rhs_divides_the_rates_of_amounts_by_the_volume():
     assert np.array_equal(big[idx], base[idx])
 
 
+def test_the_compiled_body_reads_the_composition_from_the_geometry():
+    from sim.kinetics import body_compiled as bc
+
+    if not bc.available():
+        pytest.skip(f"no compiled body: {bc.unavailable_reason()}")
+    m = PhysiologyModel({"name": "c", "duration_min": 10, "cells": dict(FEW)})
+    ctx = m.ctx
+    inp = bk.body_inputs(0.0, ctx.sch, ctx.bp)
+    geo = dataclasses.replace(
+        ctx.geo, v_ecw=1.2, v_plasma=0.9, ins_clear=0.7, hepatic_extraction=0.5
+    )
+    ref = bk.body_rhs(m.x, inp, m.last_flux, ctx.bp, geo)
+    got = bc.derivative(m.x, inp, m.last_flux, ctx.bp, geo)
+    scale = np.maximum(np.maximum(np.abs(ref), np.abs(m.x)), 1e-9)  # as test_body_compiled
+    assert np.max(np.abs(got - ref) / scale) < 1e-12
+    assert not np.allclose(ref, bk.body_rhs(m.x, inp, m.last_flux, ctx.bp, ctx.geo))
+
+
 def test_no_remodelling_keeps_the_geometry_of_the_graph():
     m = PhysiologyModel({"name": "plain", "duration_min": 10, "cells": dict(FEW)})
     geo = m.ctx.geo

@@ -161,6 +161,8 @@ class Geometry:
         return sp.block_diag((self.lap_muscle, self.lap_adipose), format="csr")
 
 
+COMPOSITION_FIELDS = ("v_ecw", "v_plasma", "ins_clear")
+"""The :class:`Geometry` fields a remodelled body's composition sets (1 otherwise)."""
 VOLUME_OF: dict[str, str] = {
     "q_glc": "v_ecw",
     "gh": "v_ecw",

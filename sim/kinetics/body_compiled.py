@@ -263,6 +263,8 @@ def available() -> bool:
 
 
 _BOUND: dict[str, tuple[object, object, tuple]] = {}
+GEOMETRY_SCALARS = ("hepatic_extraction", *bk.COMPOSITION_FIELDS)
+"""Parameters of the generated module read from the geometry (:class:`bk.Geometry`)."""
 
 
 def bind(bp: Any, geo: bk.Geometry) -> tuple:
@@ -274,8 +276,8 @@ def bind(bp: Any, geo: bk.Geometry) -> tuple:
         return hit[2]
     mod = module()
     values = [
-        geo.hepatic_extraction
-        if n == "hepatic_extraction"
+        getattr(geo, n)  # hepatic extraction, a remodelled body's volumes and clearance
+        if n in GEOMETRY_SCALARS
         else getattr(bk, n)  # a unit constant or the controller rate, as body.py reads it
         if n in mod.CONSTANTS
         else getattr(bp, n)

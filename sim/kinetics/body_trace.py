@@ -136,6 +136,11 @@ def _geometry(geo: bk.Geometry) -> types.SimpleNamespace:
         kte_adipose=np.asarray(geo.kte_adipose, dtype=float),
         lap_isf=geo.lap_isf.toarray(),
         hepatic_extraction=sympy.Symbol("hepatic_extraction", real=True),
+        # the exported body is the unremodelled one: distribution volumes and insulin
+        # clearance at their parameters (integers, so no factor 1.0 enters an expression)
+        v_ecw=1,
+        v_plasma=1,
+        ins_clear=1,
     )
 
 
@@ -185,7 +190,8 @@ def trace_node_laws() -> TracedBody:
             kte_adipose=np.array(kte[1:], dtype=object),
             lap_isf=_SymbolicLaplacian(),
             hepatic_extraction=sympy.Symbol("hepatic_extraction", real=True),
-            symbols=("hepatic_extraction", *NODE_SYMBOLS),
+            **{n: sympy.Symbol(n, real=True) for n in bk.COMPOSITION_FIELDS},
+            symbols=("hepatic_extraction", *bk.COMPOSITION_FIELDS, *NODE_SYMBOLS),
         )
     )
 
