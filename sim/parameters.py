@@ -473,6 +473,38 @@ MUSCLE: tuple[Param, ...] = (
     P("w_glycogen_cap_mito", 0.3, "1", "training raises glycogen capacity; Holloszy 1984", (0, 2)),
     P("f_glycogen_store", 0.6, "1", "share of uptake stored at low glycogen; Shulman 1990", (0, 1)),
     P("K_glycogen_full", 0.1, "1", "glycogen deficit halving storage (model scale)", (0.01, 1)),
+    # C3: insulin / glycogen-deficit gate on muscle glycogen synthase
+    P(
+        "K_gs_akt_m",
+        0.15,
+        "fraction",
+        "muscle Akt for half-maximal insulin activation of glycogen synthase; between the "
+        "fibre's overnight-fasted Akt (~0.06) and its Akt after a meal (~0.35), so GS is "
+        "mostly inactive fasted and mostly active fed (insulin raises GS fractional "
+        "activity ~2-3-fold in human muscle: Bogardus 1984, Yki-Jarvinen 1987); fasted "
+        "muscle glycogen stays flat over days (Nilsson 1973)",
+        (0.01, 1),
+        kind="assumed",
+    ),
+    P(
+        "n_gs_akt_m",
+        2.0,
+        "1",
+        "cooperativity of Akt -> GSK3 -> glycogen synthase activation in muscle (multi-site "
+        "GS dephosphorylation); order of magnitude",
+        (1, 4),
+        kind="assumed",
+    ),
+    P(
+        "K_gs_depleted_m",
+        0.5,
+        "1",
+        "glycogen deficit (fraction of capacity) for half-maximal insulin-independent GS "
+        "activation: GS fractional activity rises as glycogen falls after exercise (Jensen "
+        "2006; Nielsen 2001), little at the resting deficit (~0.2)",
+        (0.05, 2),
+        kind="assumed",
+    ),
     P("v_glycogen_use", 250.0, "mg/(kg*min)", "glycogenolysis at VO2max; Gollnick 1974", (0, 2000)),
     P(
         "km_glycogen_use",
@@ -754,6 +786,97 @@ LIVER: tuple[Param, ...] = (
         (0, 3),
     ),
     P("gs_basal", 0.1, "1", "insulin-independent glycogen synthase activity", (0, 1)),
+    # C1/C3: glycogen synthase inactivation and glucokinase expression over a fast
+    P(
+        "w_gs_phos",
+        3.0,
+        "1",
+        "inhibition of hepatic glycogen synthase activation per unit of phosphorylase a "
+        "(phosphorylase a inhibits the glycogen-bound GS phosphatase, so GS is activated "
+        "only once phosphorylase is inactivated: Stalmans 1974, Bollen 1998); at the "
+        "overnight-fasted Akt GS is ~1/3 active (about 0.4 of gluconeogenic G6P would "
+        "otherwise cycle through glycogen, refilling the fasted liver); order of magnitude",
+        (0, 50),
+        kind="assumed",
+    ),
+    P(
+        "K_gs_akt",
+        0.235,
+        "fraction",
+        "hepatocyte Akt for half-maximal release of glycogen synthase from phosphorylase-a "
+        "inhibition (Hill n_akt_liver, as the restraint of phosphorylase); calibrated to V01 "
+        "(EC50 of EGP suppression)",
+        (0.001, 1),
+        kind="calibrated to V01",
+    ),
+    P(
+        "w_gs_pka",
+        2.0,
+        "1",
+        "inactivation of hepatic glycogen synthase per unit of PKA above its fasting "
+        "activity (PKA phosphorylates GS site 2; glucagon inactivates GS in hepatocytes, "
+        "Ciudad 1984); order of magnitude",
+        (0, 50),
+        kind="assumed",
+    ),
+    P(
+        "k_gk",
+        0.00096,
+        "1/min",
+        "glucokinase expression turnover (half-time 12 h): GK mRNA falls within hours of "
+        "insulin withdrawal and is re-induced within 2 h of refeeding (Iynedjian 1989, "
+        "rat liver and hepatocytes), enzyme activity follows over about a day (Massa "
+        "2011 review); order of magnitude",
+        (1e-5, 0.01),
+        kind="assumed",
+    ),
+    P(
+        "gk_basal",
+        0.2,
+        "1",
+        "glucokinase expression without insulin, relative to the overnight-fasted level "
+        "(insulin-deficient rat liver keeps a small fraction of its GK; Iynedjian 1989)",
+        (0, 1),
+        kind="assumed",
+    ),
+    P(
+        "K_gk_akt",
+        0.3,
+        "fraction",
+        "hepatocyte Akt for half-maximal insulin induction of the GK gene (Akt/SREBP-1c; "
+        "Iynedjian 1989: induction by insulin at physiological concentrations); order of "
+        "magnitude",
+        (0.01, 1),
+        kind="assumed",
+    ),
+    P(
+        "n_gk_akt",
+        2.0,
+        "1",
+        "cooperativity of the insulin induction of GK transcription (insulin raised GK mRNA "
+        "steeply between 1 and 10 nM in cultured hepatocytes: Iynedjian 1989); order of "
+        "magnitude",
+        (1, 4),
+        kind="assumed",
+    ),
+    P(
+        "gk_akt_ref",
+        0.23,
+        "fraction",
+        "hepatocyte Akt of the overnight-fasted state, at which GK expression is 1 (its "
+        "initial value): model scale",
+        (0.01, 1),
+        kind="assumed",
+    ),
+    P(
+        "w_gk_pka",
+        2.0,
+        "1",
+        "repression of GK transcription per unit of PKA above fasting (glucagon/cAMP "
+        "represses the GK gene, dominant over insulin: Iynedjian 1989); order of magnitude",
+        (0, 50),
+        kind="assumed",
+    ),
     P(
         "glycogen_cap_mg_kg",
         65000.0,

@@ -27,7 +27,7 @@ PRKAA1, PRKAA2 = "uniprot:Q13131", "uniprot:P54646"
 SLC2A4, FOXO1, PCK1 = "uniprot:P14672", "uniprot:Q12778", "uniprot:P35558"
 IGF1, LIPE, PPARGC1A = "uniprot:P05019", "uniprot:Q05469", "uniprot:Q9UBK2"
 TNF, GCG, PDK4 = "uniprot:P01375", "uniprot:P01275", "uniprot:Q16654"
-TBC1D4 = "uniprot:O60343"
+TBC1D4, GCK = "uniprot:O60343", "uniprot:P35557"
 # ChEBI
 INSULIN, GLUCOSE, GLYCOGEN = "CHEBI:5931", "CHEBI:17234", "CHEBI:28087"
 CAMP, AMP, ATP = "CHEBI:17489", "CHEBI:16027", "CHEBI:15422"
@@ -97,6 +97,7 @@ SPECIES: dict[str, Identity] = {
     "pepck": Identity(PROTEIN, _v(PCK1)),
     "hgo_restraint": Identity(LUMPED, _v(GLYCOGENOLYSIS)),
     "camp": Identity(CHEMICAL, _v(CAMP)),
+    "gk": Identity(PROTEIN, _v(GCK)),
     "igf1_m": Identity(MRNA, (("encodes", (IGF1,)),)),
     "gh_lipo_m": Identity(LUMPED),
     "gh_lipo_p": Identity(LUMPED),

@@ -94,7 +94,13 @@ LIVER: tuple[Species, ...] = (
         "exceeded under glucocorticoid excess)",
         0.6,
     ),
-    Species("glycogen", F, "glycogen, fraction of hepatocyte capacity", 0.75),
+    Species(
+        "glycogen",
+        F,
+        "glycogen, fraction of hepatocyte capacity (starts near full, ~5 h after the evening "
+        "meal: the fasting warm-up before t = 0 stands for the rest of the night)",
+        0.75,
+    ),
     Species("hgo_restraint", F, "insulin restraint of glycogenolysis (delayed action)", 0.45),
     Species(
         "camp",
@@ -102,6 +108,13 @@ LIVER: tuple[Species, ...] = (
         "glucagon-receptor / beta2-adrenergic cAMP-PKA activity (receptor occupancy scaled "
         "by zonation, plus adrenergic drive: not bounded by 1)",
         0.35,
+    ),
+    Species(
+        "gk",
+        "relative",
+        "glucokinase expression (1 = overnight-fasted level; insulin induces it above 1, "
+        "fasting and glucagon lower it)",
+        1.0,
     ),
     Species("igf1_m", F, "IGF-1 mRNA (relative to full induction)", 0.3),
     *_ACCUMULATORS,

@@ -61,6 +61,17 @@ def muscle_load(
     return recruit * p.g_load * np.maximum(demand - p.demand_threshold, 0.0)
 
 
+def muscle_gs_active(akt: FloatArray, depleted: FloatArray, p: SimpleNamespace) -> FloatArray:
+    """C3/E3: fraction of muscle glycogen synthase in its active, dephosphorylated form:
+    activated by insulin through Akt (GSK3 inhibition; Hill ``n_gs_akt_m``) or by a
+    glycogen deficit (Hill 2), either route independently of the other."""
+    a = akt**p.n_gs_akt_m
+    by_insulin = a / (p.K_gs_akt_m**p.n_gs_akt_m + a)
+    dd = depleted * depleted
+    by_depletion = dd / (p.K_gs_depleted_m**2 + dd)
+    return by_insulin + (1.0 - by_insulin) * by_depletion
+
+
 def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
     """Skeletal-muscle fibre: shared arms plus GLUT4, Randle cycle, glycogen and training."""
     oxidation = s.mito * (1.0 + p.w_ox_ampk * s.ampk_p * p.expr_ampk)
@@ -115,7 +126,18 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     ) + p.v_glut1 * michaelis(u.glc_mM, p.km_glut1_mM)
     d.cum_glc[:] = uptake
     cap = p.glycogen_cap_mg_kg * (1.0 + p.w_glycogen_cap_mito * (s.mito - 1.0))
-    synthesis = uptake * p.f_glycogen_store * depleted / (depleted + p.K_glycogen_full)
+    # C3: only active (dephosphorylated) glycogen synthase stores the glucose taken up;
+    # in the fasted fibre it is phosphorylated (GSK3 active) and the glucose is glycolysed
+    # (muscle glycogen is flat over days of fasting). Insulin (Akt -> GSK3 off, PP1 on) or
+    # a glycogen deficit after work (GS dephosphorylation rises as glycogen falls, Jensen
+    # 2006) activates it; the two combine as independent routes to the active form.
+    synthesis = (
+        uptake
+        * p.f_glycogen_store
+        * depleted
+        / (depleted + p.K_glycogen_full)
+        * muscle_gs_active(akt, depleted, p)
+    )
     use = (
         p.v_glycogen_use * recruit * u.intensity**2 * s.glycogen / (s.glycogen + p.km_glycogen_use)
     )
@@ -128,6 +150,19 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
     d.glut4_content[:] = p.k_glut4_turn * (1.0 + p.g_glut4_pgc * s.pgc1a - s.glut4_content)
     d.mito[:] = p.k_mito_turn * (1.0 + p.g_mito_pgc * s.pgc1a - s.mito)
     d.ampk_content[:] = p.k_glut4_turn * (1.0 + p.g_ampk_pgc * s.pgc1a - s.ampk_content)
+
+
+def gk_expression_target(akt: FloatArray, pka: FloatArray, p: SimpleNamespace) -> FloatArray:
+    """C1/C3: glucokinase expression the hepatocyte's transcription drives towards, relative
+    to the overnight-fasted level (1 at Akt ``gk_akt_ref`` and fasting glucagon): a basal
+    share plus insulin (Akt) induction (Hill ``n_gk_akt``), repressed by PKA above its
+    fasting activity."""
+    n = p.n_gk_akt
+    k_n = p.K_gk_akt**n
+    ref = p.gk_akt_ref**n / (k_n + p.gk_akt_ref**n)
+    akt_n = akt**n
+    induced = p.gk_basal + (1.0 - p.gk_basal) * akt_n / (k_n + akt_n) / ref
+    return induced / (1.0 + p.w_gk_pka * np.maximum(pka, 0.0))
 
 
 def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
@@ -185,19 +220,40 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     rise = (u.glc_mM - p.gly_pka_glc_ref_mM) / p.s_gly_pka_glc_mM
     autoreg = 2.0 / (1.0 + math.e ** np.maximum(rise, 0.0))
     pka_effect = np.maximum(pka, 0.0) * autoreg + np.minimum(pka, 0.0)
+    # phosphorylase a: its activation against insulin's restraint (PKA, delayed Akt)
+    phosphorylase = np.maximum(1.0 - s.hgo_restraint + p.w_gly_pka * pka_effect, 0.0)
     glycogenolysis = (
         p.v_glycogenolysis
         * s.glycogen
         / (s.glycogen + p.K_glycogenolysis)
-        * np.maximum(1.0 - s.hgo_restraint + p.w_gly_pka * pka_effect, 0.0)
+        * phosphorylase
         / (1.0 + (u.glc_mM / p.K_gly_glc_mM) ** 2)
     )
-    # I5: glucokinase (sigmoid in glucose) with Akt-dependent glycogen synthase.
-    gk = u.glc_mM**p.n_gk / (p.km_gk_mM**p.n_gk + u.glc_mM**p.n_gk)
+    # C1/C3: glucokinase expression (gk, 1 = overnight-fasted) follows its transcription:
+    # insulin induces the GK gene through Akt/SREBP-1c and glucagon/cAMP represses it
+    # (Iynedjian 1989), so over a fast, as insulin falls and glucagon rises, the liver loses
+    # the enzyme that phosphorylates plasma glucose; after a meal it regains it.
+    d.gk[:] = p.k_gk * (gk_expression_target(akt, pka, p) - s.gk)
+    # I5/C1: glycogen synthase (GS) activation. Phosphorylase a inhibits the glycogen-bound
+    # GS phosphatase, so GS stays phosphorylated (inactive) while phosphorylase is active
+    # and is activated once insulin inactivates phosphorylase (Stalmans 1974, Bollen
+    # 1998); the GS phosphatase answers the Akt signal directly, with the cooperativity of
+    # the restraint (hepatic GS is activated within the first half hour of an oral load). PKA above its fasting activity phosphorylates GS as well (glucagon inactivates
+    # hepatic GS, Ciudad 1984). 1 = fully active (fed, insulin high).
+    akt_hill = akt_n / (p.K_gs_akt**n + akt_n)
+    gs_active = 1.0 / (1.0 + p.w_gs_phos * (1.0 - akt_hill) + p.w_gs_pka * np.maximum(pka, 0.0))
+    # I5: glucokinase (sigmoid in glucose, times its expression) phosphorylates plasma
+    # glucose with the Akt-dependent pull of G6P; active GS stores that G6P as glycogen
+    # (direct pathway), the rest is glycolysed (fasting splanchnic glucose uptake, ~25 %
+    # of disposal, is not stored: DeFronzo 2004). The gluconeogenic G6P that Akt routes
+    # to glycogen (indirect pathway) passes the same GS: in the fasted liver it leaves as
+    # glucose instead of cycling through glycogen.
+    gk = u.glc_mM**p.n_gk / (p.km_gk_mM**p.n_gk + u.glc_mM**p.n_gk) * s.gk
     synthesis = p.v_glycogen_synth * p.zone_gk * gk * (p.gs_basal + akt) * (1.0 - s.glycogen)
-    d.glycogen[:] = (synthesis + gng * to_glycogen - glycogenolysis) / p.glycogen_cap_mg_kg
+    stored = (synthesis + gng * to_glycogen) * gs_active
+    d.glycogen[:] = (stored - glycogenolysis) / p.glycogen_cap_mg_kg
     d.cum_glc[:] = synthesis
-    d.cum_egp[:] = gng * (1.0 - to_glycogen) + glycogenolysis
+    d.cum_egp[:] = gng * (1.0 - to_glycogen * gs_active) + glycogenolysis
     d.cum_gng[:] = gng
     # G4: pSTAT5 drives IGF-1 transcription.
     d.igf1_m[:] = p.k_igf1_m * (

@@ -65,6 +65,7 @@ NODES: dict[str, NodeInfo] = {
     "glycogen": NodeInfo("glycogen", "energy"),
     "pepck": NodeInfo("PEPCK expression", "energy"),
     "camp": NodeInfo("cAMP (glucagon, adrenaline)", "energy"),
+    "gk": NodeInfo("glucokinase expression", "energy"),
     "pdk4_m": NodeInfo("PDK4 mRNA", "energy", True),
     "pdk4": NodeInfo("PDK4 protein (PDH brake)", "energy"),
     "glut4_content": NodeInfo("GLUT4 content (training)", "energy"),
