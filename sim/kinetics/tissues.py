@@ -238,7 +238,8 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     # GS phosphatase, so GS stays phosphorylated (inactive) while phosphorylase is active
     # and is activated once insulin inactivates phosphorylase (Stalmans 1974, Bollen
     # 1998); the GS phosphatase answers the Akt signal directly, with the cooperativity of
-    # the restraint (hepatic GS is activated within the first half hour of an oral load). PKA above its fasting activity phosphorylates GS as well (glucagon inactivates
+    # the restraint (hepatic GS is activated within the first half hour of an oral load).
+    # PKA above its fasting activity phosphorylates GS as well (glucagon inactivates
     # hepatic GS, Ciudad 1984). 1 = fully active (fed, insulin high).
     akt_hill = akt_n / (p.K_gs_akt**n + akt_n)
     gs_active = 1.0 / (1.0 + p.w_gs_phos * (1.0 - akt_hill) + p.w_gs_pka * np.maximum(pka, 0.0))
