@@ -789,13 +789,15 @@ LIVER: tuple[Param, ...] = (
     # C1/C3: glycogen synthase inactivation and glucokinase expression over a fast
     P(
         "w_gs_phos",
-        3.0,
+        0.0,
         "1",
         "inhibition of hepatic glycogen synthase activation per unit of phosphorylase a "
-        "(phosphorylase a inhibits the glycogen-bound GS phosphatase, so GS is activated "
-        "only once phosphorylase is inactivated: Stalmans 1974, Bollen 1998); at the "
-        "overnight-fasted Akt GS is ~1/3 active (about 0.4 of gluconeogenic G6P would "
-        "otherwise cycle through glycogen, refilling the fasted liver); order of magnitude",
+        "not yet released by Akt (phosphorylase a inhibits the glycogen-bound GS "
+        "phosphatase, so GS is activated only once phosphorylase is inactivated: Stalmans "
+        "1974, Bollen 1998). Off (0) by default: at 3 the fasted liver stops cycling ~0.4 "
+        "of its gluconeogenic G6P through glycogen and V61's 42-h share rises from ~0.65 "
+        "to ~0.84, but V01's EC50 of EGP suppression falls from 20.6 to 18.5 uU/mL (band "
+        "20-40; 19.2 at 1), see docs/validation.md (V61)",
         (0, 50),
         kind="assumed",
     ),
