@@ -806,10 +806,10 @@ LIVER: tuple[Param, ...] = (
         0.235,
         "fraction",
         "hepatocyte Akt for half-maximal release of glycogen synthase from phosphorylase-a "
-        "inhibition (Hill n_akt_liver, as the restraint of phosphorylase); calibrated to V01 "
-        "(EC50 of EGP suppression)",
+        "inhibition (Hill n_akt_liver): the value of K_gly_akt, as the same Akt -> PP1 "
+        "signal inactivates phosphorylase; acts only with w_gs_phos > 0",
         (0.001, 1),
-        kind="calibrated to V01",
+        kind="assumed",
     ),
     P(
         "w_gs_pka",
