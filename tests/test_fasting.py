@@ -128,19 +128,20 @@ def test_hepatic_glycogen_synthase_needs_insulin_and_is_inactivated_by_glucagon(
     of its gluconeogenic G6P (phosphorylase a holds GS inactive), at fed insulin most; PKA
     above fasting (glucagon 3x) lowers storage further. With glucagon's other hepatic
     effects switched off (w_gly_pka = w_gng_pka = 0) glucagon still lowers storage through
-    GS, and no longer with w_gs_pka = 0; with w_gs_phos = 0 the fasted cell stores more."""
-    p = _params("liver")
+    GS, and no longer with w_gs_pka = 0; with w_gs_phos = 0 (the default) the fasted cell
+    stores more than with the phosphorylase-a coupling on (3)."""
+    p = _params("liver", w_gs_phos=3.0)
     ref = p.gcg_ref_pg_ml
     fasted, uptake_fasted, _ = _liver_glycogen_rate(p, ins_nM=0.05, glucagon_pg_ml=ref)
     fed, uptake_fed, _ = _liver_glycogen_rate(p, ins_nM=1.0, glucagon_pg_ml=ref)
     glucagon, _, _ = _liver_glycogen_rate(p, ins_nM=0.05, glucagon_pg_ml=3 * ref)
     assert fed > fasted > glucagon
     assert uptake_fed > uptake_fasted  # glucokinase's flux; storage is its GS-gated share
-    gs_only = _params("liver", w_gly_pka=0.0, w_gng_pka=0.0)
+    gs_only = _params("liver", w_gly_pka=0.0, w_gng_pka=0.0, w_gs_phos=3.0)
     a, _, _ = _liver_glycogen_rate(gs_only, ins_nM=0.05, glucagon_pg_ml=ref)
     b, _, _ = _liver_glycogen_rate(gs_only, ins_nM=0.05, glucagon_pg_ml=3 * ref)
     assert b < a
-    none = _params("liver", w_gly_pka=0.0, w_gng_pka=0.0, w_gs_pka=0.0, w_gk_pka=0.0)
+    none = _params("liver", w_gly_pka=0.0, w_gng_pka=0.0, w_gs_pka=0.0, w_gk_pka=0.0, w_gs_phos=3.0)
     a0, _, _ = _liver_glycogen_rate(none, ins_nM=0.05, glucagon_pg_ml=ref)
     b0, _, _ = _liver_glycogen_rate(none, ins_nM=0.05, glucagon_pg_ml=3 * ref)
     assert b0 == pytest.approx(a0, rel=1e-9, abs=1e-12)
