@@ -1572,8 +1572,8 @@ def _liver_output_p(p: SimpleNamespace, minutes: float, **inputs: float) -> floa
 def test_C1_glucagon_raises_hepatic_output_through_camp_pka_against_insulin():
     """Portal glucagon above its fasting level raises hepatocyte cAMP/PKA and glucose output
     within minutes, also under insulin (it opposes insulin's restraint); lower glucagon
-    lowers both. With PKA's effects switched off (w_gly_pka = w_gng_pka = 0) glucagon moves
-    cAMP but not glucose output."""
+    lowers both. With PKA's effects switched off (w_gly_pka = w_gng_pka = w_gs_pka =
+    w_gk_pka = 0) glucagon moves cAMP but not glucose output."""
     ref = cell_params("liver").gcg_ref_pg_ml
     out_ref, camp_ref = _liver_output(20, glucagon_pg_ml=ref)
     out_hi, camp_hi = _liver_output(20, glucagon_pg_ml=3 * ref)
@@ -1584,7 +1584,7 @@ def test_C1_glucagon_raises_hepatic_output_through_camp_pka_against_insulin():
     ins_ref, _ = _liver_output(20, glucagon_pg_ml=ref, ins_nM=0.5)
     ins_hi, _ = _liver_output(20, glucagon_pg_ml=3 * ref, ins_nM=0.5)
     assert ins_ref < out_ref and ins_hi > 1.1 * ins_ref
-    off = cell_params("liver", w_gly_pka=0.0, w_gng_pka=0.0)
+    off = cell_params("liver", w_gly_pka=0.0, w_gng_pka=0.0, w_gs_pka=0.0, w_gk_pka=0.0)
     a = _liver_output_p(off, 20, glucagon_pg_ml=ref)
     b = _liver_output_p(off, 20, glucagon_pg_ml=3 * ref)
     assert b == pytest.approx(a, rel=1e-6)
