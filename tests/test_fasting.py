@@ -72,16 +72,18 @@ def _settled(tissue: str, p: SimpleNamespace, u: SimpleNamespace) -> np.ndarray:
 
 
 def test_gk_expression_target_is_one_at_the_fasting_reference_and_moves_with_hormones():
-    """Insulin (Akt) induces GK transcription above the overnight-fasted level, its fall
+    """Insulin (Akt) keeps GK transcription at its overnight-fasted (= fed) level, its fall
     lowers it towards the basal share; PKA above fasting represses it at any Akt."""
     p = _params("liver")
     ref = p.gk_akt_ref
     at = tissues.gk_expression_target
     assert at(np.array([ref]), np.array([0.0]), p)[0] == pytest.approx(1.0)
-    akt = np.array([0.0, 0.1, ref, 0.4, 0.8])
+    akt = np.array([0.0, 0.05, 0.1, 0.15, ref])
     by_akt = at(akt, np.zeros_like(akt), p)
     assert np.all(np.diff(by_akt) > 0)
     assert by_akt[0] == pytest.approx(p.gk_basal)
+    fed = at(np.array([0.4, 0.8]), np.zeros(2), p)
+    assert np.all(fed == 1.0)  # restored to the fed level, not induced beyond it
     pka = np.array([-0.1, 0.0, 0.1, 0.3])
     by_pka = at(np.full(4, ref), pka, p)
     assert by_pka[0] == pytest.approx(by_pka[1])  # only PKA above fasting represses
@@ -89,18 +91,18 @@ def test_gk_expression_target_is_one_at_the_fasting_reference_and_moves_with_hor
 
 
 def test_gk_expression_falls_without_insulin_and_rises_with_it_in_a_hepatocyte():
-    """A hepatocyte at GK expression 1 loses GK without insulin and with glucagon 3x its
-    fasting level, and gains it at fed insulin; a loss of GK lowers its glucose uptake.
-    Switched off (k_gk = 0) the expression stays where it is."""
+    """A hepatocyte loses GK without insulin and with glucagon 3x its fasting level, and
+    regains it at fed insulin; a loss of GK lowers its glucose uptake. Switched off (k_gk =
+    0) the expression stays where it is."""
     p = _params("liver")
     ref_gcg = p.gcg_ref_pg_ml
     fasted = _settled("liver", p, _inputs("liver", p, ins_nM=0.0, glucagon_pg_ml=3 * ref_gcg))
     fed = _settled("liver", p, _inputs("liver", p, ins_nM=1.0, glucagon_pg_ml=0.5 * ref_gcg))
     u_fast = _inputs("liver", p, ins_nM=0.0, glucagon_pg_ml=3 * ref_gcg)
     u_fed = _inputs("liver", p, ins_nM=1.0, glucagon_pg_ml=0.5 * ref_gcg)
-    assert _rate("liver", fasted, u_fast, p, "gk") < 0.0 < _rate("liver", fed, u_fed, p, "gk")
     y_low = fed.copy()
     y_low[index("liver")["gk"]] = 0.3
+    assert _rate("liver", fasted, u_fast, p, "gk") < 0.0 < _rate("liver", y_low, u_fed, p, "gk")
     assert _rate("liver", y_low, u_fed, p, "cum_glc") < _rate("liver", fed, u_fed, p, "cum_glc")
     off = _params("liver", k_gk=0.0)
     assert _rate("liver", fasted, u_fast, off, "gk") == 0.0

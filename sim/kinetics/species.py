@@ -112,8 +112,8 @@ LIVER: tuple[Species, ...] = (
     Species(
         "gk",
         "relative",
-        "glucokinase expression (1 = overnight-fasted level; insulin induces it above 1, "
-        "fasting and glucagon lower it)",
+        "glucokinase expression (1 = overnight-fasted and fed level; a longer fast and "
+        "glucagon lower it, insulin restores it)",
         1.0,
     ),
     Species("igf1_m", F, "IGF-1 mRNA (relative to full induction)", 0.3),

@@ -154,15 +154,17 @@ def muscle_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespac
 
 def gk_expression_target(akt: FloatArray, pka: FloatArray, p: SimpleNamespace) -> FloatArray:
     """C1/C3: glucokinase expression the hepatocyte's transcription drives towards, relative
-    to the overnight-fasted level (1 at Akt ``gk_akt_ref`` and fasting glucagon): a basal
-    share plus insulin (Akt) induction (Hill ``n_gk_akt``), repressed by PKA above its
-    fasting activity."""
+    to the overnight-fasted (and fed) level (1 at Akt ``gk_akt_ref`` and above, at fasting
+    glucagon): a basal share plus insulin (Akt) induction (Hill ``n_gk_akt``), repressed by
+    PKA above its fasting activity."""
     n = p.n_gk_akt
     k_n = p.K_gk_akt**n
     ref = p.gk_akt_ref**n / (k_n + p.gk_akt_ref**n)
     akt_n = akt**n
     induced = p.gk_basal + (1.0 - p.gk_basal) * akt_n / (k_n + akt_n) / ref
-    return induced / (1.0 + p.w_gk_pka * np.maximum(pka, 0.0))
+    # the fed level is the glucokinase capacity the meal targets were calibrated with:
+    # insulin restores it after a fast but does not induce beyond it
+    return np.minimum(induced, 1.0) / (1.0 + p.w_gk_pka * np.maximum(pka, 0.0))
 
 
 def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
