@@ -61,7 +61,13 @@ _ACCUMULATORS = (
 MUSCLE: tuple[Species, ...] = (
     *_RECEPTOR,
     Species("glut4_pm", F, "GLUT4 at the plasma membrane / T-tubules", 0.03),
-    Species("glycogen", F, "glycogen, fraction of this fibre's capacity", 0.8),
+    Species(
+        "glycogen",
+        F,
+        "glycogen, fraction of this fibre's capacity (0.815: the overnight-fasted value the "
+        "model reached at t = 0 before the fasted fibre stopped storing glucose)",
+        0.815,
+    ),
     Species("glut4_content", "relative", "GLUT4 protein content (1 = untrained)", 1.0),
     Species("mito", "relative", "mitochondrial density (1 = untrained)", 1.0),
     Species("ampk_content", "relative", "AMPK alpha2 protein (1 = untrained)", 1.0),
