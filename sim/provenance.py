@@ -8,6 +8,8 @@ from __future__ import annotations
 from sim.parameters import (
     BODY,
     CELL_COMMON,
+    INTERVENTION,
+    LAYOUT,
     PHENOTYPE_NOTES,
     PHENOTYPES,
     REMODEL,
@@ -56,6 +58,19 @@ def table() -> str:
         "",
         *head,
         *_rows(REMODEL),
+        "",
+    ]
+    lines += [
+        "## Tissue layout (fixed when the graph is built, not overridable; sim/graph.py)",
+        "",
+        *head,
+        *_rows(LAYOUT),
+        "",
+        "## Intervention defaults (a scenario sets them on the intervention itself, "
+        "docs/interventions.md)",
+        "",
+        *head,
+        *_rows(INTERVENTION),
         "",
     ]
     lines += [
