@@ -179,7 +179,7 @@ def test_all_targets_build_valid_scenarios():
         *("R01", "R02", "R03", "R04", "R05"),  # remodelling: weeks of simulated time
         *("R06", "R07", "R08", "R09", "R10", "R11", "R12"),
         *("V23", "V24", "V29", "V32", "V34", "V35", "V36"),
-        *("V37", "V38", "V39", "V40", "V58", "V61", "V62", "V63"),
+        *("V37", "V38", "V39", "V40", "V58", "V61", "V62", "V63", "V64"),
     ]
     assert not set(pending) & set(targets)
     assert [t.id for t in select(["V36"])] == ["V36"]  # run when named

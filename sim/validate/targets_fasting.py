@@ -1,5 +1,6 @@
 """Fasting over days (issue 22): the shift of hepatic glucose output from glycogenolysis to
-gluconeogenesis (V61, V62) and the plasma glucose, insulin and FFA of a 3.5-day fast (V63).
+gluconeogenesis (V61, V62), the plasma glucose, insulin and FFA of a 3.5-day fast (V63), and
+the overnight glucose of a fed day's night (V64).
 
 Every run starts at 08:00 after the overnight fast and eats nothing; the fasting hour is the
 run hour + 12 (the previous day's last meal at 20:00), an assumption written down before the
@@ -17,7 +18,16 @@ from __future__ import annotations
 import numpy as np
 
 from sim.validate import figures as fg
-from sim.validate.core import Criterion, Measured, RunData, Target, scenario, series, window
+from sim.validate.core import (
+    Criterion,
+    Measured,
+    RunData,
+    Target,
+    daily_meals,
+    scenario,
+    series,
+    window,
+)
 
 FASTED_AT_START_H = 12.0
 """Hours of fasting at the run's start (08:00, last meal at 20:00 the day before)."""
@@ -238,6 +248,102 @@ V63 = Target(
     prediction=True,
 )
 
+
+# --------------------------------------------------------------------------- Schmidt 1984
+NIGHT_MEALS = (
+    (60.0, 60.0, 20.0, 15.0, 5.0),
+    (360.0, 75.0, 30.0, 20.0, 8.0),
+    (720.0, 75.0, 35.0, 25.0, 8.0),
+)
+"""configs/baseline.yaml's day from 07:00: meals at 08:00, 13:00 and 19:00 (run min, carbs,
+protein, fat, fibre g); no bedtime snack (Schmidt's subjects had one at 21:00)."""
+NIGHT_START_MIN, NIGHT_HOURS = 17 * 60.0, 8
+"""00:00 of the first night in run minutes (the run starts at 07:00), and the hours read."""
+SCHMIDT_RANGE_MM = (97.3 - 94.5) / 18.0
+"""Range of the six subjects' hourly mean plasma glucose, 00:00-08:00 (mg/dL -> mM)."""
+
+
+def _v64_scn(seed: int) -> dict:
+    end = NIGHT_START_MIN + 60.0 * NIGHT_HOURS
+    keys = {"start_clock_h": 7.0, "record_every_min": 5, "cell_record_every_min": 1440}
+    return {
+        "night": scenario(
+            "schmidt_night", seed, duration_min=end, interventions=daily_meals(NIGHT_MEALS), **keys
+        )
+    }
+
+
+def _v64_measure(runs: dict[str, RunData]) -> Measured:
+    r = runs["night"]
+    hours = [NIGHT_START_MIN + 60.0 * i for i in range(NIGHT_HOURS + 1)]
+    hourly = [window(r, "glucose_mM", a, b) for a, b in zip(hours[:-1], hours[1:], strict=True)]
+    values = {
+        "glucose_hourly_range_mM": max(hourly) - min(hourly),
+        "glucose_rise_mM": max(hourly[1:6]) - hourly[0],
+        "glucose_mean_mM": float(np.mean(hourly)),
+        "insulin_03_04_uU_ml": window(r, "insulin_uU_ml", hours[3], hours[4]),
+        "insulin_07_08_uU_ml": window(r, "insulin_uU_ml", hours[7], hours[8]),
+        "ffa_02_04_mM": window(r, "ffa_mM", hours[2], hours[4]),
+    }
+    t = series(r, "glucose_mM")[0]
+    on = (t >= NIGHT_START_MIN - 120.0) & (t <= hours[-1])
+    curves = {
+        "clock_h": (t[on] / 60.0 + 7.0) % 24.0 + np.where(t[on] >= NIGHT_START_MIN, 24.0, 0.0)
+    }
+    for col in ("glucose_mM", "insulin_uU_ml", "ffa_mM", "gh_ug_l"):
+        curves[col] = series(r, col)[1][on]
+    return Measured(values, curves)
+
+
+def _v64_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
+    c = out.curves
+    fig, axes = fg.panels(4, title, width=3.6)
+    h = c["clock_h"]
+    labels = (
+        "plasma glucose (mM)",
+        "plasma insulin (uU/mL)",
+        "plasma FFA (mM)",
+        "plasma GH (ug/L)",
+    )
+    for ax, col, lab in zip(
+        axes, ("glucose_mM", "insulin_uU_ml", "ffa_mM", "gh_ug_l"), labels, strict=True
+    ):
+        ax.plot(h, c[col], **fg.OURS, label="model")
+        ax.axvspan(24.0, 24.0 + NIGHT_HOURS, color="tab:gray", alpha=0.15, lw=0)
+        ax.set_xlabel("clock time (h; 24 = midnight; grey: hours read)")
+        ax.set_ylabel(lab)
+    return fig
+
+
+V64 = Target(
+    "V64",
+    "overnight glucose in healthy sleepers: no nocturnal rise (prediction)",
+    "Schmidt et al. 1984, Diabetes Care 7:32 (4 men and 2 women, three meals and a 21:00 "
+    "snack, blood withdrawn continuously in hourly pools 24:00-08:00: hourly integrated "
+    "glucose stable, range of mean plasma values 94.5-97.3 mg/dL; insulin 4.6 uU/mL at "
+    "03:00-04:00 and 6.2 at 07:00-08:00, P < 0.05; no SD in the abstract). Simon et al. 1988 "
+    "(JCEM 67:203, 10 men sampled every 4-10 min) and Mauras et al. 1986 (JCEM 62:975, every "
+    "20 min) found no dawn rise either",
+    "healthy; configs/baseline.yaml's day from 07:00 (meals 08:00, 13:00, 19:00; no bedtime "
+    "snack), sleep 23:00-07:00; hourly mean glucose 00:00-08:00; judged: the range of the "
+    "eight hourly means, at most twice the published range (2 x 2.8 mg/dL = 0.31 mM; the "
+    "abstract gives no SD, so twice its range stands for the spread of a mean of 6)",
+    (
+        Criterion(
+            "glucose_hourly_range_mM",
+            "range of hourly mean glucose, 00:00-08:00",
+            None,
+            round(2.0 * SCHMIDT_RANGE_MM, 2),
+            "mM",
+        ),
+    ),
+    _v64_scn,
+    _v64_measure,
+    _v64_draw,
+    cost=1.5,
+    prediction=True,
+)
+
 TARGETS: tuple[Target, ...] = ()
-PENDING = (V61, V62, V63)
+PENDING = (V61, V62, V63, V64)
 """Declared and pre-registered, failing on the model as it stands: run only when named."""
