@@ -221,6 +221,14 @@ def advance_cells(
 
 
 def cell_substeps(dt: float, tissue: Tissue, u: SimpleNamespace) -> int:
+    """RK4 substeps of ``tissue`` over ``dt`` with inputs ``u``: set by the bound of its
+    cells' fastest rate (:func:`~sim.kinetics.tissues.stiffness_bound`). Where numba
+    imports, :func:`sim.kinetics.stiffness.substeps` gives the same integer, mostly without
+    an eigenvalue problem, and packs the inputs once for the bound and the kernel."""
+    if compiled.available():
+        from sim.kinetics import stiffness
+
+        return stiffness.substeps(dt, tissue.y, tissue.name, u, tissue.params)
     return numerics.substeps(dt, stiffness_bound(tissue.y, tissue.name, u, tissue.params))
 
 

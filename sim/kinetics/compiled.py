@@ -445,24 +445,50 @@ def bind(
     per-cell parameters (one row per name). ``mod.advance_range(y, out, a, b, us, uc, ps,
     pc, dt, n)`` advances cells ``a:b``."""
     names, per_cell, scalars, cells = pack_params(p)
+    us, uc, cell_inputs = pack_inputs(tissue, n, u)
+    all_species = [sp.name for sp in species.TISSUE_SPECIES[tissue]]
+    reset = tuple(all_species[r] for r in sorted(reset_rows))
+    mod = _kernel(tissue, names, per_cell, declared_inputs.NAMES, cell_inputs, reset)
+    return mod, us, uc, scalars, cells
+
+
+_INPUTS: dict[str, tuple] = {}
+
+
+def pack_inputs(
+    tissue: str, n: int, u: SimpleNamespace
+) -> tuple[FloatArray, FloatArray, tuple[str, ...]]:
+    """Scalar inputs (1-D), per-cell inputs (2-D, one row per field) and the names of the
+    per-cell fields of the inputs ``u`` of ``n`` cells of ``tissue``, as the compiled kernels
+    take them. Inputs that differ between cells (local insulin always; others where a
+    caller gives an array) cross as rows, the rest as scalars.
+
+    The last packing of each tissue is kept and returned again while ``u`` is the same
+    namespace holding the same objects (kept alive with it, so no other object can take an
+    id): a step packs its inputs once for the substep bound (:mod:`sim.kinetics.stiffness`)
+    and the kernel. An array written in place between two calls is not seen: the engine
+    makes a new namespace every step. Callers must not write into the packed arrays.
+    """
     values = vars(u)
+    held = tuple(values.values())
+    key = tuple(map(id, held))
+    hit = _INPUTS.get(tissue)
+    if hit is not None and hit[0] is u and hit[2] == key and hit[3] == n:
+        return hit[4]
     declared_inputs.check(values, f"{tissue} kernel")
     inputs = declared_inputs.NAMES  # the declared inputs, sorted
-    # Inputs that differ between cells (local insulin always; others where a caller gives
-    # an array) cross as rows of a 2-D array, the rest as scalars.
     cell_inputs = tuple(
         f
         for f in inputs
         if f == "ins_nM" or (isinstance(values[f], np.ndarray) and values[f].ndim > 0)
     )
-    all_species = [sp.name for sp in species.TISSUE_SPECIES[tissue]]
-    reset = tuple(all_species[r] for r in sorted(reset_rows))
-    mod = _kernel(tissue, names, per_cell, inputs, cell_inputs, reset)
     uc = np.empty((len(cell_inputs), n))
     for row, f in zip(uc, cell_inputs, strict=True):
         row[:] = values[f]  # a number or one value per cell
     us = np.array([float(values[f]) for f in inputs if f not in cell_inputs], np.float64)
-    return mod, us, uc, scalars, cells
+    packed = (us, uc, cell_inputs)
+    _INPUTS[tissue] = (u, held, key, n, packed)
+    return packed
 
 
 # -- state checks over large tissues ------------------------------------------------------
