@@ -24,7 +24,7 @@ from sim.graph import CellLayout
 from sim.interventions import REGISTRY
 from sim.interventions.diet import diet_inputs, diet_level  # noqa: F401  (re-exported)
 from sim.kinetics import body as bk
-from sim.kinetics import body_compiled, cell_inputs, compiled
+from sim.kinetics import body_compiled, body_stiffness, cell_inputs, compiled
 from sim.kinetics.body import CellFluxes
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import BoundRHS, stiffness_bound
@@ -36,7 +36,6 @@ from sim.parameters import (  # noqa: F401 (BodyParams, body_params re-exported)
     tissue_params,
 )
 from sim.types import BoolArray, FloatArray
-from sim.units import MG_DL_PER_MM_GLC
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,46 +458,16 @@ class BodyRHS:
         return bk.body_rhs(x, inputs, self.fluxes(t), ctx.bp, ctx.geo)
 
 
-_LAPLACIAN_ROWS: dict[int, tuple[object, float]] = {}
+def body_fastest_rate(t: float, x: FloatArray, cf: CellFluxes, ctx: RunContext, dt: float) -> float:
+    """An upper bound (1/min) of the spectral radius of the body's Jacobian at ``x`` over
+    the step from ``t`` to ``t + dt``, derived from the traced body laws
+    (:mod:`sim.kinetics.body_stiffness`); no rate is restated here."""
+    return body_stiffness.fastest_rate(t, x, cf, ctx, dt)
 
 
-def _laplacian_row_bound(geo: bk.Geometry) -> float:
-    """Largest absolute row sum of the interstitial nodes' graph Laplacian (a Gershgorin
-    bound of its spectral radius: twice the largest number of neighbours), once per
-    geometry."""
-    hit = _LAPLACIAN_ROWS.get(id(geo))
-    if hit is None or hit[0] is not geo:
-        lap = geo.lap_isf
-        rows = abs(lap).sum(axis=1) if lap.shape[0] else np.zeros(1)
-        if len(_LAPLACIAN_ROWS) >= 16:
-            _LAPLACIAN_ROWS.clear()
-        hit = _LAPLACIAN_ROWS[id(geo)] = (geo, float(np.max(rows)))
-    return hit[1]
-
-
-def body_fastest_rate(x: FloatArray, cf: CellFluxes, ctx: RunContext) -> float:
-    """An estimate (1/min) of the body's fastest first-order rate at ``x``: the largest of
-    the held levels' tracking rate, plasma insulin clearance, the glucose clamp's feedback
-    gain over the glucose space (mg/dL per mM from :mod:`sim.units`), FFA clearance over its
-    space, a Gershgorin bound of the interstitial-insulin block (exchange at the fastest
-    segment, degradation, and diffusion on the capillary graph: the Laplacian's largest
-    row sum from the geometry) and the first-phase insulin states."""
-    bp = ctx.bp
-    kte = ctx.geo.kte_max
-    isf = bp.k_isf_insulin * (1 + bp.capillary_recruit) * kte + bp.k_isf_degrade
-    return max(
-        bk.HOLD_RATE,
-        bp.k_ins_clear * ctx.geo.ins_clear,
-        bp.clamp_kp / (bp.vg_dl_kg * MG_DL_PER_MM_GLC * ctx.geo.v_ecw),
-        (cf.ffa_clearance + bp.v_ffa_other) / (bp.vffa_l_kg * 1000.0 * ctx.geo.v_plasma),
-        isf + bp.d_isf * _laplacian_row_bound(ctx.geo),
-        bk.first_phase_stiffness(x, bp),
-    )
-
-
-def body_substeps(x: FloatArray, cf: CellFluxes, ctx: RunContext, dt: float) -> int:
-    """RK4 substeps of the body over ``dt`` from ``x``: set by its fastest rate."""
-    return numerics.substeps(dt, body_fastest_rate(x, cf, ctx))
+def body_substeps(t: float, x: FloatArray, cf: CellFluxes, ctx: RunContext, dt: float) -> int:
+    """RK4 substeps of the body over ``dt`` from ``(t, x)``: set by its fastest rate."""
+    return numerics.substeps(dt, body_fastest_rate(t, x, cf, ctx, dt))
 
 
 def advance_body(
@@ -518,7 +487,6 @@ def advance_body(
     generated from the traced :func:`~sim.kinetics.body.body_rhs`); ``"numpy"``, or a
     compiled body that cannot be made, runs it in Python (the reference)."""
     rhs = BodyRHS(cf, ctx, t, dt, prev)
-    n_sub = body_substeps(x, cf, ctx, dt)
     if (kernel or default_kernel()) == "numba" and body_compiled.available():
-        return body_compiled.advance(rhs, t, x, dt, n_sub)
-    return numerics.rk4(rhs, t, x, dt, n_sub)
+        return body_compiled.advance(rhs, t, x, dt)  # the substeps of body_substeps
+    return numerics.rk4(rhs, t, x, dt, body_substeps(t, x, cf, ctx, dt))

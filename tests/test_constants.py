@@ -34,7 +34,6 @@ ALLOWED = {
     "replaces it (a rule of the schedule, not a rate)",
     ("body.py", 720.0): "wake_times: a run begun within 12 h after the habitual waking time",
     ("engine.py", 8192): "BLOCK_CELLS: cells per numpy block (cache size)",
-    ("engine.py", 16): "geometries whose Laplacian bound is cached (memory)",
     ("signals.py", 23.0): "NIGHT_START_CLOCK_H: CONTRACT, nights not given start at 23:00",
     ("signals.py", 720.0): "REPLACES_NIGHT_WITHIN_MIN: a given sleep within 12 h of a default "
     "night replaces it (a rule of the scenario format)",
