@@ -145,7 +145,7 @@ def test_compiled_rk4_is_numerics_rk4(model):
         _check(out, ref, model.x)
     # the engine's choice: compiled with the numba kernel, the Python body with numpy
     t, x = model.time_min, model.x
-    n = en.body_substeps(x, cf, ctx, 1.0)
+    n = en.body_substeps(t, x, cf, ctx, 1.0)
     fast = en.advance_body(t, x, cf, ctx, 1.0, prev, kernel="numba")
     slow = en.advance_body(t, x, cf, ctx, 1.0, prev, kernel="numpy")
     assert np.array_equal(slow, numerics.rk4(rhs, t, x, 1.0, n))

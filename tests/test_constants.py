@@ -18,7 +18,14 @@ SCANNED = sorted(
     for p in (SIM / "kinetics").glob("*.py")
     # declarations (the species and cell-input tables) and the code generators
     if p.name
-    not in ("species.py", "cell_inputs.py", "compiled.py", "body_compiled.py", "stiffness.py")
+    not in (
+        "species.py",
+        "cell_inputs.py",
+        "compiled.py",
+        "body_compiled.py",
+        "stiffness.py",
+        "body_stiffness.py",
+    )
 ) + [SIM / "engine.py", SIM / "signals.py", SIM / "model.py", SIM / "graph.py", SIM / "recorder.py"]
 SCANNED += sorted((SIM / "interventions").glob("*.py"))
 STRUCTURAL = {0, 1, 2, 0.5}

@@ -388,11 +388,12 @@ def _rows(sch: Any, bp: Any) -> dict[float, FloatArray]:
     return rows
 
 
-def advance(rhs: Any, t: float, x: FloatArray, dt: float) -> FloatArray:
+def advance(rhs: Any, t: float, x: FloatArray, dt: float, n: int | None = None) -> FloatArray:
     """:func:`sim.numerics.rk4` of the body right-hand side ``rhs`` (a
     :class:`sim.engine.BodyRHS`: its fluxes, their slopes across the step and its context)
-    from ``(t, x)`` over ``dt``, compiled, in as many substeps as the body's stiffness bound
-    at ``x`` asks for (:mod:`sim.kinetics.body_stiffness`, :func:`sim.numerics.substeps`).
+    from ``(t, x)`` over ``dt``, compiled, in ``n`` substeps, by default as many as the
+    body's stiffness bound at ``x`` asks for (:mod:`sim.kinetics.body_stiffness`,
+    :func:`sim.numerics.substeps`).
     The scheduled inputs are built in Python (:func:`sim.kinetics.body.body_inputs`) once per
     distinct stage time (:func:`_rows`); those of the step's start, midpoint and end serve
     the bound and, in one substep (the usual case), the stages too."""
@@ -402,7 +403,8 @@ def advance(rhs: Any, t: float, x: FloatArray, dt: float) -> FloatArray:
     x = np.ascontiguousarray(x, dtype=np.float64)
     ends = input_rows(sch, bp, (t, t + 0.5 * dt, t + dt))
     f0 = flux_row(rhs.cf)
-    n = numerics.substeps(dt, float(mod.fastest_rate(x, ends, f0, *bound)))
+    if n is None:
+        n = numerics.substeps(dt, float(mod.fastest_rate(x, ends, f0, *bound)))
     if n == 1:
         inp = ends[None]
     else:
