@@ -1054,11 +1054,34 @@ def _rr_rss(res: dict, n: int) -> str:
 
 
 def full_md(res: dict) -> str:
-    """The Markdown of a full run: the table and its lines, then the load average."""
+    """The Markdown of a full run: the goals of issue 28, the table and its lines, then the
+    load average."""
+    import goals
+
     return (
-        table(res)
+        goals.table(res)
+        + "\n"
+        + table(res)
         + f"- load average {_load(res, 'start')} at the start, {_load(res, 'end')} at the end\n"
     )
+
+
+GOAL_CASES = [
+    ("agent-roadrunner", 1_000, 3),
+    ("agent", 100_000, 2),
+    ("agent-numba", 100_000, 3),
+    ("numba", 1_000, 60),
+    ("numba", 100_000, 10),
+]
+"""``--goals``: the stepping cases the goals' ratios need."""
+GOAL_THREAD_CASES = [("numba", 100_000, 10)]
+
+
+def day_case(changes: dict | None = None) -> dict:
+    """The README day profiled (:func:`goals.day_case`), in this fresh interpreter."""
+    import goals
+
+    return goals.day_case(changes)
 
 
 def kernel_case(n: int, threads: int, calls: int | None = None) -> dict:
@@ -1244,7 +1267,17 @@ def main(argv: list[str] | None = None) -> int:
         "(writes threads.json/.md unless --out is given)",
     )
     ap.add_argument(
-        "--repeats", type=int, default=3, help="thread scaling: runs per thread count (min)"
+        "--repeats",
+        type=int,
+        default=None,
+        help="thread scaling: runs per thread count, the best kept (default 3; 1 with --quick)",
+    )
+    ap.add_argument(
+        "--goals",
+        action="store_true",
+        help="only what the goals table needs (the baselines and the vectorised engine at "
+        "1,000 and 10^5 cells, threads at 10^5, start-up, the README day, run and plot, "
+        "sweep); writes goals.json/.md unless --out is given",
     )
     ap.add_argument(
         "--render",
@@ -1253,6 +1286,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.repeats is None:
+        args.repeats = 1 if args.quick else 3
     if args.render:
         md = full_md(json.loads(args.render.read_text()))
         args.render.with_suffix(".md").write_text(md)
@@ -1273,6 +1308,7 @@ def main(argv: list[str] | None = None) -> int:
             "materialise": materialise_case,
             "recording": recording_case,
             "memory": memory_case,
+            "day": day_case,
         }[kind]
         print(json.dumps(fn(*rest)))
         return 0
@@ -1331,6 +1367,10 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     cases = QUICK_CASES if args.quick else FULL_CASES
+    if args.goals:
+        cases = GOAL_CASES
+        if args.out == DEFAULT_OUT:
+            args.out = DEFAULT_OUT.with_name("goals.json")
     from sim.kinetics import compiled
 
     if not compiled.available():
@@ -1345,28 +1385,59 @@ def main(argv: list[str] | None = None) -> int:
             "load_avg_at_start": os.getloadavg(),
         },
         "quick": args.quick,
+        "mode": (" --goals" if args.goals else "") + (" --quick" if args.quick else ""),
         "cases": [],
         "numba_compile": res_compile if compiled.available() else None,
     }
     for engine, n, steps in tqdm(cases, desc="engine cases", file=sys.stderr):
         res["cases"].append(in_subprocess("step", engine, n, steps))
+    if args.goals:
+        return _finish_goals(res, args)
     n_rec = 10_000
     rec_steps = 60 if args.quick else 120
     res["recording"] = [in_subprocess("recording", "numpy", n, rec_steps) for n in (1_000, n_rec)]
     res["materialise"] = [
         in_subprocess("materialise", n) for n in ((10_000,) if args.quick else (100_000, 1_000_000))
     ]
-    res["setup"] = setup_cases("numpy")
+    res["setup"] = setup_cases("numpy", 1 if args.quick else 3)
     if compiled.available():
-        res["setup_numba"] = setup_cases("numba")
+        res["setup_numba"] = setup_cases("numba", 1 if args.quick else 3)
     res["threads"] = thread_cases(QUICK_THREAD_CASES if args.quick else THREAD_CASES, args.repeats)
     res["flops"] = in_subprocess("flops")
     res["peak"] = in_subprocess("peak")
     res["streaming"] = in_subprocess("stream", 100_000, 31)
+    res["goals"] = _goal_cases(args.quick)
     res["machine"]["load_avg_at_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2) + "\n")
     md = full_md(res)
+    args.out.with_suffix(".md").write_text(md)
+    print(md)
+    return 0
+
+
+def _goal_cases(quick: bool) -> dict:
+    """The goal cases that are not engine cases (:func:`goals.measure`)."""
+    import goals
+
+    return goals.measure(quick, run_case=in_subprocess, log=lambda m: print(m, file=sys.stderr))
+
+
+def _finish_goals(res: dict, args: argparse.Namespace) -> int:
+    """``--goals``: after the stepping cases, the thread scaling at 10^5 cells, the
+    compiled kernel's start-up and the goal cases; the goals table."""
+    from sim.kinetics import compiled
+
+    res["threads"] = thread_cases(GOAL_THREAD_CASES, args.repeats)
+    if compiled.available():
+        res["setup_numba"] = setup_cases("numba", 1 if args.quick else 3)
+    res["goals"] = _goal_cases(args.quick)
+    res["machine"]["load_avg_at_end"] = os.getloadavg()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(res, indent=2) + "\n")
+    import goals
+
+    md = goals.table(res)
     args.out.with_suffix(".md").write_text(md)
     print(md)
     return 0

@@ -60,6 +60,14 @@ def _timed(cmd: list[str], env: dict[str, str]) -> dict:
     return {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "load": [load0, _load()]}
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository where it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _env(code: Path | None, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(code if code is not None else ROOT)
@@ -68,21 +76,27 @@ def _env(code: Path | None, extra: dict[str, str] | None = None) -> dict[str, st
 
 
 def measure(
-    repeats: int, plot_workers: list[int], code_a: Path | None, code_b: Path | None
+    repeats: int,
+    plot_workers: list[int],
+    code_a: Path | None,
+    code_b: Path | None,
+    scenario: Path = SCENARIO,
+    warm: bool = True,
 ) -> dict:
-    """Run and plot ``repeats`` times; see the module docstring."""
+    """Run ``scenario`` (default: the README's first run) and plot it ``repeats`` times; see
+    the module docstring. ``warm=False`` leaves out the untimed first run."""
     codes = {"a": code_a, "b": code_b} if code_b is not None else {"a": code_a}
     rows = []
     with tempfile.TemporaryDirectory(prefix="plot_vs_run_") as tmp:
         # untimed: compiles or loads the kernels and stores the warm state, as a user's
         # first run does; the timed runs start as every later run of the README does
-        for code in {code_a, code_b} - {None} or {None}:
-            cmd = [sys.executable, "-m", "sim", "run", str(SCENARIO), "--out", f"{tmp}/warm"]
+        for code in ({code_a, code_b} - {None} or {None}) if warm else ():
+            cmd = [sys.executable, "-m", "sim", "run", str(scenario), "--out", f"{tmp}/warm"]
             _timed(cmd, _env(code))
             shutil.rmtree(f"{tmp}/warm", ignore_errors=True)
         for rep in range(repeats):
             run_dir = Path(tmp) / f"run{rep}"
-            cmd = [sys.executable, "-m", "sim", "run", str(SCENARIO), "--out", str(run_dir)]
+            cmd = [sys.executable, "-m", "sim", "run", str(scenario), "--out", str(run_dir)]
             row = {"repeat": rep, "run": _timed(cmd, _env(code_a))}
             for label, code in codes.items():
                 for w in plot_workers:
@@ -96,7 +110,7 @@ def measure(
             print(json.dumps(row), flush=True)
             shutil.rmtree(run_dir, ignore_errors=True)
     return {
-        "what": "sim run configs/baseline.yaml, then sim plot of its folder, per repeat",
+        "what": f"sim run {_shown(scenario)}, then sim plot of its folder, per repeat",
         "code_a": str(code_a or ROOT),
         "code_b": str(code_b) if code_b else None,
         "python": sys.version.split()[0],

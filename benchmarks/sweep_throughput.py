@@ -104,22 +104,29 @@ def measure(workers: int, root: Path) -> dict[str, float]:
 # ---------------------------------------------------------------------------- --day
 
 
-def day_scenario(seed: int = 0) -> dict:
-    """``configs/baseline.yaml`` as a mapping (1,100 cells, 24 h), with ``seed``."""
+def day_scenario(seed: int = 0, changes: dict | None = None) -> dict:
+    """``configs/baseline.yaml`` as a mapping (1,100 cells, 24 h), with ``seed`` and the
+    top-level keys of ``changes`` replaced (the goal test's tiny days)."""
     import yaml
 
     scn = yaml.safe_load((ROOT / "configs" / "baseline.yaml").read_text())
     scn["seed"] = seed
+    scn.update(changes or {})
     return scn
 
 
-def day_sweep() -> dict:
+def day_sweep(points: int | None = None, changes: dict | None = None) -> dict:
+    """The day sweep: the dinner's carbohydrate over the first ``points`` of
+    :data:`DAY_CARBS` (all when None)."""
     return {
         "name": "sweep_day",
         "seed": 0,
         "replicates": 1,
-        "base": day_scenario(),
-        "design": {"kind": "grid", "parameters": {"interventions.2.carbs_g": DAY_CARBS}},
+        "base": day_scenario(changes=changes),
+        "design": {
+            "kind": "grid",
+            "parameters": {"interventions.2.carbs_g": DAY_CARBS[:points]},
+        },
         "keep": "none",
     }
 
@@ -131,27 +138,27 @@ def _cpu_all() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def single_case(runs: int) -> dict:
+def single_case(runs: int, changes: dict | None = None) -> dict:
     """In this fresh interpreter: import, one untimed day, then ``runs`` timed days (cache
-    off); and one build + warm-up alone."""
+    off); and one build + warm-up alone (``changes``: see :func:`day_scenario`)."""
     os.environ["SIM_WARM_CACHE"] = "off"
     t0, c0 = time.perf_counter(), time.process_time()
     import sim.cli  # noqa: F401  (what `sim run` imports)
     from sim.runner import run
 
     t1, c1 = time.perf_counter(), time.process_time()
-    run(day_scenario(seed=1))
+    run(day_scenario(seed=1, changes=changes))
     t2, c2 = time.perf_counter(), time.process_time()
     walls, cpus = [], []
     for k in range(runs):
         a, b = time.perf_counter(), time.process_time()
-        run(day_scenario(seed=0 if k == 0 else 100 + k))
+        run(day_scenario(seed=0 if k == 0 else 100 + k, changes=changes))
         walls.append(time.perf_counter() - a)
         cpus.append(time.process_time() - b)
     from sim.model import PhysiologyModel
 
     a, b = time.perf_counter(), time.process_time()
-    PhysiologyModel(day_scenario(seed=0))
+    PhysiologyModel(day_scenario(seed=0, changes=changes))
     warm_wall, warm_cpu = time.perf_counter() - a, time.process_time() - b
     return {
         "import_s": t1 - t0,
@@ -166,15 +173,18 @@ def single_case(runs: int) -> dict:
     }
 
 
-def sweep_case(workers: int) -> dict:
-    """The 8-day sweep on ``workers`` local processes with a private, empty warm cache."""
+def sweep_case(workers: int, points: int | None = None, changes: dict | None = None) -> dict:
+    """The 8-day sweep (its first ``points`` days) on ``workers`` local processes with a
+    private, empty warm cache."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     with tempfile.TemporaryDirectory(prefix="sim-sweep-bench-") as tmp:
         os.environ["SIM_WARM_CACHE"] = str(Path(tmp) / "warm")
         t0, c0 = time.perf_counter(), _cpu_all()
         from sim.sweep import run_sweep
 
-        res = run_sweep(day_sweep(), out=Path(tmp) / "out", workers=workers, progress=False)
+        res = run_sweep(
+            day_sweep(points, changes), out=Path(tmp) / "out", workers=workers, progress=False
+        )
         wall, cpu = time.perf_counter() - t0, _cpu_all() - c0
         me = resource.getrusage(resource.RUSAGE_SELF)
         per_run = res.summary[["run_id", "wall_seconds"]].to_dict(orient="records")
