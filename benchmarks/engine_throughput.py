@@ -124,6 +124,7 @@ QUICK_CASES = [
     ("agent-numba", 1_000, 10),
     ("numpy", 1_000, 30),
     ("numpy", 10_000, 10),
+    ("numba", 100, 100),
     ("numba", 1_000, 30),
     ("numba", 10_000, 10),
 ]
@@ -1218,7 +1219,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--quick",
         action="store_true",
-        help="up to 10,000 cells (baselines (a) and (c) also at 100, (b) at 1,000)",
+        help="every goal row at small sizes in ~2 min: up to 10,000 cells (baselines (a) and "
+        "(c) also at 100, (b) at 1,000), one try of each start-up and thread count, one "
+        "run and plot of the README day, a sweep of 4 days; no agent materialisation or "
+        "numpy start-up",
     )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON path (and .md beside)")
     ap.add_argument(
@@ -1393,13 +1397,13 @@ def main(argv: list[str] | None = None) -> int:
         res["cases"].append(in_subprocess("step", engine, n, steps))
     if args.goals:
         return _finish_goals(res, args)
-    n_rec = 10_000
-    rec_steps = 60 if args.quick else 120
-    res["recording"] = [in_subprocess("recording", "numpy", n, rec_steps) for n in (1_000, n_rec)]
-    res["materialise"] = [
-        in_subprocess("materialise", n) for n in ((10_000,) if args.quick else (100_000, 1_000_000))
-    ]
-    res["setup"] = setup_cases("numpy", 1 if args.quick else 3)
+    # --quick: what every goal row needs, at small sizes, and one recording case; the
+    # full run adds the materialisation of agents and the numpy kernel's start-up
+    rec = ((1_000, 60),) if args.quick else ((1_000, 120), (10_000, 120))
+    res["recording"] = [in_subprocess("recording", "numpy", n, k) for n, k in rec]
+    if not args.quick:
+        res["materialise"] = [in_subprocess("materialise", n) for n in (100_000, 1_000_000)]
+        res["setup"] = setup_cases("numpy", 3)
     if compiled.available():
         res["setup_numba"] = setup_cases("numba", 1 if args.quick else 3)
     res["threads"] = thread_cases(QUICK_THREAD_CASES if args.quick else THREAD_CASES, args.repeats)

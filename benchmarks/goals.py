@@ -22,6 +22,7 @@ missing says so; a row measured at another size than the goal's (``--quick``) sa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -100,9 +101,10 @@ def measure(
     with tempfile.TemporaryDirectory(prefix="sim-goals-") as tmp:
         scenario = _scenario_file(changes, Path(tmp))
         try:
-            out["plot"] = plot_vs_run.measure(
-                size["plot_repeats"], [workers], None, None, scenario, size.get("warm", True)
-            )
+            with contextlib.redirect_stdout(sys.stderr):  # its per-repeat lines: progress
+                out["plot"] = plot_vs_run.measure(
+                    size["plot_repeats"], [workers], None, None, scenario, size.get("warm", True)
+                )
         except RuntimeError as exc:
             out["plot"] = {"error": str(exc)[-500:]}
     log(f"goals: sweep of {size['sweep_points']} days on {size['sweep_workers']} workers")
