@@ -24,7 +24,7 @@ from sim.graph import CellLayout
 from sim.interventions import REGISTRY
 from sim.interventions.diet import diet_inputs, diet_level  # noqa: F401  (re-exported)
 from sim.kinetics import body as bk
-from sim.kinetics import body_compiled, body_stiffness, cell_inputs, compiled
+from sim.kinetics import body_compiled, body_stiffness, cell_inputs, compiled, stiffness
 from sim.kinetics.body import CellFluxes
 from sim.kinetics.species import ACCUMULATOR_NAMES, TISSUE_SPECIES, index
 from sim.kinetics.tissues import BoundRHS, stiffness_bound
@@ -225,8 +225,6 @@ def cell_substeps(dt: float, tissue: Tissue, u: SimpleNamespace) -> int:
     imports, :func:`sim.kinetics.stiffness.substeps` gives the same integer, mostly without
     an eigenvalue problem, and packs the inputs once for the bound and the kernel."""
     if compiled.available():
-        from sim.kinetics import stiffness
-
         return stiffness.substeps(dt, tissue.y, tissue.name, u, tissue.params)
     return numerics.substeps(dt, stiffness_bound(tissue.y, tissue.name, u, tissue.params))
 

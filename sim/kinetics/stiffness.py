@@ -50,8 +50,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from sim import numerics
 from sim.kinetics import cell_inputs as declared_inputs
-from sim.kinetics import signalling, species, tissues
+from sim.kinetics import compiled, signalling, species, tissues
 from sim.types import FloatArray
 
 FLOOR = 1e-12
@@ -319,8 +320,6 @@ def _numpy_evaluator(tissue: str) -> types.FunctionType:
 def _numba_evaluator(
     tissue: str, params: tuple[str, ...], per_cell: tuple[str, ...], cell_inputs: tuple[str, ...]
 ) -> types.FunctionType:
-    from sim.kinetics import compiled
-
     src = numba_source(jacobian(tissue), params, per_cell, cell_inputs)
     digest = hashlib.sha256(src.encode()).hexdigest()[:12]
     return compiled._load(f"sim_jacobian_{tissue}_{digest}", src).absmax_range  # noqa: SLF001
@@ -379,8 +378,6 @@ def _packed_inputs(tissue: str, n: int, u: SimpleNamespace) -> tuple:
     """Scalar inputs, per-cell inputs (rows) and the per-cell names, packed as the cell
     kernel takes them (:func:`sim.kinetics.compiled.pack_inputs`, which keeps them for the
     kernel's call of the same step)."""
-    from sim.kinetics import compiled
-
     return compiled.pack_inputs(tissue, n, u)
 
 
@@ -395,8 +392,6 @@ def absmax_entries(
     the cells over the kernel's threads as :func:`sim.kinetics.compiled.advance` does (a
     maximum does not depend on the order it is taken in).
     """
-    from sim.kinetics import compiled
-
     code = jacobian(tissue)
     n = y.shape[1]
     if kernel is None:
@@ -543,8 +538,6 @@ def bracket(out, single, stacked, sb, si, sj, stack, sizes, v, iterations, rtol)
 
 @cache
 def _bracket():  # noqa: ANN202
-    from sim.kinetics import compiled
-
     digest = hashlib.sha256(_BRACKET_SOURCE.encode()).hexdigest()[:12]
     return compiled._load(f"sim_perron_bracket_{digest}", _BRACKET_SOURCE).bracket  # noqa: SLF001
 
@@ -563,8 +556,6 @@ def _bracket_index(tissue: str) -> tuple:
 
 def _count(dt: float, rate: float) -> int | None:
     """:func:`sim.numerics.substeps` of ``rate``, None where it would raise."""
-    from sim import numerics
-
     need = dt * rate / numerics.MAX_RATE_STEP
     return max(1, math.ceil(need)) if need <= numerics.MAX_SUBSTEPS else None
 
@@ -583,8 +574,6 @@ def substeps(dt: float, y: FloatArray, tissue: str, u: SimpleNamespace, p: Simpl
     itself; otherwise (the rate within that margin of a count's edge, or bounds not yet
     close) the eigenvalues are taken exactly as :func:`fastest_rate` takes them.
     """
-    from sim import numerics
-
     out = absmax_entries(y, tissue, u, p, "numba")
     single, stacked, b, i, j, sizes, shape, kept = _bracket_index(tissue)
     stack, v = np.empty(shape), kept.copy()  # this call's own: threads may share a tissue
