@@ -9,6 +9,7 @@ the engine only uses the sparse matrices derived from it (:class:`sim.kinetics.b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -121,19 +122,27 @@ def _lognormal(rng: np.random.Generator, cv: float, n: int) -> FloatArray:
 
 
 def _muscle(
-    b: _Builder, plasma: int, n: int, type_i_frac: float, cv: float, rng: np.random.Generator
+    b: _Builder,
+    plasma: int,
+    n: int,
+    type_i_frac: float,
+    cv: float,
+    rng: np.random.Generator,
+    lay: dict[str, float],
 ) -> tuple[CellLayout, sp.csr_matrix, sp.csr_matrix, FloatArray]:
-    n_seg = max(1, -(-n // FIBRES_PER_SEGMENT))
-    n_cap = max(1, -(-n_seg // SEGMENTS_PER_CAPILLARY))
-    n_seg = n_cap * SEGMENTS_PER_CAPILLARY
+    n_seg = max(1, -(-n // int(lay["fibres_per_segment"])))
+    n_cap = max(1, -(-n_seg // int(lay["segments_per_capillary"])))
+    n_seg = n_cap * int(lay["segments_per_capillary"])
     seg = b.nodes(n_seg, kind="capillary_segment", tissue="muscle")
-    pos = np.arange(n_seg) % SEGMENTS_PER_CAPILLARY
-    cap = np.arange(n_seg) // SEGMENTS_PER_CAPILLARY
+    pos = np.arange(n_seg) % int(lay["segments_per_capillary"])
+    cap = np.arange(n_seg) // int(lay["segments_per_capillary"])
     along = np.nonzero(pos[:-1] + 1 == pos[1:])[0]
     lateral = np.nonzero(cap + 1 < n_cap)[0]
     b.edges(np.full(n_cap, plasma), seg[pos == 0], "arterial_inflow")
     b.edges(seg[along], seg[along + 1], "capillary_flow")
-    b.edges(seg[lateral], seg[lateral + SEGMENTS_PER_CAPILLARY], "interstitial_diffusion")
+    b.edges(
+        seg[lateral], seg[lateral + int(lay["segments_per_capillary"])], "interstitial_diffusion"
+    )
     fib = b.nodes(n, kind="cell", tissue="muscle")
     seg_of = np.arange(n) % n_seg
     b.edges(seg[seg_of], fib, "transendothelial")
@@ -142,33 +151,33 @@ def _muscle(
     layout = CellLayout(
         fib,
         np.where(type_i > 0, "type_I", "type_II"),
-        pos[seg_of] / (SEGMENTS_PER_CAPILLARY - 1),
+        pos[seg_of] / (int(lay["segments_per_capillary"]) - 1),
         {
             "is_type_I": type_i,
             "oxidative_capacity": np.where(
                 type_i > 0,
-                LAYOUT_VALUES["type_I_oxidative_capacity"],
-                LAYOUT_VALUES["type_II_oxidative_capacity"],
+                lay["type_I_oxidative_capacity"],
+                lay["type_II_oxidative_capacity"],
             ),
-            "glut4_total": np.where(
-                type_i > 0, LAYOUT_VALUES["type_I_glut4"], LAYOUT_VALUES["type_II_glut4"]
-            ),
+            "glut4_total": np.where(type_i > 0, lay["type_I_glut4"], lay["type_II_glut4"]),
         },
     )
     lap = _laplacian(
-        n_seg, np.r_[along, lateral], np.r_[along + 1, lateral + SEGMENTS_PER_CAPILLARY]
+        n_seg, np.r_[along, lateral], np.r_[along + 1, lateral + int(lay["segments_per_capillary"])]
     )
     return layout, _incidence(n, seg_of, n_seg), lap, _lognormal(rng, cv, n_seg)
 
 
-def _gradient(name: str, zone: FloatArray) -> FloatArray:
+def _gradient(name: str, zone: FloatArray, lay: dict[str, float]) -> FloatArray:
     """A lobular gradient: the periportal value at zone 0, the pericentral one at zone 1."""
-    pp, pc = LAYOUT_VALUES[f"{name}_periportal"], LAYOUT_VALUES[f"{name}_pericentral"]
+    pp, pc = lay[f"{name}_periportal"], lay[f"{name}_pericentral"]
     return pp + (pc - pp) * zone
 
 
-def _liver(b: _Builder, portal: int, n: int, extraction: float) -> tuple[CellLayout, FloatArray]:
-    per = min(HEPATOCYTES_PER_SINUSOID, n)
+def _liver(
+    b: _Builder, portal: int, n: int, extraction: float, lay: dict[str, float]
+) -> tuple[CellLayout, FloatArray]:
+    per = min(int(lay["hepatocytes_per_sinusoid"]), n)
     k = np.arange(n) % per
     n_sin = -(-n // per)
     sin = b.nodes(n, kind="sinusoid_segment", tissue="liver")
@@ -190,7 +199,7 @@ def _liver(b: _Builder, portal: int, n: int, extraction: float) -> tuple[CellLay
         hep,
         np.select([zone < 1 / 3, zone < 2 / 3], ["periportal", "midzonal"], "pericentral"),
         zone,
-        {"zone_gng": _gradient("zone_gng", zone), "zone_gk": _gradient("zone_gk", zone)},
+        {"zone_gng": _gradient("zone_gng", zone, lay), "zone_gk": _gradient("zone_gk", zone, lay)},
     )
     return layout, atten
 
@@ -203,6 +212,7 @@ def _adipose(
     visceral_frac: float,
     cv: float,
     rng: np.random.Generator,
+    lay: dict[str, float],
 ) -> tuple[CellLayout, sp.csr_matrix, sp.csr_matrix, FloatArray, FloatArray]:
     n_visc = int(round(n * visceral_frac)) if n > 1 else 0
     n_visc = min(max(n_visc, 1 if n > 1 else 0), n - 1) if n > 1 else 0
@@ -216,7 +226,7 @@ def _adipose(
         idx = np.nonzero(sel)[0]
         if len(idx) == 0:
             continue
-        m = max(1, -(-len(idx) // ADIPOCYTES_PER_CAPILLARY))
+        m = max(1, -(-len(idx) // int(lay["adipocytes_per_capillary"])))
         nodes = b.nodes(m, kind="depot_capillary", tissue="adipose", depot=depot)
         first = len(caps)
         b.edges(np.full(m, drain), nodes, "depot_drainage")
@@ -248,16 +258,20 @@ def build(
     extraction: float,
     cv: float,
     rng: np.random.Generator,
+    layout: Mapping[str, float] | None = None,
 ) -> TissueGraph:
-    """Build the interaction graph and the exchange operators for the given cell counts."""
+    """Build the interaction graph and the exchange operators for the given cell counts;
+    ``layout`` overrides entries of :data:`sim.parameters.LAYOUT` by name (a scenario's
+    ``layout.<name>`` parameters)."""
+    lay = {**LAYOUT_VALUES, **(layout or {})}
     b = _Builder()
     plasma = b.node(kind="plasma", tissue="body")
     portal = b.node(kind="portal_vein", tissue="body")
     b.edges(np.array([portal]), np.array([plasma]), "hepatic_passage")
-    muscle, a_m, lap_m, kte_m = _muscle(b, plasma, n_cells["muscle"], type_i_frac, cv, rng)
-    liver, atten = _liver(b, portal, n_cells["liver"], extraction)
+    muscle, a_m, lap_m, kte_m = _muscle(b, plasma, n_cells["muscle"], type_i_frac, cv, rng, lay)
+    liver, atten = _liver(b, portal, n_cells["liver"], extraction, lay)
     adipose, a_a, lap_a, kte_a, visceral = _adipose(
-        b, plasma, portal, n_cells["adipose"], visceral_frac, cv, rng
+        b, plasma, portal, n_cells["adipose"], visceral_frac, cv, rng, lay
     )
     geo = Geometry(a_m, lap_m, kte_m, a_a, lap_a, kte_a, atten, extraction, visceral)
     return TissueGraph(b, geo, {"muscle": muscle, "liver": liver, "adipose": adipose})

@@ -93,6 +93,7 @@ class PhysiologyModel(mesa.Model):
             bp.hepatic_extraction,
             scn.heterogeneity_cv,
             self.rng,
+            {k[len("layout.") :]: v for k, v in params.items() if k.startswith("layout.")},
         )
         # The networkx graph, the Mesa space and the agents are built on first access
         # (graph, space, agents): the engine needs only the arrays and sparse operators.

@@ -2672,6 +2672,22 @@ def tissue_params(tissue: str) -> dict[str, Param]:
     return table
 
 
+LAYOUT_COUNTS = frozenset(
+    ("fibres_per_segment", "segments_per_capillary", "hepatocytes_per_sinusoid")
+    + ("adipocytes_per_capillary",)
+)
+"""LAYOUT entries that are numbers of cells or segments: an override must be a whole number."""
+
+
+def overridable_params() -> dict[str, Param]:
+    """Every parameter a scenario's ``parameters:`` may set: :func:`all_params` and the
+    ``layout.<name>`` and ``intervention.<name>`` tables."""
+    out = all_params()
+    out.update({f"layout.{p.name}": p for p in LAYOUT})
+    out.update({f"intervention.{p.name}": p for p in INTERVENTION})
+    return out
+
+
 def all_params() -> dict[str, Param]:
     """Every parameter by dotted name (``muscle.k_ir_on``, ``body.vg_dl_kg``)."""
     out = {f"{t}.{n}": p for t in TISSUE_TABLES for n, p in tissue_params(t).items()}
@@ -2912,8 +2928,8 @@ LAYOUT: tuple[Param, ...] = (
         kind="literature",
     ),
 )
-"""The tissue graph's geometry and the per-cell scalings it assigns (sim/graph.py): fixed
-at build, not overridable from a scenario."""
+"""The tissue graph's geometry and the per-cell scalings it assigns (sim/graph.py), set when
+the graph is built; a scenario overrides them as ``layout.<name>`` parameters."""
 LAYOUT_VALUES: dict[str, float] = {p.name: p.value for p in LAYOUT}
 
 INTERVENTION: tuple[Param, ...] = (
@@ -2928,7 +2944,9 @@ INTERVENTION: tuple[Param, ...] = (
         kind="assumed",
     ),
 )
-"""Defaults of intervention kinds that stand for a physiological effect (sim/interventions)."""
+"""Defaults of intervention kinds that stand for a physiological effect (sim/interventions),
+each named ``<kind>_<field>``; a scenario overrides one as ``intervention.<kind>_<field>``,
+which sets that field of every intervention of the kind that does not give it."""
 INTERVENTION_VALUES: dict[str, float] = {p.name: p.value for p in INTERVENTION}
 
 

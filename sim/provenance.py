@@ -61,13 +61,14 @@ def table() -> str:
         "",
     ]
     lines += [
-        "## Tissue layout (fixed when the graph is built, not overridable; sim/graph.py)",
+        "## Tissue layout (`layout.<name>`; set when the graph is built, sim/graph.py; "
+        "counts are whole numbers)",
         "",
         *head,
         *_rows(LAYOUT),
         "",
-        "## Intervention defaults (a scenario sets them on the intervention itself, "
-        "docs/interventions.md)",
+        "## Intervention defaults (`intervention.<kind>_<field>`: the field of every "
+        "intervention of that kind that does not set it, docs/interventions.md)",
         "",
         *head,
         *_rows(INTERVENTION),

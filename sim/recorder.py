@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from sim.kinetics import body as bk
-from sim.kinetics.species import node_names
+from sim.kinetics.species import TISSUE_SPECIES, node_names
 from sim.units import PMOL_PER_UU_INSULIN
 
 if TYPE_CHECKING:
@@ -204,7 +205,7 @@ class Recorder:
             y = tissue.y if tissue.alive is None else tissue.y[:, tissue.alive]
             means = y.mean(axis=1)
             for i, node in enumerate(tissue.names):
-                if node in _NODES[name]:
+                if node in _nodes(name):
                     row[f"{name}.{node}"] = float(means[i])
         if m.remodel is not None:  # R1/R2 (remodelling runs only)
             row.update(m.remodel.columns())
@@ -242,7 +243,7 @@ class CellTable:
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
         m = recorder.model
-        self.all_nodes = sorted({n for t in m.tissues for n in _NODES[t]})
+        self.all_nodes = sorted({n for t in m.tissues for n in _nodes(t)})
 
     @property
     def columns(self) -> list[str]:
@@ -299,7 +300,7 @@ class CellTable:
                     }
                 )
                 for node in self.all_nodes:
-                    df[node] = y[names.index(node)] if node in _NODES[name] else np.float32(np.nan)
+                    df[node] = y[names.index(node)] if node in _nodes(name) else np.float32(np.nan)
                 df["uptake_mg_kg_min"] = y[names.index("cum_glc")] / np.float32(m.dt)
                 if life is not None:  # remodelling: the cells present at t, with their lives
                     born, died = life
@@ -352,4 +353,12 @@ class CellTable:
             raise ValueError("no cell snapshots to write")
 
 
-_NODES = {t: set(node_names(t)) for t in ("muscle", "liver", "adipose")}
+def _nodes(tissue: str) -> frozenset[str]:
+    """The pathway nodes of ``tissue`` reported in outputs (its species as declared now,
+    species registered through :mod:`sim.kinetics.extensions` included)."""
+    return _node_set(tissue, TISSUE_SPECIES[tissue])
+
+
+@cache
+def _node_set(tissue: str, declared: tuple) -> frozenset[str]:
+    return frozenset(node_names(tissue))

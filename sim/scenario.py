@@ -38,7 +38,7 @@ from sim.interventions.sleep import Sleep  # noqa: F401  (re-exported)
 from sim.interventions.sleep_restriction import SleepRestriction  # noqa: F401  (re-exported)
 from sim.interventions.tnf_infusion import TnfInfusion  # noqa: F401  (re-exported)
 from sim.interventions.training import Training  # noqa: F401  (re-exported)
-from sim.parameters import all_params
+from sim.parameters import LAYOUT_COUNTS, overridable_params
 
 MAX_DURATION_MIN = 366 * 1440.0
 """Longest run accepted (one year of simulated time)."""
@@ -166,14 +166,35 @@ class Scenario(_Strict):
     @field_validator("parameters")
     @classmethod
     def _known_params(cls, v: dict[str, float]) -> dict[str, float]:
-        known = all_params()
+        known = overridable_params()
         for key, value in v.items():
             if key not in known:
                 raise ValueError(unknown_parameter(key))
             lo, hi = known[key].bounds
             if not lo <= value <= hi:
                 raise ValueError(f"parameter {key}={value} outside its range [{lo}, {hi}]")
+            table, _, name = key.partition(".")
+            if table == "layout" and name in LAYOUT_COUNTS and value != int(value):
+                raise ValueError(
+                    f"parameter {key}={value} must be a whole number (a count), {int(lo)}-{int(hi)}"
+                )
         return v
+
+    @model_validator(mode="after")
+    def _intervention_defaults(self) -> Scenario:
+        """``intervention.<kind>_<field>`` parameters set that field of every intervention of
+        the kind that does not give it (sim.parameters.INTERVENTION)."""
+        for key, value in self.parameters.items():
+            table, _, name = key.partition(".")
+            if table != "intervention":
+                continue
+            for iv in self.interventions:
+                kind = getattr(iv, "kind", "")
+                field = name[len(kind) + 1 :] if name.startswith(f"{kind}_") else None
+                if field in type(iv).model_fields and field not in iv.model_fields_set:
+                    object.__setattr__(iv, field, value)
+                    iv.model_fields_set.add(field)
+        return self
 
     @model_validator(mode="after")
     def _times_within_run(self) -> Scenario:
@@ -461,7 +482,7 @@ def parameter_suggestions(key: str) -> list[str]:
     """Declared parameters closest to an unknown dotted name ``<table>.<name>``: difflib over
     the names of that tissue or body table; when nothing there is close (or the table is
     unknown), the same name in other tables, else the closest names in any table."""
-    split = [k.partition(".")[::2] for k in all_params()]
+    split = [k.partition(".")[::2] for k in overridable_params()]
     table, _, name = key.rpartition(".")
     names = [n for t, n in split if t == table]
     close = [f"{table}.{n}" for n in difflib.get_close_matches(name, names, n=3, cutoff=0.6)]
@@ -478,7 +499,7 @@ def unknown_parameter(key: str) -> str:
     """The message for a parameter name that sim/parameters.py does not declare."""
     close = parameter_suggestions(key)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    tables = sorted({k.partition(".")[0] for k in all_params()})
+    tables = sorted({k.partition(".")[0] for k in overridable_params()})
     if key.rpartition(".")[0] not in tables:
         hint += f" (names are <table>.<name>, table one of {', '.join(tables)})"
     return f"unknown parameter {key!r}{hint}; every name: `sim schema`, docs/parameters.md"
@@ -526,7 +547,7 @@ def set_path(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     parts = key.strip().split(".")
     if parts[0] == "parameters" and len(parts) > 1:
         name = ".".join(parts[1:])
-        if name not in all_params():
+        if name not in overridable_params():
             raise ScenarioError(unknown_parameter(name))
         if not isinstance(out.get("parameters"), dict):
             out["parameters"] = {}
@@ -640,7 +661,7 @@ def scenario_schema() -> dict[str, Any]:
                 "default": p.value,
                 "description": f"[{p.unit}] {p.source}",
             }
-            for name, p in sorted(all_params().items())
+            for name, p in sorted(overridable_params().items())
         },
     }
     return schema

@@ -176,6 +176,7 @@ def key_parts(model: PhysiologyModel, warm_up_min: tuple[float, float]) -> dict[
     import scipy
 
     from sim.engine import default_kernel
+    from sim.kinetics import extensions
 
     kernel = default_kernel()
     parts: dict[str, Any] = {
@@ -189,6 +190,7 @@ def key_parts(model: PhysiologyModel, warm_up_min: tuple[float, float]) -> dict[
         "numpy": np.__version__,
         "scipy": scipy.__version__,
         "cpu_features": _cpu_features(),
+        "extensions": extensions.signature(),  # species registered from outside the package
     }
     if kernel == "numba":
         import numba

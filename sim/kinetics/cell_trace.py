@@ -15,12 +15,13 @@ numpy function, a comparison used as a branch) raises :class:`TraceError` naming
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass
 from functools import cache
 
 import sympy
 
-from sim.kinetics import signalling, tissues
+from sim.kinetics import extensions, signalling, tissues
 from sim.kinetics.species import TISSUE_SPECIES
 from sim.kinetics.symbolic import Reader, TraceError, rebind
 
@@ -103,6 +104,11 @@ def trace(tissue: str) -> TracedCell:
     s, u, p, d = Reader("s"), Reader("u"), Reader("p"), _Derivative()
     try:
         getattr(tis, LAW_NAMES[tissue])(s, d, u, p)
+        for law in extensions.laws(tissue):  # species registered from outside the package
+            rebound = types.FunctionType(
+                law.__code__, {**law.__globals__, "np": np_}, law.__name__, law.__defaults__
+            )
+            rebound(s, d, u, p)
     except TypeError as exc:  # e.g. a comparison of symbols used as a Python bool
         raise TraceError(f"{tissue}: the rate law cannot run on symbols ({exc})") from exc
     names = [sp.name for sp in TISSUE_SPECIES[tissue]]

@@ -249,6 +249,54 @@ def rk4_substep(names: Sequence[str], y: str, indent: int) -> str:
     )
 
 
+def _extension_sources(tissue: str, python: bool) -> list[tuple[str, str]]:
+    """(function name, per-cell source) of each law registered for ``tissue`` from outside
+    the package (:mod:`sim.kinetics.extensions`), edited as the package's laws are."""
+    from sim.kinetics import extensions
+
+    return [
+        (e.law.__name__, dialect.per_cell_function_source(e.source, python=python))
+        for e in extensions.registered(tissue)
+    ]
+
+
+def _law_source(tissue: str, module: str, law: str) -> str:
+    """The kernel module's ``law``: the tissue's compiled law, followed by the compiled
+    per-cell copies of the laws registered for it (none: the import alone, as ever)."""
+    extra = _extension_sources(tissue, python=False)
+    if not extra:
+        return f"from {module} import {law} as law"
+    lines = [f"import math\n\nfrom {module} import {law} as _tissue_law\n"]
+    for k, (name, src) in enumerate(extra):
+        lines.append(src)
+        lines.append(f'_extra_{k} = numba.njit(error_model="numpy", inline="always")({name})\n')
+    calls = "\n".join(f"    _extra_{k}(s, d, u, p)" for k in range(len(extra)))
+    lines.append(
+        '@numba.njit(error_model="numpy", inline="always")\n'
+        f"def law(s, d, u, p):\n    _tissue_law(s, d, u, p)\n{calls}\n"
+    )
+    return "\n".join(lines)
+
+
+def _python_law(tissue: str) -> types.FunctionType:
+    """The per-cell Python law of ``tissue`` followed by those registered for it."""
+    law = python_laws()[tissue]
+    extra = []
+    for name, src in _extension_sources(tissue, python=True):
+        namespace: dict = {"math": math, "np": np}
+        exec(compile(src, f"<registered law {name}>", "exec"), namespace)  # noqa: S102
+        extra.append(namespace[name])
+    if not extra:
+        return law
+
+    def with_extra(s, d, u, p) -> None:  # noqa: ANN001
+        law(s, d, u, p)
+        for fn in extra:
+            fn(s, d, u, p)
+
+    return with_extra
+
+
 def _python_cell_source(tissue: str) -> str:
     """Source of the plain-Python RK4 of one cell of ``tissue`` (:func:`rk4_substep`)."""
     names = [s.name for s in species.TISSUE_SPECIES[tissue]]
@@ -282,7 +330,7 @@ def advance(y, reset, u, p, dt, n):
 def python_cell_kernel(tissue: str) -> types.FunctionType:
     """``advance(y, reset, u, p, dt, n)``: one cell of ``tissue`` over ``dt`` in plain
     Python floats (see :func:`python_laws`); ``u`` and ``p`` hold numbers."""
-    namespace = {"law": python_laws()[tissue]}
+    namespace = {"law": _python_law(tissue)}
     exec(compile(_python_cell_source(tissue), f"<sim per-cell RK4 {tissue}>", "exec"), namespace)  # noqa: S102
     return namespace["advance"]
 
@@ -324,7 +372,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from {module} import {law} as law
+{_law_source(tissue, module, law)}
 
 Cell = np.dtype([(n, np.float64) for n in {names!r}])
 Params = namedtuple("Params", {list(params)!r})

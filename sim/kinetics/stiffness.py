@@ -52,7 +52,7 @@ import numpy as np
 
 from sim import numerics
 from sim.kinetics import cell_inputs as declared_inputs
-from sim.kinetics import compiled, signalling, species, tissues
+from sim.kinetics import compiled, extensions, signalling, species, tissues
 from sim.types import FloatArray
 
 FLOOR = 1e-12
@@ -153,6 +153,7 @@ def _key() -> str:
     for name in ("cell_trace.py", "symbolic.py"):
         h.update((Path(__file__).resolve().parent / name).read_bytes())
     h.update(metadata.version("sympy").encode())
+    h.update(extensions.signature().encode())  # species registered from outside the package
     return h.hexdigest()[:16]
 
 

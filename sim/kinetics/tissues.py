@@ -329,6 +329,9 @@ class BoundRHS:
     def __init__(self, tissue: str, u: SimpleNamespace, p: SimpleNamespace) -> None:
         self.tissue, self.u, self.p = tissue, u, p
         self._law, self._idx = _LAWS[tissue], _IDX[tissue]
+        from sim.kinetics import extensions  # species registered from outside the package
+
+        self._extra = extensions.laws(tissue)
         self._views: dict[int, tuple[FloatArray, StateView]] = {}
 
     def _view(self, a: FloatArray) -> StateView:
@@ -338,7 +341,10 @@ class BoundRHS:
         return hit[1]
 
     def __call__(self, t: float, y: FloatArray, out: FloatArray) -> FloatArray:
-        self._law(self._view(y), self._view(out), self.u, self.p)
+        s, d = self._view(y), self._view(out)
+        self._law(s, d, self.u, self.p)
+        for law in self._extra:
+            law(s, d, self.u, self.p)
         return out
 
 
