@@ -222,7 +222,7 @@ class Macrophage(CellAgent):
         for _ in range(moves):
             if rm.node_is_dead(self.cell.coordinate):
                 break  # engulfing the dead cell's lipid
-            self._move_up(rm.field, rng)
+            self._move_up(rm.field, rng, rm.rp.chemotaxis_floor)
         at_dead = rm.node_is_dead(self.cell.coordinate)
         target = rules.m1_target(rm.local_ffa_mM(self.cell.coordinate), at_dead, anti, rm.rp)
         self.m1 += (target - self.m1) * float(rules.chance(rm.rp.k_m1, days))
@@ -230,7 +230,7 @@ class Macrophage(CellAgent):
             self.gone = True
             self.remove()
 
-    def _move_up(self, field: dict[int, float], rng) -> None:  # noqa: ANN001
+    def _move_up(self, field: dict[int, float], rng, floor: float) -> None:  # noqa: ANN001
         """One hop (or none) along an edge of the depot, drawn with weight rising with the
         chemoattractant at the destination (a biased random walk up the gradient)."""
         g = self.model.graph
@@ -238,7 +238,7 @@ class Macrophage(CellAgent):
         options = [here] + [
             c for c in here.neighborhood if g.nodes[c.coordinate].get("tissue") == "adipose"
         ]
-        w = np.array([(field.get(c.coordinate, 0.0) + 0.05) ** 2 for c in options])
+        w = np.array([(field.get(c.coordinate, 0.0) + floor) ** 2 for c in options])
         pick = options[int(rng.choice(len(options), p=w / w.sum()))]
         if pick is not here:
             self.cell = pick

@@ -2662,6 +2662,65 @@ REMODEL: tuple[Param, ...] = (
         "Metab 293:E1709): 1 + 13.2 w = 1.40",
         (0, 1),
     ),
+    # Constants of the remodelling rules, moved here from the rule modules with their values
+    # unchanged (results identical); sources as the rules' docstrings gave them.
+    P(
+        "glut4_size_floor",
+        0.1,
+        "1",
+        "R1: the smallest insulin-stimulated GLUT4 translocation of an enlarged adipocyte "
+        "relative to a reference-size cell (the linear fall with excess volume stops here); "
+        "Franck 2007 (large adipocytes keep some insulin response); not calibrated",
+        (0, 1),
+        kind="assumed",
+    ),
+    P(
+        "m1_ffa_threshold_mM",
+        0.3,
+        "mM",
+        "R2: local FFA above which fatty acids push a macrophage towards M1 (TLR4 "
+        "activation, Shi 2006); about the overnight-fasted plasma level",
+        (0, 2),
+        kind="assumed",
+    ),
+    P(
+        "dead_chemoattractant",
+        20.0,
+        "1",
+        "R2: MCP-1 source of a dead adipocyte relative to a reference living one (dead and "
+        "dying adipocytes attract the macrophages that form crowns; Cinti 2005); not "
+        "calibrated",
+        (1, 100),
+        kind="assumed",
+    ),
+    P(
+        "tnf_macrophage_m2",
+        0.1,
+        "1",
+        "R2: TNF-alpha output of a fully M2 (resolving) macrophage relative to the M1 "
+        "increment (M2 macrophages secrete little TNF-alpha; Lumeng 2007); not calibrated",
+        (0, 1),
+        kind="assumed",
+    ),
+    P(
+        "chemotaxis_floor",
+        0.05,
+        "1",
+        "R2: chemoattractant added to every node in a macrophage's choice of step (weight "
+        "(field + floor)^2): a random component of the walk where the gradient is flat; "
+        "not calibrated",
+        (0.001, 1),
+        kind="assumed",
+    ),
+    P(
+        "size_rel_floor",
+        0.05,
+        "1",
+        "R1: smallest adipocyte size relative to the reference read by the cell kernel "
+        "(a shrinking cell's lipolysis and TNF-alpha output do not vanish); not calibrated",
+        (0.001, 1),
+        kind="assumed",
+    ),
 )
 
 

@@ -39,9 +39,6 @@ SIGNALS = ("cum_glc", "cum_ffa_out", "cum_tnf", "akt_p", "nfkb")
 CLS_MIN_MACROPHAGES = 3
 """A crown-like structure: a dead adipocyte with at least this many macrophages on it or on
 its graph neighbours (docs/remodelling.md)."""
-DEAD_CHEMOATTRACTANT = 20.0
-"""MCP-1 source of a dead adipocyte relative to a reference living one (dead and dying
-adipocytes attract the macrophages that form crowns; Cinti 2005)."""
 
 
 def remodel_params(params: dict[str, float]) -> SimpleNamespace:
@@ -457,7 +454,7 @@ class Remodeller:
         for s, c in zip(alive, chemo, strict=True):
             src[int(lay.nodes[s])] = float(c)
         for s in np.flatnonzero(pool.dead):
-            src[int(lay.nodes[s])] = DEAD_CHEMOATTRACTANT
+            src[int(lay.nodes[s])] = self.rp.dead_chemoattractant
         g = self.model.graph
         field: dict[int, float] = {}
         for node in list(src) + self.cap_nodes.tolist():
@@ -531,7 +528,7 @@ class Remodeller:
                 if s is not None:
                     local[s] += rp.w_paracrine_tnf * mac.m1
             d = int(self.model.graph.nodes[cell.coordinate].get("depot") == "visceral")
-            out[d] += rp.tnf_macrophage * unit * (0.1 + mac.m1) * pool.q_kg[d] / bw
+            out[d] += rp.tnf_macrophage * unit * (rp.tnf_macrophage_m2 + mac.m1) * pool.q_kg[d] / bw
         pool.tissue.local_tnf = local
         pool.macrophage_tnf = (out[0], out[1])
 

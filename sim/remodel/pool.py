@@ -24,9 +24,10 @@ import scipy.sparse as sp
 from sim.engine import Tissue
 from sim.remodel import rules
 from sim.types import BoolArray, FloatArray
+from sim.units import PALMITATE_KG_PER_UMOL
 
 UG_PER_KG = 1e9
-FFA_KG_PER_UMOL = 256e-9
+FFA_KG_PER_UMOL = PALMITATE_KG_PER_UMOL
 """Palmitate as the representative fatty acid (as the body model's fat balance)."""
 
 
@@ -180,7 +181,7 @@ class AdiposePool:
         New arrays each time (the kernel's packed parameters are keyed on the objects)."""
         size = np.where(self.used, self.lipid / self.m_ref, 1.0)
         self.tissue.params = self.tissue.params.replace(
-            size_rel=np.maximum(size, 0.05),
+            size_rel=np.maximum(size, rp.size_rel_floor),
             k_exo_ins=self.base["k_exo_ins"] * rules.glut4_insulin_factor(size, rp),
             depot_tnf=self.base["depot_tnf"] * (1.0 + rp.w_hypoxia_tnf * hyp),
         )

@@ -39,8 +39,8 @@ def lipid_ug(diameter: FloatArray | float, rp: SimpleNamespace) -> FloatArray:
 def glut4_insulin_factor(size_rel: FloatArray, rp: SimpleNamespace) -> FloatArray:
     """R1: insulin-stimulated GLUT4 translocation of a cell relative to a reference-size
     cell: falls linearly with the volume in excess of the reference (small cells keep the
-    full response), floor 0.1 (Franck 2007)."""
-    return np.maximum(1.0 - rp.w_size_glut4 * np.maximum(size_rel - 1.0, 0.0), 0.1)
+    full response), floor ``glut4_size_floor`` (Franck 2007)."""
+    return np.maximum(1.0 - rp.w_size_glut4 * np.maximum(size_rel - 1.0, 0.0), rp.glut4_size_floor)
 
 
 def hypoxia(hops: FloatArray, diameter: FloatArray, rp: SimpleNamespace) -> FloatArray:
@@ -109,10 +109,11 @@ def chance(rate_per_day: FloatArray, days: float) -> FloatArray:
 
 
 def m1_target(ffa_mM: float, at_dead: bool, anti_inflammatory: float, rp: SimpleNamespace) -> float:
-    """R2: the M1 (inflammatory) share a macrophage tends to: local FFA above 0.3 mM
-    (TLR4, Shi 2006) and a dead adipocyte under it (Lumeng 2007) push towards M1; omega-3
-    (the diet's anti-inflammatory input) pulls towards the resolving M2 state."""
-    drive = rp.w_m1_ffa * max(ffa_mM - 0.3, 0.0) + rp.w_m1_dead * float(at_dead)
+    """R2: the M1 (inflammatory) share a macrophage tends to: local FFA above
+    ``m1_ffa_threshold_mM`` (TLR4, Shi 2006) and a dead adipocyte under it (Lumeng 2007)
+    push towards M1; omega-3 (the diet's anti-inflammatory input) pulls towards the
+    resolving M2 state."""
+    drive = rp.w_m1_ffa * max(ffa_mM - rp.m1_ffa_threshold_mM, 0.0) + rp.w_m1_dead * float(at_dead)
     drive *= 1.0 - min(max(anti_inflammatory, 0.0), 1.0)
     return drive / (1.0 + drive)
 
