@@ -70,3 +70,18 @@ def test_bad_overrides_are_input_errors(tmp_path, capsys, key, value, says):
     err = capsys.readouterr().err
     assert "s.yaml" in err and key.split(".")[1][:10] in err
     assert not out.exists()
+
+
+def test_a_saved_run_with_a_layout_override_rebuilds_its_graph(tmp_path):
+    """``sim plot`` rebuilds the graph from the saved run: it reads the override too."""
+    import sim
+    from sim.viz.data import load_run
+    from sim.viz.tissue_graph import rebuild_graph
+
+    scn = _scenario(**{"layout.fibres_per_segment": 2 * LAYOUT_VALUES["fibres_per_segment"]})
+    sim.run(scn).save(tmp_path / "run")
+    graph = rebuild_graph(load_run(tmp_path / "run"))
+    segments = [n for n, a in graph.nodes(data=True) if a.get("kind") == "capillary_segment"]
+    m = PhysiologyModel(scn)
+    muscle_segments = [n for n in segments if graph.nodes[n].get("tissue") == "muscle"]
+    assert len(muscle_segments) == m.ctx.geo.n_isf[0]

@@ -105,7 +105,13 @@ def rebuild_graph(run: RunData) -> nx.Graph:
     n_visc = int((adipose["subtype"] == "visceral").sum())
     visceral_frac = n_visc / len(adipose) if len(adipose) else 0.0
     # Only cell parameters use the random stream; the topology is fixed by counts and depots.
-    tg = build_graph(counts, 0.5, visceral_frac, 0.5, 0.0, np.random.default_rng(0))
+    params = run.scenario.get("parameters") or {}
+    layout_overrides = {
+        k[len("layout.") :]: v for k, v in params.items() if k.startswith("layout.")
+    }
+    tg = build_graph(
+        counts, 0.5, visceral_frac, 0.5, 0.0, np.random.default_rng(0), layout_overrides
+    )
     for tissue, layout in tg.layouts.items():
         saved = table[table["tissue"] == tissue]
         same_ids = np.array_equal(np.sort(layout.nodes), saved["cell_id"].to_numpy())
