@@ -106,7 +106,11 @@ def trace(tissue: str) -> TracedCell:
         getattr(tis, LAW_NAMES[tissue])(s, d, u, p)
         for law in extensions.laws(tissue):  # species registered from outside the package
             rebound = types.FunctionType(
-                law.__code__, {**law.__globals__, "np": np_}, law.__name__, law.__defaults__
+                law.__code__,
+                {**law.__globals__, "np": np_},
+                law.__name__,
+                law.__defaults__,
+                law.__closure__,
             )
             rebound(s, d, u, p)
     except TypeError as exc:  # e.g. a comparison of symbols used as a Python bool
