@@ -87,15 +87,10 @@ def _refresh() -> None:
         extra = tuple(sp for e in registered(tissue) for sp in e.species)
         declared.TISSUE_SPECIES[tissue] = base + extra
         tissues._IDX[tissue] = declared.index(tissue)  # noqa: SLF001
-    for fn in (
-        cell_trace.trace,
-        compiled.python_cell_kernel,
-        compiled._kernel,  # noqa: SLF001
-        stiffness.jacobian,
-        stiffness._numpy_evaluator,  # noqa: SLF001
-        stiffness._numba_evaluator,  # noqa: SLF001
-        stiffness._stack_index,  # noqa: SLF001
-    ):
+    made = [cell_trace.trace, compiled.python_cell_kernel, compiled._kernel]  # noqa: SLF001
+    # everything the substep bound memoises (the Jacobians and what is made from them)
+    made += [f for f in vars(stiffness).values() if callable(getattr(f, "cache_clear", None))]
+    for fn in made:
         fn.cache_clear()
 
 
