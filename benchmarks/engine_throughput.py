@@ -1128,8 +1128,12 @@ def thread_cases(cases: list[tuple], repeats: int) -> list[dict]:
     for _ in range(repeats):
         for engine, n, steps in cases:
             for k in (1, 2):
-                out.append(in_subprocess("step", engine, n, steps, True, k))
-                out.append(in_subprocess("kernel", n, k))
+                for r in (
+                    in_subprocess("step", engine, n, steps, True, k),
+                    in_subprocess("kernel", n, k),
+                ):
+                    r["threads_requested"] = k  # "threads": those used (1 below the split size)
+                    out.append(r)
     return out
 
 

@@ -239,7 +239,9 @@ def _thread_row(res: dict) -> dict:
     n = max(r["cells"] for r in runs)
     best = {}
     for k in (1, 2):
-        mine = [r for r in runs if r["cells"] == n and r["threads"] == k]
+        mine = [
+            r for r in runs if r["cells"] == n and r.get("threads_requested", r["threads"]) == k
+        ]
         if mine:
             best[k] = min(mine, key=lambda r: r["wall_s"] / r["steps"])
     if len(best) < 2:
@@ -247,7 +249,7 @@ def _thread_row(res: dict) -> dict:
     one, two = best[1], best[2]
     speedup = two["cell_steps_per_s"] / one["cell_steps_per_s"]
     given = two["cpu_s"] / two["wall_s"]
-    reps = sum(1 for r in runs if r["cells"] == n and r["threads"] == 1)
+    reps = sum(1 for r in runs if r["cells"] == n and r.get("threads_requested", r["threads"]) == 1)
     measured = (
         f"{speedup:.2f}x at {n:,} cells (best of {reps}, alternating); process CPU / wall "
         f"{one['cpu_s'] / one['wall_s']:.2f} on 1 thread, {given:.2f} on 2"
