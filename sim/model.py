@@ -423,6 +423,7 @@ def initial_body(bp: BodyParams, masses: bk.Masses, n_isf: tuple[int, int]) -> n
         "gcg": bp.gcg_basal_pg_ml * bp.alpha_capacity,
         "adr": bp.adr_basal_pg_ml * bp.adrenal_capacity,
         "nor": bp.nor_basal_pg_ml,
+        "bhb": bp.bhb_ref_mM,
     }
     for k, v in ref.items():
         x[bk.IDX[k]] = v

@@ -1020,6 +1020,119 @@ BODY: tuple[Param, ...] = (
         "RBC, kidney, gut insulin-independent use at 5 mM; V02",
         (0, 5),
     ),
+    # K1: ketone bodies (beta-hydroxybutyrate): hepatic ketogenesis from FFA, peripheral and
+    # brain oxidation, the brain's glucose sparing over a fast
+    P(
+        "v_ketogenesis",
+        30.0,
+        "umol/(kg*min)",
+        "maximal hepatic ketone body production (FFA saturating, no insulin, basal "
+        "glucagon); set so plasma BHB sits near bhb_ref_mM after the model's overnight fast "
+        "(FFA ~0.7 mM, insulin ~12 uU/mL): ~2.3 umol/kg/min against vmax_ketone_ox; "
+        "calibrated to nothing else",
+        (0, 500),
+        kind="assumed",
+    ),
+    P(
+        "K_keto_ffa_mM",
+        0.7,
+        "mM",
+        "plasma FFA for half-maximal fatty-acid delivery to hepatic beta-oxidation and "
+        "ketogenesis (Hill 2): ketogenesis rises with FFA over ~0.3-1.5 mM (Balasse & Fery "
+        "1989); order of magnitude",
+        (0.05, 5),
+        kind="assumed",
+    ),
+    P(
+        "K_keto_ins_uU",
+        5.0,
+        "uU/mL",
+        "plasma insulin halving ketogenesis at given FFA (Hill 2; malonyl-CoA inhibition of "
+        "CPT1, McGarry & Foster 1980): ketogenesis is restrained within the low "
+        "physiological insulin range (Balasse & Fery 1989); order of magnitude",
+        (0.5, 100),
+        kind="assumed",
+    ),
+    P(
+        "w_keto_gcg",
+        1.0,
+        "1",
+        "rise of ketogenesis per unit of plasma glucagon relative to basal (glucagon lowers "
+        "hepatic malonyl-CoA and activates CPT1; McGarry & Foster 1980); order of magnitude",
+        (0, 10),
+        kind="assumed",
+    ),
+    P(
+        "vmax_ketone_ox",
+        25.0,
+        "umol/(kg*min)",
+        "maximal ketone oxidation by muscle, heart and kidney: saturable, so plasma ketones "
+        "rise more than production in a fast; forearm muscle ketone uptake covers ~5 % of its "
+        "O2 use after 12-14 h and ~20 % after 60-66 h of fasting (Elia 1990); order of "
+        "magnitude",
+        (0, 500),
+        kind="assumed",
+    ),
+    P(
+        "km_ketone_ox_mM",
+        1.0,
+        "mM",
+        "plasma BHB at half-maximal peripheral ketone oxidation; order of magnitude",
+        (0.05, 20),
+        kind="assumed",
+    ),
+    P(
+        "vd_ketone_l_kg",
+        0.4,
+        "L/kg",
+        "distribution volume of beta-hydroxybutyrate (water-soluble, enters cells by "
+        "monocarboxylate transporters): between extracellular (0.2) and total body water "
+        "(0.6); assumed",
+        (0.1, 1),
+        kind="assumed",
+    ),
+    P(
+        "bhb_ref_mM",
+        0.1,
+        "mM",
+        "postabsorptive plasma ketones, at which v_brain is the brain's glucose use: ~0.1 "
+        "mM (BHB rises clearly only after ~18 h of fasting, +214 % over baseline at 18 h: "
+        "London 1986)",
+        (0.01, 1),
+        kind="assumed",
+    ),
+    P(
+        "K_brain_bhb_mM",
+        2.67,
+        "mM",
+        "plasma BHB at which ketones would supply half the brain's fuel (Hill n_brain_bhb): "
+        "with n 2, a quarter of brain glucose use replaced at ~1.5 mM, the BHB of a 3-4-day "
+        "fast (Hasselbalch 1994: brain glucose use -24 % by Fick, -26 % by PET after 3.5 "
+        "days; BHB uptake 0.012 -> 0.155 umol/g/min), ~0.8 at 6 mM (weeks of starvation, "
+        "ketones the predominant brain fuel: Owen 1967). Acute infusion to 5.5 mM lowers it "
+        "only 14 % (Svart 2018): the brain's transporter adaptation over days is not modelled",
+        (0.1, 20),
+        kind="literature",
+    ),
+    P(
+        "n_brain_bhb",
+        2.0,
+        "1",
+        "steepness of the brain's ketone share: negligible after an 18-h fast (London 1986: "
+        "that hyperketonaemia would not substantially influence cerebral glucose use)",
+        (1, 4),
+        kind="assumed",
+    ),
+    P(
+        "brain_glc_per_bhb",
+        0.52,
+        "umol/umol",
+        "brain glucose use spared per umol of BHB the brain takes up: Hasselbalch 1994, "
+        "glucose -0.074 umol/g/min (0.307 -> 0.233) for BHB uptake +0.143 umol/g/min "
+        "(0.012 -> 0.155) after 3.5 days",
+        (0.1, 1),
+        kind="literature",
+    ),
     P("renal_threshold_mM", 10.0, "mM", "renal threshold ~180 mg/dL; Dalla Man 2007", (5, 20)),
     P("k_renal", 0.0005, "1/min", "renal glucose clearance; Dalla Man 2007 ke", (0, 0.01)),
     P("vi_l_kg", 0.05, "L/kg", "insulin distribution volume; Dalla Man 2007", (0.01, 0.5)),

@@ -182,6 +182,7 @@ class Recorder:
             "glucagon_pg_ml": float(x[bk.IDX["gcg"]]),
             "adrenaline_pg_ml": float(x[bk.IDX["adr"]]),
             "noradrenaline_pg_ml": float(x[bk.IDX["nor"]]),
+            "bhb_mM": float(x[bk.IDX["bhb"]]),
             "egp_mg_kg_min": cf.egp,
             "gng_mg_kg_min": cf.gng,
             "uptake_muscle_mg_kg_min": cf.u_muscle,

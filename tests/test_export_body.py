@@ -110,10 +110,10 @@ def test_a_changed_body_law_changes_the_sbml(model, monkeypatch):
     """The SBML is traced from the live code: a law changed in the source changes it."""
     before = eb.trace_body(model.ctx.geo).rates["q_glc"]
 
-    def brain_other_uptake(g_mM, bp):  # noqa: ANN001, ANN202
+    def brain_uptake(g_mM, bp):  # noqa: ANN001, ANN202
         return bp.v_brain * g_mM / bp.glc_ref_mM
 
-    monkeypatch.setattr(bk, "brain_other_uptake", brain_other_uptake)
+    monkeypatch.setattr(bk, "brain_uptake", brain_uptake)
     after = eb.trace_body(model.ctx.geo).rates["q_glc"]
     assert after != before
     assert "km_brain_mM" in {s.name for s in before.free_symbols}

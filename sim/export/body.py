@@ -83,6 +83,7 @@ STATE_UNITS: dict[str, tuple[str, str]] = {
     "aa": ("g/kg", "absorbed meal amino acids"),
     "fat_sc": ("kg", "subcutaneous fat mass"),
     "fat_visc": ("kg", "visceral fat mass"),
+    "bhb": ("mM", "plasma beta-hydroxybutyrate (ketone bodies)"),
     "acc_egp": ("mg/kg", "cumulative hepatic glucose output"),
     "acc_ra": ("mg/kg", "cumulative oral glucose appearance"),
     "acc_gir": ("mg/kg", "cumulative clamp glucose infusion"),

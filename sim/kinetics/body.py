@@ -77,6 +77,7 @@ SCALARS: tuple[str, ...] = (
     "aa",
     "fat_sc",
     "fat_visc",
+    "bhb",
     "acc_egp",
     "acc_ra",
     "acc_gir",
@@ -249,15 +250,63 @@ def tnf_pg_ml(x: FloatArray, bp: BodyParams) -> float:
     return float(x[IDX["tnf"]]) / bp.tnf_v_ml_kg
 
 
-def brain_other_uptake(g_mM: float, bp: BodyParams) -> float:
-    """Insulin-independent uptake (mg/kg/min): brain (saturated GLUT1/3) and other tissues."""
+def brain_uptake(g_mM: float, bp: BodyParams) -> float:
+    """Brain glucose uptake (mg/kg/min) through saturated GLUT1/3, ``v_brain`` at the
+    reference glucose (the postabsorptive brain, ketones at their overnight level)."""
     return (
         bp.v_brain
         * g_mM
         * (bp.km_brain_mM + bp.glc_ref_mM)
         / (bp.glc_ref_mM * (bp.km_brain_mM + g_mM))
-        + bp.v_other * g_mM / bp.glc_ref_mM
     )
+
+
+def brain_other_uptake(g_mM: float, bp: BodyParams) -> float:
+    """Insulin-independent uptake (mg/kg/min): brain (saturated GLUT1/3) and other tissues."""
+    return brain_uptake(g_mM, bp) + bp.v_other * g_mM / bp.glc_ref_mM
+
+
+def brain_ketone_share(bhb_mM: float, bp: BodyParams) -> float:
+    """K1: share of the brain's fuel that ketone bodies supply at plasma
+    beta-hydroxybutyrate ``bhb_mM``: a Hill function (``n_brain_bhb``) with half-share at
+    ``K_brain_bhb_mM`` (brain monocarboxylate transport; negligible after an overnight or
+    18-h fast, London 1986; a quarter of brain glucose use replaced after 3.5 days,
+    Hasselbalch 1994; the predominant fuel after weeks, Owen 1967)."""
+    b = max(bhb_mM, 0.0) ** bp.n_brain_bhb
+    return b / (bp.K_brain_bhb_mM**bp.n_brain_bhb + b)
+
+
+def brain_glucose_spared(g_mM: float, bhb_mM: float, bp: BodyParams) -> float:
+    """K1: brain glucose use (mg/kg/min) that ketone oxidation replaces, relative to the
+    postabsorptive brain that ``v_brain`` describes (plasma ketones at ``bhb_ref_mM``):
+    positive in a fast, slightly negative after a meal suppresses ketogenesis."""
+    ref = brain_ketone_share(bp.bhb_ref_mM, bp)
+    return brain_uptake(g_mM, bp) * (brain_ketone_share(bhb_mM, bp) - ref) / (1.0 - ref)
+
+
+def ketogenesis(ffa_mM: float, ins_uU: float, gcg_pg_ml: float, bp: BodyParams) -> float:
+    """K1: hepatic ketone body production (umol/kg/min): fatty-acid delivery to
+    mitochondrial beta-oxidation (Hill 2 in plasma FFA), restrained by insulin and promoted
+    by glucagon, both through malonyl-CoA's inhibition of CPT1 (McGarry & Foster 1980);
+    ketogenesis rises as FFA rise and the insulin/glucagon ratio falls (Balasse & Fery
+    1989)."""
+    ffa2 = max(ffa_mM, 0.0) ** 2
+    delivery = ffa2 / (bp.K_keto_ffa_mM**2 + ffa2)
+    ins2 = max(ins_uU, 0.0) ** 2
+    restraint = bp.K_keto_ins_uU**2 / (bp.K_keto_ins_uU**2 + ins2)
+    glucagon = max(1.0 + bp.w_keto_gcg * (gcg_pg_ml / bp.gcg_basal_pg_ml - 1.0), 0.0)
+    return bp.v_ketogenesis * delivery * restraint * glucagon
+
+
+def ketone_disposal(bhb_mM: float, spared_mg: float, bp: BodyParams) -> float:
+    """K1: ketone body disposal (umol/kg/min): saturable oxidation by muscle, heart and
+    kidney (``vmax_ketone_ox``, ``km_ketone_ox_mM``) plus the brain's uptake, which replaces
+    ``brain_glc_per_bhb`` umol glucose per umol (from the glucose it spares,
+    :func:`brain_glucose_spared`, above the postabsorptive ketone use)."""
+    b = max(bhb_mM, 0.0)
+    brain_ref = brain_ketone_share(bp.bhb_ref_mM, bp) * bp.v_brain
+    brain = (brain_ref + spared_mg) / MG_PER_MMOL_GLC * 1000.0 / bp.brain_glc_per_bhb
+    return bp.vmax_ketone_ox * b / (bp.km_ketone_ox_mM + b) + max(brain, 0.0)
 
 
 def renal_loss(g_mM: float, bp: BodyParams) -> float:
@@ -832,7 +881,13 @@ def body_rhs(
         d["clamp_int"] = choose(gir > 0.0, err, choose(err > 0.0, err, 0.0))
     infusion = inp.glucose_inf
     # Glucose mass balance (mg/kg/min).
-    other, renal = brain_other_uptake(g, bp), renal_loss(g, bp)
+    # K1: ketone bodies (plasma beta-hydroxybutyrate, mM of body water) from hepatic
+    # ketogenesis; the brain oxidises them in place of part of its glucose.
+    bhb = s["bhb"]
+    spared = brain_glucose_spared(g, bhb, bp)
+    keto = ketogenesis(ffa, ins / PMOL_PER_UU_INSULIN, s["gcg"], bp)
+    d["bhb"] = (keto - ketone_disposal(bhb, spared, bp)) / (bp.vd_ketone_l_kg * 1000.0)
+    other, renal = brain_other_uptake(g, bp) - spared, renal_loss(g, bp)
     exchange = bp.k_glc_pt * s["q_glc"] - bp.k_glc_tp * s["q_gt"]  # slow tissue glucose pool
     d["q_glc"] = (
         cf.egp
