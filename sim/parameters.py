@@ -1106,13 +1106,14 @@ BODY: tuple[Param, ...] = (
         2.67,
         "mM",
         "plasma BHB at which ketones would supply half the brain's fuel (Hill n_brain_bhb): "
-        "with n 2, a quarter of brain glucose use replaced at ~1.5 mM, the BHB of a 3-4-day "
-        "fast (Hasselbalch 1994: brain glucose use -24 % by Fick, -26 % by PET after 3.5 "
-        "days; BHB uptake 0.012 -> 0.155 umol/g/min), ~0.8 at 6 mM (weeks of starvation, "
-        "ketones the predominant brain fuel: Owen 1967). Acute infusion to 5.5 mM lowers it "
-        "only 14 % (Svart 2018): the brain's transporter adaptation over days is not modelled",
+        "with n 2, a quarter of brain glucose use replaced at 1.5 mM, taken as the BHB of a "
+        "3-4-day fast (assumed: the abstract read gives no plasma level) for Hasselbalch "
+        "1994's -24 % brain glucose use by Fick (-26 % by PET) after 3.5 days; ~0.8 at 6 mM "
+        "(weeks of starvation, ketones the predominant brain fuel: Owen 1967). Acute "
+        "infusion to 5.5 mM lowers it only 14 % (Svart 2018): the brain's transporter "
+        "adaptation over days is not modelled",
         (0.1, 20),
-        kind="literature",
+        kind="assumed",
     ),
     P(
         "n_brain_bhb",
