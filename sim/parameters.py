@@ -1057,9 +1057,10 @@ BODY: tuple[Param, ...] = (
         "w_keto_gcg",
         1.0,
         "1",
-        "rise of ketogenesis per unit of plasma glucagon relative to basal (glucagon lowers "
-        "hepatic malonyl-CoA and activates CPT1; McGarry & Foster 1980); order of magnitude",
-        (0, 10),
+        "share of ketogenesis proportional to plasma glucagon over basal (glucagon lowers "
+        "hepatic malonyl-CoA and activates CPT1; McGarry & Foster 1980); 1 = proportional; "
+        "order of magnitude",
+        (0, 1),
         kind="assumed",
     ),
     P(

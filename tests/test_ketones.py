@@ -61,20 +61,21 @@ def test_brain_sparing_at_a_three_and_a_half_day_fast_matches_hasselbalch(bp):
 
 def test_brain_ketone_uptake_is_the_spared_glucose_by_hasselbalchs_ratio(bp):
     """The BHB the brain takes up above the postabsorptive level, times
-    ``brain_glc_per_bhb``, is the glucose it spares (umol for umol)."""
-    g, b = bp.glc_ref_mM, 2.0
-    no_ox = dataclasses.replace(bp, vmax_ketone_ox=0.0)
-    spared = bk.brain_glucose_spared(g, b, bp)
-    uptake = bk.ketone_disposal(b, spared, no_ox) - bk.ketone_disposal(bp.bhb_ref_mM, 0.0, no_ox)
-    spared_umol = spared / MG_PER_MMOL_GLC * 1000.0
-    assert uptake * bp.brain_glc_per_bhb == pytest.approx(spared_umol, rel=1e-12)
+    ``brain_glc_per_bhb``, is the glucose it spares (umol for umol), at any glucose."""
+    for g in (4.0, bp.glc_ref_mM, 7.0):
+        b = 2.0
+        spared_umol = bk.brain_glucose_spared(g, b, bp) / MG_PER_MMOL_GLC * 1000.0
+        extra = bk.brain_ketone_uptake(g, b, bp) - bk.brain_ketone_uptake(g, bp.bhb_ref_mM, bp)
+        assert extra * bp.brain_glc_per_bhb == pytest.approx(spared_umol, rel=1e-12)
+    assert bk.brain_ketone_uptake(bp.glc_ref_mM, 0.0, bp) == 0.0
 
 
 def test_peripheral_ketone_oxidation_saturates(bp):
     """Disposal per mM falls as ketones rise (clearance saturates), so plasma ketones rise
     more than their production in a fast."""
-    low = bk.ketone_disposal(0.1, 0.0, bp) / 0.1
-    high = bk.ketone_disposal(3.0, 0.0, bp) / 3.0
+    no_brain = dataclasses.replace(bp, K_brain_bhb_mM=1e9)
+    low = bk.ketone_disposal(0.1, bp.glc_ref_mM, no_brain) / 0.1
+    high = bk.ketone_disposal(3.0, bp.glc_ref_mM, no_brain) / 3.0
     assert high < 0.6 * low
 
 

@@ -272,7 +272,7 @@ def brain_ketone_share(bhb_mM: float, bp: BodyParams) -> float:
     ``K_brain_bhb_mM`` (brain monocarboxylate transport; negligible after an overnight or
     18-h fast, London 1986; a quarter of brain glucose use replaced after 3.5 days,
     Hasselbalch 1994; the predominant fuel after weeks, Owen 1967)."""
-    b = max(bhb_mM, 0.0) ** bp.n_brain_bhb
+    b = bhb_mM**bp.n_brain_bhb
     return b / (bp.K_brain_bhb_mM**bp.n_brain_bhb + b)
 
 
@@ -287,26 +287,30 @@ def brain_glucose_spared(g_mM: float, bhb_mM: float, bp: BodyParams) -> float:
 def ketogenesis(ffa_mM: float, ins_uU: float, gcg_pg_ml: float, bp: BodyParams) -> float:
     """K1: hepatic ketone body production (umol/kg/min): fatty-acid delivery to
     mitochondrial beta-oxidation (Hill 2 in plasma FFA), restrained by insulin and promoted
-    by glucagon, both through malonyl-CoA's inhibition of CPT1 (McGarry & Foster 1980);
-    ketogenesis rises as FFA rise and the insulin/glucagon ratio falls (Balasse & Fery
-    1989)."""
-    ffa2 = max(ffa_mM, 0.0) ** 2
+    by glucagon (a share ``w_keto_gcg`` of it proportional to glucagon over basal), both
+    through malonyl-CoA's inhibition of CPT1 (McGarry & Foster 1980); ketogenesis rises as
+    FFA rise and the insulin/glucagon ratio falls (Balasse & Fery 1989)."""
+    ffa2 = ffa_mM * ffa_mM
     delivery = ffa2 / (bp.K_keto_ffa_mM**2 + ffa2)
-    ins2 = max(ins_uU, 0.0) ** 2
-    restraint = bp.K_keto_ins_uU**2 / (bp.K_keto_ins_uU**2 + ins2)
-    glucagon = max(1.0 + bp.w_keto_gcg * (gcg_pg_ml / bp.gcg_basal_pg_ml - 1.0), 0.0)
+    restraint = bp.K_keto_ins_uU**2 / (bp.K_keto_ins_uU**2 + ins_uU * ins_uU)
+    glucagon = 1.0 - bp.w_keto_gcg + bp.w_keto_gcg * gcg_pg_ml / bp.gcg_basal_pg_ml
     return bp.v_ketogenesis * delivery * restraint * glucagon
 
 
-def ketone_disposal(bhb_mM: float, spared_mg: float, bp: BodyParams) -> float:
+def brain_ketone_uptake(g_mM: float, bhb_mM: float, bp: BodyParams) -> float:
+    """K1: the brain's ketone uptake (umol/kg/min): the glucose its ketone share replaces
+    (of the use it would have on glucose alone, ``brain_uptake / (1 - share at
+    bhb_ref_mM)``), ``1 / brain_glc_per_bhb`` umol of BHB per umol of glucose."""
+    ref = brain_ketone_share(bp.bhb_ref_mM, bp)
+    replaced_mg = brain_uptake(g_mM, bp) * brain_ketone_share(bhb_mM, bp) / (1.0 - ref)
+    return replaced_mg / MG_PER_MMOL_GLC * 1000.0 / bp.brain_glc_per_bhb
+
+
+def ketone_disposal(bhb_mM: float, g_mM: float, bp: BodyParams) -> float:
     """K1: ketone body disposal (umol/kg/min): saturable oxidation by muscle, heart and
-    kidney (``vmax_ketone_ox``, ``km_ketone_ox_mM``) plus the brain's uptake, which replaces
-    ``brain_glc_per_bhb`` umol glucose per umol (from the glucose it spares,
-    :func:`brain_glucose_spared`, above the postabsorptive ketone use)."""
-    b = max(bhb_mM, 0.0)
-    brain_ref = brain_ketone_share(bp.bhb_ref_mM, bp) * bp.v_brain
-    brain = (brain_ref + spared_mg) / MG_PER_MMOL_GLC * 1000.0 / bp.brain_glc_per_bhb
-    return bp.vmax_ketone_ox * b / (bp.km_ketone_ox_mM + b) + max(brain, 0.0)
+    kidney (``vmax_ketone_ox``, ``km_ketone_ox_mM``) plus the brain's uptake."""
+    peripheral = bp.vmax_ketone_ox * bhb_mM / (bp.km_ketone_ox_mM + bhb_mM)
+    return peripheral + brain_ketone_uptake(g_mM, bhb_mM, bp)
 
 
 def renal_loss(g_mM: float, bp: BodyParams) -> float:
@@ -886,7 +890,7 @@ def body_rhs(
     bhb = s["bhb"]
     spared = brain_glucose_spared(g, bhb, bp)
     keto = ketogenesis(ffa, ins / PMOL_PER_UU_INSULIN, s["gcg"], bp)
-    d["bhb"] = (keto - ketone_disposal(bhb, spared, bp)) / (bp.vd_ketone_l_kg * 1000.0)
+    d["bhb"] = (keto - ketone_disposal(bhb, g, bp)) / (bp.vd_ketone_l_kg * 1000.0)
     other, renal = brain_other_uptake(g, bp) - spared, renal_loss(g, bp)
     exchange = bp.k_glc_pt * s["q_glc"] - bp.k_glc_tp * s["q_gt"]  # slow tissue glucose pool
     d["q_glc"] = (
