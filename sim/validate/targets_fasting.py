@@ -200,19 +200,21 @@ def _v63_measure(runs: dict[str, RunData]) -> Measured:
         "liver_glycogen_end": window(r, "liver.glycogen", *end),
         "muscle_glycogen_change": window(r, "muscle.glycogen", *end)
         - window(r, "muscle.glycogen", *start),
+        "bhb_start_mM": window(r, "bhb_mM", *start),
+        "bhb_end_mM": window(r, "bhb_mM", *end),
     }
-    cols = ("glucose_mM", "insulin_uU_ml", "ffa_mM", "liver.glycogen", "muscle.glycogen")
+    cols = ("glucose_mM", "insulin_uU_ml", "ffa_mM", "bhb_mM", "liver.glycogen", "muscle.glycogen")
     return Measured(values, _curves(r, cols))
 
 
 def _v63_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
     c = out.curves
-    fig, axes = fg.panels(4, title, width=3.6)
+    fig, axes = fg.panels(5, title, width=3.4)
     h = c["fasting_h"]
     for ax, col, lab in zip(
-        axes[:3],
-        ("glucose_mM", "insulin_uU_ml", "ffa_mM"),
-        ("plasma glucose (mM)", "plasma insulin (uU/mL)", "plasma FFA (mM)"),
+        axes[:4],
+        ("glucose_mM", "insulin_uU_ml", "ffa_mM", "bhb_mM"),
+        ("plasma glucose (mM)", "plasma insulin (uU/mL)", "plasma FFA (mM)", "plasma BHB (mM)"),
         strict=True,
     ):
         ax.plot(h, c[col], **fg.OURS, label="model")
@@ -220,10 +222,10 @@ def _v63_draw(title: str, out) -> fg.Figure:  # noqa: ANN001
             ax.axvspan(x0, x0 + 2 * STANNARD_HALF_WINDOW_H, color="tab:gray", alpha=0.2, lw=0)
         ax.set_xlabel("hours of fasting (grey: compared windows)")
         ax.set_ylabel(lab)
-    axes[3].plot(h, c["liver.glycogen"], color="tab:gray", label="liver")
-    axes[3].plot(h, c["muscle.glycogen"], color="tab:red", label="muscle")
-    axes[3].set_xlabel("hours of fasting")
-    axes[3].set_ylabel("glycogen (fraction of capacity)")
+    axes[4].plot(h, c["liver.glycogen"], color="tab:gray", label="liver")
+    axes[4].plot(h, c["muscle.glycogen"], color="tab:red", label="muscle")
+    axes[4].set_xlabel("hours of fasting")
+    axes[4].set_ylabel("glycogen (fraction of capacity)")
     return fig
 
 
