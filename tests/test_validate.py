@@ -566,6 +566,7 @@ def test_fasting_targets_read_shares_and_directions_from_synthetic_runs():
                 "glucose_mM": glucose,
                 "insulin_uU_ml": insulin,
                 "ffa_mM": ffa,
+                "bhb_mM": 0.1 + 0.02 * (h - 12),
             }
         )
         return RunData(df, pd.DataFrame(), {})
@@ -580,7 +581,39 @@ def test_fasting_targets_read_shares_and_directions_from_synthetic_runs():
     assert v62["net_gng_share_22_36h"] > v62["gng_share_22_36h"]
     ok = tf.V63.measure({"fast": falling}).values
     assert ok["glucose_change_mM"] == pytest.approx(-0.01 * 71, abs=0.02)
+    assert ok["bhb_end_mM"] == pytest.approx(ok["bhb_start_mM"] + 0.02 * 70, abs=0.01)
     assert all(c.passes(ok[c.key]) for c in tf.V63.criteria)
     flat = run(np.full_like(t, 5.0), np.full_like(t, 10.0), np.full_like(t, 0.6))
     values = tf.V63.measure({"fast": flat}).values
     assert not any(c.passes(values[c.key]) for c in tf.V63.criteria)
+
+
+def test_v64_reads_the_range_of_hourly_night_glucose_from_synthetic_runs():
+    """V64: a night whose glucose is flat within 0.2 mM passes; one that rises by 0.6 mM
+    from 01:00 to 03:00 fails, with the range and the rise read from hourly means."""
+    from sim.validate import targets_fasting as tf
+
+    t = np.arange(0.0, tf.NIGHT_START_MIN + 60.0 * tf.NIGHT_HOURS + 1, 5.0)
+    clock = (t / 60.0 + 7.0) % 24.0
+
+    def night(glucose: np.ndarray) -> RunData:
+        df = pd.DataFrame(
+            {
+                "time_min": t,
+                "glucose_mM": glucose,
+                "insulin_uU_ml": np.full_like(t, 6.0),
+                "ffa_mM": np.full_like(t, 0.5),
+                "gh_ug_l": np.full_like(t, 1.0),
+            }
+        )
+        return RunData(df, pd.DataFrame(), {})
+
+    flat = tf.V64.measure({"night": night(5.0 + 0.1 * np.sin(t / 90.0))}).values
+    assert flat["glucose_hourly_range_mM"] < 0.2
+    assert all(c.passes(flat[c.key]) for c in tf.V64.criteria)
+    bump = np.where((clock >= 1.0) & (clock < 3.0) & (t >= tf.NIGHT_START_MIN), 0.6, 0.0)
+    rising = tf.V64.measure({"night": night(5.0 + bump)}).values
+    # 5-min records: the step edges reach 5 min into the neighbouring hours
+    assert rising["glucose_hourly_range_mM"] == pytest.approx(0.6, abs=0.05)
+    assert rising["glucose_rise_mM"] == pytest.approx(0.6, abs=0.05)
+    assert not all(c.passes(rising[c.key]) for c in tf.V64.criteria)
