@@ -424,13 +424,6 @@ def first_phase_release(g_mM: float, g_adapt: float, rrp: float, bp: BodyParams)
     return bp.k_rrp_release * gate * max(g_mM - g_adapt, 0.0) * max(rrp, 0.0)
 
 
-def first_phase_stiffness(x: FloatArray, bp: BodyParams) -> float:
-    """Fastest rate (1/min) of the first-phase states at ``x``: pool exocytosis after a glucose
-    jump (an iv bolus raises it for the next steps), adaptation and refilling."""
-    rise = max(glucose_mM(x, bp) - float(x[IDX["g_adapt"]]), 0.0)
-    return bp.k_rrp_release * rise + bp.k_glc_adapt + bp.k_rrp_refill
-
-
 def cortisol_target(clock_h: float, debt_h: float, bp: BodyParams) -> float:
     """S1: circadian cortisol set point (nM), raised by sleep debt.
 
