@@ -13,10 +13,12 @@ tracer runs it on symbols (:mod:`sim.kinetics.cell_trace`), so the substep bound
 them as pathway nodes. The on-disk caches (the derived Jacobians, the warm states) are keyed
 by :func:`signature`, so a registered law never reads a cache made without it.
 
-A new parameter of such a law is declared in :mod:`sim.parameters` as any other; a law of a
-registered species reads the existing tables. The per-agent Python kernel
-(``engine: agent``) runs the package's laws only: a run with registered species and that
-engine is refused.
+A law of a registered species reads the existing parameter tables (a new parameter is
+declared in :mod:`sim.parameters` as any other); registration checks that it reads only the
+tissue's parameters and the declared cell inputs. The per-agent Python kernel
+(``engine: agent``) runs registered laws too. Registration is per process: the worker
+processes of a sweep or a comparison see a species only if the module that registers it is
+imported there too (for instance by the model class a ``mesa.batch_run`` is given).
 
 This is the path for a model built on top of the package (and for tests); a species that
 belongs to the model is declared in ``species.py`` and its law written in ``tissues.py``
