@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sim.viz.layout import GridLayout, save_png
+from sim.viz.layout import GridLayout, InViewLocator, png_bytes, save_png
 from sim.viz.style import format_time_axis, light_inner_x
 
 
@@ -68,11 +68,31 @@ def test_light_inner_x_leaves_a_labelled_axis_alone() -> None:
     assert list(low.get_xticks()) == before and not low.collections
 
 
-def test_save_png_writes_the_bytes_savefig_writes(tmp_path) -> None:
+def test_save_png_writes_the_pixels_savefig_writes(tmp_path) -> None:
+    """One draw, ticks inside the view only and the PNG written by ``png_bytes`` (RGB,
+    unfiltered rows): every pixel and the resolution as ``savefig`` writes them."""
     a, b = _grid_figure(True), _grid_figure(True)
     save_png(a, tmp_path / "a.png", 90, 3)
     b.savefig(tmp_path / "b.png", dpi=90, pil_kwargs={"compress_level": 3})
-    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+    with Image.open(tmp_path / "a.png") as img_a, Image.open(tmp_path / "b.png") as img_b:
+        assert img_a.mode == "RGB" and img_a.size == img_b.size
+        assert img_a.info["dpi"] == pytest.approx(img_b.info["dpi"], abs=0.01)
+        np.testing.assert_array_equal(np.asarray(img_a), np.asarray(img_b.convert("RGB")))
+    assert all(isinstance(ax.yaxis.get_major_locator(), InViewLocator) for ax in a.axes)
+    assert len(a.axes[2].xaxis.majorTicks) < len(b.axes[2].xaxis.majorTicks)
+
+
+def test_png_bytes_keeps_transparency() -> None:
+    """A canvas with transparent pixels is written as RGBA, the pixels unchanged."""
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    with Image.open(io.BytesIO(png_bytes(rgba, 100.0, 1))) as img:
+        assert img.mode == "RGBA"
+        np.testing.assert_array_equal(np.asarray(img), rgba)
+    rgba[..., 3] = 255
+    with Image.open(io.BytesIO(png_bytes(rgba, 100.0, 9))) as img:
+        assert img.mode == "RGB"
+        np.testing.assert_array_equal(np.asarray(img), rgba[..., :3])
 
 
 def test_every_pathway_node_has_a_readable_name_and_arm():

@@ -21,11 +21,14 @@ draws them.
 from __future__ import annotations
 
 import math
+import struct
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -33,9 +36,9 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.image import imsave
 from matplotlib.layout_engine import LayoutEngine
 from matplotlib.text import Text
+from matplotlib.ticker import Locator, NullLocator
 from matplotlib.transforms import Bbox
 
 PAD_PT = 4.0
@@ -299,24 +302,99 @@ def _place(ax: Axes, box: Bbox) -> None:
     ax.set_in_layout(True)
 
 
+class InViewLocator(Locator):
+    """The ticks of ``base`` inside the axis's view interval only.
+
+    Matplotlib makes a ``Tick`` (two marks, a grid line, two labels) for every position its
+    locator returns, also those beyond the view limits that are never drawn (a
+    ``MaxNLocator`` or ``MultipleLocator`` returns one more on each side): on the run
+    figures a quarter of the ``Tick`` objects, each costing more than drawing one. The
+    drawn ticks and labels are the ones ``base`` gives; a shared axis shares the wrapper.
+    """
+
+    def __init__(self, base: Locator) -> None:
+        self.base = base
+
+    def set_axis(self, axis: Axis) -> None:
+        super().set_axis(axis)
+        self.base.set_axis(axis)
+
+    def __call__(self) -> list[float]:
+        lo, hi = sorted(self.axis.get_view_interval())
+        tol = 1e-9 * (hi - lo) if hi > lo else 0.0
+        return [float(v) for v in self.base() if lo - tol <= v <= hi + tol]
+
+    def tick_values(self, vmin: float, vmax: float) -> list[float]:
+        return self.base.tick_values(vmin, vmax)
+
+    def view_limits(self, vmin: float, vmax: float) -> tuple[float, float]:
+        return self.base.view_limits(vmin, vmax)
+
+    def nonsingular(self, v0: float, v1: float) -> tuple[float, float]:
+        return self.base.nonsingular(v0, v1)
+
+
+def trim_ticks(fig: Figure) -> None:
+    """Wrap the major locator of every x and y axis of ``fig`` (and of their clock axes) in
+    :class:`InViewLocator`; call it when the view limits are final, before drawing."""
+    for ax in fig.axes:
+        for a in (ax, *ax.child_axes):
+            for axis in (a.xaxis, a.yaxis):
+                loc = axis.get_major_locator()
+                if not isinstance(loc, InViewLocator | NullLocator):
+                    axis.set_major_locator(InViewLocator(loc))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bytes(rgba: np.ndarray, dpi: float, compress_level: int) -> bytes:
+    """An 8-bit PNG of an RGBA canvas: RGB when every pixel is opaque (the figures here,
+    with their opaque face), each row unfiltered, deflated at ``compress_level``, with the
+    resolution (``pHYs``) of ``dpi``.
+
+    Pillow tries every PNG row filter on every row, which costs more than the deflate at
+    a low level and gains little on figures of flat colours: on the 12 figures of the
+    baseline run this writes the same pixels in about half the CPU, in fewer bytes.
+    """
+    h, w, _ = rgba.shape
+    opaque = bool((rgba[..., 3] == 255).all())
+    pix = rgba[..., :3] if opaque else rgba
+    rows = np.zeros((h, 1 + w * pix.shape[2]), np.uint8)  # filter byte 0 (none) per row
+    rows[:, 1:] = pix.reshape(h, -1)
+    ppm = round(dpi / 0.0254)
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", ihdr),
+            _png_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)),
+            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+
+
 def save_png(fig: Figure, path: str | Path, dpi: float, compress_level: int = 6) -> None:
     """Write ``fig`` as a PNG at ``dpi``, drawing it once.
 
     ``Figure.savefig`` draws a figure that has a layout engine twice (a dry run so that a
     layout measuring drawn artists, such as constrained layout, sees them, then the real
     draw). :class:`GridLayout` measures nothing that a draw makes, so a figure laid out by it
-    is drawn once here, at ``dpi``, and the canvas written with ``matplotlib.image.imsave``
-    as ``savefig`` writes it: the same bytes for about 20 % less CPU on the run figures.
-    Other figures go through ``savefig``. The figure's dpi is left at ``dpi``.
+    is drawn once here, at ``dpi``, and the canvas written by :func:`png_bytes`: the same
+    pixels as ``savefig`` for about 30 % less CPU on the run figures. Only ticks inside the
+    view are made (:func:`trim_ticks`). Other figures go through ``savefig``. The figure's
+    dpi is left at ``dpi``.
     """
-    pil_kwargs = {"compress_level": compress_level}
+    trim_ticks(fig)
     if not isinstance(fig.get_layout_engine(), GridLayout):
-        fig.savefig(path, dpi=dpi, pil_kwargs=pil_kwargs)
+        fig.savefig(path, dpi=dpi, pil_kwargs={"compress_level": compress_level})
         return
     fig.set_dpi(dpi)
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
-    imsave(path, canvas.buffer_rgba(), format="png", dpi=dpi, pil_kwargs=pil_kwargs)
+    Path(path).write_bytes(png_bytes(np.asarray(canvas.buffer_rgba()), dpi, compress_level))
 
 
 def add_colorbar(
