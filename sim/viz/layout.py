@@ -90,9 +90,22 @@ class GridLayout(LayoutEngine):
 
     def execute(self, fig: Figure) -> None:
         self._renderer, self._fig = fig.canvas.get_renderer(), fig
-        # twice: how many ticks an axis gets (and so its widest label) depends on its size
-        for _ in range(2):
+        # twice: how many ticks an axis gets (and so its widest label) depends on its size;
+        # the second solve is skipped when placing the panels changed no tick label (it
+        # would give the same positions)
+        before = self._tick_signature(fig)
+        self._solve(fig)
+        if self._tick_signature(fig) != before:
             self._solve(fig)
+
+    def _tick_signature(self, fig: Figure) -> list[tuple[str, ...]]:
+        """The major tick labels of every axis the layout measures, in a fixed order."""
+        sig = []
+        for ax in fig.axes:
+            for a in (ax, *ax.child_axes):
+                for axis in (a.xaxis, a.yaxis):
+                    sig.append(tuple(self._tick_labels(axis)[0]))
+        return sig
 
     def _solve(self, fig: Figure) -> None:
         px = fig.dpi / 72.0
