@@ -16,9 +16,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import networkx as nx
 import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from sim.viz.data import RunData
@@ -138,7 +140,7 @@ def size_figure(run: RunData) -> Figure | None:
         return None
     times = sorted(fat["time_min"].unique())
     fig, axes = new_figure(2, 2, 4.6, 3.4)
-    cmap = plt.get_cmap("viridis")
+    cmap = mpl.colormaps["viridis"]
     d_all = fat["diameter_um"].dropna()
     bins = np.linspace(max(0.0, d_all.min() - 5), d_all.max() + 5, 36)
     for ax, depot in zip(axes, ("subcutaneous", "visceral"), strict=True):
@@ -222,7 +224,7 @@ def muscle_figure(run: RunData) -> Figure | None:
     fig, (ax,) = new_figure(1, 1, 7.5, 7.0)
     change = np.array([100.0 * (f["csa_um2"] / f["csa0_um2"] - 1.0) for f in fibres])
     lim = max(float(np.abs(change).max(initial=0.0)), 1.0)
-    norm = plt.Normalize(-lim, lim)
+    norm = Normalize(-lim, lim)
     ring = 1.0
     for k, seg in enumerate(segments):
         cx, cy = 3.2 * (k % cols), -3.2 * (k // cols)
@@ -261,7 +263,7 @@ def muscle_figure(run: RunData) -> Figure | None:
                 edgecolors="tab:red",
                 label="new capillary" if k == 0 else None,
             )
-    sm = plt.cm.ScalarMappable(norm=norm, cmap="coolwarm")
+    sm = ScalarMappable(norm=norm, cmap="coolwarm")
     fig.colorbar(sm, ax=ax, label="fibre area change from the start (%)", shrink=0.7)
     kinds = {t: sum(f["type"] == t for f in fibres) for t in TYPE_MARKERS}
     ax.set_title(
