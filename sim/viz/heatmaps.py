@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 
-from sim.viz.data import RunData, cell_node_values, cell_order, heatmap_matrix, node_unit
+from sim.viz.data import RunData, cell_order, heatmap_matrix, node_unit
 from sim.viz.events import run_periods
 from sim.viz.layout import add_colorbar
 from sim.viz.nodes import UNIT_TEXT, node_label
@@ -59,7 +59,12 @@ def _widen_flat_range(mesh: QuadMesh, values: np.ndarray) -> None:
 
 def heatmap_nodes(cells: pd.DataFrame, tissue: str) -> list[str]:
     """Key nodes (``HEATMAP_NODES``) with at least one value in the tissue's cells."""
-    return [n for n in HEATMAP_NODES if not cell_node_values(cells, tissue, n).empty]
+    if "tissue" not in cells.columns:
+        return []
+    mask = (cells["tissue"] == tissue).to_numpy(dtype=bool)  # once, not per node
+    return [
+        n for n in HEATMAP_NODES if n in cells.columns and cells[n].notna().to_numpy()[mask].any()
+    ]
 
 
 def _label_subtypes(ax: Axes, subtypes: pd.Series) -> None:

@@ -94,6 +94,7 @@ class GridLayout(LayoutEngine):
         # the second solve is skipped when placing the panels changed no tick label (it
         # would give the same positions)
         before = self._tick_signature(fig)
+        self._legend_boxes: dict[int, Bbox] = {}  # a figure legend's box, once per draw
         self._solve(fig)
         if self._tick_signature(fig) != before:
             self._solve(fig)
@@ -262,8 +263,10 @@ class GridLayout(LayoutEngine):
                 t.set_y(1.0 - pad / fig.bbox.height)
                 t.set_verticalalignment("top")
                 top = max(top, pad + h + pad)
-        for leg in fig.legends:
-            box = leg.get_window_extent(self._renderer)
+        for leg in fig.legends:  # placed in figure coordinates: the panels do not move it
+            box = self._legend_boxes.get(id(leg))
+            if box is None:
+                box = self._legend_boxes[id(leg)] = leg.get_window_extent(self._renderer)
             if box.y0 < fig.bbox.height / 2:
                 bottom = max(bottom, box.y1 + pad)
             else:
