@@ -378,7 +378,10 @@ def _draw_edges(ax, g: nx.DiGraph, pos: dict) -> None:  # noqa: ANN001
             connectionstyle="arc3,rad=0.08", zorder=1,
             gid=f"edge:{'+' if act else '-'}:{a}>{b}",
         )  # fmt: skip
-        ax.add_patch(patch)
+        # not add_patch: that measures each arrow's clipped curve (a third of the figure's
+        # cost) to widen the data limits, which are set from the node positions instead
+        ax.add_artist(patch)
+    ax.update_datalim(np.array([pos[n] for n in g], dtype=float).reshape(-1, 2))
 
 
 def _draw_nodes(ax, g, pos, tissue, values, frac_norm, rel_norm):  # noqa: ANN001, ANN202
