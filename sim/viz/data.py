@@ -277,15 +277,21 @@ def heatmap_matrix(
         tissue (sorted ``time_min``); missing values are NaN (a cell recorded twice at one
         time gets the mean). Empty if the node has no values in that tissue.
     """
-    sub = cell_node_values(cells, tissue, node)
-    if sub.empty:
+    if node not in cells.columns or "tissue" not in cells.columns:
         return pd.DataFrame()
-    times = np.unique(cells.loc[cells["tissue"] == tissue, "time_min"].to_numpy(dtype=float))
+    # plain arrays, as in pathway_quantiles: pandas selection was most of this per node
+    mask = (cells["tissue"] == tissue).to_numpy(dtype=bool)
+    tissue_times = cells["time_min"].to_numpy(dtype=float)[mask]
+    vals = cells[node].to_numpy(dtype=float)[mask]
+    present = ~np.isnan(vals)
+    if not present.any():
+        return pd.DataFrame()
+    times = np.unique(tissue_times)
     ids = (cell_order(cells, tissue) if order is None else order)["cell_id"].to_numpy()
-    row = pd.Index(ids).get_indexer(sub["cell_id"].to_numpy())
-    col = np.searchsorted(times, sub["time_min"].to_numpy(dtype=float))
+    row = pd.Index(ids).get_indexer(cells["cell_id"].to_numpy()[mask][present])
+    col = np.searchsorted(times, tissue_times[present])
     keep = row >= 0  # every cell of the tissue is in its order; a foreign order drops rows
-    row, col, vals = row[keep], col[keep], sub[node].to_numpy(dtype=float)[keep]
+    row, col, vals = row[keep], col[keep], vals[present][keep]
     total = np.zeros((len(ids), len(times)))
     count = np.zeros((len(ids), len(times)))
     np.add.at(total, (row, col), vals)
