@@ -147,6 +147,30 @@ def test_carbohydrate_surplus_fills_pericentral_cells_more(model, surplus, expec
         assert np.allclose(gain, 0.0, atol=1e-9)
 
 
+@pytest.mark.parametrize("glc_factor", [0.8, 1.25])
+def test_surplus_lipogenesis_total_is_the_measured_one_whatever_the_glucose_uptake(
+    model, glc_factor
+):
+    """The surplus's lipogenesis is Lammert 2000's measured total, shared among the cells by
+    their glucose uptake: a change of the liver's glucose uptake (which the surplus's
+    carbohydrate does not enter) moves the basal lipogenesis only, not the surplus's part."""
+    hl = copy.deepcopy(model.remodel.liver)
+    sig = SimpleNamespace(lcfa=hl.ref.lcfa.copy(), glc=glc_factor * hl.ref.glc)
+    dnl = {}
+    for surplus in (0.0, 1000.0):
+        h = copy.deepcopy(hl)
+        h.lipid = h.lipid0.copy()
+        h.slow_step(sig, 1.0, surplus)
+        dnl[surplus] = h.last_flux.dnl
+    extra = dnl[1000.0] - dnl[0.0]
+    want = rules.surplus_dnl_umol_kg_min(1000.0, model.ctx.masses.liver, hl.rp)
+    assert extra.mean() == pytest.approx(want, rel=1e-9)
+    assert np.allclose(extra / extra.mean(), sig.glc / sig.glc.mean())  # shared by uptake
+    assert dnl[0.0].mean() == pytest.approx(
+        hl.ref.dnl * glc_factor * hl.ref.glc.mean() / hl.ref.glc_mean, rel=1e-9
+    )
+
+
 def test_more_plasma_fatty_acid_raises_lipid_and_oxidation_off_raises_it_more(model):
     hl = copy.deepcopy(model.remodel.liver)
     hl.lipid = hl.lipid0.copy()

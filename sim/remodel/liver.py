@@ -101,9 +101,13 @@ class HepaticLipid:
         ref = self.ref
         glc_rel = sig.glc / ref.glc_mean
         surplus = rules.surplus_dnl_umol_kg_min(carb_kcal_day, self.model.ctx.masses.liver, rp)
+        # the surplus's lipogenesis is the measured total (Lammert 2000), shared among the
+        # cells by their glucose uptake now: the liver's own change of glucose uptake (which
+        # the surplus's carbohydrate does not enter) must not scale it again
+        share = sig.glc / max(float(sig.glc.mean()), 1e-12)
         flux = SimpleNamespace(
             nefa=self.nefa_esterified(sig),
-            dnl=np.maximum(ref.dnl * glc_rel + surplus * glc_rel, 0.0),
+            dnl=np.maximum(ref.dnl * glc_rel + surplus * share, 0.0),
             diet=np.full_like(self.lipid, ref.diet),
         )
         inflow = flux.nefa + flux.dnl + flux.diet
