@@ -41,6 +41,15 @@ def test_volumes_follow_lean_and_fat_mass():
     assert gain_fat == pytest.approx(RP.w_fat_ecw * gain_lean)
 
 
+def test_fat_adds_no_extracellular_water_with_its_weight_off():
+    """Switch-off of the fat term of the extracellular-water law (``w_fat_ecw`` 0): fat
+    mass no longer moves the glucose and GH volumes; lean mass still does."""
+    off = type(RP)(**(vars(remodel_params({})) | {"w_fat_ecw": 0.0}))
+    fb = rb.BodyFeedback(_comp(), _geo(), off)
+    assert fb.factors(_comp(fat=25.0))["v_ecw"] == 1.0
+    assert fb.factors(_comp(lean=63.0))["v_ecw"] == pytest.approx(63.0 / 60.0)
+
+
 def test_insulin_clearance_falls_with_liver_fat_as_kotronen_2007():
     # insulin ~40 % higher at 15.0 % than at 1.8 % liver fat during a fixed-rate infusion
     assert 1.0 / rb.clearance_factor(15.0, 1.8, RP) == pytest.approx(1.40, abs=0.03)

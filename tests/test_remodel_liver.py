@@ -184,6 +184,25 @@ def test_more_plasma_fatty_acid_raises_lipid_and_oxidation_off_raises_it_more(mo
     assert hl2.lipid.mean() > hl.lipid.mean()
 
 
+def test_oxidation_is_periportal_and_uniform_with_zonation_off(model):
+    """Zonation of beta-oxidation (``w_zone_ox``): periportal cells oxidise a larger share
+    of the fatty acids they take up, so with the same uptake a pericentral cell esterifies
+    more; at 0 every cell oxidises ``f_hep_ox``."""
+    hl = model.remodel.liver
+    peri, portal = hl.zone >= 2 / 3, hl.zone < 1 / 3
+    assert peri.any() and portal.any()
+    assert hl.f_ox[portal].min() > hl.f_ox[peri].max()
+    assert hl.f_ox.mean() == pytest.approx(hl.rp.f_hep_ox, rel=0.25)
+    flat = PhysiologyModel(small(days=1, parameters={"remodel.w_zone_ox": 0.0})).remodel.liver
+    assert np.allclose(flat.f_ox, flat.rp.f_hep_ox)
+    sig = SimpleNamespace(lcfa=np.ones_like(hl.zone), glc=np.ones_like(hl.zone))
+    p = model.tissues["liver"].params
+    uptake = np.asarray(p.v_ffa_uptake, dtype=float) * float(p.ffa_ref_mM)
+    kept = hl.nefa_esterified(sig) / uptake
+    assert kept[peri].mean() > kept[portal].mean()
+    assert np.allclose(flat.nefa_esterified(sig) / uptake, 1.0 - flat.rp.f_hep_ox)
+
+
 def test_liver_switch_off_keeps_no_lipid_state():
     m = PhysiologyModel(small(days=1, remodel={"every_min": 1440, "liver": False}))
     assert m.remodel.liver is None

@@ -306,3 +306,65 @@ def test_births_deaths_and_clearance_conserve_the_depot_lipid():
     assert ev["births"] and ev["deaths"] and ev["cleared"]
     fat = r.timeseries["fat_mass_kg"]
     assert fat.iloc[-1] == pytest.approx(fat.iloc[0], rel=1e-9)
+
+
+def test_macrophages_leave_at_their_exit_rate_and_stay_with_exit_off():
+    """R2 exit: with ``k_macrophage_out`` high every macrophage away from a dead adipocyte
+    leaves (and one on a dead adipocyte stays); at 0 none leaves."""
+    for k_out, expect_left in ((50.0, True), (0.0, False)):
+        m = PhysiologyModel(small(days=1, seed=2))
+        rm = m.remodel
+        rm.rp.k_macrophage_out, rm.rp.moves_per_day = k_out, 0.0
+        node = _kill_one(m)
+        keeper = Macrophage(m, m.space._cells[node], 0.0)
+        rm.macrophages.append(keeper)
+        others = [mac for mac in rm.macrophages if mac is not keeper]
+        assert others  # the resident macrophages of the starting depot
+        rm.field, rm.ffa_mM = rm._chemoattractant(rm._hypoxia()), 0.5
+        left0 = rm.events["left"]
+        rm.rp.k_recruit_dead = rm.rp.macrophages_resident = 0.0  # no newcomers
+        rm._macrophages(m.time_min, rm.field, 0.5, 1.0)
+        assert keeper in rm.macrophages
+        if expect_left:
+            assert rm.events["left"] - left0 == len(others)
+            assert all(mac not in rm.macrophages for mac in others)
+        else:
+            assert rm.events["left"] == left0 and all(mac in rm.macrophages for mac in others)
+
+
+def test_debris_is_cleared_by_macrophages_and_stays_with_clearance_off():
+    """R2 clearance: a dead adipocyte with a macrophage on it is cleared (node and agent
+    removed, its lipid returned to its depot's storage); at ``k_clear`` 0 it stays."""
+    for k_clear, cleared in ((5.0, True), (0.0, False)):
+        m = PhysiologyModel(small(days=1, seed=2))
+        rm, pool = m.remodel, m.remodel.pool
+        rm.rp.k_clear = k_clear
+        node = _kill_one(m)
+        s = int(np.flatnonzero(pool.dead)[0])
+        debris_ug = float(pool.debris_ug[s])
+        d = int(pool.visceral[s])
+        restore0 = pool.restore_kg[d]
+        rm.macrophages.append(Macrophage(m, m.space._cells[node], 0.0))
+        rm._clear_debris(m.time_min, 1.0)
+        if cleared:
+            assert not pool.dead[s] and node not in m.graph
+            assert pool.restore_kg[d] - restore0 == pytest.approx(
+                debris_ug * pool.n_rep[d] / 1e9, rel=1e-12
+            )
+        else:
+            assert pool.dead[s] and node in m.graph and pool.restore_kg[d] == restore0
+
+
+def test_hypoxia_raises_the_cells_tnf_output_and_switch_off(model):
+    """R1 hypoxia -> TNF-alpha: the per-cell ``depot_tnf`` the kernel reads rises with the
+    cell's hypoxia by ``w_hypoxia_tnf``; at 0 hypoxia changes nothing."""
+    pool = model.remodel.pool
+    hyp = np.where(pool.alive, 0.5, 0.0)
+    base = np.asarray(pool.base["depot_tnf"], dtype=float)
+    pool.set_params(hyp, RP)
+    tnf = np.asarray(pool.tissue.params.depot_tnf, dtype=float)
+    assert np.all(tnf[pool.alive] > base[pool.alive])
+    assert np.allclose(tnf, base * (1.0 + RP.w_hypoxia_tnf * hyp))
+    pool.set_params(hyp, rp(w_hypoxia_tnf=0.0))
+    assert np.allclose(np.asarray(pool.tissue.params.depot_tnf, dtype=float), base)
+    pool.set_params(np.zeros_like(hyp), RP)  # leave the shared model as it was
