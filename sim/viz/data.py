@@ -154,9 +154,19 @@ def tissue_nodes(columns: Iterable[str], tissue: str) -> list[str]:
     return [c[len(prefix) :] for c in columns if c.startswith(prefix) and len(c) > len(prefix)]
 
 
+WHOLE_BODY_PREFIXES: frozenset[str] = frozenset({"body"})
+"""Timeseries column prefixes of whole-body quantities, not of a tissue's cells (a
+remodelling run's ``body.extracellular_water_rel`` ...; docs/remodelling.md)."""
+
+
 def run_tissues(run: RunData) -> list[str]:
-    """Tissues present in the timeseries column prefixes or in the cells table."""
-    prefixes = [c.split(".", 1)[0] for c in run.timeseries.columns if "." in c]
+    """Tissues present in the timeseries column prefixes or in the cells table (whole-body
+    prefixes such as ``body.`` are not tissues: they have no cells and no pathway)."""
+    prefixes = [
+        p
+        for p in (c.split(".", 1)[0] for c in run.timeseries.columns if "." in c)
+        if p not in WHOLE_BODY_PREFIXES
+    ]
     if "tissue" in run.cells.columns:
         prefixes += [str(t) for t in run.cells["tissue"].dropna().unique()]
     return _ordered(prefixes, TISSUES)
