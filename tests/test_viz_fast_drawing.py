@@ -105,3 +105,31 @@ def test_every_pathway_node_has_a_readable_name_and_arm():
     missing = sorted(n for n in names - set(ACCUMULATOR_NAMES) if n not in NODES)
     assert not missing
     assert all(info.arm in ARMS for info in NODES.values())
+
+
+def test_compartment_layout_cache_gives_the_computed_positions(tmp_path, monkeypatch) -> None:
+    """The layout cache returns the very floats the spring layout computes, keyed by the
+    graph: another graph misses, an unreadable file is recomputed, ``off`` writes nothing."""
+    import networkx as nx
+
+    from sim.viz.tissue_graph import LAYOUT_CACHE_ENV, LAYOUT_SEED, _compartment_positions
+
+    graph = nx.relabel_nodes(nx.cycle_graph(12), lambda n: 100 + 3 * n)
+    monkeypatch.setenv(LAYOUT_CACHE_ENV, "off")
+    fresh = _compartment_positions(graph, LAYOUT_SEED)
+    assert not any(tmp_path.iterdir())
+    monkeypatch.setenv(LAYOUT_CACHE_ENV, str(tmp_path))
+    first = _compartment_positions(graph, LAYOUT_SEED)  # computed and stored
+    (cached,) = tmp_path.glob("*.npy")
+    second = _compartment_positions(graph, LAYOUT_SEED)  # read back
+    for pos in (first, second):
+        assert pos.keys() == fresh.keys()
+        for n in fresh:
+            np.testing.assert_array_equal(pos[n], fresh[n])
+    other = graph.copy()
+    other.add_edge(100, 118)
+    _compartment_positions(other, LAYOUT_SEED)
+    assert len(list(tmp_path.glob("*.npy"))) == 2  # a different graph, a different entry
+    cached.write_bytes(b"not an array")
+    again = _compartment_positions(graph, LAYOUT_SEED)
+    np.testing.assert_array_equal(again[100], fresh[100])

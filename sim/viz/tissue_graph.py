@@ -17,8 +17,11 @@ frames of an animation line up. Artists carrying data have a ``gid``:
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,8 +158,7 @@ def tissue_layout(graph: nx.Graph, tissue: str, seed: int = LAYOUT_SEED) -> Tiss
     sub = graph.subgraph(keep)
     cells = np.array(sorted(n for n in sub if kind[n] == "cell"), dtype=int)
     others = np.array(sorted(n for n in sub if kind[n] != "cell"), dtype=int)
-    pos = nx.spring_layout(sub.subgraph(others.tolist()), seed=seed, iterations=LAYOUT_ITERATIONS)
-    pos = {n: np.asarray(p, dtype=float) for n, p in pos.items()}
+    pos = _compartment_positions(sub.subgraph(others.tolist()), seed)
     _ring_cells(sub, cells, kind, pos)
     xy = lambda ids: np.array([pos[i] for i in ids]).reshape(-1, 2)  # noqa: E731
     edges = np.array([[pos[a], pos[b]] for a, b in sub.edges()]).reshape(-1, 2, 2)
@@ -169,6 +171,49 @@ def tissue_layout(graph: nx.Graph, tissue: str, seed: int = LAYOUT_SEED) -> Tiss
         tuple(kind[i] for i in others),
         edges,
     )
+
+
+LAYOUT_CACHE_ENV = "SIM_LAYOUT_CACHE"
+"""Folder of the cached compartment layouts (default ``~/.cache/sim/layouts``); ``off``
+switches the cache off."""
+
+
+def layout_cache_folder() -> Path | None:
+    """Where compartment layouts are cached, or ``None`` when the cache is off."""
+    value = os.environ.get(LAYOUT_CACHE_ENV, "").strip()
+    if value.lower() in {"off", "0", "no", "false", "none"}:
+        return None
+    return Path(value).expanduser() if value else Path.home() / ".cache" / "sim" / "layouts"
+
+
+def _compartment_positions(graph: nx.Graph, seed: int) -> dict[int, np.ndarray]:
+    """The seeded spring layout of the compartment graph, from the layout cache when it holds
+    one for the same nodes, edges, seed, iterations and networkx/numpy versions (the layout is
+    a deterministic function of these; the cached positions are the same floats)."""
+    nodes = np.array(sorted(graph), dtype=np.int64)
+    edges = np.array(sorted(tuple(sorted(e)) for e in graph.edges()), dtype=np.int64)
+    key = hashlib.sha256(nodes.tobytes() + b"|" + edges.tobytes())
+    key.update(f"|{seed}|{LAYOUT_ITERATIONS}|{nx.__version__}|{np.__version__}".encode())
+    folder = layout_cache_folder()
+    path = folder / f"{key.hexdigest()[:32]}.npy" if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            xy = np.load(path, allow_pickle=False)
+            if xy.shape == (len(nodes), 2):
+                return {int(n): xy[i].copy() for i, n in enumerate(nodes)}
+        except (OSError, ValueError) as exc:
+            logger.debug("layout cache %s unreadable (%s); recomputing", path, exc)
+    pos = nx.spring_layout(graph, seed=seed, iterations=LAYOUT_ITERATIONS)
+    pos = {n: np.asarray(p, dtype=float) for n, p in pos.items()}
+    if path is not None:
+        try:  # written whole under a temporary name, then renamed: readers never see half
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as f:
+                np.save(f, np.array([pos[int(n)] for n in nodes]).reshape(-1, 2))
+            os.replace(f.name, path)
+        except OSError as exc:
+            logger.debug("layout cache %s not written (%s)", path, exc)
+    return pos
 
 
 def _ring_cells(
