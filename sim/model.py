@@ -27,7 +27,7 @@ from sim.interventions import of as ivkind
 from sim.kinetics import body as bk
 from sim.kinetics.species import TISSUE_SPECIES, TISSUES
 from sim.parameters import PHENOTYPES, BodyParams, tissue_params
-from sim.recorder import Recorder
+from sim.recorder import Recorder, StepReporters
 from sim.remodel import settle
 from sim.remodel.core import Remodeller
 from sim.scenario import Scenario, load_scenario
@@ -41,16 +41,6 @@ steady state before t = 0 (counted in the step bound of :mod:`sim.limits`)."""
 PREWARM_MIN = 180.0
 """Cells-only pre-run at fasting reference inputs before the coupled warm-up."""
 SIGNED_BODY = {"clamp_int"}
-
-
-def glucose_mM(model: PhysiologyModel) -> float:
-    """Model reporter: plasma glucose (mM)."""
-    return bk.glucose_mM(model.x, model.ctx.bp)
-
-
-def insulin_uU_ml(model: PhysiologyModel) -> float:
-    """Model reporter: plasma insulin (uU/mL)."""
-    return bk.insulin_pmol_l(model.x, model.ctx.bp) / PMOL_PER_UU_INSULIN
 
 
 class PhysiologyModel(mesa.Model):
@@ -95,8 +85,8 @@ class PhysiologyModel(mesa.Model):
             self.rng,
             {k[len("layout.") :]: v for k, v in params.items() if k.startswith("layout.")},
         )
-        # The networkx graph, the Mesa space and the agents are built on first access
-        # (graph, space, agents): the engine needs only the arrays and sparse operators.
+        # The networkx graph and the Mesa space are assembled when the agents are placed
+        # on them (end of construction); the engine needs only the arrays and operators.
         self._tissue_graph = tg
         self._space: Network | None = None
         self._agents_built = False
@@ -133,9 +123,9 @@ class PhysiologyModel(mesa.Model):
         # R1/R2: remodelling (opt-in): agents exist from the start and the adipose arrays
         # keep a capacity with an alive mask (sim.remodel)
         self.remodel = None if scn.remodel is None else Remodeller(self, scn.remodel, params)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"glucose_mM": glucose_mM, "insulin_uU_ml": insulin_uU_ml}
-        )
+        # The cells' Mesa agents, placed on the graph: a view on their tissue's arrays, the
+        # way a user reads or changes one cell (agent.state, agent.params).
+        self._materialise_agents()
         self.warm_start = self._warm_start()
 
     def _warm_start(self) -> str:
@@ -153,7 +143,6 @@ class PhysiologyModel(mesa.Model):
                 self.remodel.sync_body()  # the warm-up's body must not move the cells' fat
             self.recorder = Recorder(self)
             self.recorder.record(force_cells=True)
-            self.datacollector.collect(self)
             if key is not None:
                 warmcache.store(self, key)
         return "computed"
@@ -166,42 +155,34 @@ class PhysiologyModel(mesa.Model):
         self.recorder = Recorder(self)
         return warmcache.restore(self, state)
 
+    @property
+    def datacollector(self) -> StepReporters:
+        """Mesa's ``DataCollector`` interface (``model_vars``, ``get_model_vars_dataframe``;
+        what ``mesa.batch_run`` reads) over the recorder's per-step reporters
+        (:data:`sim.recorder.STEP_REPORTERS`): nothing is collected twice."""
+        return StepReporters(self.recorder)
+
     # ------------------------------------------------------------------ graph, space, agents
 
     @property
     def graph(self) -> nx.Graph:
-        """The tissue interaction graph (networkx), assembled on first access."""
+        """The tissue interaction graph (networkx), assembled once."""
         return self._tissue_graph.graph
 
     @property
     def space(self) -> Network:
-        """The ``mesa.discrete_space.Network`` over :attr:`graph`, built on first access."""
+        """The ``mesa.discrete_space.Network`` over :attr:`graph` (built at construction)."""
         if self._space is None:
             self._space = Network(self.graph, random=self.random)
         return self._space
-
-    @property
-    def agents(self) -> mesa.agent.AgentSet:
-        """All cell agents (``FixedAgent`` on :attr:`space`), created on first access."""
-        self._materialise_agents()
-        return super().agents
-
-    @property
-    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
-        self._materialise_agents()
-        return super().agents_by_type
-
-    @property
-    def agent_types(self) -> list[type]:
-        self._materialise_agents()
-        return super().agent_types
 
     def _materialise_agents(self) -> None:
         """One Mesa agent per cell, placed on its node; a view on its tissue's arrays.
 
         Agents own no state of their own (they read and write their column of the tissue
-        array), so creating them late changes nothing the engine computes; a vectorised run
-        that never asks for them skips about 2 KiB of Python objects per cell.
+        array), so the vectorised engine's arithmetic does not go through them; they are
+        how a user reads or changes one cell, and the remodelling rules' cells that are
+        born, die and move (:mod:`sim.remodel`). Built once, at construction.
         """
         if self._agents_built:
             return
@@ -368,8 +349,7 @@ class PhysiologyModel(mesa.Model):
             self.time_min = round(self.time_min + self.dt, 9)
             if rm is not None:
                 rm.after_step()
-        self.recorder.record()
-        self.datacollector.collect(self)  # every step: mesa.batch_run indexes it by step
+        self.recorder.record()  # every step: the per-step reporters mesa.batch_run reads
         if self.time_min >= self.scenario.duration_min - 1e-9:
             self.running = False
 

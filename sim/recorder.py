@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -126,6 +126,50 @@ class SnapshotStore:
         return (SnapshotStore, (list(self),))
 
 
+def glucose_mM(model: PhysiologyModel) -> float:
+    """Model reporter: plasma glucose (mM)."""
+    return float(bk.glucose_mM(model.x, model.ctx.bp))
+
+
+def insulin_uU_ml(model: PhysiologyModel) -> float:
+    """Model reporter: plasma insulin (uU/mL)."""
+    return float(bk.insulin_pmol_l(model.x, model.ctx.bp) / PMOL_PER_UU_INSULIN)
+
+
+#: Model reporters the recorder reads at every step (name -> function of the model); add an
+#: entry to report another quantity per step (``model.datacollector`` and mesa.batch_run
+#: then show it).
+STEP_REPORTERS: dict[str, Callable[[PhysiologyModel], float]] = {
+    "glucose_mM": glucose_mM,
+    "insulin_uU_ml": insulin_uU_ml,
+}
+
+
+class StepReporters:
+    """What ``mesa.DataCollector`` offers a Mesa user (``model_vars``,
+    ``get_model_vars_dataframe``, the agent-record fields ``mesa.batch_run`` reads), served
+    from the recorder's per-step values, so nothing is collected twice. Per-cell values are
+    in :meth:`Recorder.cells` (``cells.parquet``) and on the agents themselves."""
+
+    agent_reporters: dict[str, Any] = {}
+    _agent_records: dict[int, list] = {}
+
+    def __init__(self, recorder: Recorder) -> None:
+        self._recorder = recorder
+
+    @property
+    def model_vars(self) -> dict[str, list[float]]:
+        return self._recorder.step_values
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        return pd.DataFrame(self._recorder.step_values)
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """Per-cell values are the recorder's cell snapshots (``cells.parquet``)."""
+        cells = self._recorder.cells()
+        return cells if isinstance(cells, pd.DataFrame) else cells.to_pandas()
+
+
 class Recorder:
     """Collects time-series rows and cell snapshots from a running model."""
 
@@ -136,6 +180,9 @@ class Recorder:
         self.x0 = model.x.copy()
         self.every = model.scenario.record_every_min
         self.cell_every = model.scenario.cell_record_every_min
+        # Model reporters read at every step (t = 0 first), whatever the row cadence: what
+        # mesa.batch_run indexes by step (see :class:`StepReporters`).
+        self.step_values: dict[str, list[float]] = {name: [] for name in STEP_REPORTERS}
 
     @property
     def snapshots(self) -> SnapshotStore:
@@ -152,6 +199,8 @@ class Recorder:
     def record(self, force_cells: bool = False) -> None:
         m = self.model
         t = m.time_min
+        for name, values in self.step_values.items():
+            values.append(STEP_REPORTERS[name](m))
         if force_cells or self.due(t):
             self.rows.append(self._row())
         if force_cells or _on_cadence(t, self.cell_every):

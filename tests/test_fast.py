@@ -159,9 +159,8 @@ def _rng() -> np.random.Generator:
     return np.random.default_rng(11)
 
 
-def test_agents_are_created_on_demand_and_are_real_mesa_agents(model):
-    m = model  # built and stepped by the vectorised engine, which never needs the agents
-    assert not m._agents_built
+def test_agents_exist_from_construction_and_are_real_mesa_agents(model):
+    m = model  # built and stepped by the vectorised engine
     agents = list(m.agents)
     assert len(agents) == sum(CELLS.values())
     assert len({a.unique_id for a in agents}) == len(agents)

@@ -54,7 +54,7 @@ def busy_run():
 
 def test_block_absent_means_no_remodelling():
     """Without the block nothing of the remodeller exists: no masks, no new columns, no
-    life columns in cells.parquet, no agents built (the byte-identical comparison with the
+    life columns in cells.parquet, no macrophage or precursor agents (the byte-identical comparison with the
     code before the block existed is in docs/remodelling.md)."""
     scn = scenario()
     del scn["remodel"]
@@ -62,7 +62,7 @@ def test_block_absent_means_no_remodelling():
     m = r.model
     assert m.remodel is None and m.adipose_pool is None
     assert all(t.alive is None and t.local_tnf is None for t in m.tissues.values())
-    assert not m._agents_built
+    assert {type(a).__name__ for a in m.agents} == {"Myocyte", "Hepatocyte", "Adipocyte"}
     assert not any(c.startswith("adipose.cell") or c == "fat_mass_kg" for c in r.timeseries)
     assert "born_min" not in r.cells.columns
     assert "\nremodel:" not in sim.scenario.to_yaml(m.scenario)

@@ -111,7 +111,7 @@ def model_state(model: PhysiologyModel, snapshots_from: int = 0) -> ModelState:
     rec = model.recorder
     columns, arrays["recorder.rows"] = _rows_matrix(rec.rows)
     arrays.update(_snapshot_arrays(model, snapshots_from))
-    collected = model.datacollector.model_vars
+    collected = model.recorder.step_values  # the per-step reporters (model.datacollector)
     for key, values in collected.items():
         arrays[f"datacollector.{key}"] = np.asarray(values, dtype=np.float64)
     version, internal, gauss = model.random.getstate()
@@ -217,7 +217,7 @@ def _load_recorder(model: PhysiologyModel, state: ModelState) -> None:
         for k, t in enumerate(arrays["recorder.snapshot_times"])
     ]
     rec.x0 = arrays["body.x0"].copy()
-    model.datacollector.model_vars = {
+    rec.step_values = {
         key: [float(v) for v in arrays[f"datacollector.{key}"]]
         for key in meta["datacollector_keys"]
     }
