@@ -54,8 +54,8 @@ def busy_run():
 
 def test_block_absent_means_no_remodelling():
     """Without the block nothing of the remodeller exists: no masks, no new columns, no
-    life columns in cells.parquet, no macrophage or precursor agents (the byte-identical comparison with the
-    code before the block existed is in docs/remodelling.md)."""
+    life columns in cells.parquet, no macrophage or precursor agents (the byte-identical
+    comparison with the code before the block existed is in docs/remodelling.md)."""
     scn = scenario()
     del scn["remodel"]
     r = sim.run({**scn, "duration_min": 720})
