@@ -1872,7 +1872,6 @@ BODY: tuple[Param, ...] = (
         "hepatic GH-STAT5 programme (IGF-1 mRNA, day mean) of the reference subject, where "
         "ALS = 1: a normalisation read from a fed healthy day of the model",
         (0.01, 1),
-        kind="assumed",
     ),
     P(
         "w_als_gh",
@@ -1890,7 +1889,6 @@ BODY: tuple[Param, ...] = (
         "least ALS retention of IGF-1 (numerical guard; binary-complex IGF-1 is cleared within "
         "minutes, Domene 2009)",
         (1e-3, 1),
-        kind="assumed",
     ),
     P(
         "cort_min_nM",
