@@ -1874,15 +1874,6 @@ BODY: tuple[Param, ...] = (
         (0.01, 1),
     ),
     P(
-        "w_als_gh",
-        1.0,
-        "1",
-        "share of ALS that follows the hepatic GH-STAT5 programme: hepatic ALS synthesis is "
-        "GH-dependent (Baxter 1988) and ALS prolongs the half-life of IGF-1 in the ternary "
-        "complex (Domene 2009); 0 holds ALS constant",
-        (0, 1),
-    ),
-    P(
         "als_floor",
         0.05,
         "1",

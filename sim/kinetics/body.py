@@ -553,10 +553,9 @@ def _igf1_rhs(s: dict, d: dict, igf1_m: float, bp: BodyParams) -> None:
     (Baxter 1988), so ``als`` (1 for the reference subject) follows the hepatocytes' GH-STAT5
     programme, read from the same mRNA relative to the reference subject's mean
     (``als_igf1_m_ref``), with the complex's half-life, and the IGF-1 retained scales with
-    it: total IGF-1 rises with the product of output and capacity under sustained GH.
-    ``w_als_gh`` 0 holds ALS at 1 (switches the mechanism off)."""
+    it: total IGF-1 rises with the product of output and capacity under sustained GH."""
     k = math.log(2) / bp.igf1_half_life_min
-    d["als"] = k * (1.0 + bp.w_als_gh * (igf1_m / bp.als_igf1_m_ref - 1.0) - s["als"])
+    d["als"] = k * (igf1_m / bp.als_igf1_m_ref - s["als"])
     d["igf1"] = bp.igf1_prod * igf1_m - k * s["igf1"] / max(s["als"], bp.als_floor)
 
 

@@ -260,9 +260,8 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     d.cum_gng[:] = gng
     # G4: pSTAT5 drives IGF-1 transcription through paired STAT5 sites (a high- and a
     # low-affinity site per GH response element: Chia 2006), so transcription rises with
-    # the square of pSTAT5 while pSTAT5 is low and saturates once the sites are held
-    # (sustained GH keeps them bound): Hill law, 1 at full pSTAT5. A small STAT5-independent
-    # share remains (liver-specific GHR knockout: serum IGF-1 -90 %, List 2014).
+    # the square of pSTAT5 while pSTAT5 is low: Hill law, 1 at full pSTAT5. A small STAT5-independent share remains (liver GHR knockout: serum
+    # IGF-1 -90 %, List 2014).
     stat5_n = (s.stat5_p * p.expr_stat5) ** p.n_igf1_stat5
     k_n = p.K_igf1_stat5**p.n_igf1_stat5
     stat5_occ = stat5_n * (1.0 + k_n) / (k_n + stat5_n)
