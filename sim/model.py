@@ -396,7 +396,6 @@ def initial_body(bp: BodyParams, masses: bk.Masses, n_isf: tuple[int, int]) -> n
         "ghrelin": bp.ghrelin_expr * bp.ghrelin_basal_pg_ml,
         "igfbp1": 1.0,
         "igf1": bp.igf1_ref_ug_l,
-        "als": 1.0,
         "cort": bp.init_cortisol_nM,
         "tnf": bp.init_tnf_pg_ml * bp.tnf_v_ml_kg,
         "fat_sc": masses.fat_sc0,

@@ -887,31 +887,7 @@ LIVER: tuple[Param, ...] = (
         (1000, 150000),
     ),
     P("k_igf1_m", 0.002, "1/min", "IGF-1 mRNA turnover (hours); Bichell 1992", (1e-5, 0.1)),
-    P(
-        "igf1_basal",
-        0.1,
-        "fraction",
-        "STAT5-independent IGF-1 transcription: liver-specific GHR knockout lowers serum "
-        "IGF-1 by 90 % (List 2014, mice)",
-        (0, 1),
-    ),
-    P(
-        "n_igf1_stat5",
-        2.0,
-        "1",
-        "pSTAT5 cooperativity on IGF-1 transcription: each GH response element of the IGF-1 "
-        "gene holds a pair of STAT5 sites (one high-, one low-affinity; Chia 2006)",
-        (1, 4),
-    ),
-    P(
-        "K_igf1_stat5",
-        0.1,
-        "1",
-        "pSTAT5 half-occupying the paired IGF-1 STAT5 sites; calibrated to V37 (Skjaerbaek "
-        "1996: IGF-1 x2.8 and x3.4 after 14 days of 3 and 6 IU/m2/day rhGH)",
-        (0.01, 10),
-        kind="calibrated to V37",
-    ),
+    P("igf1_basal", 0.3, "fraction", "STAT5-independent IGF-1 transcription", (0, 1)),
 )
 
 ADIPOSE: tuple[Param, ...] = (
@@ -1858,28 +1834,10 @@ BODY: tuple[Param, ...] = (
     P("igf1_half_life_min", 900.0, "min", "bound IGF-1 half-life ~15 h; Guler 1989", (60, 5000)),
     P(
         "igf1_prod",
-        0.42,
+        0.44,
         "ug/(L*min)",
-        "hepatic IGF-1 output at full mRNA; calibrated to the placebo arm of V37 (Skjaerbaek "
-        "1996: 190 +/- 10 ug/L) and healthy ~200 ug/L",
+        "hepatic IGF-1 output at full mRNA; healthy ~200 ug/L",
         (0, 10),
-        kind="calibrated to V37",
-    ),
-    P(
-        "als_igf1_m_ref",
-        0.34,
-        "1",
-        "hepatic GH-STAT5 programme (IGF-1 mRNA, day mean) of the reference subject, where "
-        "ALS = 1: a normalisation read from a fed healthy day of the model",
-        (0.01, 1),
-    ),
-    P(
-        "als_floor",
-        0.05,
-        "1",
-        "least ALS retention of IGF-1 (numerical guard; binary-complex IGF-1 is cleared within "
-        "minutes, Domene 2009)",
-        (1e-3, 1),
     ),
     P(
         "cort_min_nM",

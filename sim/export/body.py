@@ -64,7 +64,6 @@ STATE_UNITS: dict[str, tuple[str, str]] = {
     "serm": ("ug/kg", "plasma sermorelin"),
     "serm_sc": ("ug/kg", "sermorelin sc depot"),
     "igf1": ("ug/L", "plasma total IGF-1"),
-    "als": ("relative", "plasma acid-labile subunit (IGF-1 ternary-complex capacity)"),
     "cort": ("nM", "plasma total cortisol"),
     "tnf": ("pg/kg", "plasma TNF-alpha"),
     "sto1": ("mg/kg", "solid meal carbohydrate in the stomach"),

@@ -58,7 +58,6 @@ SCALARS: tuple[str, ...] = (
     "serm",
     "serm_sc",
     "igf1",
-    "als",
     "cort",
     "tnf",
     "sto1",
@@ -542,23 +541,6 @@ def igfbp1_target(ins_uU: float, bp: BodyParams) -> float:
     return (k + bp.igfbp1_ins_ref_uU) / (k + max(ins_uU, 0.0))
 
 
-def _igf1_rhs(s: dict, d: dict, igf1_m: float, bp: BodyParams) -> None:
-    """G4/H1: hepatic IGF-1 output and its retention in the ternary complex.
-
-    The liver secretes IGF-1 in proportion to its IGF-1 mRNA (``igf1_prod``). Circulating
-    IGF-1 is held in 150-kDa ternary complexes with IGFBP-3 and the acid-labile subunit
-    (ALS), cleared as a unit with a ~15-h half-life (Guler 1989); without ALS the binary
-    complexes are cleared within minutes, and ALS-deficient patients have profoundly low
-    IGF-1 (Domene 2009). ALS is made by the liver in a GH-dependent manner, like IGF-1
-    (Baxter 1988), so ``als`` (1 for the reference subject) follows the hepatocytes' GH-STAT5
-    programme, read from the same mRNA relative to the reference subject's mean
-    (``als_igf1_m_ref``), with the complex's half-life, and the IGF-1 retained scales with
-    it: total IGF-1 rises with the product of output and capacity under sustained GH."""
-    k = math.log(2) / bp.igf1_half_life_min
-    d["als"] = k * (igf1_m / bp.als_igf1_m_ref - s["als"])
-    d["igf1"] = bp.igf1_prod * igf1_m - k * s["igf1"] / max(s["als"], bp.als_floor)
-
-
 def ghrh_target(x: FloatArray, inp: BodyInputs, bp: BodyParams) -> float:
     """H1: hypothalamic GHRH drive (1 = awake, rested): raised by slow-wave sleep
     (Van Cauter & Copinschi 2000; the nocturnal rise is GHRH-driven, not somatostatin
@@ -956,7 +938,7 @@ def body_rhs(
     if inp.lipid_on:
         _hold(d, "ffa", s, inp.lipid_mM * bp.vffa_l_kg * 1000.0 * vol["ffa"])
     _gh_rhs(x, s, d, g, ins / PMOL_PER_UU_INSULIN, ffa, ra, inp, bp)
-    _igf1_rhs(s, d, cf.igf1_m, bp)
+    d["igf1"] = bp.igf1_prod * cf.igf1_m - math.log(2) / bp.igf1_half_life_min * s["igf1"]
     target = cortisol_target(inp.clock_h, inp.sleep_debt_h, bp)
     d["cort"] = math.log(2) / bp.cort_half_life_min * (target - s["cort"]) + inp.cortisol_awakening
     d["tnf"] = (

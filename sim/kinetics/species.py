@@ -122,7 +122,7 @@ LIVER: tuple[Species, ...] = (
         "glucagon lower it, insulin restores it)",
         1.0,
     ),
-    Species("igf1_m", F, "IGF-1 mRNA (relative to full induction)", 0.34),
+    Species("igf1_m", F, "IGF-1 mRNA (relative to full induction)", 0.3),
     *_ACCUMULATORS,
     Species("cum_egp", "mg/kg tissue", "glucose released during the current step", 0.0),
     Species("cum_gng", "mg/kg tissue", "glucose from gluconeogenesis during the current step", 0.0),

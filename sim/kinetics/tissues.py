@@ -258,14 +258,10 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     d.cum_glc[:] = synthesis
     d.cum_egp[:] = gng * (1.0 - to_glycogen * gs_active) + glycogenolysis
     d.cum_gng[:] = gng
-    # G4: pSTAT5 drives IGF-1 transcription through paired STAT5 sites (a high- and a
-    # low-affinity site per GH response element: Chia 2006), so transcription rises with
-    # the square of pSTAT5 while pSTAT5 is low: Hill law, 1 at full pSTAT5. A small STAT5-independent share remains (liver GHR knockout: serum
-    # IGF-1 -90 %, List 2014).
-    stat5_n = (s.stat5_p * p.expr_stat5) ** p.n_igf1_stat5
-    k_n = p.K_igf1_stat5**p.n_igf1_stat5
-    stat5_occ = stat5_n * (1.0 + k_n) / (k_n + stat5_n)
-    d.igf1_m[:] = p.k_igf1_m * (p.igf1_basal + (1.0 - p.igf1_basal) * stat5_occ - s.igf1_m)
+    # G4: pSTAT5 drives IGF-1 transcription.
+    d.igf1_m[:] = p.k_igf1_m * (
+        p.igf1_basal + (1.0 - p.igf1_basal) * s.stat5_p * p.expr_stat5 - s.igf1_m
+    )
 
 
 def adipose_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
