@@ -151,11 +151,10 @@ class StepReporters:
     from the recorder's per-step values, so nothing is collected twice. Per-cell values are
     in :meth:`Recorder.cells` (``cells.parquet``) and on the agents themselves."""
 
-    agent_reporters: dict[str, Any] = {}
-    _agent_records: dict[int, list] = {}
-
     def __init__(self, recorder: Recorder) -> None:
         self._recorder = recorder
+        self.agent_reporters: dict[str, Any] = {}  # per-cell values: Recorder.cells()
+        self._agent_records: dict[int, list] = {}
 
     @property
     def model_vars(self) -> dict[str, list[float]]:
