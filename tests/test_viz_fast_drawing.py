@@ -15,7 +15,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sim.viz.layout import GridLayout, InViewLocator, png_bytes, save_png
+from sim.viz.layout import (
+    GridLayout,
+    InViewLocator,
+    TextCanvasAgg,
+    TextRendererAgg,
+    png_bytes,
+    save_png,
+)
 from sim.viz.style import format_time_axis, light_inner_x
 
 
@@ -70,9 +77,11 @@ def test_light_inner_x_leaves_a_labelled_axis_alone() -> None:
 
 def test_save_png_writes_the_pixels_savefig_writes(tmp_path) -> None:
     """One draw, ticks inside the view only and the PNG written by ``png_bytes`` (RGB,
-    unfiltered rows): every pixel and the resolution as ``savefig`` writes them."""
+    unfiltered rows): every pixel and the resolution as ``savefig`` writes them with the
+    same text renderer (:class:`TextCanvasAgg`, tested below against matplotlib's)."""
     a, b = _grid_figure(True), _grid_figure(True)
     save_png(a, tmp_path / "a.png", 90, 3)
+    TextCanvasAgg(b)
     b.savefig(tmp_path / "b.png", dpi=90, pil_kwargs={"compress_level": 3})
     with Image.open(tmp_path / "a.png") as img_a, Image.open(tmp_path / "b.png") as img_b:
         assert img_a.mode == "RGB" and img_a.size == img_b.size
@@ -80,6 +89,77 @@ def test_save_png_writes_the_pixels_savefig_writes(tmp_path) -> None:
         np.testing.assert_array_equal(np.asarray(img_a), np.asarray(img_b.convert("RGB")))
     assert all(isinstance(ax.yaxis.get_major_locator(), InViewLocator) for ax in a.axes)
     assert len(a.axes[2].xaxis.majorTicks) < len(b.axes[2].xaxis.majorTicks)
+
+
+def _drawn(fig: Figure, canvas_class: type) -> np.ndarray:
+    canvas = canvas_class(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def _text_figure(text: bool) -> Figure:
+    fig = Figure(figsize=(4.0, 3.0), dpi=100, layout=GridLayout())
+    ax = fig.add_subplot()
+    t = np.linspace(0.0, 24.0, 100)
+    ax.plot(t, np.sin(t), lw=1.4)
+    ax.fill_between(t, np.sin(t) - 0.2, np.sin(t) + 0.2, alpha=0.2)
+    if text:
+        ax.set_title("IRS-1 pSer (fraction of total) µU/mL TNF-α", fontsize="small")
+        ax.set_ylabel("insulin arm (rotated)")
+        ax.set_xlabel("time since start (h) / clock time")
+        ax.text(3.0, 0.5, "meal 75 g", rotation=30)
+    else:
+        ax.set_axis_off()
+    return fig
+
+
+def test_text_canvas_changes_text_pixels_only_and_keeps_their_ink() -> None:
+    """Drawing a string as one bitmap (TextCanvasAgg) against matplotlib's per-glyph text:
+    a figure without text has the very same pixels; with text, pixels differ only inside
+    the drawn strings' boxes (plus 2 px), and each string, rotated ones included, puts as
+    much ink in its box (within 5 %) as matplotlib's rendering: no glyph lost, moved out
+    of place or drawn twice."""
+    assert (
+        _drawn(_text_figure(False), FigureCanvasAgg) == _drawn(_text_figure(False), TextCanvasAgg)
+    ).all()
+    ref_fig, new_fig = _text_figure(True), _text_figure(True)
+    ref, new = _drawn(ref_fig, FigureCanvasAgg), _drawn(new_fig, TextCanvasAgg)
+    assert ref.shape == new.shape
+    height = ref.shape[0]
+    renderer = ref_fig.canvas.get_renderer()
+    inside = np.zeros(ref.shape[:2], bool)
+    texts = [
+        t
+        for t in ref_fig.findobj(lambda a: a.__class__.__name__ == "Text")
+        if t.get_text() and t.get_visible()
+    ]
+    assert len(texts) >= 8  # the four above and the tick labels
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        r0, r1 = int(height - box.y1) - 2, int(height - box.y0) + 3
+        c0, c1 = int(box.x0) - 2, int(box.x1) + 3
+        inside[max(r0, 0) : r1, max(c0, 0) : c1] = True
+        ink_ref = (255 - ref[max(r0, 0) : r1, max(c0, 0) : c1]).sum()
+        ink_new = (255 - new[max(r0, 0) : r1, max(c0, 0) : c1]).sum()
+        assert ink_new == pytest.approx(ink_ref, rel=0.05), text.get_text()
+    differs = (ref != new).any(axis=-1)
+    assert differs.any()  # the text is drawn the other way
+    assert not (differs & ~inside).any()
+
+
+def test_text_measurement_is_matplotlibs() -> None:
+    """The kept measurement of a string is matplotlib's own, for every font size and dpi."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    for dpi in (72, 120):
+        ours, theirs = TextRendererAgg(50, 50, dpi), RendererAgg(50, 50, dpi)
+        for size in (6, 8.5, 12):
+            prop = FontProperties(size=size)
+            for s in ("0.12", "13:00", "IKKβ / NF-κB, active", "lp"):
+                want = theirs.get_text_width_height_descent(s, prop, False)
+                assert ours.get_text_width_height_descent(s, prop, False) == want
+                assert ours.get_text_width_height_descent(s, prop, False) == want  # kept
 
 
 def test_png_bytes_keeps_transparency() -> None:

@@ -10,6 +10,7 @@ figures can be re-drawn from any saved run.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,6 +214,31 @@ def cell_node_values(cells: pd.DataFrame, tissue: str, node: str) -> pd.DataFram
     return sub.dropna(subset=[node])
 
 
+_SNAPSHOT_ROWS: dict[tuple[int, str], tuple[weakref.ref, int, tuple]] = {}
+
+
+def _snapshot_rows(
+    cells: pd.DataFrame, tissue: str
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The rows of ``tissue`` in ``cells`` ordered by time (stable), and the snapshot
+    times, first positions and counts in that order (``np.unique``): the same for every
+    node of the tissue, so worked out once per cells table (a run's is not changed after
+    loading; a table of another length, or another table, is worked out again)."""
+    key = (id(cells), tissue)
+    hit = _SNAPSHOT_ROWS.get(key)
+    if hit is not None and hit[0]() is cells and hit[1] == len(cells):
+        return hit[2]
+    rows = np.flatnonzero((cells["tissue"] == tissue).to_numpy(dtype=bool))
+    times = cells["time_min"].to_numpy(dtype=float)[rows]
+    order = np.argsort(times, kind="stable")
+    rows = rows[order]
+    out = (rows, np.unique(times[order], return_index=True, return_counts=True))
+    if len(_SNAPSHOT_ROWS) > 64:  # tables of earlier runs in a long session
+        _SNAPSHOT_ROWS.clear()
+    _SNAPSHOT_ROWS[key] = (weakref.ref(cells), len(cells), out)
+    return out
+
+
 def pathway_quantiles(cells: pd.DataFrame, tissue: str, node: str) -> pd.DataFrame:
     """Interquartile range and median of a node across a tissue's cells at each snapshot.
 
@@ -227,20 +253,18 @@ def pathway_quantiles(cells: pd.DataFrame, tissue: str, node: str) -> pd.DataFra
         Frame with columns ``time_min``, ``q25``, ``q50``, ``q75`` sorted by time; empty if the
         node has no values in that tissue.
     """
-    empty = pd.DataFrame(columns=list(QUANTILE_COLUMNS), dtype=float)
     if node not in cells.columns or "tissue" not in cells.columns:
-        return empty
+        return pd.DataFrame(columns=list(QUANTILE_COLUMNS), dtype=float)
     # plain arrays: this runs once per panel, and pandas selection was most of its cost
-    mask = (cells["tissue"] == tissue).to_numpy(dtype=bool)
-    values = cells[node].to_numpy(dtype=float)[mask]
-    times = cells["time_min"].to_numpy(dtype=float)[mask]
-    keep = ~np.isnan(values)
-    times, values = times[keep], values[keep]
-    if not times.size:
-        return empty
-    order = np.argsort(times, kind="stable")
-    times, values = times[order], values[order]
-    snapshot_times, starts, counts = np.unique(times, return_index=True, return_counts=True)
+    rows, groups = _snapshot_rows(cells, tissue)
+    values = cells[node].to_numpy(dtype=float)[rows]
+    if np.isnan(values).any():  # the node's missing values left out: group again
+        keep = ~np.isnan(values)
+        times, values = cells["time_min"].to_numpy(dtype=float)[rows][keep], values[keep]
+        groups = np.unique(times, return_index=True, return_counts=True)
+    snapshot_times, starts, counts = groups
+    if not values.size:
+        return pd.DataFrame(columns=list(QUANTILE_COLUMNS), dtype=float)
     if (counts == counts[0]).all():  # every snapshot holds the same cells: one call
         q = np.quantile(values.reshape(len(starts), counts[0]), (0.25, 0.5, 0.75), axis=1).T
     else:

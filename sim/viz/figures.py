@@ -473,7 +473,7 @@ def plot_run(
     n = min(workers or plot_workers(), len(plan))
     # Drawing makes some 10^5 Python objects a figure, most of them alive until the figure
     # is dropped: the cyclic garbage collector scans them again and again while they pile
-    # up. It is off while figures are drawn: in one process each figure's garbage is
+    # up. It is off while figures are drawn: in this process each figure's garbage is
     # collected after it, with the objects that existed before frozen (not scanned); a
     # worker process collects none (it peaks ~40 MiB higher), and the objects that exist
     # before the pool forks are frozen so that no collection in a worker touches them
@@ -492,18 +492,28 @@ def plot_run(
             finally:
                 gc.unfreeze()
         else:
-            # Figures are independent and Agg drawing holds the GIL: separate processes, the
-            # dearest figures handed out first.
+            # Figures are independent and Agg drawing holds the GIL: separate processes.
+            # This process is one of the n: n - 1 workers take the figures from the dearest
+            # down while this one takes them from the cheapest up (each one it can still
+            # withdraw from the pool), until they meet; one process fewer to start than n
+            # workers beside an idle parent (~0.3 s of CPU on the baseline day).
             stems = sorted((stem for stem, _ in plan), key=_cost, reverse=True)
+            builders = dict(plan)
             ctx = multiprocessing.get_context(_start_method())
             _WORKER_RUN[str(run.run_dir)] = run  # a forked worker starts with the run loaded
             gc.freeze()
             try:
-                with ProcessPoolExecutor(n, mp_context=ctx, initializer=gc.disable) as pool:
+                with ProcessPoolExecutor(n - 1, mp_context=ctx, initializer=gc.disable) as pool:
                     jobs = {
                         s: pool.submit(_draw, str(run.run_dir), args, s, str(out)) for s in stems
                     }
-                    done = {s: job.result() for s, job in jobs.items()}
+                    done = {}
+                    for s in reversed(stems):
+                        if not jobs[s].cancel():
+                            break  # a worker has it, and every dearer one
+                        done[s] = _save(builders[s](), out / f"{s}.png")
+                        gc.collect()
+                    done.update({s: job.result() for s, job in jobs.items() if s not in done})
             finally:
                 gc.unfreeze()
                 _WORKER_RUN.pop(str(run.run_dir), None)

@@ -398,6 +398,7 @@ TEXT_IMAGES_MAX = 4096
 _PER_GLYPH = hasattr(FT2Font, "_render_glyph")
 """Whether this matplotlib draws text a glyph at a time (3.10 and later)."""
 _TEXT_IMAGES: dict[tuple, tuple[np.ndarray, float, float, float]] = {}
+_TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}
 
 
 class TextRendererAgg(RendererAgg):
@@ -423,7 +424,7 @@ class TextRendererAgg(RendererAgg):
         if ismath or special or not s or not _PER_GLYPH:
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         flags = get_hinting_flag()
-        key = (s, hash(prop), prop.get_size_in_points(), self.dpi, flags, gc.get_antialiased())
+        key = (s, _font_key(prop), self.dpi, flags, gc.get_antialiased())
         hit = _TEXT_IMAGES.get(key)
         if hit is None:
             font = self._prepare_font(prop)
@@ -440,6 +441,32 @@ class TextRendererAgg(RendererAgg):
         yd = descent * math.cos(math.radians(angle))
         self._renderer.draw_text_image(image, round(x + xo + xd), round(y + yo + yd) + 1, angle, gc)
         return None
+
+    def get_text_width_height_descent(self, s, prop, ismath):  # noqa: ANN001, ANN201, D102
+        # matplotlib's measurement, kept across renderers (it keeps it per renderer: one
+        # per figure): a pure function of the string, font, dpi and hinting
+        if ismath or not _PER_GLYPH:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (s, _font_key(prop), self.dpi, get_hinting_flag())
+        hit = _TEXT_METRICS.get(key)
+        if hit is None:
+            if len(_TEXT_METRICS) >= TEXT_IMAGES_MAX:
+                _TEXT_METRICS.clear()
+            hit = _TEXT_METRICS[key] = super().get_text_width_height_descent(s, prop, False)
+        return hit
+
+
+def _font_key(prop: FontProperties) -> tuple:
+    """What of ``prop`` selects the font and its size (as ``FontProperties.__hash__``)."""
+    return (
+        tuple(prop.get_family()),
+        prop.get_slant(),
+        prop.get_variant(),
+        prop.get_weight(),
+        prop.get_stretch(),
+        prop.get_size_in_points(),
+        prop.get_file(),
+    )
 
 
 class TextCanvasAgg(FigureCanvasAgg):
