@@ -21,8 +21,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from sim.inputs import InputError, load_json, read_text
 
 KEY_PACKAGES = (
@@ -382,6 +380,8 @@ def write_run(
         figures: optional callable ``f(tmp_dir)`` that draws figures into the temp folder.
         protect: inputs of the command; a folder holding one is never replaced.
     """
+    import pandas as pd  # here: `sim` commands that write no table start without pandas
+
     check_destination(out, force, protect=protect)
     out = canonical(out)
     tmp = mkdtemp_beside(out)
