@@ -627,6 +627,53 @@ LIVER: tuple[Param, ...] = (
         (1e-3, float("inf")),
         kind="assumed",
     ),
+    # C3: gluconeogenic precursor delivery (tissues.gng_precursor_supply)
+    P(
+        "w_gng_supply",
+        0.0,
+        "1",
+        "switch of the precursor-delivery law: 1 = gluconeogenesis scales with the delivery "
+        "of lactate (following glucose) and glycerol (following lipolysis), alanine held; "
+        "0 = delivery held at its postabsorptive rate",
+        (0, 1),
+        kind="assumed",
+    ),
+    P(
+        "f_gng_lactate",
+        0.66,
+        "1",
+        "lactate's share of the 3-carbon precursors incorporated into glucose after an "
+        "overnight fast: lactate 4.24 +/- 0.44, alanine 1.83 +/- 0.20 umol/kg/min (Consoli "
+        "1990), glycerol 0.36 +/- 0.02 (Nurjhan 1992); 4.24 / 6.43",
+        (0, 1),
+    ),
+    P(
+        "f_gng_glycerol",
+        0.056,
+        "1",
+        "glycerol's share of the precursors incorporated into glucose after an overnight "
+        "fast: 0.36 / 6.43 (Nurjhan 1992; Consoli 1990); glycerol 3.0 +/- 0.2 % of hepatic "
+        "glucose output (Nurjhan 1992), 0.4 +/- 0.3 of 10.7 umol/kg/min at 16 h (Jones 2001)",
+        (0, 1),
+    ),
+    P(
+        "km_lactate_glc_mM",
+        1.5,
+        "mM",
+        "glucose for half-maximal glycolytic lactate production by the insulin-independent "
+        "tissues (red cells, GLUT1 Km ~1.5 mM; Mueckler 1994): Cori-cycle lactate falls "
+        "little as glucose falls in a fast",
+        (0.1, 20),
+        kind="assumed",
+    ),
+    P(
+        "gng_glc_ref_mM",
+        5.0,
+        "mM",
+        "glucose at which the lactate delivery is its postabsorptive rate (the healthy "
+        "fasting level, glc_ref_mM of the body table)",
+        (2, 15),
+    ),
     P(
         "zone_gng",
         1.0,

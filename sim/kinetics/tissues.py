@@ -167,6 +167,27 @@ def gk_expression_target(akt: FloatArray, pka: FloatArray, p: SimpleNamespace) -
     return np.minimum(induced, 1.0) / (1.0 + p.w_gk_pka * np.maximum(pka, 0.0))
 
 
+def gng_precursor_supply(glc_mM: FloatArray, ffa_mM: FloatArray, p: SimpleNamespace) -> FloatArray:
+    """C3: delivery of gluconeogenic precursors to the liver relative to the overnight fast
+    (1 = lactate, alanine and glycerol at their postabsorptive rates).
+
+    Lactate (Cori cycle) comes from the glycolysis of glucose by red cells, brain and muscle
+    and follows glucose through a saturable uptake (``km_lactate_glc_mM``); alanine (from
+    muscle protein and the glucose-alanine cycle) is held at its postabsorptive rate, which
+    insulin does not change (Fukagawa 1985: alanine flux unchanged up to 2400 uU/mL);
+    glycerol comes from adipose lipolysis, whose rate plasma FFA follows (an adipocyte has no
+    glycerol kinase, so each lipolysed triglyceride releases its glycerol: Nurjhan 1992).
+    Each enters at its postabsorptive share of the carbon incorporated into glucose
+    (``f_gng_lactate``, ``f_gng_glycerol``; alanine the rest). ``w_gng_supply`` 0 holds the
+    delivery at 1 (switch-off)."""
+    lactate = michaelis(glc_mM, p.km_lactate_glc_mM) / (
+        p.gng_glc_ref_mM / (p.km_lactate_glc_mM + p.gng_glc_ref_mM)
+    )
+    glycerol = ffa_mM / p.ffa_ref_mM
+    change = p.f_gng_lactate * (lactate - 1.0) + p.f_gng_glycerol * (glycerol - 1.0)
+    return np.maximum(1.0 + p.w_gng_supply * change, 0.0)
+
+
 def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace) -> None:
     """Hepatocyte: shared arms plus FOXO1/PEPCK, gluconeogenesis, glycogen and IGF-1."""
     akt = sig.common(s, d, u, p, np.ones_like(s.lcfa), np.zeros_like(s.lcfa))
@@ -200,7 +221,11 @@ def liver_rhs(s: StateView, d: StateView, u: SimpleNamespace, p: SimpleNamespace
     # glycogenolysis carries the rest: Wahren 1971, Trimmer 2002).
     # The gluconeogenesis modulator scales the pathway's flux as a whole (1 = unchanged,
     # 0 = blocked), as it did before the precursor limit.
-    gng = p.v_gng * p.zone_gng * drive / (1.0 + drive / p.gng_drive_sat) * u.mod_gluconeogenesis
+    # The extracted fraction multiplies the precursor delivery (gng_precursor_supply): with
+    # the extraction saturated, gluconeogenesis follows its substrate supply.
+    supply = gng_precursor_supply(u.glc_mM, u.ffa_mM, p)
+    gng = p.v_gng * p.zone_gng * drive / (1.0 + drive / p.gng_drive_sat) * supply
+    gng = gng * u.mod_gluconeogenesis
     # I5: insulin (Akt -> PP1) restrains phosphorylase with a delay: the insulin restraint of
     # hepatic glycogenolysis follows its Akt-driven target at k_hgo_delay (the "delayed
     # insulin action" on EGP of Dalla Man 2007). Clamp plateaus sit on the Hill law, but after
