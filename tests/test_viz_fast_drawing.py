@@ -23,7 +23,7 @@ from sim.viz.layout import (
     png_bytes,
     save_png,
 )
-from sim.viz.style import format_time_axis, light_inner_x
+from sim.viz.style import format_time_axis, light_inner_x, light_y
 
 
 def _grid_figure(light: bool, grid: bool = True) -> Figure:
@@ -65,6 +65,43 @@ def test_light_inner_x_draws_the_same_pixels(grid: bool) -> None:
     assert len(inner.xaxis.get_majorticklocs()) == 0
     has_grid = any(c.get_gid() == "xgrid:light" for c in inner.collections)
     assert has_grid == grid
+
+
+def _y_panels(light: bool) -> Figure:
+    """Two rows of two panels with their own y scales (ticks at most 4 intervals, labels
+    small, grid on), the left ones with a y label, as the pathway figures draw them."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(6.0, 4.0), layout=GridLayout())
+    FigureCanvasAgg(fig)
+    t = np.linspace(0.0, 24.0, 200)
+    for k, ax in enumerate(fig.subplots(2, 2).ravel()):
+        ax.plot(t, 0.1 * (k + 1) + 0.03 * np.sin(t / (k + 1)))
+        ax.fill_between(t, 0.1 * k, 0.1 * k + 0.02 * (k + 1), alpha=0.2)
+        ax.set_title(f"panel {k}", fontsize="small", y=1.0)
+        ax.tick_params(labelsize="x-small")
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+        ax.grid(alpha=0.3, lw=0.5)
+        if k % 2 == 0:
+            ax.set_ylabel("arm")
+    if light:
+        assert [light_y(ax) for ax in fig.axes] == [False, True, False, True]
+    return fig
+
+
+def test_light_y_draws_the_same_pixels(tmp_path) -> None:
+    """Plain artists for the y ticks, labels and grid of a panel without a y label: the
+    same PNG as matplotlib's ticks (the layout reserves the labels' room from them), and
+    panels with a y label are left alone."""
+    save_png(_y_panels(False), tmp_path / "plain.png", 100, 3)
+    light = _y_panels(True)
+    save_png(light, tmp_path / "light.png", 100, 3)
+    assert (tmp_path / "plain.png").read_bytes() == (tmp_path / "light.png").read_bytes()
+    ax = light.axes[1]
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "yticklabel:light"]
+    assert labels and labels == ax.yaxis.light_labels[0]
+    assert len(ax.yaxis.get_majorticklocs()) == 0
 
 
 def test_light_inner_x_leaves_a_labelled_axis_alone() -> None:

@@ -192,7 +192,11 @@ class GridLayout(LayoutEngine):
         return hit
 
     def _tick_labels(self, axis: Axis) -> tuple[list[str], list[float]]:
-        """The major tick labels an axis will draw and where (0-1 along the axis)."""
+        """The major tick labels an axis will draw and where (0-1 along the axis): those
+        :func:`sim.viz.style.light_y` drew as plain texts, if it did."""
+        light = getattr(axis, "light_labels", None)
+        if light is not None:
+            return light
         lo, hi = sorted(axis.get_view_interval())
         if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
             return [], []

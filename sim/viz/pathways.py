@@ -34,6 +34,7 @@ from sim.viz.style import (
     figure_title,
     format_time_axis,
     light_inner_x,
+    light_y,
     period_handles,
     set_min_span,
     shade_periods,
@@ -226,6 +227,7 @@ def _finish_axes(panels: dict[tuple[int, int], Axes], run: RunData) -> None:
     for (row, col), ax in panels.items():  # once the shared locator is set
         if row != lowest[col]:
             light_inner_x(ax)
+        light_y(ax)  # a panel with an arm label keeps matplotlib's ticks
 
 
 def _legend_handles() -> list:

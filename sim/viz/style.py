@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.lines import TICKDOWN, Line2D
+from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter, NullLocator
 from matplotlib.transforms import Bbox, TransformedBbox
@@ -212,6 +212,86 @@ def light_inner_x(ax: Axes) -> bool:
             zorder=xa.get_zorder(),
             gid="xticks:light",
         )
+    return True
+
+
+def light_y(ax: Axes) -> bool:
+    """Draw the y ticks, tick labels and y grid of a panel without a y label as three kinds
+    of plain artists instead of a ``Tick`` per position (see :func:`light_inner_x`).
+
+    The marks (outward, the axis's tick size, width and colour) are one marker line, the
+    grid lines (if on) one line collection, the labels one text each, formatted by the
+    axis's formatter at its locator's positions inside the view and placed where a tick
+    label goes (``get_yaxis_text1_transform`` at the tick's pad plus its length, right
+    aligned, centred on the baseline). The grid layout reserves their room
+    (``GridLayout`` reads them from ``axis.light_labels``). Call it last, once the y limits
+    and locator are final (a ``MaxNLocator`` with fixed bins, whose ticks do not depend on
+    the axis's length).
+
+    Returns:
+        Whether the axis was replaced (``False`` if it has a label, an offset or
+        multiplier text, right-hand ticks or labels, inward ticks or a non-linear scale).
+    """
+    ya = ax.yaxis
+    kw = ya.get_tick_params()
+    if (
+        ya.label.get_text() or not kw.get("left", True) or kw.get("right")
+        or kw.get("labelright") or not kw.get("labelleft", True) or ya.get_scale() != "linear"
+        or kw.get("direction", mpl.rcParams["ytick.direction"]) != "out"
+    ):  # fmt: skip
+        return False
+    view = ax.get_ylim()
+    lo, hi = sorted(view)
+    if not hi > lo:
+        return False
+    tol = 1e-9 * (hi - lo)
+    locs = [float(v) for v in ya.get_majorticklocs() if lo - tol <= v <= hi + tol]
+    formatter = ya.get_major_formatter()
+    labels = formatter.format_ticks(locs)
+    if formatter.get_offset():
+        return False
+    size = float(kw.get("size", mpl.rcParams["ytick.major.size"]))
+    pad = float(kw.get("pad", mpl.rcParams["ytick.major.pad"])) + size  # as Tick pads "out"
+    color = kw.get("color", mpl.rcParams["ytick.color"])
+    label_color = kw.get("labelcolor", mpl.rcParams["ytick.labelcolor"])
+    if label_color == "inherit":
+        label_color = color
+    label_size = kw.get("labelsize", mpl.rcParams["ytick.labelsize"])
+    z = ya.get_zorder()
+    ya.set_major_locator(NullLocator())
+    ya.set_major_formatter(NullFormatter())
+    ya.light_labels = (labels, [(v - lo) / (hi - lo) for v in locs])
+    if kw.get("gridOn"):
+        ax.hlines(
+            locs,
+            0,
+            1,
+            transform=ax.get_yaxis_transform(which="grid"),
+            colors=kw.get("grid_color", mpl.rcParams["grid.color"]),
+            alpha=kw.get("grid_alpha", mpl.rcParams["grid.alpha"]),
+            linewidths=kw.get("grid_lw", kw.get("grid_linewidth", mpl.rcParams["grid.linewidth"])),
+            linestyles=kw.get("grid_ls", kw.get("grid_linestyle", mpl.rcParams["grid.linestyle"])),
+            zorder=z,
+            gid="ygrid:light",
+        )
+    ax.plot(
+        [0.0] * len(locs),
+        locs,
+        ls="none",
+        marker=TICKLEFT,
+        ms=size,
+        mew=kw.get("width", mpl.rcParams["ytick.major.width"]),
+        color=color,
+        transform=ax.get_yaxis_transform(which="tick1"),
+        clip_on=False,
+        zorder=z,
+        gid="yticks:light",
+    )
+    transform, va, ha = ax.get_yaxis_text1_transform(pad)
+    for v, text in zip(locs, labels, strict=True):
+        t = ax.text(0.0, v, text, transform=transform, va=va, ha=ha, fontsize=label_size)
+        t.set(color=label_color, zorder=z, gid="yticklabel:light", in_layout=False)
+    ax.set_ylim(view)  # the marks are data too: the limits must not grow around them
     return True
 
 
