@@ -499,8 +499,8 @@ def plot_run(
             # workers beside an idle parent.
             # The cheapest figure is drawn before the workers fork, so that they start with
             # what a first figure sets up (fonts, the rendered tick-label strings, matplotlib's
-            # lazily built parts) instead of each doing it again. With both, 2 processes
-            # cost about the CPU of 1 on the baseline day (0.8 s more before; load 17-20).
+            # lazily built parts) instead of each doing it again: 2 processes then cost
+            # about the CPU of 1 on the baseline day (~0.8 s more without it; load 17-20).
             stems = sorted((stem for stem, _ in plan), key=_cost, reverse=True)
             builders = dict(plan)
             first = stems.pop()
