@@ -85,6 +85,9 @@ class RunData:
     timeseries: pd.DataFrame
     cells: pd.DataFrame
     summary: dict[str, Any]
+    scenario: dict[str, Any] = field(default_factory=dict)
+    """The scenario mapping the run was made from (with any overrides), for targets whose
+    protocol designs a second run from the first (V32's isoglycaemic iv arm)."""
 
 
 @dataclass

@@ -107,7 +107,7 @@ def run_job(scn: dict[str, Any]) -> RunData:
     import sim
 
     res = sim.run(sim.load_scenario(scn))
-    return RunData(res.timeseries, res.cells, res.summary)
+    return RunData(res.timeseries, res.cells, res.summary, scn)
 
 
 def _jobs(
