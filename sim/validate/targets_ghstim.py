@@ -328,6 +328,25 @@ ITT_SLOPE = (3.0, 15.0)
 only 'the decline in arterial blood glucose'; this is the usual window)."""
 
 
+KOOPMAN_KG = 75.0
+KOOPMAN_MJ_KG_DAY = 0.16
+"""Koopman 2005's standardised diet: 0.16 MJ/kg/day, 55 / 15 / 29 energy % carbohydrate /
+protein / fat (the default 75-kg subject: 12 MJ, ~394 g carbohydrate, ~108 g protein,
+~92 g fat a day)."""
+
+
+def koopman_meals() -> tuple[tuple[float, float, float, float, float], ...]:
+    """Koopman's day of food as three meals at the suite's meal times, split as the suite's
+    day (carbohydrate 60 : 75 : 75) and rounded to the gram."""
+    kj = KOOPMAN_MJ_KG_DAY * KOOPMAN_KG * 1000.0
+    grams = {"c": 0.55 * kj / 17.0, "p": 0.15 * kj / 17.0, "f": 0.29 * kj / 37.0}
+    share = np.array([m[1] for m in MEALS]) / sum(m[1] for m in MEALS)
+    return tuple(
+        (m[0], round(grams["c"] * w), round(grams["p"] * w), round(grams["f"] * w), m[4])
+        for m, w in zip(MEALS, share, strict=True)
+    )
+
+
 def _koopman_scn(seed: int) -> dict:
     bolus_mu = ITT_IU_PER_KG_FFM * FFM_KG * 1000.0
     itt = {
@@ -343,7 +362,7 @@ def _koopman_scn(seed: int) -> dict:
         "intensity_vo2max": RE_VO2MAX,
         "mode": "resistance",
     }
-    meals = daily_meals(MEALS, repeat_until_min=1440.0)
+    meals = daily_meals(koopman_meals(), repeat_until_min=1440.0)
     keys = {"duration_min": ITT_AT + 30.0, "record_every_min": 1, "cell_record_every_min": 1440}
     out = {}
     for i, sub in enumerate(cohort_seeds(seed)):
@@ -401,7 +420,9 @@ V40 = Target(
     "repetitions at 75 % 1RM for two leg exercises; iv insulin tolerance test, 0.075 IU/kg "
     "fat-free mass, 24 h before and 24 h after: insulin sensitivity +13 +/- 5 %, P < 0.05, "
     "read as mean +/- SE; basal glucose and insulin unchanged)",
-    f"healthy, {COHORT} virtual subjects from 08:00 with three meals on day 1; {RE_SETS} 1-min "
+    f"healthy, {COHORT} virtual subjects from 08:00 fed Koopman's standardised diet on day 1 "
+    f"({KOOPMAN_MJ_KG_DAY:g} MJ/kg/day, 55/15/29 En% carbohydrate/protein/fat, three meals); "
+    f"{RE_SETS} 1-min "
     f"sets at {RE_VO2MAX} VO2max with 1-min rests at 09:00, or none (same seeds); "
     f"insulin {ITT_IU_PER_KG_FFM} IU/kg FFM ({FFM_KG:g} kg) iv over 1 min at 09:00 on day 2, "
     "overnight fasted; K_ITT = fall of ln glucose 3-15 min; group means, exercise / none",
