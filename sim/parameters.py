@@ -1217,7 +1217,7 @@ BODY: tuple[Param, ...] = (
         "insulin in the beta cells' readily releasable pool, emptied by an abrupt glucose rise "
         "(body.first_phase_release); sized for a 0-10 min insulin increment of ~50-80 uU/mL "
         "after a 0.3 g/kg iv bolus in a healthy subject (model assumption; the peak time is "
-        "V23, calibrated)",
+        "V28, calibrated)",
         (0, 500),
         kind="assumed",
     ),
