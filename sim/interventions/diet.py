@@ -2,8 +2,8 @@
 restriction and a fasting window lower the oxidative-stress drive of NF-kB and speed the
 renewal of the signalling protein pool (N3); a sustained energy surplus or deficit acts on
 the adipocytes' stored lipid and, by its carbohydrate part, on hepatic lipogenesis
-(:mod:`sim.remodel`); added protein is absorbed as amino acids. Effects set in and wash out
-over days."""
+(:mod:`sim.remodel`), and a surplus's food is eaten with the three meals; added protein is
+absorbed as amino acids. Effects set in and wash out over days."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ class Diet(Strict):
     surplus_carbohydrate_fraction: Annotated[float, Field(ge=0, le=1)] = 0.5
     """Share of the surplus's energy from carbohydrate: it sets the hepatic de novo
     lipogenesis the surplus adds to the hepatocytes' lipid (docs/remodelling.md)."""
+    surplus_meals: bool = True
+    """A surplus (> 0) is eaten: its carbohydrate and fat, in three equal portions at 08:00,
+    13:00 and 19:00 clock time, are absorbed like a meal's (insulin, glucose, chylomicrons)
+    from ``start_min`` on, which must then be day 1 or later (day 0 is the energy-balance
+    day the remodelling rules refer to). False: the surplus acts only on the stored lipid and
+    the hepatic lipogenesis (docs/remodelling.md)."""
     protein_g_kg_day: Annotated[float, Field(ge=0, le=3)] = 0.0
     """Protein added to the day's food (g per kg body mass per day), in three equal portions
     at 08:00, 13:00 and 19:00 clock time: its amino acids are absorbed like a meal's (B2,
@@ -37,7 +43,40 @@ class Diet(Strict):
 
 
 PROTEIN_CLOCK_H = (8.0, 13.0, 19.0)
-"""Clock times of the diet's added protein portions."""
+"""Clock times of the diet's added protein portions (and of a surplus's portions)."""
+KCAL_PER_G_CARBOHYDRATE = 4.0
+KCAL_PER_G_FAT = 9.0
+"""Metabolisable energy of dietary carbohydrate and fat (Atwater general factors; FAO 2003,
+Food energy: methods of analysis and conversion factors): a surplus's kcal as grams eaten."""
+
+
+def surplus_portion(iv: Diet) -> dict[str, float] | None:
+    """One of the three daily portions of the diet's energy surplus as a meal's amounts
+    (carbohydrate and fat by ``surplus_carbohydrate_fraction``), or None when the surplus is
+    not eaten as meals (no surplus, a deficit, or ``surplus_meals`` false)."""
+    kcal = iv.energy_balance_kcal_day
+    if kcal <= 0 or not iv.surplus_meals:
+        return None
+    f = iv.surplus_carbohydrate_fraction
+    n = len(PROTEIN_CLOCK_H)
+    return {
+        "carbs_g": kcal * f / KCAL_PER_G_CARBOHYDRATE / n,
+        "protein_g": 0.0,
+        "fat_g": kcal * (1.0 - f) / KCAL_PER_G_FAT / n,
+        "fiber_g": 0.0,
+    }
+
+
+def _daily_portions(iv: Diet, sch: Any, end: float, portion: dict[str, float]) -> None:
+    """``portion`` as a meal event at each of :data:`PROTEIN_CLOCK_H` every day the diet
+    lasts."""
+    stop = end if iv.duration_min is None else min(end, iv.start_min + iv.duration_min)
+    for h in PROTEIN_CLOCK_H:
+        t = (h - sch.start_clock_h) * 60.0 % 1440.0
+        while t < stop:
+            if t >= iv.start_min:
+                sch.events.append(Event(t, "meal", dict(portion)))
+            t += 1440.0
 
 
 def diet_level(t: float, start: float, end: float, onset_min: float) -> float:
@@ -79,15 +118,12 @@ class DietKind(Kind):
     @classmethod
     def schedule(cls, iv: Diet, sch: Any, end: float) -> None:
         if iv.protein_g_kg_day > 0:  # portions as protein-only meal events (every day)
-            stop = end if iv.duration_min is None else min(end, iv.start_min + iv.duration_min)
             grams = iv.protein_g_kg_day * sch.body_mass_kg / len(PROTEIN_CLOCK_H)
             portion = {"carbs_g": 0.0, "protein_g": grams, "fat_g": 0.0, "fiber_g": 0.0}
-            for h in PROTEIN_CLOCK_H:
-                t = (h - sch.start_clock_h) * 60.0 % 1440.0
-                while t < stop:
-                    if t >= iv.start_min:
-                        sch.events.append(Event(t, "meal", dict(portion)))
-                    t += 1440.0
+            _daily_portions(iv, sch, end, portion)
+        surplus = surplus_portion(iv)
+        if surplus is not None:  # the surplus's food, eaten with the three meals
+            _daily_portions(iv, sch, end, surplus)
         sch.diet = SimpleNamespace(
             omega3=iv.omega3_g_day,
             polyphenols=iv.polyphenols_mg_day,
@@ -109,7 +145,28 @@ class DietKind(Kind):
                 "lipid of the adipocytes: add a remodel: block (e.g. remodel: "
                 "{every_min: 1440})"
             )
+        if surplus_portion(iv) is not None and iv.start_min < 1440.0 - 1e-9:
+            raise ValueError(
+                f"interventions.{i}.start_min={iv.start_min:g}: a surplus eaten as meals "
+                "(energy_balance_kcal_day > 0, surplus_meals true) must start on day 1 or "
+                "later (start_min >= 1440): the remodelling rules take day 0 as the "
+                "subject's energy-balance day. Or set surplus_meals: false"
+            )
 
     @classmethod
     def check_simulated_days(cls, iv: Diet, i: int, k: int) -> None:
-        """A diet acts on every day alike."""
+        """A diet acts on every day alike, but a surplus eaten as meals changes the days'
+        food from its first day (and back after its last): those must be simulated days."""
+        if surplus_portion(iv) is None:
+            return
+        edges = [("start_min", iv.start_min)]
+        if iv.duration_min is not None:
+            edges.append(("start_min + duration_min", iv.start_min + iv.duration_min))
+        for key, t in edges:
+            day = t / 1440.0
+            if abs(day - round(day)) > 1e-9 or round(day) % k:
+                raise ValueError(
+                    f"interventions.{i}.{key}={t:g}: with remodel.simulate_every_days={k} a "
+                    f"surplus eaten as meals must start and end at the start of a simulated "
+                    f"day (a multiple of {k * 1440:g} min), or set surplus_meals: false"
+                )

@@ -25,6 +25,7 @@ from mesa.discrete_space import Cell
 
 from sim.agents import Adipocyte, Macrophage, Preadipocyte
 from sim.engine import diet_inputs
+from sim.interventions.diet import surplus_portion
 from sim.kinetics import body as bk
 from sim.parameters import REMODEL
 from sim.remodel import rules
@@ -255,15 +256,21 @@ class Remodeller:
         the muscle fibres' and the body's, when muscle remodels; ``lsig``: the
         hepatocytes', when their lipid does)."""
         days = self.period_days
+        mid = t - 0.5 * self.cfg.every_min  # the diet as it was during the period
+        eaten = self.surplus_eaten(mid)
         if self.liver is not None and lsig is not None:
-            self.liver.slow_step(lsig, days, self.energy_balance_kcal_day(t, carbohydrate=True))
+            carb = self.energy_balance_kcal_day(mid, carbohydrate=True)
+            self.liver.slow_step(lsig, days, carb, eaten=eaten)
         if self.muscle is not None and msig is not None:
-            deficit = max(-self.energy_balance_kcal_day(t), 0.0) / 1000.0
+            deficit = max(-self.energy_balance_kcal_day(mid), 0.0) / 1000.0
             self.muscle.slow_step(t, msig, days, deficit)
         if self.muscle is not None and self.muscle.ref is not None and msig is not None:
             lean_delta = self.muscle.lean_kg() - self.muscle.lean_other - self.muscle.mass0
+            fat_ox = msig.fat_ox
+            if eaten:  # the surplus's food displaces fat oxidation: already in f_surplus_fat
+                fat_ox = max(fat_ox, self.muscle.ref.fat_ox)
             self.ee_delta = rules.energy_expenditure_delta(
-                msig.fat_ox, self.muscle.ref.fat_ox, lean_delta, self.rp
+                fat_ox, self.muscle.ref.fat_ox, lean_delta, self.rp
             )
         akt = sig[SIGNALS.index("akt_p")]
         alive = self.pool.alive
@@ -271,7 +278,7 @@ class Remodeller:
         if self.akt_ref is None:
             self.akt_ref = max(akt_mean, 1e-9)
         self.ffa_out = sig[SIGNALS.index("cum_ffa_out")].copy()
-        self._lipid_balance(sig, t, days)
+        self._lipid_balance(sig, mid, days)
         hyp = self._hypoxia()
         self._deaths(t, hyp, days)
         self._clear_debris(t, days)
@@ -284,16 +291,28 @@ class Remodeller:
         self.feed_back()
         self.macrophage_log += [(t, int(m.cell.coordinate), m.m1) for m in self.macrophages]
 
-    def energy_balance_kcal_day(self, t: float, carbohydrate: bool = False) -> float:
-        """The diet's energy surplus (> 0) or deficit at ``t`` (with ``carbohydrate``: its
-        carbohydrate part)."""
-        total = 0.0
+    def _diets_at(self, t: float) -> list[Diet]:
+        """The diets in effect at ``t`` (their start included, their end excluded)."""
+        out = []
         for iv in self.surplus:
             end = math.inf if iv.duration_min is None else iv.start_min + iv.duration_min
-            if iv.start_min <= t < end + 1e-9:
-                share = iv.surplus_carbohydrate_fraction if carbohydrate else 1.0
-                total += iv.energy_balance_kcal_day * share
+            if iv.start_min <= t < end:
+                out.append(iv)
+        return out
+
+    def energy_balance_kcal_day(self, t: float, carbohydrate: bool = False) -> float:
+        """The diet's energy surplus (> 0) or deficit at ``t`` (with ``carbohydrate``: its
+        carbohydrate part). The slow step reads it at its period's midpoint."""
+        total = 0.0
+        for iv in self._diets_at(t):
+            share = iv.surplus_carbohydrate_fraction if carbohydrate else 1.0
+            total += iv.energy_balance_kcal_day * share
         return total
+
+    def surplus_eaten(self, t: float) -> bool:
+        """Whether a surplus in effect at ``t`` is eaten as meals the fast model absorbs
+        (:func:`sim.interventions.diet.surplus_portion`)."""
+        return any(surplus_portion(iv) is not None for iv in self._diets_at(t))
 
     def _lipid_balance(self, sig: np.ndarray, t: float, days: float) -> None:
         """R1: each cell loses its own net lipolysis (its HSL flux net of re-esterification:

@@ -11,7 +11,10 @@ it gains the fatty acids it esterifies and loses what it exports in VLDL
 - **de novo lipogenesis**: a basal part that follows the cell's own glucose uptake
   (glucokinase, higher pericentral; insulin through Akt -> glycogen synthase and SREBP-1c,
   glucose through ChREBP), plus the lipogenesis of a carbohydrate surplus of the diet
-  (``dnl_g_per_1000kcal``), shared among the cells by their glucose uptake;
+  (``dnl_g_per_1000kcal``), shared among the cells by their glucose uptake. When the
+  surplus is eaten as meals (``diet.surplus_meals``) its carbohydrate already raises the
+  cells' glucose uptake, so the liver's lipogenesis is the larger of its own and the
+  first day's plus the measured rise, not their sum;
 - **the diet**: chylomicron-remnant fatty acids, a constant part;
 - **VLDL export**: saturating in the cell's own triglyceride (``K_vldl_pct``).
 
@@ -88,9 +91,12 @@ class HepaticLipid:
         uptake = np.asarray(p.v_ffa_uptake, dtype=float) * float(p.ffa_ref_mM) * sig.lcfa
         return (1.0 - self.f_ox) * uptake
 
-    def slow_step(self, sig: SimpleNamespace, days: float, carb_kcal_day: float) -> None:
+    def slow_step(
+        self, sig: SimpleNamespace, days: float, carb_kcal_day: float, eaten: bool = False
+    ) -> None:
         """One step of every hepatocyte's lipid with the period's signals and the diet's
-        carbohydrate surplus (kcal/day, negative in a deficit)."""
+        carbohydrate surplus (kcal/day, negative in a deficit); ``eaten``: the surplus's
+        food reached the fast model as meals (:func:`sim.interventions.diet.surplus_portion`)."""
         rp = self.rp
         if self.ref is None:
             self._first.append(sig)
@@ -105,9 +111,15 @@ class HepaticLipid:
         # cells by their glucose uptake now: the liver's own change of glucose uptake (which
         # the surplus's carbohydrate does not enter) must not scale it again
         share = sig.glc / max(float(sig.glc.mean()), 1e-12)
+        own = ref.dnl * glc_rel
+        if eaten and surplus > 0:
+            # the surplus's carbohydrate reached the fast model: the liver's own glucose
+            # uptake already raised its lipogenesis; the liver makes the larger of that and
+            # the first day's plus Lammert 2000's measured rise, not both
+            surplus = max(ref.dnl + surplus - float(own.mean()), 0.0)
         flux = SimpleNamespace(
             nefa=self.nefa_esterified(sig),
-            dnl=np.maximum(ref.dnl * glc_rel + surplus * share, 0.0),
+            dnl=np.maximum(own + surplus * share, 0.0),
             diet=np.full_like(self.lipid, ref.diet),
         )
         inflow = flux.nefa + flux.dnl + flux.diet

@@ -10,8 +10,10 @@ following days, and a control arm drifted (docs/remodelling.md).
 
 So after the fasting warm-up a remodelling run simulates ``settle_days`` days of the
 scenario's daily routine before t = 0: the interventions of the warm-up's kinds (sleep,
-diet) and the meals that are taken from day 0 every day. Nothing else (exercise, drugs,
-boluses, a protocol) is part of the routine, and no remodelling happens in it.
+diet) and the meals that are taken from day 0 every day. A diet that starts on day 1 or
+later (an energy surplus eaten as meals must) is a change the run makes, not part of the
+routine. Nothing else (exercise, drugs, boluses, a protocol) is part of the routine, and no
+remodelling happens in it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def is_routine(iv: Any) -> bool:
     """Whether intervention ``iv`` belongs to the daily routine of the settling days: a kind
     of the fasting warm-up, or a meal taken on day 0 and every day after."""
     kind = ivkind(iv)
+    if kind.name == "diet" and first_time(iv) >= DAY_MIN:
+        return False
     if kind.during_warm_up:
         return True
     daily = getattr(iv, "repeat_every_min", None) == DAY_MIN

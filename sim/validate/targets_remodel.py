@@ -25,12 +25,31 @@ MEALS = [
 CLAMP_MIN = 240.0
 
 
-def _overfed(name: str, seed: int, kcal: float, days: int, clamp: bool = False, **keys) -> dict:
-    """``days`` of free living with three daily meals and ``kcal`` a day over needs; with
-    ``clamp``, a hyperinsulinaemic euglycaemic clamp (100 uU/mL) after the night that
-    follows, on a simulated day (days is a multiple of 7)."""
-    end = days * 1440.0
+RUN_IN = WEEK
+"""A surplus eaten as meals starts after a week at energy balance: day 0 is the day the
+remodelling rules refer to, and the surplus's first day must be a simulated one."""
+
+
+def _surplus(kcal: float, days: int, **keys) -> dict:
+    """The diet of ``days`` at ``kcal`` a day over needs, after the run-in week."""
+    return {
+        "kind": "diet", "energy_balance_kcal_day": kcal, "start_min": RUN_IN,
+        "duration_min": days * 1440.0, **keys,
+    }  # fmt: skip
+
+
+def _overfed(
+    name: str, seed: int, kcal: float, days: int, clamp: bool = False, run_in: bool = False,
+    **keys,
+) -> dict:  # fmt: skip
+    """``days`` of free living with three daily meals and ``kcal`` a day over needs (with
+    ``run_in``: after a week at energy balance, :data:`RUN_IN`); with ``clamp``, a
+    hyperinsulinaemic euglycaemic clamp (100 uU/mL) after the night that follows, on a
+    simulated day (days is a multiple of 7)."""
+    start = RUN_IN if run_in else 0.0
+    end = start + days * 1440.0
     meals = [{**m, "repeat_every_min": 1440, "repeat_until_min": end - 1} for m in MEALS]
+    diet = _surplus(kcal, days) if run_in else {"kind": "diet", "energy_balance_kcal_day": kcal}
     extra = {}
     if clamp:
         extra["protocol"] = {
@@ -46,7 +65,7 @@ def _overfed(name: str, seed: int, kcal: float, days: int, clamp: bool = False, 
         cell_record_every_min=end,
         start_clock_h=7.0,
         remodel={"every_min": 1440, "simulate_every_days": 7},
-        interventions=[*meals, {"kind": "diet", "energy_balance_kcal_day": kcal}],
+        interventions=[*meals, diet],
         **extra,
         **keys,
     )
@@ -63,13 +82,18 @@ def _first_last(run: RunData, col: str, t_end: float | None = None) -> tuple[flo
 
 def _eight_weeks(seed: int) -> dict:
     return {
-        "surplus": _overfed("overfed_8wk", seed, 1000.0, 56, clamp=True),
-        "control": _overfed("overfed_8wk_control", seed, 0.0, 56, clamp=True),
+        "surplus": _overfed("overfed_8wk", seed, 1000.0, 56, clamp=True, run_in=True),
+        "control": _overfed("overfed_8wk_control", seed, 0.0, 56, clamp=True, run_in=True),
     }
 
 
+END_8WK = RUN_IN + 56 * 1440.0
+"""The end of the 8 weeks of overfeeding (R01, R03 read from the first record to it: arm
+and control are the same run until the surplus starts)."""
+
+
 def _fat_gain(runs: dict[str, RunData]) -> Measured:
-    end = 56 * 1440.0
+    end = END_8WK
     gain = {a: np.subtract(*_first_last(runs[a], "fat_mass_kg", end)[::-1]) for a in runs}
     return Measured(
         {"fat_gain_kg": float(gain["surplus"] - gain["control"])},
@@ -86,7 +110,7 @@ def _m_change(runs: dict[str, RunData]) -> Measured:
 
 
 def _lipid_change(runs: dict[str, RunData]) -> Measured:
-    end = 56 * 1440.0
+    end = END_8WK
     col = "adipose.lipid_ug_mean_subcutaneous"
     first, last = _first_last(runs["surplus"], col, end)
     c0, c1 = _first_last(runs["control"], col, end)
@@ -210,8 +234,11 @@ def _four_weeks(seed: int) -> dict:
     """480 adipocyte agents (as R04): with 160, one macrophage agent is 0.6 per 100
     adipocytes, as large as the band's half-width."""
     return {
-        "surplus": {**_overfed("overfed_4wk", seed, 1250.0, 28), "cells": dict(MANY)},
-        "control": {**_overfed("overfed_4wk_control", seed, 0.0, 28), "cells": dict(MANY)},
+        "surplus": {**_overfed("overfed_4wk", seed, 1250.0, 28, run_in=True), "cells": dict(MANY)},
+        "control": {
+            **_overfed("overfed_4wk_control", seed, 0.0, 28, run_in=True),
+            "cells": dict(MANY),
+        },
     }
 
 
@@ -456,8 +483,17 @@ OVERWEIGHT = {"phenotype": "obese", "body_mass_kg": 94.0}
 
 
 def _liver_arms(name: str, seed: int, days: int, kcal: float, carb: float, fat_pct: float) -> dict:
-    diet = {"kind": "diet", "energy_balance_kcal_day": kcal, "surplus_carbohydrate_fraction": carb}
+    """A surplus after the run-in week (eaten as meals); a deficit from day 0."""
     keys = {"subject": dict(OVERWEIGHT), "parameters": {"remodel.liver_fat_pct": fat_pct}}
+    if kcal > 0:
+        diet = _surplus(kcal, days, surplus_carbohydrate_fraction=carb)
+        days += int(RUN_IN / 1440.0)
+    else:
+        diet = {
+            "kind": "diet",
+            "energy_balance_kcal_day": kcal,
+            "surplus_carbohydrate_fraction": carb,
+        }
     return {
         "arm": _remodel_run(name, seed, days, [diet], **keys),
         "control": _remodel_run(f"{name}_control", seed, days, [], **keys),
