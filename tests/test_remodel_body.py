@@ -120,7 +120,10 @@ def test_no_remodelling_keeps_the_geometry_of_the_graph():
     assert geo.hepatic_extraction == m.ctx.bp.hepatic_extraction
 
 
-SURPLUS = {"kind": "diet", "energy_balance_kcal_day": 2500, "surplus_carbohydrate_fraction": 1}
+SURPLUS = {  # the slow rules only (from day 0): tests/test_remodel_surplus.py eats it
+    "kind": "diet", "energy_balance_kcal_day": 2500, "surplus_carbohydrate_fraction": 1,
+    "surplus_meals": False,
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -171,6 +171,35 @@ def test_surplus_lipogenesis_total_is_the_measured_one_whatever_the_glucose_upta
     )
 
 
+@pytest.mark.parametrize("glc_factor", [0.6, 1.0, 3.0])
+def test_an_eaten_surplus_makes_the_larger_of_own_and_measured_lipogenesis(model, glc_factor):
+    """When the surplus's carbohydrate reaches the fast model (eaten as meals), the liver's
+    own glucose uptake already carries part of its lipogenesis: the total is the larger of
+    the glucose-driven basal part and the first day's plus Lammert 2000's rise, never their
+    sum (perturbation: the glucose uptake; switch-off: not eaten gives the sum)."""
+    hl = copy.deepcopy(model.remodel.liver)
+    sig = SimpleNamespace(lcfa=hl.ref.lcfa.copy(), glc=glc_factor * hl.ref.glc)
+    lammert = rules.surplus_dnl_umol_kg_min(1000.0, model.ctx.masses.liver, hl.rp)
+    own = hl.ref.dnl * glc_factor * hl.ref.glc.mean() / hl.ref.glc_mean
+    dnl = {}
+    for eaten in (True, False):
+        h = copy.deepcopy(hl)
+        h.lipid = h.lipid0.copy()
+        h.slow_step(sig, 1.0, 1000.0, eaten=eaten)
+        dnl[eaten] = h.last_flux.dnl
+    assert dnl[True].mean() == pytest.approx(max(own, hl.ref.dnl + lammert), rel=1e-9)
+    assert dnl[False].mean() == pytest.approx(own + lammert, rel=1e-9)
+    if glc_factor >= 3.0:  # the liver's own lipogenesis exceeds the measured total
+        assert own > hl.ref.dnl + lammert
+        assert np.allclose(dnl[True], hl.ref.dnl * sig.glc / hl.ref.glc_mean)
+    # a deficit (or no surplus) is the same eaten or not
+    for kcal in (-500.0, 0.0):
+        a, b = copy.deepcopy(hl), copy.deepcopy(hl)
+        a.slow_step(sig, 1.0, kcal, eaten=True)
+        b.slow_step(sig, 1.0, kcal, eaten=False)
+        assert np.array_equal(a.last_flux.dnl, b.last_flux.dnl)
+
+
 def test_more_plasma_fatty_acid_raises_lipid_and_oxidation_off_raises_it_more(model):
     hl = copy.deepcopy(model.remodel.liver)
     hl.lipid = hl.lipid0.copy()

@@ -78,7 +78,8 @@ def test_hypoxia_rises_with_distance_and_size():
 
 
 def test_surplus_stores_fat_and_zero_surplus_conserves_it():
-    diet = {"kind": "diet", "energy_balance_kcal_day": 1500}
+    # the storage rule alone (from day 0; tests/test_remodel_surplus.py eats the surplus)
+    diet = {"kind": "diet", "energy_balance_kcal_day": 1500, "surplus_meals": False}
     # expenditure held at its first day (its own rule is tested in test_remodel_muscle.py)
     ee_off = {"remodel.f_fatox_ee": 0.0, "remodel.ree_per_kg_lean": 0.0}
     base = small(days=2, parameters=dict(ee_off))
