@@ -1,8 +1,9 @@
 """Error of the multi-rate scheme against a full-resolution run (docs/remodelling.md).
 
-``python benchmarks/remodel_multirate.py [--days 14] [--k 7] [--seeds 0 1 2] [--scenario
-gh_replacement_26wk]`` runs the 8-week energy-surplus scenario (or the named library
-scenario) shortened to ``days``, once with every day simulated at full
+``python benchmarks/remodel_multirate.py [--days 21] [--k 7] [--seeds 0 1 2] [--scenario
+gh_replacement_26wk]`` runs the 8-week energy-surplus scenario (its run-in week, then the
+surplus; or the named library scenario) shortened to ``days``, once with every day
+simulated at full
 resolution (``simulate_every_days: 1``) and once with one day in ``k`` simulated and the
 others replayed from its averaged signals, for each seed, and prints the differences of the
 remodelling outcomes at the end. Both runs take the same slow steps, so their seeded draws
@@ -61,7 +62,7 @@ def outcomes(
 
 
 def compare(
-    days: int = 14, k: int = 7, seeds: tuple[int, ...] = (0,), cells=None, scenario=SCENARIO
+    days: int = 21, k: int = 7, seeds: tuple[int, ...] = (0,), cells=None, scenario=SCENARIO
 ) -> dict:
     """Per seed, the full-resolution and multi-rate outcomes and their differences."""
     rows = []
@@ -80,7 +81,7 @@ def compare(
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--days", type=int, default=14)
+    ap.add_argument("--days", type=int, default=21)
     ap.add_argument("--k", type=int, default=7)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument(
