@@ -2125,6 +2125,23 @@ BODY: tuple[Param, ...] = (
         (1, 23),
     ),
     P(
+        "diet_kcal_per_g_carbohydrate",
+        4.0,
+        "kcal/g",
+        "metabolisable energy of dietary carbohydrate: a diet's energy surplus eaten as meals "
+        "in grams (Atwater general factor; FAO 2003, Food energy: methods of analysis and "
+        "conversion factors)",
+        (3.5, 4.5),
+    ),
+    P(
+        "diet_kcal_per_g_fat",
+        9.0,
+        "kcal/g",
+        "metabolisable energy of dietary fat: a diet's energy surplus eaten as meals in grams "
+        "(Atwater general factor; FAO 2003)",
+        (8.5, 9.5),
+    ),
+    P(
         "diet_onset_min",
         3 * 1440.0,
         "min",

@@ -96,6 +96,9 @@ class Schedule:
     nap_max_min: float = _DEFAULT["nap_max_min"]
     """Sleep periods shorter than this are naps: they neither replace the night nor count as
     a night with hours lost (a 1-h nap is not a night of 7 h sleep debt)."""
+    kcal_per_g_carbohydrate: float = _DEFAULT["diet_kcal_per_g_carbohydrate"]
+    kcal_per_g_fat: float = _DEFAULT["diet_kcal_per_g_fat"]
+    """A diet's energy surplus eaten as meals, in grams (:mod:`sim.interventions.diet`)."""
     fasting: Schedule | None = field(default=None, repr=False)
     """The schedule of the fasting warm-up: only the kinds with ``during_warm_up`` (sleep,
     sleep restriction, diet), the default nights and the same GH pulse train."""
@@ -231,6 +234,8 @@ def build_schedule(
         "sleep_debt_tau_h": bp.sleep_debt_tau_h,
         "nap_max_min": bp.nap_max_min,
         "resistance_rest_vo2max": bp.resistance_rest_vo2max,
+        "kcal_per_g_carbohydrate": bp.diet_kcal_per_g_carbohydrate,
+        "kcal_per_g_fat": bp.diet_kcal_per_g_fat,
     }
     sch = Schedule(
         end,

@@ -10,9 +10,9 @@ import pytest
 from remodel_helpers import small_scenario
 
 import sim
-from sim.interventions.diet import KCAL_PER_G_CARBOHYDRATE, KCAL_PER_G_FAT
 from sim.kinetics import body as bk
 from sim.model import PhysiologyModel
+from sim.parameters import body_params
 from sim.remodel import rules
 from sim.remodel.core import remodel_params
 from sim.scenario import ScenarioError
@@ -39,17 +39,17 @@ def test_the_surplus_is_eaten_in_three_portions_from_its_start_to_its_end():
     diet = surplus(900.0, surplus_carbohydrate_fraction=0.4, duration_min=2880)
     scn = small(days=5, start_clock_h=7.0, interventions=[*small()["interventions"], diet])
     events = meal_events(scn)
+    bp = body_params({})
+    carb_kcal, fat_kcal = bp.diet_kcal_per_g_carbohydrate, bp.diet_kcal_per_g_fat  # 4, 9
+    assert (carb_kcal, fat_kcal) == (4.0, 9.0)
     # three portions a day on days 1 and 2, at 08:00, 13:00 and 19:00 (start 07:00)
     assert sorted(e.t for e in events) == [
         d * 1440 + h for d in (1, 2) for h in (60.0, 360.0, 720.0)
     ]
     for e in events:
-        assert e.amounts["carbs_g"] == pytest.approx(900 * 0.4 / KCAL_PER_G_CARBOHYDRATE / 3)
-        assert e.amounts["fat_g"] == pytest.approx(900 * 0.6 / KCAL_PER_G_FAT / 3)
-    kcal = sum(
-        e.amounts["carbs_g"] * KCAL_PER_G_CARBOHYDRATE + e.amounts["fat_g"] * KCAL_PER_G_FAT
-        for e in events
-    )
+        assert e.amounts["carbs_g"] == pytest.approx(900 * 0.4 / carb_kcal / 3)
+        assert e.amounts["fat_g"] == pytest.approx(900 * 0.6 / fat_kcal / 3)
+    kcal = sum(e.amounts["carbs_g"] * carb_kcal + e.amounts["fat_g"] * fat_kcal for e in events)
     assert kcal == pytest.approx(2 * 900.0)
     # switched off, a deficit, or no surplus: no meal of the diet
     for diet in (surplus(surplus_meals=False), surplus(-500.0), surplus(0.0)):

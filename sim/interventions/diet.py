@@ -44,25 +44,25 @@ class Diet(Strict):
 
 PROTEIN_CLOCK_H = (8.0, 13.0, 19.0)
 """Clock times of the diet's added protein portions (and of a surplus's portions)."""
-KCAL_PER_G_CARBOHYDRATE = 4.0
-KCAL_PER_G_FAT = 9.0
-"""Metabolisable energy of dietary carbohydrate and fat (Atwater general factors; FAO 2003,
-Food energy: methods of analysis and conversion factors): a surplus's kcal as grams eaten."""
 
 
-def surplus_portion(iv: Diet) -> dict[str, float] | None:
+def surplus_portion(iv: Diet, sch: Any = None) -> dict[str, float] | None:
     """One of the three daily portions of the diet's energy surplus as a meal's amounts
-    (carbohydrate and fat by ``surplus_carbohydrate_fraction``), or None when the surplus is
-    not eaten as meals (no surplus, a deficit, or ``surplus_meals`` false)."""
+    (carbohydrate and fat by ``surplus_carbohydrate_fraction``, in grams by the schedule's
+    ``kcal_per_g_*``, body.diet_kcal_per_g_*), or None when the surplus is not eaten as
+    meals (no surplus, a deficit, or ``surplus_meals`` false). Without ``sch``: only
+    whether it is eaten (the amounts are zero)."""
     kcal = iv.energy_balance_kcal_day
     if kcal <= 0 or not iv.surplus_meals:
         return None
+    if sch is None:
+        return {"carbs_g": 0.0, "protein_g": 0.0, "fat_g": 0.0, "fiber_g": 0.0}
     f = iv.surplus_carbohydrate_fraction
     n = len(PROTEIN_CLOCK_H)
     return {
-        "carbs_g": kcal * f / KCAL_PER_G_CARBOHYDRATE / n,
+        "carbs_g": kcal * f / sch.kcal_per_g_carbohydrate / n,
         "protein_g": 0.0,
-        "fat_g": kcal * (1.0 - f) / KCAL_PER_G_FAT / n,
+        "fat_g": kcal * (1.0 - f) / sch.kcal_per_g_fat / n,
         "fiber_g": 0.0,
     }
 
@@ -121,7 +121,7 @@ class DietKind(Kind):
             grams = iv.protein_g_kg_day * sch.body_mass_kg / len(PROTEIN_CLOCK_H)
             portion = {"carbs_g": 0.0, "protein_g": grams, "fat_g": 0.0, "fiber_g": 0.0}
             _daily_portions(iv, sch, end, portion)
-        surplus = surplus_portion(iv)
+        surplus = surplus_portion(iv, sch)
         if surplus is not None:  # the surplus's food, eaten with the three meals
             _daily_portions(iv, sch, end, surplus)
         sch.diet = SimpleNamespace(
@@ -145,7 +145,7 @@ class DietKind(Kind):
                 "lipid of the adipocytes: add a remodel: block (e.g. remodel: "
                 "{every_min: 1440})"
             )
-        if surplus_portion(iv) is not None and iv.start_min < 1440.0 - 1e-9:
+        if surplus_portion(iv) is not None and iv.start_min < 1440.0:
             raise ValueError(
                 f"interventions.{i}.start_min={iv.start_min:g}: a surplus eaten as meals "
                 "(energy_balance_kcal_day > 0, surplus_meals true) must start on day 1 or "
@@ -163,8 +163,7 @@ class DietKind(Kind):
         if iv.duration_min is not None:
             edges.append(("start_min + duration_min", iv.start_min + iv.duration_min))
         for key, t in edges:
-            day = t / 1440.0
-            if abs(day - round(day)) > 1e-9 or round(day) % k:
+            if t % (k * 1440.0) != 0.0:
                 raise ValueError(
                     f"interventions.{i}.{key}={t:g}: with remodel.simulate_every_days={k} a "
                     f"surplus eaten as meals must start and end at the start of a simulated "
