@@ -136,7 +136,8 @@ R01 = Target(
     id="R01",
     name="Fat gained over 8 weeks at +1000 kcal/day (remodelling)",
     source=SOURCE_BOUCHARD,
-    protocol="56 days, three daily meals, diet.energy_balance_kcal_day 1000 against 0; fat "
+    protocol="a week at energy balance, then 56 days at diet.energy_balance_kcal_day 1000 "
+    "(eaten with the three daily meals) against 0; fat "
     "mass gained (arm minus control). Band: Bouchard's 5.4 kg per 84,000 kcal scaled to "
     "56,000 kcal (3.6 kg), widened by the range of the gains (4.3-13.3 kg of 8.1): 1.9-5.9 kg",
     criteria=(Criterion("fat_gain_kg", "fat gained", 1.9, 5.9, "kg"),),
@@ -151,7 +152,7 @@ R02 = Target(
     source="Johannsen 2014, Diabetes Care 37:2789: 29 men overfed 40 % for 8 weeks, clamp "
     "insulin sensitivity -18 % (P < 0.001); Samocha-Bonet 2010, Diabetes 59:2164: +1250 "
     "kcal/day for 28 days, -11 % (54.6 +/- 18.7 to 48.9 +/- 15.7 umol/kg FFM/min)",
-    protocol="as R01, then after an overnight fast a 240-min clamp at 100 uU/mL on day 57; M "
+    protocol="as R01, then after an overnight fast a 240-min clamp at 100 uU/mL on day 64; M "
     "(last 30 min) of the overfed arm relative to the control. Band: -30 % to -5 %, around "
     "the two studies' mean falls (-18 %, -11 %)",
     criteria=(Criterion("m_change_pct", "clamp M change", -30.0, -5.0, "%"),),
@@ -254,7 +255,8 @@ R05 = Target(
     source="Samocha-Bonet 2010, Diabetes 59:2164: +1250 kcal/day for 28 days, weight +2.7 +/- "
     "1.6 kg; no change in adipose tissue macrophage number (flow cytometry and "
     "immunohistochemistry)",
-    protocol="28 days at +1250 kcal/day against 0, 480 adipocyte agents; change in "
+    protocol="a week at energy balance, then 28 days at +1250 kcal/day (eaten) against 0, "
+    "480 adipocyte agents; change in "
     "macrophages per 100 adipocytes (arm minus control). Band: +/- 1.2 per 100, twice the "
     "spread of lean subjects' macrophage share in Cancello 2005 (0.6)",
     criteria=(Criterion("macrophage_change", "macrophage change", -1.2, 1.2, "per 100"),),
@@ -519,7 +521,8 @@ R11 = Target(
     id="R11",
     name="Liver fat after 3 weeks of carbohydrate overfeeding (remodelling)",
     source=SOURCE_SEVASTIANOVA,
-    protocol="an overweight subject (obese preset, 94 kg) with 9.2 % liver fat, 21 days at "
+    protocol="an overweight subject (obese preset, 94 kg) with 9.2 % liver fat, a week at "
+    "energy balance, then 21 days at "
     "+1000 kcal/day of carbohydrate (surplus_carbohydrate_fraction 1) against 0; relative "
     "change of liver fat, arm minus control. Band: +27 % +/- 2 standard errors of the change "
     "(2.5 points, P = 0.005 with 16 subjects: SE 0.76 points, 8.3 % of 9.2): +11 to +44 %",
