@@ -1607,6 +1607,40 @@ BODY: tuple[Param, ...] = (
         (0, 2),
     ),
     P(
+        "w_ghrh_circ",
+        1.27,
+        "1",
+        "GHRH drive added by the circadian night-time drive at its peak, while awake (asleep, "
+        "the slow-wave-sleep drive calibrated to V13 already holds it). "
+        "After an abrupt 8-h sleep delay all 11 subjects had a GH pulse at the usual time of "
+        "early sleep and the GH secreted 23:00-03:00 awake did not differ significantly from "
+        "that of night sleepers (Weibel 1997, Chronobiol Int 14:49): set so that the "
+        "circadian drive integrated over 23:00-03:00 equals the slow-wave-sleep drive "
+        "integrated over the first 4 h of sleep (w_ghrh_sws x sws_tau_min x (1 - e^-4) = 247 "
+        "min; the bump integrates to 195 min over 23:00-03:00 at power 10); not fitted to a "
+        "target (V39 is a prediction). 0 switches it off",
+        (0, 10),
+        kind="assumed",
+    ),
+    P(
+        "gh_circ_peak_h",
+        1.0,
+        "h",
+        "clock time of the circadian GHRH drive's peak: the middle of 23:00-03:00, the window "
+        "of the circadian GH pulse of sleep-delayed subjects (Weibel 1997)",
+        (0, 24),
+        kind="assumed",
+    ),
+    P(
+        "gh_circ_power",
+        10.0,
+        "1",
+        "sharpness of the circadian GHRH bump ((1 + cos)/2 to this power): about 4 h wide at "
+        "half height at 10, the 23:00-03:00 window of Weibel 1997",
+        (1, 50),
+        kind="assumed",
+    ),
+    P(
         "presleep_window_min",
         120.0,
         "min",
@@ -1818,6 +1852,52 @@ BODY: tuple[Param, ...] = (
         (0, 10),
     ),
     P("gh_pulse_tau_min", 5.0, "min", "secretory burst time constant; Veldhuis 1995", (1, 30)),
+    P(
+        "w_gh_ex",
+        3.0,
+        "1",
+        "release of the pituitary's readily releasable GH pool at full hypothalamic exercise "
+        "drive, in units of full secretagogue-receptor occupancy (0 switches exercise-evoked "
+        "release off); exercise raises the mass of GH per burst, not burst frequency "
+        "(Pritzlaff 1999, deconvolution); calibrated to V38",
+        (0, 5),
+    ),
+    P(
+        "gh_ex_lt_vo2max",
+        0.6,
+        "fraction",
+        "work rate (fraction of VO2max) above which exercise evokes GH release: the lactate "
+        "threshold (Felsing 1992: GH rises only above it); ~60 % VO2max in untrained young "
+        "men, the value the exercise targets V25, V26 and V38 assume",
+        (0.2, 0.95),
+        kind="assumed",
+    ),
+    P(
+        "gh_ex_tau_min",
+        10.0,
+        "min",
+        "time constant of the hypothalamic exercise drive of GH release (supra-threshold work "
+        "integrated, as lactate and catecholamines build up over minutes); plasma GH rises "
+        "within 10-20 min of exercise onset (Kanaley 1997) and consistently only after 10 min "
+        "above LT (Felsing 1992); calibrated to V38",
+        (1, 60),
+    ),
+    P(
+        "gh_ex_K",
+        0.25,
+        "1",
+        "exercise drive half-maximally releasing the GH pool (drive 0.5 is a steady bout "
+        "half-way from LT to VO2max); calibrated to V38",
+        (0.01, 1),
+    ),
+    P(
+        "gh_ex_hill",
+        6.0,
+        "1",
+        "Hill coefficient of the exercise drive's release of the GH pool: the duration "
+        "threshold (a rise after 10 min above LT, not after 5; Felsing 1992); calibrated to V38",
+        (1, 10),
+    ),
     P(
         "w_gh_fat_clearance",
         0.0,

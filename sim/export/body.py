@@ -50,7 +50,8 @@ STATE_UNITS: dict[str, tuple[str, str]] = {
     "gh": ("ug/kg", "plasma GH"),
     "gh_sc": ("ug/kg", "sc rhGH at the injection site"),
     "gh_sc2": ("ug/kg", "sc rhGH in lymphatic transit"),
-    "gh_pool": ("fraction", "pituitary GH pool releasable by secretagogues"),
+    "gh_pool": ("fraction", "pituitary GH pool releasable by secretagogues and exercise"),
+    "gh_ex": ("1", "hypothalamic exercise drive of GH release (work above LT)"),
     "ghrh": ("relative", "hypothalamic GHRH tone"),
     "sst": ("relative", "hypothalamic somatostatin tone"),
     "ghrelin": ("pg/mL", "plasma ghrelin"),
@@ -121,6 +122,7 @@ INPUT_UNITS: dict[str, str] = {
     "sws": "1",
     "presleep_debt_h": "h",
     "sleep_metab_gate": "1",
+    "asleep": "1",
     SET_POINT: "nM",
 }
 """Units of the scheduled inputs (:class:`BodyInputs` field docs)."""

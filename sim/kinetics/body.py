@@ -45,6 +45,7 @@ SCALARS: tuple[str, ...] = (
     "gh_sc",
     "gh_sc2",
     "gh_pool",
+    "gh_ex",
     "ghrh",
     "sst",
     "ghrelin",
@@ -541,17 +542,56 @@ def igfbp1_target(ins_uU: float, bp: BodyParams) -> float:
     return (k + bp.igfbp1_ins_ref_uU) / (k + max(ins_uU, 0.0))
 
 
+def circadian_ghrh(clock_h: float, bp: BodyParams) -> float:
+    """H1: circadian GHRH drive (0-1), a bump of the clock time peaking at
+    ``gh_circ_peak_h`` and ``(1 + cos)/2`` raised to ``gh_circ_power`` (about 4 h wide at
+    half height at the default power). After an abrupt 8-h delay of sleep every subject
+    still had a GH pulse at the usual time of early sleep, and the GH secreted 23:00-03:00
+    awake did not differ significantly from that of night sleepers (Weibel 1997, Chronobiol
+    Int 14:49); the 24-h GH rhythm has a circadian component beside the sleep one
+    (Brandenberger & Weibel 2004). :func:`ghrh_target` adds it while awake only: the
+    slow-wave-sleep weight ``w_ghrh_sws`` was calibrated to the sleep-onset peak of
+    subjects asleep at the habitual time (V13), which already holds whatever the clock adds
+    then, so asleep the drive would be counted twice."""
+    phase = 2.0 * math.pi * (clock_h - bp.gh_circ_peak_h) / 24.0
+    return (0.5 * (1.0 + math.cos(phase))) ** bp.gh_circ_power
+
+
 def ghrh_target(x: FloatArray, inp: BodyInputs, bp: BodyParams) -> float:
-    """H1: hypothalamic GHRH drive (1 = awake, rested): raised by slow-wave sleep
+    """H1: hypothalamic GHRH drive (1 = awake, rested, daytime): raised by slow-wave sleep
     (Van Cauter & Copinschi 2000; the nocturnal rise is GHRH-driven, not somatostatin
-    withdrawal, Dimaraki 2003), by alpha2-adrenergic (noradrenergic) drive in exercise
-    and by sleep pressure before a scheduled sleep onset under sleep debt (Spiegel 2000)."""
+    withdrawal, Dimaraki 2003), by the circadian night-time drive while awake
+    (:func:`circadian_ghrh`), by alpha2-adrenergic (noradrenergic) drive in exercise and by
+    sleep pressure before a scheduled sleep onset under sleep debt (Spiegel 2000)."""
     return bp.ghrh_expr * (
         1.0
         + bp.w_ghrh_sws * inp.sws
+        + bp.w_ghrh_circ * circadian_ghrh(inp.clock_h, bp) * (1.0 - inp.asleep)
         + bp.w_ghrh_nor * noradrenergic_signal(x, bp)
         + bp.w_ghrh_debt * inp.presleep_debt_h
     )
+
+
+def exercise_gh_signal(intensity: float, bp: BodyParams) -> float:
+    """H1: work above the lactate threshold (0 below it, 1 at VO2max), the exercise stimulus
+    of GH release: circulating GH rises only when a work rate corresponding to the lactate
+    threshold is exceeded (Felsing 1992), and its release rises linearly with intensity
+    above it (Pritzlaff 1999)."""
+    lt = bp.gh_ex_lt_vo2max
+    return max(intensity - lt, 0.0) / (1.0 - lt)
+
+
+def exercise_gh_occupancy(x: FloatArray, bp: BodyParams) -> float:
+    """H1: share of the maximal release of the pituitary's readily releasable GH pool
+    driven by the hypothalamic exercise drive ``gh_ex`` (the supra-threshold work integrated
+    over ``gh_ex_tau_min``: lactate, catecholamines and central drive acting on GHRH and
+    somatostatin neurons; Wideman 2002 review). A steep Hill function of the drive gives the
+    duration threshold: plasma GH rises within 10-20 min of exercise onset (Kanaley 1997),
+    consistently only after 10 min above the lactate threshold and not after 5 (Felsing
+    1992). ``w_gh_ex`` 0 switches the route off."""
+    e = max(float(x[IDX["gh_ex"]]), 0.0)
+    n = bp.gh_ex_hill
+    return bp.w_gh_ex * e**n / (bp.gh_ex_K**n + e**n)
 
 
 def sst_target(x: FloatArray, g_mM: float, inp: BodyInputs, bp: BodyParams) -> float:
@@ -759,6 +799,7 @@ class BodyInputs:
             asleep (0-1, :func:`sleep_metab_gate`; 0 awake).
         presleep_debt_h: sleep debt shortly before a scheduled sleep onset
             (:func:`presleep_debt_h`; 0 otherwise).
+        asleep: 1 during a sleep episode, 0 awake.
     """
 
     intensity: float = 0.0
@@ -783,6 +824,7 @@ class BodyInputs:
     sws: float = 0.0
     sleep_metab_gate: float = 0.0
     presleep_debt_h: float = 0.0
+    asleep: float = 0.0
 
 
 def body_inputs(t: float, sch, bp: BodyParams) -> BodyInputs:  # noqa: ANN001
@@ -814,6 +856,7 @@ def body_inputs(t: float, sch, bp: BodyParams) -> BodyInputs:  # noqa: ANN001
         sws=sws_drive(t, sch, bp),
         sleep_metab_gate=sleep_metab_gate(t, sch, bp),
         presleep_debt_h=presleep_debt_h(t, sch, bp),
+        asleep=0.0 if sch.sleep_since(t) is None else 1.0,
     )
 
 
@@ -1015,8 +1058,8 @@ def _gh_rhs(
     inp: BodyInputs,
     bp: BodyParams,
 ) -> None:
-    """H1/H2/B3: hypothalamic regulators, the pulse hazard and bursts, secretagogue release
-    from the pituitary pool, rhGH kinetics."""
+    """H1/H2/B3: hypothalamic regulators, the pulse hazard and bursts, the exercise drive,
+    release of the pituitary pool by secretagogues and exercise, rhGH kinetics."""
     sup = gh_suppression(ins_uU, ffa, inp.gh_secretion_gain, bp, inp.sleep_metab_gate)
     d["ghrh"] = (ghrh_target(x, inp, bp) - s["ghrh"]) / bp.ghrh_tau_min
     d["sst"] = (sst_target(x, g, inp, bp) - s["sst"]) / bp.sst_tau_min
@@ -1029,7 +1072,9 @@ def _gh_rhs(
     tau = bp.gh_pulse_tau_min
     d["gh_b1"] = -s["gh_b1"] / tau
     d["gh_b2"] = (s["gh_b1"] - s["gh_b2"]) / tau
-    release = bp.k_pool_release * (ipam_occupancy(x, bp) + serm_occupancy(x, bp)) * s["gh_pool"]
+    d["gh_ex"] = (exercise_gh_signal(inp.intensity, bp) - s["gh_ex"]) / bp.gh_ex_tau_min
+    occ = ipam_occupancy(x, bp) + serm_occupancy(x, bp) + exercise_gh_occupancy(x, bp)
+    release = bp.k_pool_release * occ * s["gh_pool"]
     d["gh_pool"] = bp.k_pool_refill * (1.0 - s["gh_pool"]) - release
     k_gh = math.log(2) / bp.gh_half_life_min
     d["gh"] = (
