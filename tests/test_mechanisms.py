@@ -1041,7 +1041,8 @@ def gh_axis(
     bursts and plasma GH from the body's rate laws (Euler, 0.25 min) with glucose, insulin,
     FFA and noradrenaline (``nor_fold`` x basal) held, the run's seeded pulse-generator
     draws and ``params`` overriding body parameters. Columns: ghrh, sst, ghrelin, drive,
-    secretion (ug/kg/min), gh (ug/L), fired (bursts started so far)."""
+    secretion (ug/kg/min), gh (ug/L), fired (bursts started so far), pool (releasable
+    pituitary pool), gh_ex (hypothalamic exercise drive)."""
     bp = SimpleNamespace(**{**vars(en.body_params({})), **params})
     scn = sim.load_scenario(
         {
@@ -1086,11 +1087,13 @@ def gh_axis(
                     "secretion": bk.gh_secretion(x, bp, sup),
                     "gh": bk.gh_ug_l(x, bp),
                     "fired": s["gh_fired"],
+                    "pool": s["gh_pool"],
+                    "gh_ex": s["gh_ex"],
                 }
             )
         for k in ("ghrh", "sst", "ghrelin", "igfbp1", "gh_hazard", "gh_b1", "gh_b2", "gh"):
             x[bk.IDX[k]] += h * d[k]
-        for k in ("ipam", "ipam_sc", "serm", "serm_sc", "gh_pool"):
+        for k in ("ipam", "ipam_sc", "serm", "serm_sc", "gh_pool", "gh_ex"):
             x[bk.IDX[k]] += h * d[k]
     return pd.DataFrame(rows).set_index("t")
 
@@ -1103,8 +1106,8 @@ def test_S1_sleep_debt_raises_cortisol_and_brings_gh_forward_before_sleep_onset(
     assert np.all(short > rested)
     # Spiegel 2000: in sleep debt GH secretion starts before sleep onset (sleep pressure
     # raises GHRH in the 2 h before the scheduled onset); rested, GHRH is basal then.
-    plain = gh_axis()
-    debt = gh_axis(SLEEP_DEBT)
+    plain = gh_axis(w_ghrh_circ=0.0)  # the debt drive alone, without the circadian one
+    debt = gh_axis(SLEEP_DEBT, w_ghrh_circ=0.0)
     onset = 15 * 60.0  # 23:00 in a day from 08:00
     before = (plain.index >= onset - 120) & (plain.index < onset)
     assert plain["ghrh"][before].max() == pytest.approx(1.0, abs=1e-6)
@@ -1113,7 +1116,7 @@ def test_S1_sleep_debt_raises_cortisol_and_brings_gh_forward_before_sleep_onset(
     # (b) no cortisol gain per hour of debt: no cortisol rise; no debt drive: no GH shift
     flat = SimpleNamespace(**{**vars(bp), "cort_debt_gain": 0.0})
     assert np.allclose([bk.cortisol_target(h, 16.0, flat) for h in clock], rested)
-    off = gh_axis(SLEEP_DEBT, w_ghrh_debt=0.0)
+    off = gh_axis(SLEEP_DEBT, w_ghrh_debt=0.0, w_ghrh_circ=0.0)
     pd.testing.assert_frame_equal(off, plain)
 
 
@@ -1207,7 +1210,7 @@ def test_H1_ghrh_drive_from_sleep_and_exercise_and_its_knockout():
     def at(t: float) -> bk.BodyInputs:
         return bk.body_inputs(t, sch, bp)
 
-    assert bk.ghrh_target(x, at(onset - 10), bp) == pytest.approx(1.0)
+    assert bk.ghrh_target(x, at(onset - 600), bp) == pytest.approx(1.0)  # 13:00, awake
     assert bk.ghrh_target(x, at(onset + 1), bp) > 2.5  # slow-wave sleep
     assert bk.ghrh_target(x, at(onset + 300), bp) < bk.ghrh_target(x, at(onset + 30), bp)
     x[bk.IDX["nor"]] = 4 * bp.nor_basal_pg_ml  # heavy exercise
@@ -1227,6 +1230,68 @@ def test_H1_ghrh_drive_from_sleep_and_exercise_and_its_knockout():
     ko = gh_axis(minutes=360, ghrh_expr=0.0)
     assert ko["drive"].max() == 0.0 and ko["fired"].max() == 0.0
     assert rest["fired"].max() >= 2
+
+
+def _bout(start_min: float, minutes: float, vo2: float) -> dict[str, Any]:
+    return {
+        "kind": "exercise",
+        "start_min": start_min,
+        "duration_min": minutes,
+        "intensity_vo2max": vo2,
+        "mode": "aerobic",
+    }
+
+
+def test_H1_exercise_above_lt_releases_the_pituitary_pool_after_a_duration_threshold():
+    bp = en.body_params({})
+    rest = gh_axis(minutes=240)
+    runs = {m: gh_axis(_bout(60, m, 0.8), minutes=240) for m in (5, 10, 30)}
+    below = gh_axis(_bout(60, 10, 0.48), minutes=240)
+    # below the lactate threshold the exercise drive stays at zero: nothing is released
+    assert below["gh_ex"].max() == 0.0
+    pd.testing.assert_frame_equal(below, rest)  # noradrenaline is held by the helper
+    # above it the drive integrates the bout and the pool empties into plasma
+    used = {m: 1.0 - r["pool"].min() for m, r in runs.items()}
+    gh_rise = {m: r["gh"].loc[60:120].max() - rest["gh"].loc[60:120].max() for m, r in runs.items()}
+    assert runs[10]["gh_ex"].max() == pytest.approx(
+        0.5 * (1 - np.exp(-10 / bp.gh_ex_tau_min)), rel=0.05
+    )  # half-way from LT to VO2max, integrated over 10 min
+    assert used[10] > 0.3 and gh_rise[10] > 4.0  # Felsing 1992: +7.7 ug/L after 10 min
+    assert used[5] < 0.5 * used[10] and gh_rise[5] < 0.5 * gh_rise[10]  # not after 5 min
+    assert used[30] > used[10]  # longer: more of the pool
+    # more intense: a larger drive and more of the pool released (Pritzlaff 1999)
+    harder = gh_axis(_bout(60, 10, 0.9), minutes=240)
+    assert harder["gh_ex"].max() > runs[10]["gh_ex"].max()
+    assert 1.0 - harder["pool"].min() > used[10]
+    # (b) switched off: exercise leaves the axis as at rest
+    off = gh_axis(_bout(60, 10, 0.8), minutes=240, w_gh_ex=0.0)
+    pd.testing.assert_frame_equal(off.drop(columns="gh_ex"), rest.drop(columns="gh_ex"))
+
+
+def test_H1_circadian_ghrh_drive_at_night_while_awake_and_its_switch_off():
+    bp = en.body_params({})
+    assert bk.circadian_ghrh(bp.gh_circ_peak_h, bp) == pytest.approx(1.0)
+    assert bk.circadian_ghrh(bp.gh_circ_peak_h + 12.0, bp) == pytest.approx(0.0, abs=1e-12)
+    assert bk.circadian_ghrh(bp.gh_circ_peak_h - 2.0, bp) == pytest.approx(
+        bk.circadian_ghrh(bp.gh_circ_peak_h + 2.0, bp)
+    )
+    # a night awake (sleep 08:00-11:00 instead, as V39): GHRH and GH secretion rise at night
+    late = {"kind": "sleep", "start_min": 840, "duration_h": 3}
+    awake = gh_axis(late, minutes=1020, start_clock_h=18.0)
+    flat = gh_axis(late, minutes=1020, start_clock_h=18.0, w_ghrh_circ=0.0)
+    night = (awake.index >= 360) & (awake.index < 480)  # 00:00-02:00
+    day = awake.index < 120  # 18:00-20:00
+    assert awake["ghrh"][night].mean() > 1.0 + 0.7 * bp.w_ghrh_circ
+    assert awake["ghrh"][day].max() < 1.01
+    assert flat["ghrh"][night].max() == pytest.approx(1.0, abs=1e-6)  # (b) switched off
+    window = (awake.index >= 300) & (awake.index < 540)  # 23:00-03:00
+    assert awake["secretion"][window].sum() > 1.5 * flat["secretion"][window].sum()
+    # asleep the clock adds nothing (the slow-wave-sleep drive, calibrated to V13, holds it)
+    asleep = gh_axis(w_ghrh_circ=bp.w_ghrh_circ)
+    asleep_flat = gh_axis(w_ghrh_circ=0.0)
+    onset = 15 * 60.0
+    deep = (asleep.index >= onset + 90) & (asleep.index < onset + 480)
+    assert np.allclose(asleep["ghrh"][deep], asleep_flat["ghrh"][deep], atol=1e-3)
 
 
 def test_H1_somatostatin_from_glucose_igf1_and_gh_not_withdrawn_in_sleep():
