@@ -41,6 +41,8 @@ def to_ast(expr: sympy.Expr) -> libsbml.ASTNode:
         return _unary(libsbml.AST_FUNCTION_EXP, to_ast(expr.args[0]))
     if isinstance(expr, sympy.log) and len(expr.args) == 1:
         return _unary(libsbml.AST_FUNCTION_LN, to_ast(expr.args[0]))
+    if isinstance(expr, sympy.cos):
+        return _unary(libsbml.AST_FUNCTION_COS, to_ast(expr.args[0]))
     raise ValueError(f"no SBML math for {type(expr).__name__}: {expr}")
 
 
