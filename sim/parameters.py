@@ -1608,7 +1608,7 @@ BODY: tuple[Param, ...] = (
     ),
     P(
         "w_ghrh_circ",
-        1.27,
+        1.746,
         "1",
         "GHRH drive added by the circadian night-time drive at its peak, while awake (asleep, "
         "the slow-wave-sleep drive calibrated to V13 already holds it). "
@@ -1617,7 +1617,7 @@ BODY: tuple[Param, ...] = (
         "that of night sleepers (Weibel 1997, Chronobiol Int 14:49): set so that the "
         "circadian drive integrated over 23:00-03:00 equals the slow-wave-sleep drive "
         "integrated over the first 4 h of sleep (w_ghrh_sws x sws_tau_min x (1 - e^-4) = 247 "
-        "min; the bump integrates to 195 min over 23:00-03:00 at power 10); not fitted to a "
+        "min; the bump integrates to 141.7 min over 23:00-03:00 at power 30); not fitted to a "
         "target (V39 is a prediction). 0 switches it off",
         (0, 10),
         kind="assumed",
@@ -1633,12 +1633,14 @@ BODY: tuple[Param, ...] = (
     ),
     P(
         "gh_circ_power",
-        10.0,
+        30.0,
         "1",
-        "sharpness of the circadian GHRH bump ((1 + cos)/2 to this power): about 4 h wide at "
-        "half height at 10, the 23:00-03:00 window of Weibel 1997",
-        (1, 50),
-        kind="assumed",
+        "sharpness of the circadian GHRH bump ((1 + cos)/2 to this power): 2.4 h wide at half "
+        "height, 1/8 of its peak at 23:00 and 03:00, inside Weibel 1997's 23:00-03:00 window; "
+        "calibrated to V13 (at 10, 4 h wide, a circadian burst in the awake hour before sleep "
+        "pre-empted the sleep-onset pulse and V13's late-meal criterion failed at seed 0, "
+        "1.06 against < 1)",
+        (1, 60),
     ),
     P(
         "presleep_window_min",

@@ -544,8 +544,8 @@ def igfbp1_target(ins_uU: float, bp: BodyParams) -> float:
 
 def circadian_ghrh(clock_h: float, bp: BodyParams) -> float:
     """H1: circadian GHRH drive (0-1), a bump of the clock time peaking at
-    ``gh_circ_peak_h`` and ``(1 + cos)/2`` raised to ``gh_circ_power`` (about 4 h wide at
-    half height at the default power). After an abrupt 8-h delay of sleep every subject
+    ``gh_circ_peak_h`` and ``(1 + cos)/2`` raised to ``gh_circ_power`` (2.4 h wide at half
+    height at the default power). After an abrupt 8-h delay of sleep every subject
     still had a GH pulse at the usual time of early sleep, and the GH secreted 23:00-03:00
     awake did not differ significantly from that of night sleepers (Weibel 1997, Chronobiol
     Int 14:49); the 24-h GH rhythm has a circadian component beside the sleep one
