@@ -226,6 +226,15 @@ def muscle_figure(run: RunData) -> Figure | None:
     lim = max(float(np.abs(change).max(initial=0.0)), 1.0)
     norm = Normalize(-lim, lim)
     ring = 1.0
+    labelled: set[str] = set()
+
+    def once(label: str) -> str | None:
+        """The legend label the first time a kind of marker is drawn, in whichever segment."""
+        if label in labelled:
+            return None
+        labelled.add(label)
+        return label
+
     for k, seg in enumerate(segments):
         cx, cy = 3.2 * (k % cols), -3.2 * (k // cols)
         mine = [i for i, f in enumerate(fibres) if f["segment"] == seg]
@@ -246,7 +255,7 @@ def muscle_figure(run: RunData) -> Figure | None:
                 marker=marker,
                 edgecolors="k",
                 linewidths=0.4,
-                label=label if k == 0 else None,
+                label=once(label),
                 zorder=2,
             )
         seg_caps = [c for c in caps if c["segment"] == seg]
@@ -254,14 +263,14 @@ def muscle_figure(run: RunData) -> Figure | None:
         cxy = np.c_[cx + 0.45 * np.cos(a2), cy + 0.45 * np.sin(a2)]
         old = np.array([c["born_min"] is None for c in seg_caps], dtype=bool)
         if old.any():
-            ax.scatter(*cxy[old].T, s=10, c="tab:red", label="capillary" if k == 0 else None)
+            ax.scatter(*cxy[old].T, s=10, c="tab:red", label=once("capillary"))
         if (~old).any():
             ax.scatter(
                 *cxy[~old].T,
                 s=14,
                 facecolors="none",
                 edgecolors="tab:red",
-                label="new capillary" if k == 0 else None,
+                label=once("new capillary"),
             )
     sm = ScalarMappable(norm=norm, cmap="coolwarm")
     fig.colorbar(sm, ax=ax, label="fibre area change from the start (%)", shrink=0.7)
