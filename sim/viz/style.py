@@ -154,6 +154,17 @@ def format_time_axis(
         ax.set_xlabel(text, fontsize=fontsize)
 
 
+def _grid_style(kw: dict) -> dict:
+    """The line style of an axis's grid from its tick parameters (``kw``, from
+    ``Axis.get_tick_params``), falling back to the rc settings as matplotlib does."""
+    return {
+        "colors": kw.get("grid_color", mpl.rcParams["grid.color"]),
+        "alpha": kw.get("grid_alpha", mpl.rcParams["grid.alpha"]),
+        "linewidths": kw.get("grid_lw", kw.get("grid_linewidth", mpl.rcParams["grid.linewidth"])),
+        "linestyles": kw.get("grid_ls", kw.get("grid_linestyle", mpl.rcParams["grid.linestyle"])),
+    }
+
+
 def light_inner_x(ax: Axes) -> bool:
     """Draw the x ticks (and x grid) of a panel without x tick labels as two artists.
 
@@ -191,10 +202,7 @@ def light_inner_x(ax: Axes) -> bool:
             0,
             1,
             transform=ax.get_xaxis_transform(which="grid"),
-            colors=kw.get("grid_color", mpl.rcParams["grid.color"]),
-            alpha=kw.get("grid_alpha", mpl.rcParams["grid.alpha"]),
-            linewidths=kw.get("grid_lw", kw.get("grid_linewidth", mpl.rcParams["grid.linewidth"])),
-            linestyles=kw.get("grid_ls", kw.get("grid_linestyle", mpl.rcParams["grid.linestyle"])),
+            **_grid_style(kw),
             zorder=xa.get_zorder(),
             gid="xgrid:light",
         )
@@ -267,10 +275,7 @@ def light_y(ax: Axes) -> bool:
             0,
             1,
             transform=ax.get_yaxis_transform(which="grid"),
-            colors=kw.get("grid_color", mpl.rcParams["grid.color"]),
-            alpha=kw.get("grid_alpha", mpl.rcParams["grid.alpha"]),
-            linewidths=kw.get("grid_lw", kw.get("grid_linewidth", mpl.rcParams["grid.linewidth"])),
-            linestyles=kw.get("grid_ls", kw.get("grid_linestyle", mpl.rcParams["grid.linestyle"])),
+            **_grid_style(kw),
             zorder=z,
             gid="ygrid:light",
         )
